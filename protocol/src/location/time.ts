@@ -1,0 +1,67 @@
+import { bcdByteValue } from '../codec/bcd.js';
+import { Jt808Error } from '../errors.js';
+
+/** Terminals report BCD[6] YYMMDDhhmmss in Beijing time (GMT+8). */
+const BEIJING_OFFSET_MS = 8 * 3600_000;
+
+/**
+ * Reads BCD[6] at `offset` as an exact instant. All-zero time (sent by some firmware before the
+ * first fix) and impossible calendar values (month 13, 31 February) decode to null rather than
+ * failing the whole frame:
+ * the fix is still worth keeping and is flagged by the platform's quality rules.
+ */
+export function readBcdTime(buf: Uint8Array, offset: number): Date | null {
+  const yy = bcdAt(buf, offset);
+  const month = bcdAt(buf, offset + 1);
+  const day = bcdAt(buf, offset + 2);
+  const hour = bcdAt(buf, offset + 3);
+  const minute = bcdAt(buf, offset + 4);
+  const second = bcdAt(buf, offset + 5);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(2000 + yy, month)) return null;
+  if (hour > 23 || minute > 59 || second > 59) return null;
+  return new Date(Date.UTC(2000 + yy, month - 1, day, hour, minute, second) - BEIJING_OFFSET_MS);
+}
+
+function bcdAt(buf: Uint8Array, offset: number): number {
+  const value = bcdByteValue(buf[offset]!);
+  if (value < 0) {
+    throw new Jt808Error(
+      'bad-bcd',
+      `time byte 0x${buf[offset]!.toString(16)} is not packed BCD`,
+      buf.subarray(offset, offset + 1),
+    );
+  }
+  return value;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
+  return DAYS_IN_MONTH[month - 1]!;
+}
+
+/** Writes `time` (or zeros for null) as BCD[6] Beijing time. Years outside 2000..2099 are an error. */
+export function writeBcdTime(time: Date | null, out: Uint8Array, offset: number): void {
+  if (time === null) {
+    out.fill(0, offset, offset + 6);
+    return;
+  }
+  const t = time.getTime();
+  if (!Number.isFinite(t)) throw new Jt808Error('bad-value', 'time is an invalid Date');
+  const beijing = new Date(t + BEIJING_OFFSET_MS);
+  const year = beijing.getUTCFullYear();
+  if (year < 2000 || year > 2099) throw new Jt808Error('bad-value', `year ${year} cannot be sent as BCD YY`);
+  const parts = [
+    year - 2000,
+    beijing.getUTCMonth() + 1,
+    beijing.getUTCDate(),
+    beijing.getUTCHours(),
+    beijing.getUTCMinutes(),
+    beijing.getUTCSeconds(),
+  ];
+  for (let i = 0; i < 6; i++) {
+    const v = parts[i]!;
+    out[offset + i] = (((v / 10) | 0) << 4) | (v % 10);
+  }
+}
