@@ -1,0 +1,131 @@
+import { Redis } from 'ioredis';
+import type { Bus, CommandChannel, Durability, SessionDirectory, Unsubscribe } from '../bus.js';
+import {
+  type Command,
+  type CommandResult,
+  decodeCommand,
+  decodeCommandResult,
+  encodeCommand,
+  encodeCommandResult,
+} from '../schema.js';
+import { readDurability } from './durability.js';
+import { RedisEventLog } from './redis-event-log.js';
+
+export interface RedisBusOptions {
+  /** redis://host:port/db */
+  url: string;
+  /** Key prefix, so several platforms (or test runs) can share one Redis. */
+  prefix?: string;
+  shards?: number;
+  maxLen?: number;
+  claimIdleMs?: number;
+}
+
+/**
+ * The production bus: terminal events in sharded Redis Streams, the session directory in a hash,
+ * downlink commands and their results over pub/sub (a command is only useful while its terminal
+ * is connected, so at-most-once delivery with a timeout at the sender is the right contract).
+ */
+export class RedisBus implements Bus {
+  readonly events: RedisEventLog;
+  readonly sessions: SessionDirectory;
+  readonly commands: CommandChannel;
+  private readonly redis: Redis;
+  private readonly subscriber: Redis;
+
+  constructor(options: RedisBusOptions) {
+    const prefix = options.prefix ?? 'jt808';
+    // Auto-pipelining sends the XADDs of all sessions in one event-loop tick as one round trip.
+    this.redis = new Redis(options.url, {
+      enableAutoPipelining: true,
+      maxRetriesPerRequest: null,
+      lazyConnect: false,
+    });
+    this.subscriber = this.redis.duplicate();
+    this.events = new RedisEventLog(this.redis, {
+      prefix,
+      shards: options.shards ?? 16,
+      maxLen: options.maxLen ?? 2_000_000,
+      claimIdleMs: options.claimIdleMs ?? 30_000,
+    });
+    this.sessions = new RedisSessionDirectory(this.redis, `${prefix}:sessions`);
+    this.commands = new RedisCommandChannel(this.redis, this.subscriber, prefix);
+  }
+
+  durability(): Promise<Durability> {
+    return readDurability(this.redis);
+  }
+
+  async close(): Promise<void> {
+    this.subscriber.disconnect();
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+const RELEASE_IF_HOLDER = `if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0`;
+
+class RedisSessionDirectory implements SessionDirectory {
+  constructor(
+    private readonly redis: Redis,
+    private readonly key: string,
+  ) {}
+
+  async claim(phone: string, gatewayId: string): Promise<void> {
+    await this.redis.hset(this.key, phone, gatewayId);
+  }
+
+  async release(phone: string, gatewayId: string): Promise<void> {
+    await this.redis.eval(RELEASE_IF_HOLDER, 1, this.key, phone, gatewayId);
+  }
+
+  async locate(phone: string): Promise<string | undefined> {
+    return (await this.redis.hget(this.key, phone)) ?? undefined;
+  }
+}
+
+class RedisCommandChannel implements CommandChannel {
+  private readonly handlers = new Map<string, (payload: Buffer) => void>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly subscriber: Redis,
+    private readonly prefix: string,
+  ) {
+    subscriber.on('messageBuffer', (channel: Buffer, payload: Buffer) => {
+      this.handlers.get(channel.toString())?.(payload);
+    });
+  }
+
+  listen(gatewayId: string, handler: (command: Command) => void): Promise<Unsubscribe> {
+    return this.subscribe(`${this.prefix}:cmd:${gatewayId}`, (payload) => handler(decodeCommand(payload)));
+  }
+
+  async send(gatewayId: string, command: Command): Promise<void> {
+    await this.redis.publish(`${this.prefix}:cmd:${gatewayId}`, Buffer.from(encodeCommand(command)));
+  }
+
+  listenResults(replyTo: string, handler: (result: CommandResult) => void): Promise<Unsubscribe> {
+    return this.subscribe(`${this.prefix}:result:${replyTo}`, (payload) =>
+      handler(decodeCommandResult(payload)),
+    );
+  }
+
+  async sendResult(replyTo: string, result: CommandResult): Promise<void> {
+    await this.redis.publish(`${this.prefix}:result:${replyTo}`, Buffer.from(encodeCommandResult(result)));
+  }
+
+  private async subscribe(channel: string, handler: (payload: Buffer) => void): Promise<Unsubscribe> {
+    this.handlers.set(channel, (payload) => {
+      try {
+        handler(payload);
+      } catch {
+        // A payload that does not decode is dropped: commands are best-effort, the sender times out.
+      }
+    });
+    await this.subscriber.subscribe(channel);
+    return async () => {
+      this.handlers.delete(channel);
+      await this.subscriber.unsubscribe(channel);
+    };
+  }
+}

@@ -1,0 +1,243 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Bus,
+  CommandStatus,
+  type Delivery,
+  EventKind,
+  MemoryBus,
+  RedisBus,
+  type TerminalEvent,
+} from '../src/index.js';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
+
+async function redisAvailable(): Promise<boolean> {
+  const probe = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  try {
+    await probe.connect();
+    await probe.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+const hasRedis = await redisAvailable();
+if (!hasRedis && process.env.CI) throw new Error(`CI needs Redis at ${REDIS_URL}`);
+
+function event(phone: string, serial: number): TerminalEvent {
+  return {
+    kind: EventKind.Message,
+    phone,
+    gatewayId: 'gw-test',
+    sessionId: 's1',
+    atMs: 1_700_000_000_000 + serial,
+    messageId: 0x0200,
+    serial,
+    edition: '2013',
+    protocolVersion: 0,
+    body: new Uint8Array([serial & 0xff, 1, 2, 3]),
+  };
+}
+
+function collect(bus: Bus, group: string, consumer: string, sink: Delivery[], failFirst = 0) {
+  let failures = failFirst;
+  return bus.events.consume({ group, consumer, batchSize: 50, maxWaitMs: 50 }, async (batch) => {
+    if (failures > 0) {
+      failures--;
+      throw new Error('database down');
+    }
+    sink.push(...batch);
+  });
+}
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('MemoryBus', () => {
+  it('resolves publish only after the consumer committed the batch', async () => {
+    const bus = new MemoryBus();
+    let release!: () => void;
+    const committed: Delivery[] = [];
+    bus.events.consume({ group: 'ingest', consumer: 'c1' }, async (batch) => {
+      await new Promise<void>((r) => {
+        release = r;
+      });
+      committed.push(...batch);
+    });
+    let acknowledged = false;
+    const publishing = bus.events.publish(event('013800000001', 1)).then(() => {
+      acknowledged = true;
+    });
+    await until(() => release !== undefined);
+    expect(acknowledged).toBe(false);
+    release();
+    await publishing;
+    expect(acknowledged).toBe(true);
+    expect(committed.map((d) => d.event.serial)).toEqual([1]);
+    await bus.close();
+  });
+
+  it('offers a failed batch again and keeps order', async () => {
+    const bus = new MemoryBus({ retryDelayMs: 10 });
+    const seen: Delivery[] = [];
+    collect(bus, 'ingest', 'c1', seen, 1);
+    await Promise.all([1, 2, 3].map((serial) => bus.events.publish(event('013800000001', serial))));
+    expect(seen.map((d) => d.event.serial)).toEqual([1, 2, 3]);
+    await bus.close();
+  });
+
+  it('refuses events past its queue bound instead of growing without limit', async () => {
+    const bus = new MemoryBus({ maxQueued: 2 });
+    void bus.events.publish(event('1', 1));
+    void bus.events.publish(event('1', 2));
+    await expect(bus.events.publish(event('1', 3))).rejects.toThrow(/refusing more/);
+  });
+});
+
+describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
+  const prefix = `jt808test:${process.pid}:${Date.now()}`;
+  let admin: Redis;
+
+  beforeAll(() => {
+    admin = new Redis(REDIS_URL);
+  });
+
+  afterAll(async () => {
+    const keys = await admin.keys(`${prefix}*`);
+    if (keys.length > 0) await admin.del(...keys);
+    admin.disconnect();
+  });
+
+  it('delivers every published event once, in order per terminal, and acknowledges it', async () => {
+    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:a`, shards: 4 });
+    const phones = ['013800000001', '013800000002', '013800000003'];
+    await Promise.all(
+      phones.flatMap((phone) => [1, 2, 3, 4, 5].map((serial) => bus.events.publish(event(phone, serial)))),
+    );
+    const seen: Delivery[] = [];
+    const consumer = collect(bus, 'ingest', 'c1', seen);
+    await until(() => seen.length === 15);
+    for (const phone of phones) {
+      expect(seen.filter((d) => d.event.phone === phone).map((d) => d.event.serial)).toEqual([1, 2, 3, 4, 5]);
+    }
+    expect([...seen[0]!.event.body!]).toEqual([1, 1, 2, 3]);
+    await until(async () => (await bus.events.lag('ingest')) === 0);
+    await consumer.stop();
+    await bus.close();
+  });
+
+  it('redelivers a batch whose handler failed, with the same delivery ids', async () => {
+    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:b`, shards: 2 });
+    await bus.events.publish(event('013800000009', 7));
+    const seen: Delivery[] = [];
+    const consumer = collect(bus, 'ingest', 'c1', seen, 1);
+    await until(() => seen.length === 1);
+    expect(seen[0]!.event.serial).toBe(7);
+    await consumer.stop();
+    await bus.close();
+  });
+
+  it('hands the pending events of a consumer that died to the next one', async () => {
+    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:c`, shards: 2, claimIdleMs: 200 });
+    await Promise.all([1, 2, 3].map((serial) => bus.events.publish(event('013800000010', serial))));
+    // A consumer that fetches and then hangs forever, as a worker killed mid-batch would.
+    const dead = bus.events.consume(
+      { group: 'ingest', consumer: 'dead', batchSize: 10, maxWaitMs: 50 },
+      () => new Promise(() => {}),
+    );
+    await until(async () => {
+      const pendingOf = (key: string) =>
+        admin.xpending(key, 'ingest').then(
+          (r) => (r as [number])[0],
+          () => 0,
+        );
+      return (await pendingOf(`${prefix}:c:events:0`)) + (await pendingOf(`${prefix}:c:events:1`)) === 3;
+    });
+    const seen: Delivery[] = [];
+    const survivor = collect(bus, 'ingest', 'survivor', seen);
+    await until(() => seen.length === 3);
+    expect(seen.map((d) => d.event.serial).sort()).toEqual([1, 2, 3]);
+    await survivor.stop();
+    void dead;
+    await bus.close();
+  });
+
+  it('dead-letters an unreadable entry with its raw bytes and reason', async () => {
+    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:d`, shards: 1 });
+    await admin.xadd(`${prefix}:d:events:0`, '*', 'e', Buffer.from([0xff, 0xff, 0xff]));
+    const consumer = bus.events.consume({ group: 'ingest', consumer: 'c1', maxWaitMs: 50 }, async (batch) => {
+      for (const delivery of batch) {
+        if (delivery.event.kind === EventKind.Unreadable)
+          await bus.events.deadLetter(delivery, 'unreadable event');
+      }
+    });
+    await until(async () => (await admin.xlen(`${prefix}:d:dead`)) === 1);
+    const [[, fields]] = (await admin.xrangeBuffer(`${prefix}:d:dead`, '-', '+')) as [[Buffer, Buffer[]]];
+    expect(fields[1]).toEqual(Buffer.from([0xff, 0xff, 0xff]));
+    expect(fields[3]!.toString()).toBe('unreadable event');
+    await consumer.stop();
+    await bus.close();
+  });
+
+  it('keeps the session directory entry of the newest holder', async () => {
+    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:e` });
+    await bus.sessions.claim('013800000001', 'gw-a');
+    await bus.sessions.claim('013800000001', 'gw-b');
+    await bus.sessions.release('013800000001', 'gw-a');
+    expect(await bus.sessions.locate('013800000001')).toBe('gw-b');
+    await bus.sessions.release('013800000001', 'gw-b');
+    expect(await bus.sessions.locate('013800000001')).toBeUndefined();
+    await bus.close();
+  });
+
+  it('routes a command to its gateway and the result back to the requester', async () => {
+    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:f` });
+    const results: number[] = [];
+    await bus.commands.listen('gw-a', (command) => {
+      void bus.commands.sendResult(command.replyTo, {
+        commandId: command.commandId,
+        phone: command.phone,
+        status: CommandStatus.Answered,
+        replyMessageId: 0x0001,
+        atMs: Date.now(),
+      });
+    });
+    await bus.commands.listenResults('platform-1', (result) => results.push(result.status));
+    await bus.commands.send('gw-a', {
+      commandId: 'c1',
+      phone: '013800000001',
+      messageId: 0x8201,
+      body: new Uint8Array(0),
+      timeoutMs: 1000,
+      replyTo: 'platform-1',
+      sentAtMs: Date.now(),
+    });
+    await until(() => results.length === 1);
+    expect(results).toEqual([CommandStatus.Answered]);
+    await bus.close();
+  });
+
+  it('reports whether the bus Redis keeps acknowledged events', async () => {
+    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:g` });
+    const durability = await bus.durability();
+    const appendonly = ((await admin.config('GET', 'appendonly')) as string[])[1];
+    expect(durability.durable).toBe(
+      appendonly === 'yes' && ((await admin.config('GET', 'appendfsync')) as string[])[1] === 'always',
+    );
+    expect(durability.summary).toMatch(/bus Redis/);
+    await bus.close();
+  });
+});
