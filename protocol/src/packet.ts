@@ -1,3 +1,4 @@
+import { copyBytes } from './codec/bytes.js';
 import { BodyReader } from './codec/reader.js';
 import { BodyWriter } from './codec/writer.js';
 import { Jt808Error } from './errors.js';
@@ -41,13 +42,43 @@ export type OutgoingMessage = {
 const reader = new BodyReader(new Uint8Array(0));
 
 /**
- * Decodes one escaped frame as the splitter yields it (flags stripped): unescapeFrame, verify the check
+ * Decodes one escaped frame as the splitter yields it (flags stripped): unescape, verify the check
  * code, parse the header, then the body. Throws only Jt808Error.
  */
 export function decodeFrame(escaped: Uint8Array): Jt808Message {
   const data = unescapeFrame(escaped);
-  if (data.length < 13)
+  const header = verifiedHeader(data);
+  const last = data.length - 1;
+  const bodyStart = last - header.bodyLength;
+  if (header.subPackage) return { name: 'fragment', header, body: copyBytes(data, bodyStart, last) };
+  return decodeBody(header, data, bodyStart, last);
+}
+
+/** A verified frame's header and where its body lies in the unescaped bytes. */
+export interface FrameParts {
+  header: Header;
+  /** The unescaped frame; may be a view of the splitter's buffer, valid only during the frame callback. */
+  data: Uint8Array;
+  bodyStart: number;
+  bodyEnd: number;
+}
+
+/**
+ * The first half of `decodeFrame`: unescape, check code and header, body left as bytes. A gateway
+ * uses it to keep the exact body bytes (for the bus) next to the decoded message.
+ */
+export function readFrame(escaped: Uint8Array): FrameParts {
+  const data = unescapeFrame(escaped);
+  const header = verifiedHeader(data);
+  const bodyEnd = data.length - 1;
+  return { header, data, bodyStart: bodyEnd - header.bodyLength, bodyEnd };
+}
+
+/** Checks length and check code of an unescaped frame, then parses its header. */
+function verifiedHeader(data: Uint8Array): Header {
+  if (data.length < 13) {
     throw new Jt808Error('truncated', `frame of ${data.length} bytes is shorter than any header`, data);
+  }
   const last = data.length - 1;
   const expected = checksum(data, 0, last);
   if (expected !== data[last]) {
@@ -57,17 +88,14 @@ export function decodeFrame(escaped: Uint8Array): Jt808Message {
       data,
     );
   }
-  const header = decodeHeader(data);
-  const bodyStart = last - header.bodyLength;
-  if (header.subPackage) return { name: 'fragment', header, body: data.slice(bodyStart, last) };
-  return decodeBody(header, data, bodyStart, last);
+  return decodeHeader(data);
 }
 
 /** Decodes `data[start..end)` as the body of the message `header` describes. */
 export function decodeBody(header: Header, data: Uint8Array, start = 0, end = data.length): Jt808Message {
-  if (header.encryption !== 0) return { name: 'encrypted', header, body: data.slice(start, end) };
+  if (header.encryption !== 0) return { name: 'encrypted', header, body: copyBytes(data, start, end) };
   const codec = codecById(header.messageId);
-  if (codec === undefined) return { name: 'unknown', header, body: data.slice(start, end) };
+  if (codec === undefined) return { name: 'unknown', header, body: copyBytes(data, start, end) };
   reader.buf = data;
   reader.pos = start;
   reader.end = end;
@@ -84,13 +112,24 @@ const writer = new BodyWriter(4096);
 
 /** Encodes a message into a complete frame, flags included, ready for the socket. */
 export function encodeMessage(message: OutgoingMessage): Buffer {
+  return frameFromScratch(writeBody(message), message.header);
+}
+
+/** Encodes only the body (a fresh copy), for callers that frame it themselves, e.g. as sub-packages. */
+export function encodeBody(message: OutgoingMessage): Uint8Array {
+  writeBody(message);
+  return copyBytes(writer.buf, MAX_HEADER, writer.pos);
+}
+
+/** Writes the body into the writer from MAX_HEADER on, leaving room for the header; returns the id. */
+function writeBody(message: OutgoingMessage): number {
   const codec = codecByName(message.name);
   if (codec === undefined) throw new Jt808Error('bad-value', `no codec for message "${message.name}"`);
   const edition = message.header.edition ?? '2013';
   writer.reset();
   writer.pos = MAX_HEADER;
   codec.encode(writer, message.body, edition);
-  return frameFromScratch(codec.id, message.header);
+  return codec.id;
 }
 
 /** Encodes a frame around a body that is already bytes (unknown ids, sub-package payloads). */

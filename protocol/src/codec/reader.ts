@@ -1,5 +1,6 @@
 import { Jt808Error } from '../errors.js';
 import { readBcd } from './bcd.js';
+import { copyBytes } from './bytes.js';
 import { decodeGbk, decodePaddedGbk } from './text.js';
 
 /**
@@ -62,7 +63,7 @@ export class BodyReader {
 
   /** A copy of the rest of the body: raw payloads outlive the receive buffer they came from. */
   rest(): Uint8Array {
-    const copy = this.buf.slice(this.pos, this.end);
+    const copy = copyBytes(this.buf, this.pos, this.end);
     this.pos = this.end;
     return copy;
   }

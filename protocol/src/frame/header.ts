@@ -122,7 +122,13 @@ export function encodeHeader(
       `body of ${bodyLength} bytes exceeds ${MAX_BODY_LENGTH}; send it as sub-packages`,
     );
   }
+  if (!(messageId >= 0 && messageId <= 0xffff))
+    throw new Jt808Error('bad-value', `message id ${messageId} is not 0..65535`);
   const is2019 = init.edition === '2019';
+  const protocolVersion = init.protocolVersion ?? 1;
+  if (is2019 && !(protocolVersion >= 0 && protocolVersion <= 0xff))
+    throw new Jt808Error('bad-value', `protocol version ${protocolVersion} is not 0..255`);
+  if (init.subPackage) checkSubPackage(init.subPackage);
   const encryption = init.encryption ?? 0;
   if (!(encryption >= 0 && encryption <= 7))
     throw new Jt808Error('bad-value', `encryption ${encryption} is not 0..7`);
@@ -134,7 +140,7 @@ export function encodeHeader(
   out[p++] = messageId & 0xff;
   out[p++] = attributes >>> 8;
   out[p++] = attributes & 0xff;
-  if (is2019) out[p++] = init.protocolVersion ?? 1;
+  if (is2019) out[p++] = protocolVersion;
   const phoneBytes = is2019 ? PHONE_BYTES_2019 : PHONE_BYTES_2013;
   writeBcd(out, p, phoneBytes, init.phone);
   p += phoneBytes;
@@ -150,4 +156,13 @@ export function encodeHeader(
     out[p++] = index & 0xff;
   }
   return p;
+}
+
+/** Typed-array stores wrap silently, so out-of-range packet numbers are refused before writing. */
+function checkSubPackage({ total, index }: SubPackage): void {
+  if (
+    !(Number.isInteger(total) && Number.isInteger(index) && index >= 1 && index <= total && total <= 0xffff)
+  ) {
+    throw new Jt808Error('bad-value', `sub-package index ${index} of ${total} is out of range`);
+  }
 }

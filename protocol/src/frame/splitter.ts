@@ -7,7 +7,10 @@ export interface FrameSplitterOptions {
    * header is 1,045 bytes unescaped and at most twice that escaped.
    */
   maxFrameBytes?: number;
-  /** Called with each escaped frame, flags stripped. The view is only valid during the call. */
+  /**
+   * Called with each escaped frame, flags stripped. The view is only valid during the call. An
+   * exception thrown here leaves push() and drops the rest of that chunk, so catch decode errors here.
+   */
   onFrame: (escaped: Uint8Array) => void;
   /** Called for oversize frames; the splitter resynchronises on the next flag by itself. */
   onError?: (error: Jt808Error) => void;

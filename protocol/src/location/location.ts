@@ -1,3 +1,4 @@
+import { copyBytes } from '../codec/bytes.js';
 import type { BodyReader } from '../codec/reader.js';
 import type { BodyWriter } from '../codec/writer.js';
 import { Jt808Error } from '../errors.js';
@@ -92,6 +93,13 @@ export const LOCATION_BASIC_BYTES = 28;
 
 /** Reads the 28-byte basic information and then additional items up to `end`. */
 export function decodeLocation(r: BodyReader, end = r.end): Location {
+  if (end > r.end) {
+    throw new Jt808Error(
+      'truncated',
+      `location of ${end - r.pos} bytes runs past the body`,
+      r.buf.subarray(r.pos, r.end),
+    );
+  }
   if (r.pos + LOCATION_BASIC_BYTES > end) {
     throw new Jt808Error(
       'truncated',
@@ -149,7 +157,7 @@ function decodeExtras(r: BodyReader, end: number): LocationExtras {
     }
     if (!decodeKnownItem(extras, id, b, start, length)) {
       if (extras.others === undefined) extras.others = [];
-      extras.others.push({ id, data: b.slice(start, p) });
+      extras.others.push({ id, data: copyBytes(b, start, p) });
     }
   }
   r.pos = end;

@@ -19,7 +19,24 @@ export function readBcdTime(buf: Uint8Array, offset: number): Date | null {
   const second = bcdAt(buf, offset + 5);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(2000 + yy, month)) return null;
   if (hour > 23 || minute > 59 || second > 59) return null;
-  return new Date(Date.UTC(2000 + yy, month - 1, day, hour, minute, second) - BEIJING_OFFSET_MS);
+  return new Date(utcMs(yy, month, day, hour, minute, second) - BEIJING_OFFSET_MS);
+}
+
+/** Days from 1970-01-01 to 2000-01-01. */
+const DAYS_TO_2000 = 10_957;
+const DAYS_BEFORE_MONTH = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+
+/**
+ * Date.UTC for year 2000 + yy, done in plain arithmetic: Date.UTC is a runtime call costing ~25 ns,
+ * a noticeable share of a location decode. In 2000-2099 every fourth year is a leap year (2000
+ * included), so no century rule applies.
+ */
+function utcMs(yy: number, month: number, day: number, hour: number, minute: number, second: number): number {
+  const leapDaysInEarlierYears = (yy + 3) >> 2;
+  const leapDayThisYear = month > 2 && yy % 4 === 0 ? 1 : 0;
+  const dayOfYear = DAYS_BEFORE_MONTH[month - 1]! + leapDayThisYear + day - 1;
+  const days = DAYS_TO_2000 + yy * 365 + leapDaysInEarlierYears + dayOfYear;
+  return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000;
 }
 
 function bcdAt(buf: Uint8Array, offset: number): number {

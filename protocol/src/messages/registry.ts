@@ -1,15 +1,59 @@
+import { attributesResponse } from './attributes-response.js';
+import { authentication } from './authentication.js';
+import { dataUplink } from './data-uplink.js';
 import { heartbeat } from './heartbeat.js';
+import { locationBatch } from './location-batch.js';
+import { locationQuery } from './location-query.js';
+import { locationQueryResponse } from './location-query-response.js';
 import { locationReport } from './location-report.js';
+import { logout } from './logout.js';
 import type { MessageCodec } from './message-codec.js';
+import { multimediaEvent } from './multimedia-event.js';
+import { multimediaUpload } from './multimedia-upload.js';
+import { multimediaUploadResponse } from './multimedia-upload-response.js';
+import { parametersResponse } from './parameters-response.js';
 import { platformGeneralResponse } from './platform-general-response.js';
+import { queryAttributes } from './query-attributes.js';
+import { queryParameters } from './query-parameters.js';
+import { querySpecificParameters } from './query-specific-parameters.js';
+import { registration } from './registration.js';
+import { registrationResponse } from './registration-response.js';
+import { resendRequest } from './resend-request.js';
+import { setParameters } from './set-parameters.js';
+import { temporaryTracking } from './temporary-tracking.js';
+import { terminalControl } from './terminal-control.js';
 import { terminalGeneralResponse } from './terminal-general-response.js';
+import { textMessage } from './text-message.js';
+import { upgradeResult } from './upgrade-result.js';
 
 /** Every message type the codec knows, by name. Add a message by adding its codec here. */
 export const codecs = {
   terminalGeneralResponse,
   heartbeat,
+  logout,
+  registration,
+  authentication,
+  attributesResponse,
+  upgradeResult,
   locationReport,
+  locationQueryResponse,
+  locationBatch,
+  multimediaEvent,
+  multimediaUpload,
+  dataUplink,
   platformGeneralResponse,
+  parametersResponse,
+  setParameters,
+  queryParameters,
+  terminalControl,
+  querySpecificParameters,
+  queryAttributes,
+  locationQuery,
+  temporaryTracking,
+  resendRequest,
+  registrationResponse,
+  textMessage,
+  multimediaUploadResponse,
 } as const;
 
 type Codecs = typeof codecs;
