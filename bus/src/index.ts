@@ -10,6 +10,7 @@ export type {
   SessionDirectory,
   Unsubscribe,
 } from './bus.js';
+export { CommandClient } from './command-client.js';
 export { BusFullError, MemoryBus, type MemoryBusOptions } from './memory/memory-bus.js';
 export { RedisBus, type RedisBusOptions } from './redis/redis-bus.js';
 export { shardOf } from './redis/shard.js';

@@ -1,0 +1,170 @@
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { UnknownTerminalPolicy } from './roster/roster.js';
+
+export interface GatewayConfig {
+  host: string;
+  port: number;
+  /** /metrics and /healthz; 0 disables. */
+  httpPort: number;
+  redisUrl: string | undefined;
+  /** Worker processes; 0 means as many as `targetConnections` needs under the open-file limit (at least one per core). */
+  workers: number;
+  /** Connections the gateway should be able to hold in total (sizes the worker count). */
+  targetConnections: number;
+  rosterFile: string | undefined;
+  unknownTerminals: UnknownTerminalPolicy;
+  /** Seconds between terminal heartbeats; a connection silent for three of them is closed. */
+  heartbeatSeconds: number;
+  /** Seconds a connection may take to authenticate. */
+  authTimeoutSeconds: number;
+  /** Seconds a partial frame may stay incomplete (a slow or half-open peer) before the connection is closed. */
+  stalledFrameSeconds: number;
+  maxAuthFailures: number;
+  /** Sustained frames per second one connection may send; bursts up to `frameBurst`. */
+  maxFramesPerSecond: number;
+  frameBurst: number;
+  /** Frames decoded but not yet acknowledged on one connection before it stops being read. */
+  maxInFlight: number;
+  /** Bytes queued for a terminal that is not reading before the connection is dropped. */
+  maxWriteBuffer: number;
+  /** Per-worker connection cap; 0 derives it from the open-file limit. */
+  maxConnections: number;
+  gatewayId: string;
+  logLevel: string;
+}
+
+export const DEFAULTS: GatewayConfig = {
+  host: '0.0.0.0',
+  port: 6808,
+  httpPort: 9808,
+  redisUrl: undefined,
+  workers: 0,
+  targetConnections: 20_000,
+  rosterFile: undefined,
+  unknownTerminals: 'pending',
+  heartbeatSeconds: 60,
+  authTimeoutSeconds: 60,
+  stalledFrameSeconds: 30,
+  maxAuthFailures: 3,
+  maxFramesPerSecond: 50,
+  frameBurst: 500,
+  maxInFlight: 64,
+  maxWriteBuffer: 256 * 1024,
+  maxConnections: 0,
+  gatewayId: hostname(),
+  logLevel: 'info',
+};
+
+export const HELP = `jt808-gateway — JT/T 808 terminal gateway
+
+Usage: jt808-gateway [options]
+
+  --port N                 TCP port for terminals (env JT808_PORT, default ${DEFAULTS.port})
+  --host ADDR              listen address (default ${DEFAULTS.host})
+  --http-port N            /metrics and /healthz (env JT808_HTTP_PORT, default ${DEFAULTS.httpPort}; 0 = off)
+  --redis-url URL          bus Redis (env REDIS_URL); required when run on its own
+  --workers N              worker processes (default: enough for --target-connections)
+  --target-connections N   connections to hold in total (default ${DEFAULTS.targetConnections})
+  --max-connections N      per-worker cap (default: open-file limit less a margin)
+  --roster FILE            roster JSON file (env JT808_ROSTER; default: in memory)
+  --unknown-terminals P    reject | pending (default ${DEFAULTS.unknownTerminals}: accept and mark pending for installers)
+  --heartbeat-seconds N    terminal heartbeat interval; silent 3x this -> closed (default ${DEFAULTS.heartbeatSeconds})
+  --auth-timeout N         seconds to authenticate (default ${DEFAULTS.authTimeoutSeconds})
+  --stalled-frame N        seconds a partial frame may stay incomplete (default ${DEFAULTS.stalledFrameSeconds})
+  --max-frames-per-second N, --frame-burst N   per-connection flood limit (default ${DEFAULTS.maxFramesPerSecond}, ${DEFAULTS.frameBurst})
+  --gateway-id ID          name of this gateway on the bus (default: host name)
+  --log-level LEVEL        pino level (env LOG_LEVEL, default info)
+  -h, --help               this text
+`;
+
+export class ConfigError extends Error {}
+
+/** Flags override environment variables, which override defaults. */
+export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): GatewayConfig | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'http-port': { type: 'string' },
+      'redis-url': { type: 'string' },
+      workers: { type: 'string' },
+      'target-connections': { type: 'string' },
+      'max-connections': { type: 'string' },
+      roster: { type: 'string' },
+      'unknown-terminals': { type: 'string' },
+      'heartbeat-seconds': { type: 'string' },
+      'auth-timeout': { type: 'string' },
+      'stalled-frame': { type: 'string' },
+      'max-frames-per-second': { type: 'string' },
+      'frame-burst': { type: 'string' },
+      'gateway-id': { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  const policy = values['unknown-terminals'] ?? DEFAULTS.unknownTerminals;
+  if (policy !== 'reject' && policy !== 'pending')
+    throw new ConfigError(`--unknown-terminals must be reject or pending`);
+  return {
+    ...DEFAULTS,
+    host: values.host ?? DEFAULTS.host,
+    port: int('--port', values.port ?? env.JT808_PORT, DEFAULTS.port, 0, 65535),
+    httpPort: int('--http-port', values['http-port'] ?? env.JT808_HTTP_PORT, DEFAULTS.httpPort, 0, 65535),
+    redisUrl: values['redis-url'] ?? env.REDIS_URL,
+    workers: int('--workers', values.workers, DEFAULTS.workers, 0, 512),
+    targetConnections: int(
+      '--target-connections',
+      values['target-connections'],
+      DEFAULTS.targetConnections,
+      1,
+      10_000_000,
+    ),
+    maxConnections: int(
+      '--max-connections',
+      values['max-connections'],
+      DEFAULTS.maxConnections,
+      0,
+      10_000_000,
+    ),
+    rosterFile: values.roster ?? env.JT808_ROSTER,
+    unknownTerminals: policy,
+    heartbeatSeconds: int(
+      '--heartbeat-seconds',
+      values['heartbeat-seconds'],
+      DEFAULTS.heartbeatSeconds,
+      1,
+      3600,
+    ),
+    authTimeoutSeconds: int('--auth-timeout', values['auth-timeout'], DEFAULTS.authTimeoutSeconds, 1, 3600),
+    stalledFrameSeconds: int(
+      '--stalled-frame',
+      values['stalled-frame'],
+      DEFAULTS.stalledFrameSeconds,
+      1,
+      3600,
+    ),
+    maxFramesPerSecond: int(
+      '--max-frames-per-second',
+      values['max-frames-per-second'],
+      DEFAULTS.maxFramesPerSecond,
+      1,
+      1_000_000,
+    ),
+    frameBurst: int('--frame-burst', values['frame-burst'], DEFAULTS.frameBurst, 1, 10_000_000),
+    gatewayId: values['gateway-id'] ?? DEFAULTS.gatewayId,
+    logLevel: values['log-level'] ?? env.LOG_LEVEL ?? DEFAULTS.logLevel,
+  };
+}
+
+function int(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${flag} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}

@@ -1,0 +1,37 @@
+import type { Bus } from '@jt808/bus';
+import type { BodyOf, Jt808Message, MessageName } from '@jt808/protocol';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from './config.js';
+import type { CommandTracker } from './downlink/command-tracker.js';
+import type { Roster } from './roster/roster.js';
+import type { Metrics } from './runtime/metrics.js';
+import type { Session } from './session/session.js';
+
+/** A decoded message together with its body exactly as received (what goes on the bus). */
+export interface Inbound {
+  message: Jt808Message;
+  body: Uint8Array;
+}
+
+/** A message the gateway sends: the session adds the header (phone, serial, edition). */
+export type Reply = { [N in MessageName]: { name: N; body: BodyOf<N> } }[MessageName];
+
+/** What sessions and handlers share within one gateway process. */
+export interface GatewayContext {
+  readonly gatewayId: string;
+  readonly config: GatewayConfig;
+  readonly bus: Bus;
+  readonly roster: Roster;
+  readonly metrics: Metrics;
+  readonly log: Logger;
+  readonly commands: CommandTracker;
+  /** Authenticated sessions of this process by phone. */
+  readonly live: Map<string, Session>;
+  /** Logs at most a few lines a minute per key, so a flood of garbage cannot flood the log. */
+  logSampled(key: string, fields: object, message: string): void;
+  handle(session: Session, inbound: Inbound): Promise<void>;
+  onIdentified(session: Session): void;
+  onAuthenticated(session: Session): void;
+  onDeauthenticated(session: Session): void;
+  onClosing(session: Session, reason: string): void;
+}

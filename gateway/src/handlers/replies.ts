@@ -1,0 +1,84 @@
+import { EventKind, type TerminalEvent } from '@jt808/bus';
+import { type Header, PlatformResult } from '@jt808/protocol';
+import type { GatewayContext, Inbound } from '../context.js';
+import type { Session } from '../session/session.js';
+
+/** Answers a terminal message with 0x8001. */
+export function acknowledge(session: Session, header: Header, result: number = PlatformResult.Success): void {
+  session.send({
+    name: 'platformGeneralResponse',
+    body: { replySerial: header.serial, replyId: header.messageId, result },
+  });
+}
+
+/**
+ * Puts a terminal message on the bus and resolves when it is durable there. On failure the caller
+ * must not acknowledge: the terminal then sends it again.
+ */
+export async function publishMessage(ctx: GatewayContext, session: Session, inbound: Inbound): Promise<void> {
+  const { header } = inbound.message;
+  const event: TerminalEvent = {
+    kind: EventKind.Message,
+    phone: header.phone,
+    gatewayId: ctx.gatewayId,
+    sessionId: session.id,
+    atMs: Date.now(),
+    messageId: header.messageId,
+    serial: header.serial,
+    edition: header.edition,
+    protocolVersion: header.protocolVersion,
+    body: inbound.body,
+  };
+  const stopTimer = ctx.metrics.busPublish.startTimer();
+  try {
+    await ctx.bus.events.publish(event);
+  } catch (error) {
+    ctx.metrics.busFailures.inc();
+    throw error;
+  } finally {
+    stopTimer();
+  }
+}
+
+/** Session lifecycle events; their loss is logged, not fatal (the next frame tells the same story). */
+export function publishSessionEvent(
+  ctx: GatewayContext,
+  session: Session,
+  kind: EventKind,
+  extra: Partial<TerminalEvent> = {},
+): void {
+  if (session.phone === undefined) return;
+  ctx.bus.events
+    .publish({
+      kind,
+      phone: session.phone,
+      gatewayId: ctx.gatewayId,
+      sessionId: session.id,
+      atMs: Date.now(),
+      ...extra,
+    })
+    .catch((error: unknown) =>
+      ctx.log.warn({ err: error, session: session.id }, 'session event not published'),
+    );
+}
+
+/** Publishes, then acknowledges; a bus failure is answered with 0x8001 failure so the terminal retries. */
+export async function publishAndAcknowledge(
+  ctx: GatewayContext,
+  session: Session,
+  inbound: Inbound,
+): Promise<void> {
+  const { header } = inbound.message;
+  try {
+    await publishMessage(ctx, session, inbound);
+  } catch (error) {
+    ctx.logSampled(
+      'bus-publish',
+      { err: error, session: session.id },
+      'bus did not take the event; terminal not acknowledged',
+    );
+    acknowledge(session, header, PlatformResult.Failure);
+    return;
+  }
+  acknowledge(session, header);
+}

@@ -1,0 +1,137 @@
+import cluster, { type Worker } from 'node:cluster';
+import { availableParallelism } from 'node:os';
+import { RedisBus } from '@jt808/bus';
+import { pino } from 'pino';
+import { AggregatorRegistry, collectDefaultMetrics, register } from 'prom-client';
+import { ConfigError, type GatewayConfig, HELP, parseConfig } from './config.js';
+import { FileRoster } from './roster/file-roster.js';
+import { answerRosterRequest, IpcRoster } from './roster/ipc-roster.js';
+import { startHttp } from './runtime/http.js';
+import { createMetrics } from './runtime/metrics.js';
+import { connectionCap, openFileLimit, workersFor } from './runtime/open-files.js';
+import { Gateway } from './server.js';
+
+/**
+ * The standalone gateway: a cluster primary that owns the roster file and serves /metrics for all
+ * workers, and worker processes sharing the terminal port. Workers are sized so that none holds more
+ * connections than its open-file limit allows, and there is at least one per core.
+ */
+async function main(): Promise<void> {
+  let config: GatewayConfig | 'help';
+  try {
+    config = parseConfig(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof ConfigError) && !(error instanceof TypeError)) throw error;
+    process.stderr.write(`jt808-gateway: ${error.message}\n\n${HELP}`);
+    process.exit(2);
+  }
+  if (config === 'help') {
+    process.stdout.write(HELP);
+    return;
+  }
+  if (!config.redisUrl) {
+    process.stderr.write(
+      'jt808-gateway: --redis-url (or REDIS_URL) is required; the in-process bus exists only in the one-command start\n',
+    );
+    process.exit(2);
+  }
+  if (cluster.isPrimary) await runPrimary(config);
+  else await runWorker(config, config.redisUrl);
+}
+
+async function runPrimary(config: GatewayConfig): Promise<void> {
+  const log = pino({ level: config.logLevel, base: { role: 'gateway-primary' } });
+  const limit = openFileLimit();
+  const cap = config.maxConnections || connectionCap(limit);
+  const workers =
+    config.workers || Math.max(availableParallelism(), workersFor(config.targetConnections, cap));
+  log.info(
+    { openFileLimit: limit, perWorkerCap: cap, workers, target: config.targetConnections },
+    'starting gateway workers',
+  );
+
+  const bus = new RedisBus({ url: config.redisUrl! });
+  const durability = await bus.durability();
+  if (durability.durable) log.info(durability.summary);
+  else log.warn(`!!! ${durability.summary} !!!`);
+  await bus.close();
+
+  const roster = await FileRoster.open(config.rosterFile, config.unknownTerminals);
+  const aggregator = new AggregatorRegistry();
+  let stopping = false;
+  const fork = (): Worker => {
+    const worker = cluster.fork();
+    worker.on('message', (message) => {
+      void answerRosterRequest(roster, message, (reply) => worker.send(reply));
+    });
+    return worker;
+  };
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    log.error({ worker: worker.id, code, signal }, 'gateway worker died; starting a new one');
+    fork();
+  });
+  for (let i = 0; i < workers; i++) fork();
+
+  const http = config.httpPort
+    ? await startHttp(config.httpPort, config.host, {
+        metrics: async () => ({
+          contentType: aggregator.contentType,
+          body: await aggregator.clusterMetrics(),
+        }),
+        health: async () => {
+          const alive = Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead()).length;
+          return { ok: alive === workers, workers: alive, expected: workers, bus: durability.summary };
+        },
+      })
+    : undefined;
+
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping: draining workers');
+    const exits = Object.values(cluster.workers ?? {}).map(
+      (worker) => new Promise<void>((resolve) => worker?.once('exit', () => resolve())),
+    );
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.send({ shutdown: true });
+    await Promise.all(exits);
+    http?.close();
+    await roster.close();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+async function runWorker(config: GatewayConfig, redisUrl: string): Promise<void> {
+  const gatewayId = `${config.gatewayId}-${cluster.worker?.id ?? process.pid}`;
+  const log = pino({ level: config.logLevel, base: { role: 'gateway-worker', gatewayId } });
+  collectDefaultMetrics({ register });
+  const bus = new RedisBus({ url: redisUrl });
+  const roster = new IpcRoster();
+  const gateway = new Gateway(
+    { ...config, gatewayId },
+    { bus, roster, log, metrics: createMetrics(register) },
+  );
+  await gateway.listen();
+  const stop = async () => {
+    await gateway.close();
+    await bus.close();
+    await roster.close();
+    process.exit(0);
+  };
+  process.on('message', (message) => {
+    if ((message as { shutdown?: boolean })?.shutdown) void stop();
+  });
+  // The primary decides when workers stop; a signal to the process group must not skip the drain.
+  process.on('SIGTERM', () => {});
+  process.on('SIGINT', () => {});
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `jt808-gateway: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

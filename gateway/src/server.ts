@@ -1,0 +1,195 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { type Bus, EventKind } from '@jt808/bus';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from './config.js';
+import type { GatewayContext, Inbound } from './context.js';
+import { CommandTracker } from './downlink/command-tracker.js';
+import { dispatch } from './handlers/dispatch.js';
+import { publishSessionEvent } from './handlers/replies.js';
+import type { Roster } from './roster/roster.js';
+import { LogSampler } from './runtime/log-sampler.js';
+import { createMetrics, type Metrics } from './runtime/metrics.js';
+import { connectionCap } from './runtime/open-files.js';
+import { sendResendRequests } from './session/resend.js';
+import { Session, type SessionState } from './session/session.js';
+
+export interface GatewayDeps {
+  bus: Bus;
+  roster: Roster;
+  log: Logger;
+  metrics?: Metrics;
+}
+
+/** How often idle, unauthenticated and stalled connections are looked for. */
+const SWEEP_INTERVAL_MS = 1000;
+
+/**
+ * One gateway process: the TCP listener, its sessions and their housekeeping. Several of these run
+ * as cluster workers sharing the port (see main.ts).
+ */
+export class Gateway implements GatewayContext {
+  readonly gatewayId: string;
+  readonly bus: Bus;
+  readonly roster: Roster;
+  readonly metrics: Metrics;
+  readonly log: Logger;
+  readonly commands: CommandTracker;
+  readonly live = new Map<string, Session>();
+  private readonly sessions = new Set<Session>();
+  private readonly server: Server;
+  private readonly sampler: LogSampler;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly stateCounts: Record<SessionState, number> = {
+    connected: 0,
+    registered: 0,
+    authenticated: 0,
+  };
+
+  constructor(
+    readonly config: GatewayConfig,
+    deps: GatewayDeps,
+  ) {
+    this.gatewayId = config.gatewayId;
+    this.bus = deps.bus;
+    this.roster = deps.roster;
+    this.log = deps.log;
+    this.metrics = deps.metrics ?? createMetrics();
+    this.sampler = new LogSampler(this.log);
+    this.commands = new CommandTracker(this.bus, this.gatewayId, this.live, this.metrics, this.log);
+    this.server = createServer({ pauseOnConnect: false, noDelay: true }, (socket) => this.accept(socket));
+    this.server.maxConnections = config.maxConnections || connectionCap();
+    this.server.on('drop', (peer) => {
+      this.metrics.refused.inc();
+      this.logSampled(
+        'refused',
+        { peer: peer?.remoteAddress, cap: this.server.maxConnections },
+        'connection refused: worker at its connection cap',
+      );
+    });
+    this.server.on('error', (error) => this.log.error({ err: error }, 'listener error'));
+  }
+
+  async listen(): Promise<{ port: number; host: string }> {
+    await this.commands.start();
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ port: this.config.port, host: this.config.host, backlog: 4096 }, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    this.sweepTimer = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
+    this.sweepTimer.unref();
+    const address = this.server.address();
+    const port = typeof address === 'object' && address ? address.port : this.config.port;
+    this.log.info({ port, cap: this.server.maxConnections, gatewayId: this.gatewayId }, 'gateway listening');
+    return { port, host: this.config.host };
+  }
+
+  get connectionCount(): number {
+    return this.sessions.size;
+  }
+
+  private accept(socket: Socket): void {
+    const session = new Session(socket, this);
+    this.sessions.add(session);
+    this.stateCounts.connected++;
+    this.updateGauges();
+    socket.on('error', () => {}); // resets and timeouts end in 'close'
+    socket.on('close', () => {
+      session.onSocketClosed();
+      this.forget(session);
+    });
+  }
+
+  handle(session: Session, inbound: Inbound): Promise<void> {
+    const before = session.state;
+    return dispatch(this, session, inbound).finally(() => {
+      if (session.state !== before && !session.isClosed) this.moved(before, session.state);
+    });
+  }
+
+  onIdentified(session: Session): void {
+    publishSessionEvent(this, session, EventKind.Connected, { remoteAddress: session.remoteAddress });
+  }
+
+  onAuthenticated(_session: Session): void {}
+
+  onDeauthenticated(session: Session): void {
+    if (session.phone !== undefined && this.live.get(session.phone) === session) {
+      this.live.delete(session.phone);
+      void this.bus.sessions.release(session.phone, this.gatewayId).catch(() => {});
+    }
+  }
+
+  onClosing(session: Session, reason: string): void {
+    this.metrics.closed.inc({ reason });
+    if (reason !== 'peer-closed')
+      this.logSampled(
+        `close-${reason}`,
+        { session: session.id, phone: session.phone, reason },
+        'connection closed',
+      );
+    this.onDeauthenticated(session);
+    publishSessionEvent(this, session, EventKind.Disconnected, { reason });
+  }
+
+  private forget(session: Session): void {
+    if (!this.sessions.delete(session)) return;
+    this.stateCounts[session.state]--;
+    this.updateGauges();
+  }
+
+  private moved(from: SessionState, to: SessionState): void {
+    this.stateCounts[from]--;
+    this.stateCounts[to]++;
+    this.updateGauges();
+  }
+
+  private updateGauges(): void {
+    this.metrics.connections.set(this.sessions.size);
+    for (const state of Object.keys(this.stateCounts) as SessionState[]) {
+      this.metrics.sessions.set({ state }, this.stateCounts[state]);
+    }
+  }
+
+  logSampled(key: string, fields: object, message: string): void {
+    this.sampler.warn(key, fields, message);
+  }
+
+  /** Closes connections that went silent, never authenticated, or stalled inside a frame. */
+  private sweep(): void {
+    const now = Date.now();
+    const idleMs = 3 * this.config.heartbeatSeconds * 1000;
+    const authMs = this.config.authTimeoutSeconds * 1000;
+    const stalledMs = this.config.stalledFrameSeconds * 1000;
+    for (const session of this.sessions) {
+      if (session.isClosed) continue;
+      if (now - session.lastFrameAt > idleMs) session.close('idle');
+      else if (session.state !== 'authenticated' && now - session.openedAt > authMs)
+        session.close('auth-timeout');
+      else if (session.partialSince > 0 && now - session.partialSince > stalledMs)
+        session.close('stalled-frame');
+      else if (session.reassembly) sendResendRequests(session, now);
+    }
+  }
+
+  /**
+   * Graceful stop: no new connections, let in-flight messages reach the bus and their replies go
+   * out, then close every connection (terminals reconnect to another worker or gateway).
+   */
+  async close(drainMs = 5000): Promise<void> {
+    clearInterval(this.sweepTimer);
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      for (const session of this.sessions) session.socket.pause();
+      setTimeout(
+        () => {
+          for (const session of this.sessions) session.close('shutdown');
+        },
+        Math.min(drainMs, 200),
+      ).unref();
+    });
+    await this.commands.stop();
+  }
+}

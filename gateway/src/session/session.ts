@@ -1,0 +1,234 @@
+import type { Socket } from 'node:net';
+import {
+  decodeBody,
+  type Edition,
+  encodeBody,
+  encodeMessage,
+  encodeRaw,
+  type FragmentMessage,
+  FrameSplitter,
+  type Header,
+  isJt808Error,
+  type Jt808Message,
+  type OutgoingMessage,
+  readFrame,
+  SubPackageAssembler,
+} from '@jt808/protocol';
+import type { GatewayContext, Inbound, Reply } from '../context.js';
+import { TokenBucket } from './token-bucket.js';
+
+export type SessionState = 'connected' | 'registered' | 'authenticated';
+
+/** Consecutive undecodable frames after which the peer is taken for a non-terminal and dropped. */
+const MAX_CONSECUTIVE_BAD_FRAMES = 20;
+
+let sessionCounter = 0;
+
+/**
+ * One terminal connection: splits and decodes its byte stream, runs its messages through the
+ * handlers one at a time (so a registration is settled before the authentication behind it), and
+ * owns its write side and its serial numbers.
+ */
+export class Session {
+  readonly id: string;
+  readonly remoteAddress: string;
+  state: SessionState = 'connected';
+  /** Phone from the first frame that decoded; fixed once authenticated. */
+  phone: string | undefined;
+  edition: Edition = '2013';
+  protocolVersion = 1;
+  authFailures = 0;
+  readonly openedAt: number;
+  lastFrameAt: number;
+  /** When the splitter started holding a partial frame (0 when it holds none). */
+  partialSince = 0;
+  private serial = 0;
+  private badFrames = 0;
+  private inFlight = 0;
+  private queue: Promise<void> = Promise.resolve();
+  private paused = false;
+  private throttledUntil = 0;
+  private closed = false;
+  private readonly splitter: FrameSplitter;
+  private readonly bucket: TokenBucket;
+  /** Created on the first sub-packaged message: most terminals never send one. */
+  private assembler: SubPackageAssembler | undefined;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly ctx: GatewayContext,
+  ) {
+    this.id = `${ctx.gatewayId}:${process.pid}:${++sessionCounter}`;
+    this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.openedAt = this.lastFrameAt = Date.now();
+    this.bucket = new TokenBucket(ctx.config.maxFramesPerSecond, ctx.config.frameBurst, this.openedAt);
+    this.splitter = new FrameSplitter({
+      onFrame: (escaped) => this.onFrame(escaped),
+      onError: (error) => this.onBadFrame(error.reason, error.message),
+    });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk) => this.onData(chunk));
+  }
+
+  private onData(chunk: Buffer): void {
+    this.splitter.push(chunk);
+    this.partialSince = this.splitter.bufferedBytes > 0 ? this.partialSince || Date.now() : 0;
+  }
+
+  private onFrame(escaped: Uint8Array): void {
+    if (this.closed) return;
+    const now = Date.now();
+    let inbound: Inbound;
+    try {
+      const { header, data, bodyStart, bodyEnd } = readFrame(escaped);
+      // A copy: the splitter reuses its buffer, and the body outlives this call on its way to the bus.
+      const body = data.slice(bodyStart, bodyEnd);
+      const message: Jt808Message = header.subPackage
+        ? { name: 'fragment', header, body }
+        : decodeBody(header, body);
+      inbound = { message, body };
+    } catch (error) {
+      if (!isJt808Error(error)) throw error;
+      this.onBadFrame(error.reason, error.message, error.hex);
+      return;
+    }
+    const { message } = inbound;
+    this.badFrames = 0;
+    this.lastFrameAt = now;
+    this.ctx.metrics.frames.inc({ message: message.name });
+    const wait = this.bucket.take(now);
+    if (wait > 0) this.throttle(now + wait);
+    if (this.phone === undefined) this.identify(message.header);
+    if (message.name === 'fragment') this.collectFragment(message);
+    else this.enqueue(inbound);
+  }
+
+  private collectFragment(fragment: FragmentMessage): void {
+    try {
+      this.assembler ??= new SubPackageAssembler({ maxBytes: 2 * 1024 * 1024, maxMessages: 16 });
+      const whole = this.assembler.push(fragment);
+      if (whole) this.enqueue({ message: whole, body: rawBody(whole) });
+    } catch (error) {
+      if (!isJt808Error(error)) throw error;
+      this.onBadFrame(error.reason, error.message, error.hex);
+    }
+  }
+
+  /** Sub-packaged messages still waiting for packets, for the 0x8003 resend requests. */
+  get reassembly(): SubPackageAssembler | undefined {
+    return this.assembler;
+  }
+
+  private identify(header: Header): void {
+    this.phone = header.phone;
+    this.edition = header.edition;
+    this.protocolVersion = header.protocolVersion || 1;
+    this.ctx.onIdentified(this);
+  }
+
+  /** Handles messages strictly in arrival order; stops reading while too many are unanswered. */
+  private enqueue(inbound: Inbound): void {
+    this.inFlight++;
+    if (this.inFlight >= this.ctx.config.maxInFlight) this.pause();
+    this.queue = this.queue
+      .then(() => this.ctx.handle(this, inbound))
+      .catch((error: unknown) => this.ctx.log.error({ err: error, session: this.id }, 'handler failed'))
+      .finally(() => {
+        this.inFlight--;
+        if (this.inFlight < this.ctx.config.maxInFlight / 2) this.resume();
+      });
+  }
+
+  private onBadFrame(reason: string, detail: string, hex?: string): void {
+    this.ctx.metrics.badFrames.inc({ reason });
+    this.ctx.logSampled(
+      'bad-frame',
+      { session: this.id, phone: this.phone, reason, detail, hex },
+      'bad frame',
+    );
+    if (++this.badFrames >= MAX_CONSECUTIVE_BAD_FRAMES) this.close('garbage');
+  }
+
+  private throttle(until: number): void {
+    this.ctx.metrics.throttled.inc();
+    this.throttledUntil = Math.max(this.throttledUntil, until);
+    this.pause();
+    setTimeout(() => this.resume(), this.throttledUntil - Date.now()).unref();
+  }
+
+  private pause(): void {
+    if (this.paused || this.closed) return;
+    this.paused = true;
+    this.socket.pause();
+  }
+
+  private resume(): void {
+    if (!this.paused || this.closed) return;
+    if (this.inFlight >= this.ctx.config.maxInFlight / 2 || Date.now() < this.throttledUntil) return;
+    this.paused = false;
+    this.socket.resume();
+  }
+
+  nextSerial(): number {
+    const serial = this.serial;
+    this.serial = (this.serial + 1) & 0xffff;
+    return serial;
+  }
+
+  /** Encodes and writes a platform message with this session's next serial; returns the serial used. */
+  send(message: Reply): number {
+    const serial = this.nextSerial();
+    const frame = encodeMessage({ ...message, header: this.headerFor(serial) } as OutgoingMessage);
+    this.write(frame);
+    return serial;
+  }
+
+  /** Writes a body some other component already encoded (downlink commands from the platform). */
+  sendRaw(messageId: number, body: Uint8Array): number {
+    const serial = this.nextSerial();
+    this.write(encodeRaw(messageId, this.headerFor(serial), body));
+    return serial;
+  }
+
+  private headerFor(serial: number) {
+    return { phone: this.phone ?? '0', serial, edition: this.edition, protocolVersion: this.protocolVersion };
+  }
+
+  private write(frame: Buffer): void {
+    if (this.closed) return;
+    // A peer that stops reading would make us buffer every reply forever.
+    if (this.socket.writableLength > this.ctx.config.maxWriteBuffer) {
+      this.close('slow-reader');
+      return;
+    }
+    this.socket.write(frame);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Closes the connection once; the reason ends up in the metrics and the DISCONNECTED event. */
+  close(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ctx.onClosing(this, reason);
+    this.socket.end();
+    this.socket.destroySoon();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+  }
+
+  /** The socket went away on its own (peer closed, reset). */
+  onSocketClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ctx.onClosing(this, 'peer-closed');
+  }
+}
+
+/** The body bytes of a reassembled message (the assembler hands over the decoded form). */
+function rawBody(message: Jt808Message): Uint8Array {
+  if (message.name === 'unknown' || message.name === 'encrypted' || message.name === 'fragment')
+    return message.body;
+  return encodeBody({ ...message, header: { ...message.header } } as OutgoingMessage);
+}

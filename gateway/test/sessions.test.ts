@@ -1,0 +1,217 @@
+import { EventKind } from '@jt808/bus';
+import { decodeFrame, type Edition, encodeMessage, MessageId, readFrame } from '@jt808/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Harness, location, registrationFor, signIn, startHarness, until } from './harness.js';
+
+let harness: Harness;
+afterEach(async () => harness?.close());
+
+describe.each<Edition>(['2013', '2019'])('registration and authentication (%s)', (edition) => {
+  const phone = edition === '2019' ? '13800138000' : '013800138000';
+  const wirePhone = edition === '2019' ? '00000000013800138000' : '013800138000';
+
+  it('registers, authenticates and answers byte for byte', async () => {
+    harness = await startHarness();
+    const terminal = harness.terminal(phone, edition);
+    await terminal.connect();
+    const registered = await terminal.request('registration', registrationFor(edition, 'T000001'));
+    expect(registered.name).toBe('registrationResponse');
+    if (registered.name !== 'registrationResponse') return;
+    expect(registered.body).toMatchObject({ replySerial: 0, result: 0 });
+    const authCode = registered.body.authCode!;
+    expect(authCode).toMatch(/^[0-9a-f]{32}$/);
+    // The platform's first frame on this session: serial 0, the terminal's edition and phone.
+    expect(registered.header).toMatchObject({ serial: 0, edition, phone: wirePhone, messageId: 0x8100 });
+
+    const ack = await terminal.request('authentication', {
+      authCode,
+      imei: '860000000000001',
+      softwareVersion: 'v1',
+    });
+    const expected = encodeMessage({
+      name: 'platformGeneralResponse',
+      header: { phone: wirePhone, serial: 1, edition, protocolVersion: 1 },
+      body: { replySerial: 1, replyId: 0x0102, result: 0 },
+    });
+    const actual = encodeMessage({
+      name: 'platformGeneralResponse',
+      header: ack.header,
+      body: ack.body as never,
+    });
+    expect(actual.toString('hex')).toBe(expected.toString('hex'));
+
+    await until(() => harness.committed.some((d) => d.event.kind === EventKind.Authenticated));
+    const authenticated = harness.committed.find((d) => d.event.kind === EventKind.Authenticated)!;
+    expect(authenticated.event.phone).toBe(wirePhone);
+    expect(await harness.bus.sessions.locate(wirePhone)).toBe(harness.gateway.gatewayId);
+  });
+});
+
+describe('data before and after authentication', () => {
+  it('refuses data from an unauthenticated connection and does not ingest it', async () => {
+    harness = await startHarness();
+    const terminal = harness.terminal('013800000001');
+    await terminal.connect();
+    const reply = await terminal.request('locationReport', location());
+    expect(reply.body).toMatchObject({ replyId: 0x0200, result: 1 });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(harness.committed.filter((d) => d.event.kind === EventKind.Message)).toEqual([]);
+  });
+
+  it('puts an authenticated location on the bus with its exact body, then acknowledges', async () => {
+    harness = await startHarness();
+    const terminal = harness.terminal('013800000002');
+    await signIn(terminal, 'T000002');
+    const frame = encodeMessage({
+      name: 'locationReport',
+      header: { phone: '013800000002', serial: 2, edition: '2013' },
+      body: location(),
+    });
+    const sentBody = (() => {
+      const parts = readFrame(frame.subarray(1, -1));
+      return parts.data.slice(parts.bodyStart, parts.bodyEnd);
+    })();
+    terminal.nextSerial(); // serial 2 is used by the raw frame below
+    const ack = terminal.waitFor((m) => m.name === 'platformGeneralResponse' && m.body.replySerial === 2);
+    terminal.write(frame);
+    expect((await ack).body).toMatchObject({ replyId: 0x0200, result: 0 });
+    const stored = harness.committed.filter(
+      (d) => d.event.kind === EventKind.Message && d.event.messageId === 0x0200,
+    );
+    expect(stored).toHaveLength(1);
+    expect(Buffer.from(stored[0]!.event.body!).equals(Buffer.from(sentBody))).toBe(true);
+  });
+
+  it('acknowledges only after the consumer committed the event', async () => {
+    let release!: () => void;
+    let holding = false;
+    harness = await startHarness({
+      beforeCommit: async (batch) => {
+        if (!batch.some((d) => d.event.messageId === MessageId.locationReport)) return;
+        holding = true;
+        await new Promise<void>((r) => {
+          release = r;
+        });
+      },
+    });
+    const terminal = harness.terminal('013800000003');
+    await signIn(terminal, 'T000003');
+    let acknowledged = false;
+    const ack = terminal.request('locationReport', location()).then((m) => {
+      acknowledged = true;
+      return m;
+    });
+    await until(() => holding);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(acknowledged).toBe(false);
+    release();
+    expect((await ack).body).toMatchObject({ result: 0 });
+  });
+
+  it('answers heartbeats, batches and unknown message ids, keeping all of them', async () => {
+    harness = await startHarness();
+    const terminal = harness.terminal('013800000004');
+    await signIn(terminal, 'T000004');
+    expect((await terminal.request('heartbeat', {})).body).toMatchObject({ replyId: 0x0002, result: 0 });
+    const batch = await terminal.request('locationBatch', {
+      type: 1,
+      items: [location(), location(35, 114)],
+    });
+    expect(batch.body).toMatchObject({ replyId: 0x0704, result: 0 });
+    const ids = harness.committed
+      .filter((d) => d.event.kind === EventKind.Message)
+      .map((d) => d.event.messageId);
+    expect(ids).toEqual([0x0002, 0x0704]);
+  });
+});
+
+describe('authentication failures', () => {
+  it('closes the connection after three wrong auth codes', async () => {
+    harness = await startHarness();
+    const terminal = harness.terminal('013800000005');
+    await signIn(terminal, 'T000005');
+    const second = harness.terminal('013800000005');
+    await second.connect();
+    const closed = new Promise<void>((resolve) => {
+      second.onClose = resolve;
+    });
+    for (let i = 0; i < 2; i++) {
+      expect((await second.request('authentication', { authCode: 'wrong' })).body).toMatchObject({
+        result: 1,
+      });
+    }
+    await second.request('authentication', { authCode: 'wrong' }).catch(() => undefined);
+    await closed;
+  });
+
+  it('rejects unknown terminals when the roster policy says so', async () => {
+    harness = await startHarness({ policy: 'reject' });
+    const terminal = harness.terminal('013800000006');
+    await terminal.connect();
+    const reply = await terminal.request('registration', registrationFor('2013', 'T000006'));
+    expect(reply.body).toMatchObject({ result: 4 });
+    expect(reply.body).not.toHaveProperty('authCode');
+  });
+
+  it('refuses a plate already held by another terminal', async () => {
+    harness = await startHarness();
+    await signIn(harness.terminal('013800000007'), 'T000007', '豫B00001');
+    const other = harness.terminal('013800000008');
+    await other.connect();
+    const reply = await other.request('registration', registrationFor('2013', 'T000008', '豫B00001'));
+    expect(reply.body).toMatchObject({ result: 1 });
+  });
+});
+
+describe('session replacement', () => {
+  it('closes the older connection when the terminal authenticates again', async () => {
+    harness = await startHarness();
+    const first = harness.terminal('013800000009');
+    const authCode = await signIn(first, 'T000009');
+    const firstClosed = new Promise<void>((resolve) => {
+      first.onClose = resolve;
+    });
+    const second = harness.terminal('013800000009');
+    await second.connect();
+    expect((await second.request('authentication', { authCode })).body).toMatchObject({ result: 0 });
+    await firstClosed;
+    expect((await second.request('heartbeat', {})).body).toMatchObject({ result: 0 });
+    expect(harness.gateway.live.get('013800000009')).toBeDefined();
+  });
+});
+
+describe('sub-packaged uploads', () => {
+  it('reassembles a multimedia upload, keeps it, and answers 0x8800', async () => {
+    harness = await startHarness();
+    const terminal = harness.terminal('013800000010');
+    await signIn(terminal, 'T000010');
+    const { encodeSubPackages } = await import('@jt808/protocol');
+    const media = new Uint8Array(2500).map((_, i) => i & 0xff);
+    const frames = encodeSubPackages(
+      {
+        name: 'multimediaUpload',
+        header: { phone: '013800000010', serial: 100, edition: '2013' },
+        body: {
+          mediaId: 7,
+          mediaType: 0,
+          format: 0,
+          eventCode: 1,
+          channel: 1,
+          location: location(),
+          data: media,
+        },
+      },
+      1000,
+    );
+    expect(frames).toHaveLength(3);
+    const answer = terminal.waitFor((m) => m.name === 'multimediaUploadResponse');
+    for (const frame of frames.reverse()) terminal.write(frame);
+    expect((await answer).body).toEqual({ mediaId: 7, retransmitIds: [] });
+    const stored = harness.committed.find((d) => d.event.messageId === 0x0801)!;
+    const decoded = decodeFrame(
+      encodeMessage({ name: 'heartbeat', header: { phone: '0', serial: 0 }, body: {} }).subarray(1, -1),
+    );
+    expect(decoded.name).toBe('heartbeat');
+    expect(stored.event.body!.length).toBe(2500 + 8 + 28);
+  });
+});

@@ -1,0 +1,5 @@
+export {
+  answers,
+  TerminalConnection,
+  type TerminalConnectionOptions,
+} from './terminal/terminal-connection.js';
