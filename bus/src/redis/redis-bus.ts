@@ -19,6 +19,8 @@ export interface RedisBusOptions {
   shards?: number;
   maxLen?: number;
   claimIdleMs?: number;
+  /** Connection errors (Redis down, reconnecting); the bus keeps retrying on its own. */
+  onError?: (error: Error) => void;
 }
 
 /**
@@ -42,11 +44,15 @@ export class RedisBus implements Bus {
       lazyConnect: false,
     });
     this.subscriber = this.redis.duplicate();
+    const onError = options.onError ?? (() => {});
+    this.redis.on('error', onError);
+    this.subscriber.on('error', onError);
     this.events = new RedisEventLog(this.redis, {
       prefix,
       shards: options.shards ?? 16,
       maxLen: options.maxLen ?? 2_000_000,
       claimIdleMs: options.claimIdleMs ?? 30_000,
+      onError,
     });
     this.sessions = new RedisSessionDirectory(this.redis, `${prefix}:sessions`);
     this.commands = new RedisCommandChannel(this.redis, this.subscriber, prefix);

@@ -15,6 +15,7 @@ export interface RedisEventLogOptions {
   maxLen: number;
   /** Pending events idle this long are taken over from a consumer presumed dead. */
   claimIdleMs: number;
+  onError: (error: Error) => void;
 }
 
 /** Terminal events in Redis Streams, one consumer group per reader (the platform's ingest is one). */
@@ -46,6 +47,7 @@ export class RedisEventLog implements EventLog {
   consume(options: ConsumeOptions, handler: BatchHandler): EventConsumer {
     // A connection of its own: XREADGROUP BLOCK holds it, and auto-pipelining mangles callBuffer.
     const connection = this.redis.duplicate({ enableAutoPipelining: false });
+    connection.on('error', this.options.onError);
     return new RedisConsumer(connection, this.keys, options, this.options.claimIdleMs, handler);
   }
 
