@@ -93,6 +93,12 @@ function toRecord(flat: unknown[]): Record<string, unknown> {
   return record;
 }
 
+/** How much longer than its BLOCK time a consumer command may take before the connection is re-made. */
+const COMMAND_DEADLINE_MS = 5000;
+
+/** Own pending entries are looked at again this often, whatever happened, as a backstop. */
+const OWN_PENDING_RESCAN_MS = 10_000;
+
 type StreamReply = [Buffer, [Buffer, Buffer[]][]][] | null;
 
 /**
@@ -107,6 +113,7 @@ class RedisConsumer implements EventConsumer {
   private readonly maxWaitMs: number;
   private ownPendingChecked = false;
   private lastClaim = 0;
+  private lastOwnPendingScan = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -117,6 +124,12 @@ class RedisConsumer implements EventConsumer {
   ) {
     this.batchSize = options.batchSize ?? 1000;
     this.maxWaitMs = options.maxWaitMs ?? 200;
+    // After a reconnect, a fetch whose reply was lost may have left entries pending for this
+    // consumer (ioredis resends the command, and '>' then returns only newer entries): look at
+    // our own pending list again.
+    redis.on('ready', () => {
+      this.ownPendingChecked = false;
+    });
     this.loop = this.run();
   }
 
@@ -149,8 +162,10 @@ class RedisConsumer implements EventConsumer {
 
   private async nextBatch(): Promise<Delivery[]> {
     const { group, consumer } = this.options;
+    if (Date.now() - this.lastOwnPendingScan > OWN_PENDING_RESCAN_MS) this.ownPendingChecked = false;
     if (!this.ownPendingChecked) {
-      const reply = (await this.redis.callBuffer(
+      this.lastOwnPendingScan = Date.now();
+      const reply = (await this.call(
         'XREADGROUP',
         'GROUP',
         group,
@@ -170,7 +185,7 @@ class RedisConsumer implements EventConsumer {
       const claimed = await this.claimIdle();
       if (claimed.length > 0) return claimed;
     }
-    const reply = (await this.redis.callBuffer(
+    const reply = (await this.call(
       'XREADGROUP',
       'GROUP',
       group,
@@ -190,7 +205,7 @@ class RedisConsumer implements EventConsumer {
   private async claimIdle(): Promise<Delivery[]> {
     const batch: Delivery[] = [];
     for (const key of this.keys) {
-      const reply = (await this.redis.callBuffer(
+      const reply = (await this.call(
         'XAUTOCLAIM',
         key,
         this.options.group,
@@ -230,12 +245,32 @@ class RedisConsumer implements EventConsumer {
     }
     const pipeline = this.redis.pipeline();
     for (const [key, ids] of byKey) pipeline.xack(key, this.options.group, ...ids);
-    await pipeline.exec();
+    await this.bounded(pipeline.exec());
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     await this.loop;
+  }
+
+  private call(...args: (string | number | Buffer)[]): Promise<unknown> {
+    const [command, ...rest] = args as [string, ...(string | number | Buffer)[]];
+    return this.bounded(this.redis.callBuffer(command, ...rest));
+  }
+
+  /**
+   * A reply that never comes (a command caught in a reconnect) must not stall the consumer forever:
+   * past the deadline the connection is dropped and re-made, and the pass starts over.
+   */
+  private bounded<T>(promise: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.redis.disconnect(true);
+        reject(new Error('Redis did not answer in time'));
+      }, this.maxWaitMs + COMMAND_DEADLINE_MS);
+    });
+    return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
   }
 }
 

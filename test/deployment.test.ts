@@ -1,0 +1,58 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { DEFAULTS, parseConfig } from '../gateway/src/config.js';
+
+/**
+ * No Docker engine runs where the tests run, so docker-compose.yml is kept true to the code by
+ * reading it: every command must name a file of the repository and options the program accepts.
+ */
+interface Service {
+  image?: string;
+  build?: string;
+  command?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+}
+
+const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8')) as {
+  services: Record<string, Service>;
+};
+const gateways = Object.entries(compose.services).filter(
+  ([, s]) => s.command?.[1] === 'gateway/bin/jt808-gateway.js',
+);
+
+describe('docker-compose.yml', () => {
+  it('runs at least two gateways built from this repository', () => {
+    expect(gateways.length).toBeGreaterThanOrEqual(2);
+    for (const [, service] of gateways) {
+      expect(service.build).toBe('.');
+      expect(existsSync(new URL(`../${service.command![1]}`, import.meta.url))).toBe(true);
+    }
+    expect(existsSync(new URL('../Dockerfile', import.meta.url))).toBe(true);
+  });
+
+  it('gives every gateway options and environment its configuration parser accepts', () => {
+    for (const [name, service] of gateways) {
+      const config = parseConfig(service.command!.slice(2), service.environment ?? {});
+      if (config === 'help') throw new Error(`${name} asks for help`);
+      expect(config.redisUrl, name).toBe('redis://redis:6379');
+      const published = (service.ports ?? []).map((p) => Number(p.split(':')[1]));
+      expect(published, name).toContain(config.port);
+      expect(published, name).toContain(config.httpPort);
+      expect(config.gatewayId, name).toBe(name);
+    }
+    expect(DEFAULTS.port).toBe(6808);
+  });
+
+  it('runs the bus Redis with an append-only file fsynced on every write', () => {
+    const command = compose.services.redis?.command ?? [];
+    expect(command).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--appendfsync', 'always']));
+    expect(command[command.indexOf('--appendonly') + 1]).toBe('yes');
+    expect(command[command.indexOf('--appendfsync') + 1]).toBe('always');
+  });
+
+  it('has a TimescaleDB for PostgreSQL 15', () => {
+    expect(compose.services.timescaledb?.image).toMatch(/^timescale\/timescaledb:.*pg15/);
+  });
+});
