@@ -58,15 +58,19 @@ async function runPrimary(config: GatewayConfig): Promise<void> {
 
   const roster = await FileRoster.open(config.rosterFile, config.unknownTerminals);
   const aggregator = new AggregatorRegistry();
+  /** Workers whose listener is up: health is green only when all of them accept connections. */
+  const listening = new Set<number>();
   let stopping = false;
   const fork = (): Worker => {
     const worker = cluster.fork();
     worker.on('message', (message) => {
-      void answerRosterRequest(roster, message, (reply) => worker.send(reply));
+      if ((message as { gatewayListening?: boolean })?.gatewayListening) listening.add(worker.id);
+      else void answerRosterRequest(roster, message, (reply) => worker.send(reply));
     });
     return worker;
   };
   cluster.on('exit', (worker, code, signal) => {
+    listening.delete(worker.id);
     if (stopping) return;
     log.error({ worker: worker.id, code, signal }, 'gateway worker died; starting a new one');
     fork();
@@ -80,8 +84,12 @@ async function runPrimary(config: GatewayConfig): Promise<void> {
           body: await aggregator.clusterMetrics(),
         }),
         health: async () => {
-          const alive = Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead()).length;
-          return { ok: alive === workers, workers: alive, expected: workers, bus: durability.summary };
+          return {
+            ok: listening.size === workers,
+            listening: listening.size,
+            expected: workers,
+            bus: durability.summary,
+          };
         },
       })
     : undefined;
@@ -106,8 +114,10 @@ async function runPrimary(config: GatewayConfig): Promise<void> {
 
 async function runWorker(config: GatewayConfig, redisUrl: string): Promise<void> {
   const gatewayId = `${config.gatewayId}-${cluster.worker?.id ?? process.pid}`;
-  const log = pino({ level: config.logLevel, base: { role: 'gateway-worker', gatewayId } });
+  const log = pino({ level: config.logLevel, base: { role: 'gateway-worker' } });
   collectDefaultMetrics({ register });
+  // Constructing one in the worker is what makes prom-client answer the primary's metric requests.
+  new AggregatorRegistry();
   const bus = new RedisBus({ url: redisUrl });
   const roster = new IpcRoster();
   const gateway = new Gateway(
@@ -115,6 +125,7 @@ async function runWorker(config: GatewayConfig, redisUrl: string): Promise<void>
     { bus, roster, log, metrics: createMetrics(register) },
   );
   await gateway.listen();
+  process.send?.({ gatewayListening: true });
   const stop = async () => {
     await gateway.close();
     await bus.close();
