@@ -1,0 +1,70 @@
+import type pg from 'pg';
+import {
+  applyPartitionLayout,
+  dropExpiredPartitions,
+  ensurePartitions,
+  refreshPartitionRollup,
+} from './partitions.js';
+import { applyTimescaleLayout, refreshTimescaleRollup } from './timescale.js';
+
+export type StorageMode = 'timescaledb' | 'partitions';
+
+export interface StorageOptions {
+  /** Days of positions kept (regulation asks for at least six months). */
+  retentionDays: number;
+  /** Use TimescaleDB when the server has it (default); false forces plain partitions. */
+  allowTimescale?: boolean;
+}
+
+/** Whether the server can load TimescaleDB (installed and in shared_preload_libraries). */
+export async function timescaleAvailable(pool: pg.Pool): Promise<boolean> {
+  const { rows } = await pool.query<{ available: boolean; preloaded: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') AS available,
+            current_setting('shared_preload_libraries') ~ 'timescaledb' AS preloaded`,
+  );
+  return Boolean(rows[0]?.available && rows[0]?.preloaded);
+}
+
+/**
+ * Creates the positions storage and the hourly rollup, once, in the mode the database allows, and
+ * remembers the mode: a database that started without TimescaleDB stays on partitions (moving a
+ * populated table into a hypertable is an operator's decision, not a start-up side effect).
+ */
+export async function ensureStorage(pool: pg.Pool, options: StorageOptions): Promise<StorageMode> {
+  await pool.query('CREATE TABLE IF NOT EXISTS storage_settings (key text PRIMARY KEY, value text NOT NULL)');
+  const stored = await pool.query<{ value: string }>(`SELECT value FROM storage_settings WHERE key = 'mode'`);
+  let mode = stored.rows[0]?.value as StorageMode | undefined;
+  if (mode === undefined) {
+    mode =
+      options.allowTimescale !== false && (await timescaleAvailable(pool)) ? 'timescaledb' : 'partitions';
+  }
+  if (mode === 'timescaledb') await applyTimescaleLayout(pool, options.retentionDays);
+  else {
+    await applyPartitionLayout(pool);
+    await ensurePartitions(pool, new Date());
+  }
+  await pool.query(
+    `INSERT INTO storage_settings (key, value) VALUES ('mode', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+    [mode],
+  );
+  return mode;
+}
+
+/** The periodic upkeep of each mode; TimescaleDB's own jobs do it there, so this is for partitions. */
+export async function maintainStorage(
+  pool: pg.Pool,
+  mode: StorageMode,
+  retentionDays: number,
+  now = new Date(),
+): Promise<void> {
+  if (mode !== 'partitions') return;
+  await ensurePartitions(pool, now);
+  await dropExpiredPartitions(pool, now, retentionDays);
+}
+
+/** Brings the hourly rollup up to date over [from, to). */
+export function refreshRollup(pool: pg.Pool, mode: StorageMode, from: Date, to: Date): Promise<void> {
+  return mode === 'timescaledb'
+    ? refreshTimescaleRollup(pool, from, to)
+    : refreshPartitionRollup(pool, from, to);
+}

@@ -1,0 +1,112 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../src/db/migrate.js';
+import { ensureStorage, refreshRollup, timescaleAvailable } from '../src/storage/layout.js';
+import { dropExpiredPartitions, ensurePartitions, partitionName } from '../src/storage/partitions.js';
+import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+
+describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let pool: pg.Pool;
+
+  beforeAll(async () => {
+    db = await freshDatabase('storage');
+    pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await db?.drop();
+  });
+
+  it('migrates an empty database, and a migrated one again without change', async () => {
+    const first = await migrate(db.url);
+    expect(first).toEqual(['0001_roster', '0002_terminal_state']);
+    expect(await migrate(db.url)).toEqual([]);
+    const { rows } = await pool.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
+    );
+    expect(rows.map((r) => r.table_name)).toEqual(
+      expect.arrayContaining([
+        'centers',
+        'service_points',
+        'enterprises',
+        'vehicles',
+        'terminals',
+        'installations',
+        'terminal_state',
+        'terminal_events',
+      ]),
+    );
+  });
+
+  it('lays out positions as daily partitions when TimescaleDB is absent, idempotently', async () => {
+    const mode = await ensureStorage(pool, { retentionDays: 180, allowTimescale: false });
+    expect(mode).toBe('partitions');
+    expect(await ensureStorage(pool, { retentionDays: 180 })).toBe('partitions');
+    const today = new Date();
+    const { rows } = await pool.query(`SELECT to_regclass($1) AS t`, [partitionName(today)]);
+    expect(rows[0].t).toBe(partitionName(today));
+  });
+
+  it('stores far-off fixes in the default partition and moves them when their day gets a partition', async () => {
+    const future = new Date(Date.now() + 30 * 86_400_000);
+    await pool.query(
+      `INSERT INTO positions (phone, gps_time, received_at, latitude, longitude, alarm, status, quality)
+       VALUES ('13800000001', $1, now(), 34.7, 113.6, 0, 0, 16)`,
+      [future.toISOString()],
+    );
+    expect((await pool.query('SELECT count(*)::int AS n FROM positions_default')).rows[0].n).toBe(1);
+    await ensurePartitions(pool, future);
+    expect((await pool.query('SELECT count(*)::int AS n FROM positions_default')).rows[0].n).toBe(0);
+    expect((await pool.query(`SELECT count(*)::int AS n FROM ${partitionName(future)}`)).rows[0].n).toBe(1);
+  });
+
+  it('drops partitions past the retention period and keeps the rest', async () => {
+    const old = new Date(Date.now() - 200 * 86_400_000);
+    await ensurePartitions(pool, new Date(), old);
+    const dropped = await dropExpiredPartitions(pool, new Date(), 180);
+    expect(dropped).toContain(partitionName(old));
+    expect(dropped).not.toContain(partitionName(new Date(Date.now() - 170 * 86_400_000)));
+  });
+
+  it('rolls fixes up per center and hour with the same query as TimescaleDB would', async () => {
+    await pool.query(`INSERT INTO centers (id, code, name, region) VALUES (1, 'ZZ', '郑州中心', '郑州')`);
+    await pool.query(`INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES (1, '豫A00001', 2, 1)`);
+    await pool.query(`INSERT INTO terminals (phone, vehicle_id) VALUES ('13800000002', 1)`);
+    const hour = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+    for (let i = 0; i < 3; i++) {
+      await pool.query(
+        `INSERT INTO positions (phone, gps_time, received_at, latitude, longitude, alarm, status, quality)
+         VALUES ('13800000002', $1, now(), 34.7, 113.6, 0, 0, $2)`,
+        [new Date(hour.getTime() + i * 60_000).toISOString(), i === 2 ? 1 : 0],
+      );
+    }
+    await pool.query(
+      `INSERT INTO terminal_activity_hourly (hour, phone, messages) VALUES ($1, '13800000002', 4)`,
+      [hour.toISOString()],
+    );
+    await refreshRollup(
+      pool,
+      'partitions',
+      new Date(hour.getTime() - 3_600_000),
+      new Date(hour.getTime() + 3_600_000),
+    );
+    const { rows } = await pool.query('SELECT * FROM center_hourly WHERE center_id = 1');
+    expect(rows).toEqual([
+      {
+        center_id: 1,
+        hour,
+        vehicles_online: '1',
+        vehicles_reporting: '1',
+        fixes: '3',
+        unqualified_fixes: '1',
+      },
+    ]);
+  });
+
+  it('reports whether this server could run the TimescaleDB layout', async () => {
+    // The machine's PostgreSQL has no TimescaleDB; the statements of that path are exercised by
+    // timescale.test.ts whenever a server with the extension is given.
+    expect(typeof (await timescaleAvailable(pool))).toBe('boolean');
+  });
+});
