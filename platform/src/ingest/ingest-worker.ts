@@ -1,0 +1,96 @@
+import type { Bus, Delivery, EventConsumer } from '@jt808/bus';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { transaction } from '../db/pool.js';
+import { writeBatch } from './batch-writer.js';
+import { rowsOf } from './rows.js';
+
+export interface IngestOptions {
+  group?: string;
+  consumer: string;
+  batchSize?: number;
+  maxWaitMs?: number;
+}
+
+export interface IngestStats {
+  batches: number;
+  deliveries: number;
+  positionsInserted: number;
+  deadLettered: number;
+}
+
+/**
+ * Reads terminal events from the bus in batches and stores each batch in one transaction; the bus
+ * acknowledges a batch only after that commit. A batch the database rejects for its data (not for a
+ * lost connection) is retried one delivery at a time, and the deliveries that fail alone go to the
+ * dead-letter stream with the database's reason: one bad message never blocks the rest.
+ */
+export class IngestWorker {
+  readonly stats: IngestStats = { batches: 0, deliveries: 0, positionsInserted: 0, deadLettered: 0 };
+  private consumer: EventConsumer | undefined;
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly pool: pg.Pool,
+    private readonly log: Logger,
+    private readonly options: IngestOptions,
+  ) {}
+
+  start(): void {
+    this.consumer = this.bus.events.consume(
+      {
+        group: this.options.group ?? 'ingest',
+        consumer: this.options.consumer,
+        batchSize: this.options.batchSize ?? 2000,
+        maxWaitMs: this.options.maxWaitMs ?? 100,
+      },
+      (batch) => this.handle(batch),
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  /** Stores a batch; throws (so the bus redelivers it) only when the database is unreachable. */
+  async handle(batch: Delivery[]): Promise<void> {
+    try {
+      await this.store(batch);
+    } catch (error) {
+      if (!isDataError(error)) throw error;
+      if (batch.length === 1) {
+        await this.deadLetter(batch[0]!, `database refused it: ${(error as Error).message}`);
+        return;
+      }
+      this.log.warn(
+        { err: error, size: batch.length },
+        'batch refused by the database; storing its events one by one',
+      );
+      for (const delivery of batch) await this.handle([delivery]);
+    }
+  }
+
+  private async store(batch: Delivery[]): Promise<void> {
+    const rows = rowsOf(batch);
+    const result = await transaction(this.pool, (client) => writeBatch(client, rows));
+    for (const { delivery, reason } of rows.rejected) await this.deadLetter(delivery, reason);
+    this.stats.batches++;
+    this.stats.deliveries += batch.length;
+    this.stats.positionsInserted += result.positionsInserted;
+  }
+
+  private async deadLetter(delivery: Delivery, reason: string): Promise<void> {
+    this.stats.deadLettered++;
+    this.log.warn({ delivery: delivery.id, phone: delivery.event.phone, reason }, 'event dead-lettered');
+    await this.bus.events.deadLetter(delivery, reason);
+  }
+}
+
+/**
+ * SQLSTATE classes that blame the data (22 data exception, 23 integrity violation) rather than
+ * the connection or the server: retrying the same rows would fail the same way.
+ */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}

@@ -1,0 +1,260 @@
+import { type Delivery, EventKind, type TerminalEvent } from '@jt808/bus';
+import {
+  decodeBody,
+  type Header,
+  isJt808Error,
+  type Jt808Message,
+  type LocationFields,
+} from '@jt808/protocol';
+import { normalizePhone } from './phone.js';
+import { qualityOf } from './quality.js';
+
+/** One row of the positions table. */
+export interface PositionRow {
+  phone: string;
+  gpsTime: Date;
+  receivedAt: Date;
+  latitude: number;
+  longitude: number;
+  altitude: number;
+  speed: number;
+  direction: number;
+  alarm: number;
+  status: number;
+  mileage: number | null;
+  fuel: number | null;
+  signalStrength: number | null;
+  satellites: number | null;
+  blindArea: boolean;
+  quality: number;
+  extras: Record<string, unknown> | null;
+  /** Where it came from, for event sources (delivery id, item index). */
+  source: string;
+}
+
+export interface SessionChange {
+  phone: string;
+  online: boolean;
+  at: Date;
+  gatewayId: string;
+  sessionId: string;
+  remoteAddress: string | null;
+  reason: string | null;
+  source: string;
+}
+
+export interface RegistrationRow {
+  phone: string;
+  terminalId: string;
+  maker: string;
+  model: string;
+  edition: string;
+  plate: string;
+  plateColor: number;
+  at: Date;
+  pending: boolean;
+  source: string;
+}
+
+/** Per terminal in a batch: when it was last heard from and how often, per hour. */
+export interface Activity {
+  lastSeen: Date;
+  /** Messages per hour start (ms). */
+  hours: Map<number, number>;
+}
+
+export interface BatchRows {
+  positions: PositionRow[];
+  sessions: SessionChange[];
+  registrations: RegistrationRow[];
+  activity: Map<string, Activity>;
+  /** Deliveries that cannot be stored, with the reason; they go to the dead-letter stream. */
+  rejected: { delivery: Delivery; reason: string }[];
+}
+
+const HOUR_MS = 3_600_000;
+const LOCATION_IDS = new Set([0x0200, 0x0201, 0x0704]);
+
+/**
+ * Turns a batch of bus deliveries into rows, without touching the database (pure, so the mapping
+ * is tested on its own). Message bodies are decoded with the codec here: the bus carries them as
+ * the terminal sent them.
+ */
+export function rowsOf(batch: Delivery[]): BatchRows {
+  const rows: BatchRows = {
+    positions: [],
+    sessions: [],
+    registrations: [],
+    activity: new Map(),
+    rejected: [],
+  };
+  for (const delivery of batch) {
+    try {
+      addDelivery(rows, delivery);
+    } catch (error) {
+      if (!isJt808Error(error)) throw error;
+      rows.rejected.push({ delivery, reason: `undecodable body: ${error.message}` });
+    }
+  }
+  return rows;
+}
+
+function addDelivery(rows: BatchRows, delivery: Delivery): void {
+  const { event } = delivery;
+  if (event.kind === EventKind.Unreadable) {
+    rows.rejected.push({ delivery, reason: 'unreadable bus event' });
+    return;
+  }
+  if (!event.phone) {
+    rows.rejected.push({ delivery, reason: 'event without a terminal phone' });
+    return;
+  }
+  const phone = normalizePhone(event.phone);
+  const at = new Date(event.atMs);
+  switch (event.kind) {
+    case EventKind.Message:
+      noteActivity(rows, phone, at);
+      if (LOCATION_IDS.has(event.messageId ?? -1)) addPositions(rows, phone, at, decode(event), delivery.id);
+      return;
+    case EventKind.Authenticated:
+    case EventKind.Disconnected:
+      noteActivity(rows, phone, at);
+      rows.sessions.push({
+        phone,
+        online: event.kind === EventKind.Authenticated,
+        at,
+        gatewayId: event.gatewayId,
+        sessionId: event.sessionId,
+        remoteAddress: event.remoteAddress ?? null,
+        reason: event.reason ?? null,
+        source: delivery.id,
+      });
+      return;
+    case EventKind.Registered:
+      addRegistration(rows, phone, at, event, delivery.id);
+      return;
+    case EventKind.Connected:
+      noteActivity(rows, phone, at);
+      return;
+    default:
+      rows.rejected.push({ delivery, reason: `unknown event kind ${event.kind}` });
+  }
+}
+
+function decode(event: TerminalEvent): Jt808Message {
+  const body = event.body ?? new Uint8Array(0);
+  const header: Header = {
+    messageId: event.messageId ?? 0,
+    edition: event.edition === '2019' ? '2019' : '2013',
+    protocolVersion: event.protocolVersion ?? 0,
+    bodyLength: body.length,
+    encryption: 0,
+    phone: event.phone,
+    serial: event.serial ?? 0,
+  };
+  return decodeBody(header, body);
+}
+
+function addPositions(
+  rows: BatchRows,
+  phone: string,
+  receivedAt: Date,
+  message: Jt808Message,
+  source: string,
+): void {
+  if (message.name === 'locationReport')
+    rows.positions.push(positionRow(phone, receivedAt, message.body, false, source));
+  else if (message.name === 'locationQueryResponse') {
+    rows.positions.push(positionRow(phone, receivedAt, message.body.location, false, source));
+  } else if (message.name === 'locationBatch') {
+    message.body.items.forEach((item, index) => {
+      rows.positions.push(
+        positionRow(phone, receivedAt, item, message.body.type === 1, `${source}#${index}`),
+      );
+    });
+  }
+}
+
+function positionRow(
+  phone: string,
+  receivedAt: Date,
+  fix: LocationFields,
+  blindArea: boolean,
+  source: string,
+): PositionRow {
+  const { mileage, fuel, signalStrength, satellites, ...rest } = fix.extras;
+  const extras = Object.keys(rest).length > 0 ? extrasJson(rest) : null;
+  return {
+    phone,
+    // A fix without a usable time is filed under its arrival time and flagged TimeMissing.
+    gpsTime: fix.time ?? receivedAt,
+    receivedAt,
+    latitude: fix.latitude,
+    longitude: fix.longitude,
+    altitude: fix.altitude,
+    speed: fix.speed,
+    direction: fix.direction,
+    alarm: fix.alarm,
+    status: fix.status,
+    mileage: mileage ?? null,
+    fuel: fuel ?? null,
+    signalStrength: signalStrength ?? null,
+    satellites: satellites ?? null,
+    blindArea,
+    quality: qualityOf(fix, receivedAt.getTime()),
+    extras,
+    source,
+  };
+}
+
+/** Additional items without a column of their own, as JSON (raw item bytes as hex). */
+function extrasJson(extras: Record<string, unknown>): Record<string, unknown> {
+  const json: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(extras)) {
+    if (value === undefined) continue;
+    json[key] =
+      key === 'others'
+        ? (value as { id: number; data: Uint8Array }[]).map((item) => ({
+            id: item.id,
+            hex: Buffer.from(item.data).toString('hex'),
+          }))
+        : value;
+  }
+  return json;
+}
+
+function addRegistration(
+  rows: BatchRows,
+  phone: string,
+  at: Date,
+  event: TerminalEvent,
+  source: string,
+): void {
+  // Only accepted registrations ("known" or "pending") reach the roster; refusals are session noise.
+  if (event.reason !== 'known' && event.reason !== 'pending') return;
+  const message = decode(event);
+  if (message.name !== 'registration') return;
+  rows.registrations.push({
+    phone,
+    terminalId: message.body.terminalId,
+    maker: message.body.manufacturerId,
+    model: message.body.model,
+    edition: message.body.edition,
+    plate: message.body.plate,
+    plateColor: message.body.plateColor,
+    at,
+    pending: event.reason === 'pending',
+    source,
+  });
+}
+
+function noteActivity(rows: BatchRows, phone: string, at: Date): void {
+  let activity = rows.activity.get(phone);
+  if (!activity) {
+    activity = { lastSeen: at, hours: new Map() };
+    rows.activity.set(phone, activity);
+  }
+  if (at > activity.lastSeen) activity.lastSeen = at;
+  const hour = Math.floor(at.getTime() / HOUR_MS) * HOUR_MS;
+  activity.hours.set(hour, (activity.hours.get(hour) ?? 0) + 1);
+}

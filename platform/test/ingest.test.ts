@@ -1,0 +1,295 @@
+import { type Delivery, EventKind, MemoryBus, type TerminalEvent } from '@jt808/bus';
+import { encodeBody, type LocationFields, type OutgoingMessage } from '@jt808/protocol';
+import pg from 'pg';
+import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { migrate } from '../src/db/migrate.js';
+import { IngestWorker } from '../src/ingest/ingest-worker.js';
+import { Quality } from '../src/ingest/quality.js';
+import { ensureStorage } from '../src/storage/layout.js';
+import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+
+const silent = pino({ level: 'silent' });
+let nextId = 1;
+
+function fix(overrides: Partial<LocationFields> = {}): LocationFields {
+  return {
+    alarm: 0,
+    status: 0x000c0003,
+    latitude: 34.757975,
+    longitude: 113.665412,
+    altitude: 110,
+    speed: 62.5,
+    direction: 90,
+    time: new Date('2026-11-23T07:30:45Z'),
+    extras: { mileage: 386.6, satellites: 12, signalStrength: 25 },
+    ...overrides,
+  };
+}
+
+function messageEvent(
+  phone: string,
+  message: Omit<OutgoingMessage, 'header'>,
+  atMs = Date.parse('2026-11-23T07:30:46Z'),
+): Delivery {
+  const body = encodeBody({ ...message, header: { phone, serial: 1 } } as OutgoingMessage);
+  const event: TerminalEvent = {
+    kind: EventKind.Message,
+    phone,
+    gatewayId: 'gw',
+    sessionId: 's1',
+    atMs,
+    messageId:
+      { locationReport: 0x0200, locationBatch: 0x0704, heartbeat: 0x0002 }[message.name as string] ?? 0,
+    serial: 1,
+    edition: '2013',
+    protocolVersion: 0,
+    body,
+  };
+  return { id: `0/${nextId++}-0`, event, raw: new Uint8Array(0) };
+}
+
+function sessionEvent(
+  phone: string,
+  kind: EventKind,
+  sessionId: string,
+  atMs: number,
+  reason?: string,
+): Delivery {
+  return {
+    id: `0/${nextId++}-0`,
+    event: { kind, phone, gatewayId: 'gw', sessionId, atMs, reason, remoteAddress: '127.0.0.1:5000' },
+    raw: new Uint8Array(0),
+  };
+}
+
+describe.skipIf(!hasPostgres)('ingest (real PostgreSQL, in-process bus)', () => {
+  let db: TestDatabase;
+  let pool: pg.Pool;
+  let bus: MemoryBus;
+  let worker: IngestWorker;
+
+  beforeAll(async () => {
+    db = await freshDatabase('ingest');
+    await migrate(db.url);
+    pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    await ensureStorage(pool, { retentionDays: 180, allowTimescale: false });
+    // Fixes of the worked examples are dated 2026-11-23: give that day a partition.
+    const { ensurePartitions } = await import('../src/storage/partitions.js');
+    await ensurePartitions(pool, new Date('2026-11-30T00:00:00Z'), new Date('2026-11-20T00:00:00Z'));
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await db?.drop();
+  });
+  beforeEach(() => {
+    bus = new MemoryBus();
+    worker = new IngestWorker(bus, pool, silent, { consumer: 'test' });
+  });
+
+  const count = async (sql: string, values: unknown[] = []) =>
+    Number((await pool.query(sql, values)).rows[0].n);
+
+  it('stores a location with its fields, the current state and the hourly activity', async () => {
+    await worker.handle([messageEvent('013800000001', { name: 'locationReport', body: fix() })]);
+    const { rows } = await pool.query(`SELECT * FROM positions WHERE phone = '13800000001'`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      latitude: 34.757975,
+      longitude: 113.665412,
+      altitude: 110,
+      speed: 62.5,
+      direction: 90,
+      alarm: '0',
+      status: String(0x000c0003),
+      mileage: 386.6,
+      satellites: 12,
+      signal_strength: 25,
+      blind_area: false,
+      quality: 0,
+    });
+    expect(rows[0].gps_time.toISOString()).toBe('2026-11-23T07:30:45.000Z');
+    const state = (await pool.query(`SELECT * FROM terminal_state WHERE phone = '13800000001'`)).rows[0];
+    expect(state.last_fix_time.toISOString()).toBe('2026-11-23T07:30:45.000Z');
+    expect(state.last_seen_at.toISOString()).toBe('2026-11-23T07:30:46.000Z');
+    expect(
+      await count(`SELECT messages AS n FROM terminal_activity_hourly WHERE phone = '13800000001'`),
+    ).toBe(1);
+  });
+
+  it('writes nothing twice when a batch is delivered again', async () => {
+    const batch = [
+      messageEvent('013800000002', { name: 'locationReport', body: fix() }),
+      messageEvent('013800000002', {
+        name: 'locationReport',
+        body: fix({ time: new Date('2026-11-23T07:31:15Z'), alarm: 1 }),
+      }),
+    ];
+    await worker.handle(batch);
+    await worker.handle(batch);
+    expect(await count(`SELECT count(*) AS n FROM positions WHERE phone = '13800000002'`)).toBe(2);
+    expect(await count(`SELECT count(*) AS n FROM terminal_events WHERE phone = '13800000002'`)).toBe(1);
+  });
+
+  it('flags fixes that break the regulator rules and still stores them', async () => {
+    await worker.handle([
+      messageEvent('013800000003', {
+        name: 'locationReport',
+        body: fix({
+          latitude: 0,
+          longitude: 0,
+          speed: 200,
+          altitude: 7000,
+          time: new Date('2026-12-01T00:00:00Z'),
+        }),
+      }),
+      messageEvent('013800000003', { name: 'locationReport', body: fix({ time: null }) }),
+    ]);
+    const { rows } = await pool.query(
+      `SELECT quality FROM positions WHERE phone = '13800000003' ORDER BY gps_time`,
+    );
+    expect(rows.map((r) => r.quality)).toEqual([
+      Quality.TimeMissing,
+      Quality.LongitudeOutOfRange |
+        Quality.LatitudeOutOfRange |
+        Quality.SpeedOutOfRange |
+        Quality.AltitudeOutOfRange |
+        Quality.TimeInFuture,
+    ]);
+    // Neither a future nor an undated fix becomes the current position.
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM terminal_state WHERE phone = '13800000003' AND last_fix_time IS NOT NULL`,
+      ),
+    ).toBe(0);
+  });
+
+  it('stores every item of a blind-area batch, flagged', async () => {
+    const items = [0, 1, 2].map((i) =>
+      fix({ time: new Date(Date.parse('2026-11-23T06:00:00Z') + i * 30_000) }),
+    );
+    await worker.handle([messageEvent('013800000004', { name: 'locationBatch', body: { type: 1, items } })]);
+    expect(
+      await count(`SELECT count(*) AS n FROM positions WHERE phone = '13800000004' AND blind_area`),
+    ).toBe(3);
+  });
+
+  it('records alarms raised and cleared in GNSS-time order', async () => {
+    const at = (s: number) => new Date(Date.parse('2026-11-23T08:00:00Z') + s * 1000);
+    await worker.handle([
+      messageEvent(
+        '013800000005',
+        { name: 'locationReport', body: fix({ time: at(60), alarm: 0 }) },
+        at(61).getTime(),
+      ),
+      messageEvent(
+        '013800000005',
+        { name: 'locationReport', body: fix({ time: at(30), alarm: 1 << 5 }) },
+        at(62).getTime(),
+      ),
+    ]);
+    const { rows } = await pool.query(
+      `SELECT kind FROM terminal_events WHERE phone = '13800000005' ORDER BY at`,
+    );
+    expect(rows.map((r) => r.kind)).toEqual([
+      'alarm-raised:gnssAntennaOpen',
+      'alarm-cleared:gnssAntennaOpen',
+    ]);
+  });
+
+  it('keeps a terminal online when the connection it replaced closes', async () => {
+    const t = Date.parse('2026-11-23T09:00:00Z');
+    await worker.handle([
+      sessionEvent('013800000006', EventKind.Authenticated, 'old', t),
+      sessionEvent('013800000006', EventKind.Authenticated, 'new', t + 1000),
+      sessionEvent('013800000006', EventKind.Disconnected, 'old', t + 2000, 'replaced'),
+    ]);
+    const state = (
+      await pool.query(`SELECT online, session_id FROM terminal_state WHERE phone = '13800000006'`)
+    ).rows[0];
+    expect(state).toEqual({ online: true, session_id: 'new' });
+    await worker.handle([sessionEvent('013800000006', EventKind.Disconnected, 'new', t + 3000, 'idle')]);
+    expect(
+      (await pool.query(`SELECT online FROM terminal_state WHERE phone = '13800000006'`)).rows[0].online,
+    ).toBe(false);
+  });
+
+  it('dead-letters a poison message and stores the rest of its batch', async () => {
+    const undecodable = messageEvent('013800000007', { name: 'locationReport', body: fix() });
+    undecodable.event.body = new Uint8Array([1, 2, 3]);
+    const refusedByDatabase: Delivery = {
+      id: `0/${nextId++}-0`,
+      raw: new Uint8Array(0),
+      event: {
+        kind: EventKind.Registered,
+        phone: '013800000007',
+        gatewayId: 'gw',
+        sessionId: 's',
+        atMs: Date.now(),
+        reason: 'pending',
+        messageId: 0x0100,
+        edition: '2013',
+        body: encodeBody({
+          name: 'registration',
+          header: { phone: '0', serial: 0 },
+          body: {
+            edition: '2013',
+            provinceId: 41,
+            cityId: 100,
+            manufacturerId: 'ACME1',
+            model: 'M',
+            terminalId: 'T1',
+            plateColor: 2,
+            plate: '豫A\u000012',
+          },
+        }),
+      },
+    };
+    const good = messageEvent('013800000008', { name: 'locationReport', body: fix() });
+    await worker.handle([undecodable, refusedByDatabase, good]);
+    expect(bus.events.deadLetters.map((d) => d.delivery.id)).toEqual(
+      [refusedByDatabase.id, undecodable.id].sort(),
+    );
+    expect(await count(`SELECT count(*) AS n FROM positions WHERE phone = '13800000008'`)).toBe(1);
+  });
+
+  it('fills the roster from a registration and links the vehicle with that plate', async () => {
+    await pool.query(
+      `INSERT INTO centers (id, code, name, region) VALUES (9, 'C9', '测试中心', '郑州') ON CONFLICT DO NOTHING`,
+    );
+    await pool.query(`INSERT INTO vehicles (plate, plate_color, center_id) VALUES ('豫A77777', 2, 9)`);
+    const registration: Delivery = {
+      id: `0/${nextId++}-0`,
+      raw: new Uint8Array(0),
+      event: {
+        kind: EventKind.Registered,
+        phone: '00000000013800000009',
+        gatewayId: 'gw',
+        sessionId: 's',
+        atMs: Date.now(),
+        reason: 'pending',
+        messageId: 0x0100,
+        edition: '2019',
+        body: encodeBody({
+          name: 'registration',
+          header: { phone: '0', serial: 0, edition: '2019' },
+          body: {
+            edition: '2019',
+            provinceId: 41,
+            cityId: 100,
+            manufacturerId: 'ACME1',
+            model: 'GT-808',
+            terminalId: 'T0000009',
+            plateColor: 2,
+            plate: '豫A77777',
+          },
+        }),
+      },
+    };
+    await worker.handle([registration]);
+    const { rows } = await pool.query(
+      `SELECT t.terminal_id, t.pending, t.edition, v.plate FROM terminals t JOIN vehicles v ON v.id = t.vehicle_id WHERE t.phone = '13800000009'`,
+    );
+    expect(rows).toEqual([{ terminal_id: 'T0000009', pending: true, edition: '2019', plate: '豫A77777' }]);
+  });
+});
