@@ -1,11 +1,12 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { type Bus, EventKind } from '@jt808/bus';
+import { PlatformResult } from '@jt808/protocol';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext, Inbound } from './context.js';
 import { CommandTracker } from './downlink/command-tracker.js';
 import { dispatch } from './handlers/dispatch.js';
-import { publishSessionEvent } from './handlers/replies.js';
+import { acknowledge, publishSessionEvent } from './handlers/replies.js';
 import type { Roster } from './roster/roster.js';
 import { LogSampler } from './runtime/log-sampler.js';
 import { createMetrics, type Metrics } from './runtime/metrics.js';
@@ -102,11 +103,17 @@ export class Gateway implements GatewayContext {
     });
   }
 
-  handle(session: Session, inbound: Inbound): Promise<void> {
+  async handle(session: Session, inbound: Inbound): Promise<void> {
     const before = session.state;
-    return dispatch(this, session, inbound).finally(() => {
+    try {
+      await dispatch(this, session, inbound);
+    } catch (error) {
+      // A handler that fails (roster unreachable, ...) still answers: failure, so the terminal retries.
+      this.log.error({ err: error, session: session.id, message: inbound.message.name }, 'handler failed');
+      acknowledge(session, inbound.message.header, PlatformResult.Failure);
+    } finally {
       if (session.state !== before && !session.isClosed) this.moved(before, session.state);
-    });
+    }
   }
 
   onIdentified(session: Session): void {

@@ -25,6 +25,8 @@ export interface HarnessOptions {
   config?: Partial<GatewayConfig>;
   policy?: UnknownTerminalPolicy;
   bus?: Bus;
+  /** Roster file (default: in memory). */
+  rosterFile?: string;
   /** Runs before each batch commits (to hold or fail commits). */
   beforeCommit?: (batch: Delivery[]) => Promise<void>;
 }
@@ -32,7 +34,7 @@ export interface HarnessOptions {
 /** A gateway on an ephemeral port with a real bus and a consumer that records what it commits. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const bus = options.bus ?? new MemoryBus();
-  const roster = await FileRoster.open(undefined, options.policy ?? 'pending');
+  const roster = await FileRoster.open(options.rosterFile, options.policy ?? 'pending');
   const metrics = createMetrics(new Registry());
   const committed: Delivery[] = [];
   const consumer = bus.events.consume({ group: 'ingest', consumer: 'test', maxWaitMs: 20 }, async (batch) => {

@@ -1,5 +1,4 @@
 import { RedisBus } from '@jt808/bus';
-import { decodeBody, type Header } from '@jt808/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, signIn, startHarness, until } from './harness.js';
 import { NumberedSender, numbersReceived } from './numbered-sender.js';

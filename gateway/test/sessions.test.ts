@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EventKind } from '@jt808/bus';
 import { decodeFrame, type Edition, encodeMessage, MessageId, readFrame } from '@jt808/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -160,6 +163,19 @@ describe('authentication failures', () => {
     await other.connect();
     const reply = await other.request('registration', registrationFor('2013', 'T000008', '豫B00001'));
     expect(reply.body).toMatchObject({ result: 1 });
+  });
+});
+
+describe('a handler that fails', () => {
+  it('still answers, with failure, so the terminal tries again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jt808-roster-'));
+    harness = await startHarness({ rosterFile: join(dir, 'roster.json') });
+    rmSync(dir, { recursive: true, force: true }); // the roster can no longer be written
+    const terminal = harness.terminal('013800000011');
+    await terminal.connect();
+    const reply = await terminal.request('registration', registrationFor('2013', 'T000011'));
+    expect(reply.name).toBe('platformGeneralResponse');
+    expect(reply.body).toMatchObject({ replyId: 0x0100, result: 1 });
   });
 });
 

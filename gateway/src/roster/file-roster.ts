@@ -1,4 +1,5 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Registration } from '@jt808/protocol';
 import type { RegistrationDecision, Roster, TerminalRecord, UnknownTerminalPolicy } from './roster.js';
 import { decideRegistration } from './roster-rules.js';
@@ -31,6 +32,7 @@ export class FileRoster implements Roster {
   static async open(path: string | undefined, policy: UnknownTerminalPolicy): Promise<FileRoster> {
     const roster = new FileRoster(path, policy);
     if (path) {
+      await mkdir(dirname(path), { recursive: true });
       const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT') return undefined;
         throw error;

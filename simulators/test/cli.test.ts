@@ -1,0 +1,113 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from '../../gateway/test/harness.js';
+
+const run = promisify(execFile);
+const MAIN = new URL('../src/cli/main.ts', import.meta.url).pathname;
+
+/** Runs the command from its TypeScript source (its worker processes inherit the loader). */
+async function fleetSim(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', MAIN, ...args],
+      { timeout: 20_000 },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+describe('the fleet-sim command', () => {
+  it('explains itself', async () => {
+    const { code, stdout } = await fleetSim(['--help']);
+    expect(code).toBe(0);
+    for (const option of [
+      '--terminals',
+      '--speed',
+      '--scenario',
+      '--truth',
+      '--per-process',
+      '--source-addresses',
+    ]) {
+      expect(stdout).toContain(option);
+    }
+  });
+
+  it('refuses bad values and bad scenario files, naming the culprit', async () => {
+    expect(await fleetSim(['--speed', 'fast'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--speed must be a number, got "fast"'),
+    });
+    expect(await fleetSim(['-n', '500000'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--terminals must be a whole number from 1 to 400000'),
+    });
+    const path = join(await mkdtemp(join(tmpdir(), 'fleet-sim-')), 'scenario.json');
+    await writeFile(path, JSON.stringify({ faults: [{ fault: 'offline', share: 0.1, at: 'noon' }] }));
+    expect(await fleetSim(['--scenario', path])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('faults[0].at: must be a number'),
+    });
+  });
+
+  it('spreads a fleet over worker processes and adds up their numbers, state and truth', async () => {
+    harness = await startHarness();
+    const dir = await mkdtemp(join(tmpdir(), 'fleet-sim-'));
+    const scenario = join(dir, 'scenario.json');
+    await writeFile(
+      scenario,
+      JSON.stringify({ faults: [{ fault: 'undervoltage', share: 0.5, at: 0, duration: 300 }] }),
+    );
+    const state = join(dir, 'state.json');
+    const truth = join(dir, 'truth.jsonl');
+    const args = ['-n', '30', '--per-process', '10', '--port', String(harness.port), '--speed', '600'];
+    const { code, stdout, stderr } = await fleetSim([
+      ...args,
+      ...[
+        '--duration',
+        '2.5',
+        '--json',
+        '--quiet',
+        '--state',
+        state,
+        '--scenario',
+        scenario,
+        '--truth',
+        truth,
+      ],
+    ]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({
+      processes: 3,
+      terminals: 30,
+      registrationsAccepted: 30,
+      authenticationsAccepted: 30,
+      connected: 0,
+    });
+    expect(report.errors).toEqual({});
+    expect(report.locationsSent).toBeGreaterThan(30);
+    expect(report.ackLatencyMs.count).toBe(report.acks);
+    expect(Object.keys(JSON.parse(await readFile(state, 'utf8')))).toHaveLength(30);
+    const records = (await readFile(truth, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(records.length).toBeGreaterThan(5);
+    expect(records.every((r) => r.fault === 'undervoltage' && r.index >= 0 && r.index < 30)).toBe(true);
+  });
+});
