@@ -5,14 +5,14 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { DEFAULTS, type GatewayConfig } from '../src/config.js';
 import { FileRoster } from '../src/roster/file-roster.js';
-import type { UnknownTerminalPolicy } from '../src/roster/roster.js';
+import type { Roster, UnknownTerminalPolicy } from '../src/roster/roster.js';
 import { createMetrics, type Metrics } from '../src/runtime/metrics.js';
 import { Gateway } from '../src/server.js';
 
 export interface Harness {
   gateway: Gateway;
   bus: Bus;
-  roster: FileRoster;
+  roster: Roster;
   metrics: Metrics;
   port: number;
   /** Events the consumer committed, in order. */
@@ -27,6 +27,8 @@ export interface HarnessOptions {
   bus?: Bus;
   /** Roster file (default: in memory). */
   rosterFile?: string;
+  /** Another roster implementation (the gateway takes any). */
+  roster?: Roster;
   /** Runs before each batch commits (to hold or fail commits). */
   beforeCommit?: (batch: Delivery[]) => Promise<void>;
 }
@@ -34,7 +36,7 @@ export interface HarnessOptions {
 /** A gateway on an ephemeral port with a real bus and a consumer that records what it commits. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const bus = options.bus ?? new MemoryBus();
-  const roster = await FileRoster.open(options.rosterFile, options.policy ?? 'pending');
+  const roster = options.roster ?? (await FileRoster.open(options.rosterFile, options.policy ?? 'pending'));
   const metrics = createMetrics(new Registry());
   const committed: Delivery[] = [];
   const consumer = bus.events.consume({ group: 'ingest', consumer: 'test', maxWaitMs: 20 }, async (batch) => {
@@ -70,6 +72,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await gateway.close();
       await consumer.stop();
       await bus.close();
+      await roster.close();
     },
   };
 }

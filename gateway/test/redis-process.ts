@@ -63,6 +63,7 @@ export class RedisProcess {
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
     });
+    probe.on('error', () => {}); // refused connections while redis-server starts are expected
     const deadline = Date.now() + 10_000;
     for (;;) {
       try {

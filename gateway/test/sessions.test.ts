@@ -168,14 +168,36 @@ describe('authentication failures', () => {
 
 describe('a handler that fails', () => {
   it('still answers, with failure, so the terminal tries again', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'jt808-roster-'));
-    harness = await startHarness({ rosterFile: join(dir, 'roster.json') });
-    rmSync(dir, { recursive: true, force: true }); // the roster can no longer be written
+    // A roster whose storage is down: every call fails.
+    const down = () => Promise.reject(new Error('roster storage unavailable'));
+    harness = await startHarness({
+      roster: { register: down, saveAuthCodeHash: down, authCodeHash: down, close: async () => {} },
+    });
     const terminal = harness.terminal('013800000011');
     await terminal.connect();
     const reply = await terminal.request('registration', registrationFor('2013', 'T000011'));
     expect(reply.name).toBe('platformGeneralResponse');
     expect(reply.body).toMatchObject({ replyId: 0x0100, result: 1 });
+  });
+});
+
+describe('the roster file', () => {
+  it('keeps registrations and auth codes across a restart of the gateway', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jt808-roster-'));
+    const file = join(dir, 'roster.jsonl');
+    harness = await startHarness({ rosterFile: file });
+    const terminal = harness.terminal('013800000012');
+    const authCode = await signIn(terminal, 'T000012', '豫A00012');
+    await harness.close();
+    harness = await startHarness({ rosterFile: file });
+    const again = harness.terminal('013800000012');
+    await again.connect();
+    expect((await again.request('authentication', { authCode })).body).toMatchObject({ result: 0 });
+    const other = harness.terminal('013800000013');
+    await other.connect();
+    const refused = await other.request('registration', registrationFor('2013', 'T000013', '豫A00012'));
+    expect(refused.body).toMatchObject({ result: 1 });
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const ingest = new IngestWorker(bus, pool, log, { consumer: 'embedded' });
   ingest.start();
 
-  const roster = await FileRoster.open(`${dataDir}/roster.json`, 'pending');
+  const roster = await FileRoster.open(`${dataDir}/roster.jsonl`, 'pending');
   const gateway = new Gateway(
     { ...DEFAULTS, host: '127.0.0.1', port: Number(values.port), gatewayId: 'embedded' },
     { bus, roster, log: log.child({ component: 'gateway' }) },
@@ -141,6 +141,7 @@ Press Ctrl-C to stop.
     }
     await ingest.stop();
     await bus.close();
+    await roster.close();
     http.close();
     await pool.end();
     await database.stop();
