@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEFAULTS, parseConfig } from '../gateway/src/config.js';
@@ -11,7 +13,7 @@ interface Service {
   image?: string;
   build?: string;
   command?: string[];
-  environment?: Record<string, string>;
+  environment?: Record<string, string | undefined>;
   ports?: string[];
 }
 
@@ -20,6 +22,9 @@ const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.
 };
 const gateways = Object.entries(compose.services).filter(
   ([, s]) => s.command?.[1] === 'gateway/bin/jt808-gateway.js',
+);
+const platform = Object.entries(compose.services).filter(
+  ([, s]) => s.command?.[1] === 'platform/bin/jt808-platform.js',
 );
 
 describe('docker-compose.yml', () => {
@@ -52,7 +57,28 @@ describe('docker-compose.yml', () => {
     expect(command[command.indexOf('--appendfsync') + 1]).toBe('always');
   });
 
-  it('has a TimescaleDB for PostgreSQL 15', () => {
-    expect(compose.services.timescaledb?.image).toMatch(/^timescale\/timescaledb:.*pg15/);
+  it('has a TimescaleDB for PostgreSQL 15 that the platform services point at', () => {
+    const timescale = compose.services.timescaledb!;
+    expect(timescale.image).toMatch(/^timescale\/timescaledb:.*pg15/);
+    const database = new URL(platform[0]![1].environment!.DATABASE_URL!);
+    expect(database.hostname).toBe('timescaledb');
+    expect(database.pathname).toBe(`/${timescale.environment!.POSTGRES_DB}`);
+    expect(database.password).toBe(timescale.environment!.POSTGRES_PASSWORD);
+  });
+
+  it('runs at least two ingest workers with distinct consumer names and options the platform CLI takes', () => {
+    expect(platform.length).toBeGreaterThanOrEqual(2);
+    const help = execFileSync(process.execPath, [fileURLToPath(new URL('../platform/bin/jt808-platform.js', import.meta.url)), '--help'], {
+      encoding: 'utf8',
+    });
+    const consumers = new Set<string>();
+    for (const [name, service] of platform) {
+      const [, , command, ...options] = service.command!;
+      expect(help, name).toContain(`jt808-platform ${command}`);
+      for (const option of options.filter((o) => o.startsWith('--'))) expect(help, `${name} ${option}`).toContain(option);
+      consumers.add(options[options.indexOf('--consumer') + 1]!);
+      expect(service.environment?.REDIS_URL, name).toBe('redis://redis:6379');
+    }
+    expect(consumers.size).toBe(platform.length);
   });
 });

@@ -67,7 +67,7 @@ Usage: jt808-gateway [options]
   --workers N              worker processes (default: enough for --target-connections)
   --target-connections N   connections to hold in total (default ${DEFAULTS.targetConnections})
   --max-connections N      per-worker cap (default: open-file limit less a margin)
-  --roster FILE            roster JSON file (env JT808_ROSTER; default: in memory)
+  --roster FILE            roster file, JSON lines (env JT808_ROSTER; default: in memory)
   --unknown-terminals P    reject | pending (default ${DEFAULTS.unknownTerminals}: accept and mark pending for installers)
   --heartbeat-seconds N    terminal heartbeat interval; silent 3x this -> closed (default ${DEFAULTS.heartbeatSeconds})
   --auth-timeout N         seconds to authenticate (default ${DEFAULTS.authTimeoutSeconds})

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { transaction } from '../db/pool.js';
 import { writeBatch } from './batch-writer.js';
+import type { IngestMetrics } from './metrics.js';
 import { rowsOf } from './rows.js';
 
 export interface IngestOptions {
@@ -34,6 +35,7 @@ export class IngestWorker {
     private readonly pool: pg.Pool,
     private readonly log: Logger,
     private readonly options: IngestOptions,
+    private readonly metrics?: IngestMetrics,
   ) {}
 
   start(): void {
@@ -71,16 +73,27 @@ export class IngestWorker {
   }
 
   private async store(batch: Delivery[]): Promise<void> {
+    const stopTimer = this.metrics?.batchSeconds.startTimer();
     const rows = rowsOf(batch);
     const result = await transaction(this.pool, (client) => writeBatch(client, rows));
+    stopTimer?.();
     for (const { delivery, reason } of rows.rejected) await this.deadLetter(delivery, reason);
     this.stats.batches++;
     this.stats.deliveries += batch.length;
     this.stats.positionsInserted += result.positionsInserted;
+    if (this.metrics) {
+      this.metrics.batches.inc();
+      this.metrics.deliveries.inc(batch.length);
+      this.metrics.positions.inc(result.positionsInserted);
+      const now = Date.now();
+      for (const { event } of batch)
+        if (event.atMs > 0) this.metrics.endToEnd.observe((now - event.atMs) / 1000);
+    }
   }
 
   private async deadLetter(delivery: Delivery, reason: string): Promise<void> {
     this.stats.deadLettered++;
+    this.metrics?.deadLetters.inc();
     this.log.warn({ delivery: delivery.id, phone: delivery.event.phone, reason }, 'event dead-lettered');
     await this.bus.events.deadLetter(delivery, reason);
   }

@@ -1,0 +1,123 @@
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import { type Bus, RedisBus } from '@jt808/bus';
+import Fastify from 'fastify';
+import { pino } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { migrate } from './db/migrate.js';
+import { createPool } from './db/pool.js';
+import { IngestWorker } from './ingest/ingest-worker.js';
+import { createIngestMetrics } from './ingest/metrics.js';
+import { ensureStorage, maintainStorage, refreshRollup } from './storage/layout.js';
+
+const HELP = `jt808-platform — the platform's processes
+
+Usage:
+  jt808-platform migrate          bring the schema and the positions storage up to date, then exit
+  jt808-platform ingest [options] store terminal events from the bus (run one or more)
+
+Options of ingest:
+  --consumer NAME      this worker's name in the consumer group (default: host name + pid);
+                       a restarted worker that reuses its name takes back its unfinished batches
+  --batch-size N       events per batch (default 2000)
+  --http-port N        /metrics and /healthz (default 9810; 0 = off)
+
+Environment: DATABASE_URL (required), REDIS_URL (required for ingest), RETENTION_DAYS (default 180),
+JT808_BUS_PREFIX (default jt808), LOG_LEVEL.
+`;
+
+async function main(): Promise<number> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      consumer: { type: 'string' },
+      'batch-size': { type: 'string', default: '2000' },
+      'http-port': { type: 'string', default: '9810' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals[0];
+  if (values.help || command === undefined || !['migrate', 'ingest'].includes(command)) {
+    (values.help ? process.stdout : process.stderr).write(HELP);
+    return values.help ? 0 : 2;
+  }
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    process.stderr.write('jt808-platform: DATABASE_URL is required\n');
+    return 2;
+  }
+  const log = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { role: `platform-${command}` } });
+  const retentionDays = Number(process.env.RETENTION_DAYS ?? 180);
+  await migrate(databaseUrl);
+  const pool = createPool(databaseUrl);
+  const mode = await ensureStorage(pool, { retentionDays });
+  log.info(
+    { mode },
+    `positions stored with ${mode === 'timescaledb' ? 'TimescaleDB hypertables' : 'PostgreSQL daily partitions'}`,
+  );
+  if (command === 'migrate') {
+    await pool.end();
+    return 0;
+  }
+  if (!process.env.REDIS_URL) {
+    process.stderr.write(
+      'jt808-platform ingest: REDIS_URL is required (the in-process bus lives in the one-command start)\n',
+    );
+    return 2;
+  }
+  const bus: Bus = new RedisBus({ url: process.env.REDIS_URL, prefix: process.env.JT808_BUS_PREFIX });
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const metrics = createIngestMetrics(registry);
+  const worker = new IngestWorker(
+    bus,
+    pool,
+    log,
+    { consumer: values.consumer ?? `${hostname()}-${process.pid}`, batchSize: Number(values['batch-size']) },
+    metrics,
+  );
+  worker.start();
+  const timers = [
+    setInterval(() => {
+      bus.events.lag('ingest').then(
+        (lag) => metrics.lag.set(lag),
+        () => {},
+      );
+    }, 2000),
+    setInterval(() => {
+      const now = new Date();
+      void maintainStorage(pool, mode, retentionDays, now)
+        .then(() => refreshRollup(pool, mode, new Date(now.getTime() - 2 * 3_600_000), now))
+        .catch((error: unknown) => log.warn({ err: error }, 'storage housekeeping failed'));
+    }, 60_000),
+  ];
+  const httpPort = Number(values['http-port']);
+  const http = Fastify();
+  http.get('/metrics', async (_request, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
+  );
+  http.get('/healthz', async () => ({ ok: true, stats: worker.stats }));
+  if (httpPort) await http.listen({ port: httpPort, host: '0.0.0.0' });
+  log.info({ consumer: values.consumer, httpPort }, 'ingest worker started');
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  for (const timer of timers) clearInterval(timer);
+  await worker.stop();
+  await http.close();
+  await bus.close();
+  await pool.end();
+  log.info({ stats: worker.stats }, 'ingest worker stopped');
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `jt808-platform: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);
