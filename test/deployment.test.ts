@@ -68,14 +68,19 @@ describe('docker-compose.yml', () => {
 
   it('runs at least two ingest workers with distinct consumer names and options the platform CLI takes', () => {
     expect(platform.length).toBeGreaterThanOrEqual(2);
-    const help = execFileSync(process.execPath, [fileURLToPath(new URL('../platform/bin/jt808-platform.js', import.meta.url)), '--help'], {
-      encoding: 'utf8',
-    });
+    const help = execFileSync(
+      process.execPath,
+      [fileURLToPath(new URL('../platform/bin/jt808-platform.js', import.meta.url)), '--help'],
+      {
+        encoding: 'utf8',
+      },
+    );
     const consumers = new Set<string>();
     for (const [name, service] of platform) {
       const [, , command, ...options] = service.command!;
       expect(help, name).toContain(`jt808-platform ${command}`);
-      for (const option of options.filter((o) => o.startsWith('--'))) expect(help, `${name} ${option}`).toContain(option);
+      for (const option of options.filter((o) => o.startsWith('--')))
+        expect(help, `${name} ${option}`).toContain(option);
       consumers.add(options[options.indexOf('--consumer') + 1]!);
       expect(service.environment?.REDIS_URL, name).toBe('redis://redis:6379');
     }
