@@ -241,3 +241,45 @@ describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
     await bus.close();
   });
 });
+
+describe('MemoryBus with several consumer groups', () => {
+  it('gives every group every event and acknowledges only when all have committed', async () => {
+    const bus = new MemoryBus();
+    const ingest: number[] = [];
+    const status: number[] = [];
+    let releaseStatus!: () => void;
+    const statusGate = new Promise<void>((r) => {
+      releaseStatus = r;
+    });
+    bus.events.consume({ group: 'ingest', consumer: 'a' }, async (batch) => {
+      ingest.push(...batch.map((d) => d.event.serial!));
+    });
+    bus.events.consume({ group: 'status', consumer: 'b' }, async (batch) => {
+      await statusGate;
+      status.push(...batch.map((d) => d.event.serial!));
+    });
+    let acknowledged = false;
+    const publishing = bus.events.publish(event('1', 1)).then(() => {
+      acknowledged = true;
+    });
+    await until(() => ingest.length === 1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(acknowledged).toBe(false);
+    releaseStatus();
+    await publishing;
+    expect(status).toEqual([1]);
+    await bus.close();
+  });
+
+  it('fails publishers whose events a stopping group never stored', async () => {
+    const bus = new MemoryBus({ retryDelayMs: 10 });
+    // The database is down: every batch fails and waits to be offered again.
+    const consumer = bus.events.consume({ group: 'ingest', consumer: 'a' }, async () => {
+      throw new Error('database down');
+    });
+    const publishing = bus.events.publish(event('1', 1));
+    await new Promise((r) => setTimeout(r, 50));
+    await consumer.stop();
+    await expect(publishing).rejects.toThrow(/stopping/);
+  });
+});

