@@ -53,6 +53,8 @@ describe.skipIf(!built)('npm start (the launcher as a process)', () => {
         String(await freePort()),
         '--data-dir',
         dataDir,
+        '--pg-port',
+        String(await freePort()),
         '--exit-after',
         '12',
       ],
