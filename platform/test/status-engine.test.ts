@@ -1,0 +1,167 @@
+import { type Delivery, EventKind } from '@jt808/bus';
+import { encodeBody, type LocationFields } from '@jt808/protocol';
+import { describe, expect, it } from 'vitest';
+import { StatusEngine } from '../src/status/engine.js';
+import { DEFAULT_SETTINGS } from '../src/status/settings.js';
+
+const T0 = Date.parse('2026-11-23T08:00:00Z');
+const S = 1000;
+let id = 1;
+
+function location(atMs: number, overrides: Partial<LocationFields> = {}): Delivery {
+  const fix: LocationFields = {
+    alarm: 0,
+    status: 0b11, // ACC on, positioned
+    latitude: 34.75,
+    longitude: 113.62 + (atMs - T0) / 1e9,
+    altitude: 100,
+    speed: 40,
+    direction: 90,
+    time: new Date(atMs - S),
+    extras: { satellites: 12, signalStrength: 20 },
+    ...overrides,
+  };
+  return message(
+    atMs,
+    0x0200,
+    encodeBody({ name: 'locationReport', header: { phone: '0', serial: 0 }, body: fix }),
+  );
+}
+
+function heartbeat(atMs: number): Delivery {
+  return message(atMs, 0x0002, new Uint8Array(0));
+}
+
+function message(atMs: number, messageId: number, body: Uint8Array): Delivery {
+  return {
+    id: String(id++),
+    raw: new Uint8Array(0),
+    event: {
+      kind: EventKind.Message,
+      phone: '013800000001',
+      gatewayId: 'g',
+      sessionId: 's',
+      atMs,
+      messageId,
+      serial: 0,
+      edition: '2013',
+      body,
+    },
+  };
+}
+
+function session(atMs: number, kind: EventKind): Delivery {
+  return {
+    id: String(id++),
+    raw: new Uint8Array(0),
+    event: { kind, phone: '013800000001', gatewayId: 'g', sessionId: 's', atMs },
+  };
+}
+
+/** Feeds a terminal reporting every `intervalS` from T0 for `count` reports, then runs a pass. */
+function engineWith(deliveries: Delivery[]): StatusEngine {
+  const engine = new StatusEngine(DEFAULT_SETTINGS);
+  engine.terminal('13800000001');
+  engine.apply(deliveries);
+  return engine;
+}
+
+const reports = (count: number, intervalS: number, make = (t: number) => location(t)) =>
+  Array.from({ length: count }, (_, i) => make(T0 + i * intervalS * S));
+
+describe('status engine', () => {
+  it('never seen until the first message, then online', () => {
+    const engine = new StatusEngine(DEFAULT_SETTINGS);
+    engine.terminal('13800000001');
+    expect(engine.pass(T0)).toEqual([]);
+    expect(engine.get('13800000001')!.status).toBe('never-seen');
+    engine.apply([location(T0)]);
+    expect(engine.pass(T0 + S)).toEqual([
+      { phone: '13800000001', atMs: T0, from: 'never-seen', to: 'online', reasons: [] },
+    ]);
+  });
+
+  it('goes offline after three learned intervals of silence, at a time derived from the last message', () => {
+    const engine = engineWith(reports(10, 60));
+    const last = T0 + 9 * 60 * S;
+    engine.pass(last);
+    expect(engine.pass(last + 179 * S)).toEqual([]);
+    const [transition] = engine.pass(last + 200 * S);
+    expect(transition).toMatchObject({ from: 'online', to: 'offline', atMs: last + 180 * S });
+  });
+
+  it('does not flap for a parked terminal reporting every five minutes with ACC off', () => {
+    const engine = engineWith([
+      ...reports(5, 30),
+      ...reports(12, 300, (t) => location(t + 200 * S, { status: 0b10, speed: 0 })),
+    ]);
+    const last = T0 + 200 * S + 11 * 300 * S;
+    const changes = [];
+    for (let t = T0 + 200 * S; t <= last + 299 * S; t += 10 * S) changes.push(...engine.pass(t));
+    expect(changes.map((c) => c.to)).toEqual(['online']);
+  });
+
+  it('is offline soon after the connection closes without a new one', () => {
+    const engine = engineWith([...reports(3, 30), session(T0 + 61 * S, EventKind.Disconnected)]);
+    engine.pass(T0 + 62 * S);
+    const [transition] = engine.pass(T0 + 61 * S + DEFAULT_SETTINGS.disconnectGraceSeconds * S);
+    expect(transition).toMatchObject({
+      to: 'offline',
+      atMs: T0 + 61 * S + DEFAULT_SETTINGS.disconnectGraceSeconds * S,
+    });
+  });
+
+  it('turns faulty when an antenna-open alarm holds for the rule time, and back when it clears', () => {
+    const engine = engineWith(reports(30, 30, (t) => location(t, { alarm: 1 << 5 })));
+    const faulty = engine.pass(T0 + 29 * 30 * S);
+    expect(faulty).toEqual([
+      {
+        phone: '13800000001',
+        atMs: T0 + DEFAULT_SETTINGS.faultAfterSeconds['gnss-antenna-open'] * S,
+        from: 'never-seen',
+        to: 'faulty',
+        reasons: ['gnss-antenna-open'],
+      },
+    ]);
+    engine.apply([location(T0 + 30 * 30 * S)]);
+    expect(engine.pass(T0 + 30 * 30 * S + S)).toMatchObject([{ from: 'faulty', to: 'online' }]);
+  });
+
+  it.each([
+    ['no-fix', (t: number) => location(t, { status: 0b01 })],
+    ['frozen-position', (t: number) => location(t, { longitude: 113.62, speed: 60 })],
+    ['clock-skew', (t: number) => location(t, { time: new Date(t - 3_600_000) })],
+    ['no-signal', (t: number) => location(t, { extras: { satellites: 0, signalStrength: 20 } })],
+  ])('detects %s', (reason, make) => {
+    const engine = engineWith(reports(40, 30, make));
+    const [transition] = engine.pass(T0 + 39 * 30 * S);
+    expect(transition?.to).toBe('faulty');
+    expect(transition?.reasons).toContain(reason);
+  });
+
+  it('detects drift from an impossible jump', () => {
+    const engine = engineWith([...reports(3, 30), location(T0 + 90 * S, { latitude: 35.5 })]);
+    const [transition] = engine.pass(T0 + 91 * S);
+    expect(transition).toMatchObject({ to: 'faulty', reasons: ['drift'] });
+  });
+
+  it('detects heartbeat-only: still talking, no location with ACC on', () => {
+    const beats = Array.from({ length: 30 }, (_, i) => heartbeat(T0 + 90 * S + i * 60 * S));
+    const engine = engineWith([...reports(4, 30), ...beats]);
+    const [transition] = engine.pass(T0 + 90 * S + 29 * 60 * S);
+    expect(transition).toMatchObject({ to: 'faulty', reasons: ['heartbeat-only'] });
+  });
+
+  it('replays the same history into the same transitions', () => {
+    const history = [
+      ...reports(20, 30, (t) => location(t, { alarm: t > T0 + 200 * S ? 1 << 8 : 0 })),
+      session(T0 + 700 * S, EventKind.Disconnected),
+    ];
+    const run = () => {
+      const engine = engineWith(history);
+      return [T0 + 400 * S, T0 + 600 * S, T0 + 2000 * S].flatMap((t) => engine.pass(t));
+    };
+    expect(run()).toEqual(run());
+    expect(run().map((t) => t.to)).toEqual(['online', 'faulty', 'offline']);
+  });
+});
