@@ -3,6 +3,13 @@ export { createPool, type Queryable, transaction } from './db/pool.js';
 export { type IngestOptions, type IngestStats, IngestWorker } from './ingest/ingest-worker.js';
 export { normalizePhone } from './ingest/phone.js';
 export { QUALITY_LIMITS, Quality } from './ingest/quality.js';
+export * from './roster/index.js';
+export { StatusEngine, type Transition } from './status/engine.js';
+export { evaluate, type Verdict } from './status/evaluate.js';
+export { FAULT_REASONS, type FaultReason, REASON_ZH } from './status/reasons.js';
+export { DEFAULT_SETTINGS, type StatusSettings } from './status/settings.js';
+export { StatusService, type StatusServiceOptions } from './status/status-service.js';
+export { type Status, TerminalHealth } from './status/terminal-health.js';
 export {
   ensureStorage,
   maintainStorage,
