@@ -66,8 +66,10 @@ describe('docker-compose.yml', () => {
     expect(database.password).toBe(timescale.environment!.POSTGRES_PASSWORD);
   });
 
-  it('runs at least two ingest workers with distinct consumer names and options the platform CLI takes', () => {
-    expect(platform.length).toBeGreaterThanOrEqual(2);
+  it('runs two ingest workers and one status engine, with distinct consumer names and options the platform CLI takes', () => {
+    const commands = platform.map(([, service]) => service.command![2]);
+    expect(commands.filter((c) => c === 'ingest')).toHaveLength(2);
+    expect(commands.filter((c) => c === 'status')).toHaveLength(1);
     const help = execFileSync(
       process.execPath,
       [fileURLToPath(new URL('../platform/bin/jt808-platform.js', import.meta.url)), '--help'],

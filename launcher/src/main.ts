@@ -5,11 +5,13 @@ import { type Bus, MemoryBus, RedisBus } from '@jt808/bus';
 import { DEFAULTS, FileRoster, Gateway, startHttp } from '@jt808/gateway';
 import {
   createPool,
+  DEFAULT_SETTINGS,
   ensureStorage,
   IngestWorker,
   maintainStorage,
   migrate,
   refreshRollup,
+  StatusService,
 } from '@jt808/platform';
 import { Fleet, loadScenario } from '@jt808/simulators';
 import { pino } from 'pino';
@@ -77,6 +79,10 @@ async function main(): Promise<void> {
   else log.warn(`!!! ${durability.summary} !!!`);
   const ingest = new IngestWorker(bus, pool, log, { consumer: 'embedded' });
   ingest.start();
+  const status = new StatusService(bus, pool, log.child({ component: 'status' }), DEFAULT_SETTINGS, {
+    consumer: 'embedded',
+  });
+  await status.start();
 
   const roster = await FileRoster.open(`${dataDir}/roster.jsonl`, 'pending');
   const gateway = new Gateway(
@@ -90,7 +96,12 @@ async function main(): Promise<void> {
       contentType: gateway.metrics.registry.contentType,
       body: await gateway.metrics.registry.metrics(),
     }),
-    health: async () => ({ ok: true, connections: gateway.connectionCount, ingest: ingest.stats }),
+    health: async () => ({
+      ok: true,
+      connections: gateway.connectionCount,
+      ingest: ingest.stats,
+      status: status.engine.counts(),
+    }),
   });
 
   const housekeeping = setInterval(() => {
@@ -142,12 +153,13 @@ Press Ctrl-C to stop.
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await ingest.stop();
+    await status.stop();
     await bus.close();
     await roster.close();
     http.close();
     await pool.end();
     await database.stop();
-    log.info({ fleet: summary, ingest: ingest.stats }, 'stopped');
+    log.info({ fleet: summary, ingest: ingest.stats, status: status.engine.counts() }, 'stopped');
     process.exit(0);
   };
   process.on('SIGINT', stop);

@@ -98,10 +98,19 @@ describe.skipIf(!built)('npm start (the launcher as a process)', () => {
         const positions = Number((await client.query('SELECT count(*) AS n FROM positions')).rows[0].n);
         const terminals = Number((await client.query('SELECT count(*) AS n FROM terminal_state')).rows[0].n);
         const centers = Number((await client.query('SELECT count(*) AS n FROM centers')).rows[0].n);
+        const judged = Number(
+          (
+            await client.query(
+              `SELECT count(*) AS n FROM terminal_status WHERE status IN ('online', 'faulty', 'offline')`,
+            )
+          ).rows[0].n,
+        );
         await client.end();
         expect(positions).toBeGreaterThan(40);
         expect(terminals).toBe(40);
         expect(centers).toBe(60);
+        // The status engine judged every terminal that reported (the rest of the roster: never seen).
+        expect(judged).toBe(40);
       } finally {
         await db.drop();
       }

@@ -8,6 +8,8 @@ import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
 import { IngestWorker } from './ingest/ingest-worker.js';
 import { createIngestMetrics } from './ingest/metrics.js';
+import { DEFAULT_SETTINGS } from './status/settings.js';
+import { StatusService } from './status/status-service.js';
 import { ensureStorage, maintainStorage, refreshRollup } from './storage/layout.js';
 
 const HELP = `jt808-platform — the platform's processes
@@ -15,11 +17,12 @@ const HELP = `jt808-platform — the platform's processes
 Usage:
   jt808-platform migrate          bring the schema and the positions storage up to date, then exit
   jt808-platform ingest [options] store terminal events from the bus (run one or more)
+  jt808-platform status [options] the online-status engine (run exactly one)
 
-Options of ingest:
-  --consumer NAME      this worker's name in the consumer group (default: host name + pid);
-                       a restarted worker that reuses its name takes back its unfinished batches
-  --batch-size N       events per batch (default 2000)
+Options:
+  --consumer NAME      this process's name in its consumer group (default: host name + pid);
+                       a restarted process that reuses its name takes back its unfinished batches
+  --batch-size N       ingest: events per batch (default 2000)
   --http-port N        /metrics and /healthz (default 9810; 0 = off)
 
 Environment: DATABASE_URL (required), REDIS_URL (required for ingest), RETENTION_DAYS (default 180),
@@ -37,7 +40,7 @@ async function main(): Promise<number> {
     },
   });
   const command = positionals[0];
-  if (values.help || command === undefined || !['migrate', 'ingest'].includes(command)) {
+  if (values.help || command === undefined || !['migrate', 'ingest', 'status'].includes(command)) {
     (values.help ? process.stdout : process.stderr).write(HELP);
     return values.help ? 0 : 2;
   }
@@ -68,47 +71,60 @@ async function main(): Promise<number> {
   const bus: Bus = new RedisBus({ url: process.env.REDIS_URL, prefix: process.env.JT808_BUS_PREFIX });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const metrics = createIngestMetrics(registry);
-  const worker = new IngestWorker(
-    bus,
-    pool,
-    log,
-    { consumer: values.consumer ?? `${hostname()}-${process.pid}`, batchSize: Number(values['batch-size']) },
-    metrics,
-  );
-  worker.start();
-  const timers = [
-    setInterval(() => {
-      bus.events.lag('ingest').then(
-        (lag) => metrics.lag.set(lag),
-        () => {},
-      );
-    }, 2000),
-    setInterval(() => {
-      const now = new Date();
-      void maintainStorage(pool, mode, retentionDays, now)
-        .then(() => refreshRollup(pool, mode, new Date(now.getTime() - 2 * 3_600_000), now))
-        .catch((error: unknown) => log.warn({ err: error }, 'storage housekeeping failed'));
-    }, 60_000),
-  ];
+  const consumer = values.consumer ?? `${hostname()}-${process.pid}`;
+  const timers: NodeJS.Timeout[] = [];
+  let health: () => object;
+  let stopWork: () => Promise<void>;
+  if (command === 'status') {
+    const service = new StatusService(bus, pool, log, DEFAULT_SETTINGS, { consumer });
+    await service.start();
+    health = () => service.engine.counts();
+    stopWork = () => service.stop();
+  } else {
+    const metrics = createIngestMetrics(registry);
+    const worker = new IngestWorker(
+      bus,
+      pool,
+      log,
+      { consumer, batchSize: Number(values['batch-size']) },
+      metrics,
+    );
+    worker.start();
+    timers.push(
+      setInterval(() => {
+        bus.events.lag('ingest').then(
+          (lag) => metrics.lag.set(lag),
+          () => {},
+        );
+      }, 2000),
+      setInterval(() => {
+        const now = new Date();
+        void maintainStorage(pool, mode, retentionDays, now)
+          .then(() => refreshRollup(pool, mode, new Date(now.getTime() - 2 * 3_600_000), now))
+          .catch((error: unknown) => log.warn({ err: error }, 'storage housekeeping failed'));
+      }, 60_000),
+    );
+    health = () => worker.stats;
+    stopWork = () => worker.stop();
+  }
   const httpPort = Number(values['http-port']);
   const http = Fastify();
   http.get('/metrics', async (_request, reply) =>
     reply.type(registry.contentType).send(await registry.metrics()),
   );
-  http.get('/healthz', async () => ({ ok: true, stats: worker.stats }));
+  http.get('/healthz', async () => ({ ok: true, stats: health() }));
   if (httpPort) await http.listen({ port: httpPort, host: '0.0.0.0' });
-  log.info({ consumer: values.consumer, httpPort }, 'ingest worker started');
+  log.info({ consumer, httpPort }, `${command} started`);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
   for (const timer of timers) clearInterval(timer);
-  await worker.stop();
+  await stopWork();
   await http.close();
   await bus.close();
   await pool.end();
-  log.info({ stats: worker.stats }, 'ingest worker stopped');
+  log.info({ stats: health() }, `${command} stopped`);
   return 0;
 }
 
