@@ -40,7 +40,7 @@ describe.skipIf(!hasPostgres)('status service (real PostgreSQL, in-process bus)'
         alarm,
         status: 3,
         latitude: 34.75,
-        longitude: 113.62 + atMs / 1e12,
+        longitude: 113.62 + ((atMs / 1000) % 3600) * 1e-4,
         altitude: 90,
         speed: 30,
         direction: 0,

@@ -49,6 +49,11 @@ export class StatusEngine {
     return this.terminals.get(phone);
   }
 
+  /** Every terminal, in the order they became known. */
+  list(): readonly TerminalHealth[] {
+    return this.all;
+  }
+
   /** Takes in a batch of bus events (decoded the same way ingest decodes them). */
   apply(batch: Delivery[]): void {
     const rows = rowsOf(batch);

@@ -1,0 +1,232 @@
+import type pg from 'pg';
+import { transaction } from '../db/pool.js';
+import { deadlines, nextState, type TicketAction, TicketError, type TicketState } from './workflow.js';
+
+export interface OpenRequest {
+  kind: 'repair' | 'install';
+  phone: string;
+  /** 'offline' or a fault reason. */
+  reason: string;
+  atMs: number;
+  /** Opened while an incident holds per-vehicle tickets. */
+  incidentId?: number;
+}
+
+export interface TicketRow {
+  id: string;
+  kind: string;
+  phone: string;
+  state: TicketState;
+  reason: string;
+  reasons: string[];
+  occurrences: number;
+  center_id: number | null;
+  service_point_id: number | null;
+  severity: number | null;
+  opened_at: Date;
+  resolved_at: Date | null;
+  closed_at: Date | null;
+  close_reason: string | null;
+  in_warranty: boolean | null;
+  breaches: string[];
+}
+
+/**
+ * Opens a ticket, or adds an occurrence to the one already open for the terminal and kind (one open
+ * ticket per terminal and kind). Returns the ticket id and whether it is new.
+ */
+export async function openTicket(
+  pool: pg.Pool,
+  request: OpenRequest,
+): Promise<{ id: string; created: boolean }> {
+  const { responseDue, onsiteDue } = deadlines(request.atMs, null);
+  return transaction(pool, async (client) => {
+    const { rows } = await client.query<{ id: string; created: boolean }>(
+      `INSERT INTO tickets (kind, phone, vehicle_id, center_id, state, reason, reasons, incident_id, opened_at,
+                            response_due, onsite_due, in_warranty)
+       SELECT $1, $2, t.vehicle_id, v.center_id, $3, $4, ARRAY[$4], $5, $6, $7, $8,
+              CASE WHEN t.warranty_until IS NULL THEN NULL ELSE t.warranty_until >= $6::timestamptz::date END
+         FROM (SELECT 1) one
+         LEFT JOIN terminals t ON t.phone = $2
+         LEFT JOIN vehicles v ON v.id = t.vehicle_id
+       ON CONFLICT (phone, kind) WHERE closed_at IS NULL DO UPDATE SET
+         occurrences = tickets.occurrences + 1,
+         reasons = CASE WHEN $4 = ANY (tickets.reasons) THEN tickets.reasons ELSE tickets.reasons || $4 END,
+         updated_at = now()
+       RETURNING id, (xmax = 0) AS created`,
+      [
+        request.kind,
+        request.phone,
+        request.incidentId ? 'held' : 'new',
+        request.reason,
+        request.incidentId ?? null,
+        new Date(request.atMs),
+        responseDue,
+        onsiteDue,
+      ],
+    );
+    const ticket = rows[0]!;
+    if (ticket.created) {
+      await audit(
+        client,
+        ticket.id,
+        'platform',
+        null,
+        request.incidentId ? 'held' : 'new',
+        `opened: ${request.reason}`,
+      );
+    }
+    return ticket;
+  });
+}
+
+async function audit(
+  client: pg.PoolClient,
+  ticketId: string,
+  actor: string,
+  from: TicketState | null,
+  to: TicketState,
+  reason: string | null,
+  detail: object | null = null,
+): Promise<void> {
+  await client.query(
+    'INSERT INTO ticket_events (ticket_id, actor, from_state, to_state, reason, detail) VALUES ($1, $2, $3, $4, $5, $6)',
+    [ticketId, actor, from, to, reason, detail === null ? null : JSON.stringify(detail)],
+  );
+}
+
+async function lockTicket(client: pg.PoolClient, id: string): Promise<TicketRow> {
+  const { rows } = await client.query<TicketRow>('SELECT * FROM tickets WHERE id = $1 FOR UPDATE', [id]);
+  if (rows.length === 0) throw new TicketError(`no ticket ${id}`);
+  return rows[0]!;
+}
+
+/** A person's action on a ticket, checked against the workflow and audited. */
+export async function advanceTicket(
+  pool: pg.Pool,
+  id: string,
+  action: TicketAction,
+  actor: string,
+): Promise<TicketRow> {
+  return transaction(pool, async (client) => {
+    const ticket = await lockTicket(client, id);
+    const to = nextState(ticket.state, action);
+    switch (action.action) {
+      case 'classify': {
+        const { responseDue, onsiteDue } = deadlines(ticket.opened_at.getTime(), action.severity);
+        await client.query(
+          'UPDATE tickets SET category = $2, severity = $3, response_due = $4, onsite_due = $5 WHERE id = $1',
+          [id, action.category, action.severity, responseDue, onsiteDue],
+        );
+        break;
+      }
+      case 'dispatch': {
+        const servicePoint = action.servicePointId ?? (await nearestServicePoint(client, ticket));
+        if (servicePoint === null)
+          throw new TicketError(`no service point of center ${ticket.center_id} has room`);
+        await client.query('UPDATE tickets SET service_point_id = $2, installer = $3 WHERE id = $1', [
+          id,
+          servicePoint,
+          action.installer,
+        ]);
+        break;
+      }
+      case 'appoint':
+        await client.query('UPDATE tickets SET appointment_at = $2 WHERE id = $1', [id, action.at]);
+        break;
+      case 'resolve':
+        await client.query(
+          'UPDATE tickets SET fault_cause = $2, parts_replaced = $3, replacement_phone = $4, resolved_at = now() WHERE id = $1',
+          [id, action.faultCause, action.partsReplaced ?? [], action.replacementPhone ?? null],
+        );
+        if (action.replacementPhone) await swapTerminal(client, ticket.phone, action.replacementPhone);
+        break;
+      case 'cancel':
+        await client.query(`UPDATE tickets SET closed_at = now(), close_reason = 'cancelled' WHERE id = $1`, [
+          id,
+        ]);
+        break;
+      case 'callback':
+        await client.query(
+          'UPDATE tickets SET satisfaction = $2, callback_comment = $3, callback_at = now() WHERE id = $1',
+          [id, action.satisfaction, action.comment ?? null],
+        );
+        break;
+      default:
+        break;
+    }
+    await client.query('UPDATE tickets SET state = $2, updated_at = now() WHERE id = $1', [id, to]);
+    const { action: name, ...detail } = action;
+    await audit(client, id, actor, ticket.state, to, name, detail);
+    return lockTicket(client, id);
+  });
+}
+
+/**
+ * The nearest service point of the ticket's center that still has room (open tickets below its
+ * capacity), measured from the vehicle's last position, or from the center when there is none.
+ */
+async function nearestServicePoint(client: pg.PoolClient, ticket: TicketRow): Promise<number | null> {
+  const { rows } = await client.query<{ id: number }>(
+    `SELECT sp.id
+       FROM service_points sp
+       LEFT JOIN terminal_state s ON s.phone = $2
+       LEFT JOIN centers c ON c.id = sp.center_id
+      WHERE sp.center_id = $1
+        AND (SELECT count(*) FROM tickets o WHERE o.service_point_id = sp.id AND o.closed_at IS NULL) < sp.capacity
+      ORDER BY (coalesce(sp.latitude, c.latitude) - coalesce(s.latitude, c.latitude)) ^ 2
+             + (coalesce(sp.longitude, c.longitude) - coalesce(s.longitude, c.longitude)) ^ 2 NULLS LAST, sp.id
+      LIMIT 1`,
+    [ticket.center_id, ticket.phone],
+  );
+  return rows[0]?.id ?? null;
+}
+
+/** A swapped terminal: the vehicle now carries the new one; the old one leaves the vehicle. */
+async function swapTerminal(client: pg.PoolClient, oldPhone: string, newPhone: string): Promise<void> {
+  const { rows } = await client.query<{ vehicle_id: string | null }>(
+    'SELECT vehicle_id FROM terminals WHERE phone = $1',
+    [oldPhone],
+  );
+  const vehicle = rows[0]?.vehicle_id ?? null;
+  await client.query('UPDATE terminals SET vehicle_id = NULL WHERE phone = $1', [oldPhone]);
+  await client.query(
+    `INSERT INTO terminals (phone, vehicle_id, installed_at, warranty_until) VALUES ($1, $2, now(), (now() + interval '1 year')::date)
+     ON CONFLICT (phone) DO UPDATE SET vehicle_id = EXCLUDED.vehicle_id, installed_at = now(), warranty_until = EXCLUDED.warranty_until`,
+    [newPhone, vehicle],
+  );
+}
+
+/** The platform's own moves: self-recovery, verification, closing, releasing a held ticket; false when the ticket had moved on. */
+export async function platformMove(
+  pool: pg.Pool,
+  id: string,
+  move: 'self-recovered' | 'verified' | 'close-verified' | 'release',
+  why: string,
+): Promise<boolean> {
+  return transaction(pool, async (client) => {
+    const ticket = await lockTicket(client, id);
+    const allowed: Record<typeof move, { from: TicketState[]; to: TicketState; sql: string }> = {
+      'self-recovered': {
+        from: ['held', 'new', 'classified'],
+        to: 'closed',
+        sql: `closed_at = now(), close_reason = 'self-recovered'`,
+      },
+      verified: { from: ['resolved'], to: 'verified', sql: 'verified_at = now()' },
+      'close-verified': {
+        from: ['verified'],
+        to: 'closed',
+        sql: `closed_at = now(), close_reason = 'verified'`,
+      },
+      release: { from: ['held'], to: 'new', sql: 'incident_id = incident_id' },
+    };
+    const rule = allowed[move];
+    if (!rule.from.includes(ticket.state)) return false; // someone moved it meanwhile: nothing to do
+    await client.query(`UPDATE tickets SET state = $2, updated_at = now(), ${rule.sql} WHERE id = $1`, [
+      id,
+      rule.to,
+    ]);
+    await audit(client, id, 'platform', ticket.state, rule.to, why);
+    return true;
+  });
+}

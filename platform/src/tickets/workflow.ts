@@ -1,0 +1,92 @@
+/**
+ * The service workflow of a ticket (after-sales service standard): the states, what people may do
+ * in each, and what only the platform may do. Pure: the ticket service applies it to the database.
+ *
+ *   held ─(incident clears, still silent)─▶ new ─classify─▶ classified ─dispatch─▶ dispatched
+ *   ─appoint─▶ appointed (─appoint again, with a reason─▶ appointed) ─arrive─▶ on-site ─resolve─▶
+ *   resolved ─(platform: terminal checked in and stayed healthy)─▶ verified ─▶ closed ─callback─▶ closed
+ *
+ * A terminal that recovers before anyone is dispatched closes its ticket as self-recovered; an
+ * installer's word alone never closes one.
+ */
+export type TicketState =
+  | 'held'
+  | 'new'
+  | 'classified'
+  | 'dispatched'
+  | 'appointed'
+  | 'on-site'
+  | 'resolved'
+  | 'verified'
+  | 'closed';
+
+export type Category = 'hardware' | 'software' | 'guidance' | 'consultation';
+
+/** What a person (dispatcher, installer, call centre) can do to a ticket. */
+export type TicketAction =
+  | { action: 'classify'; category: Category; severity: 1 | 2 | 3 }
+  | { action: 'dispatch'; installer: string; servicePointId?: number }
+  | { action: 'appoint'; at: Date; reason?: string }
+  | { action: 'arrive' }
+  | { action: 'resolve'; faultCause: string; partsReplaced?: string[]; replacementPhone?: string }
+  | { action: 'cancel'; reason: string }
+  | { action: 'callback'; satisfaction: number; comment?: string };
+
+export class TicketError extends Error {
+  override readonly name = 'TicketError';
+}
+
+const FROM: Record<TicketAction['action'], readonly TicketState[]> = {
+  classify: ['new'],
+  dispatch: ['classified'],
+  appoint: ['dispatched', 'appointed'],
+  arrive: ['appointed'],
+  resolve: ['on-site'],
+  cancel: ['held', 'new', 'classified', 'dispatched', 'appointed', 'on-site'],
+  callback: ['closed'],
+};
+
+const TO: Record<TicketAction['action'], TicketState> = {
+  classify: 'classified',
+  dispatch: 'dispatched',
+  appoint: 'appointed',
+  arrive: 'on-site',
+  resolve: 'resolved',
+  cancel: 'closed',
+  callback: 'closed',
+};
+
+/** Checks a person's action against the ticket's state; returns the state it leads to. */
+export function nextState(state: TicketState, action: TicketAction): TicketState {
+  if (!FROM[action.action].includes(state)) {
+    throw new TicketError(
+      `cannot ${action.action} a ticket that is ${state} (allowed from: ${FROM[action.action].join(', ')})`,
+    );
+  }
+  if (action.action === 'appoint' && state === 'appointed' && !action.reason?.trim()) {
+    throw new TicketError('rescheduling an appointment needs a reason');
+  }
+  if (
+    action.action === 'callback' &&
+    !(Number.isInteger(action.satisfaction) && action.satisfaction >= 1 && action.satisfaction <= 5)
+  ) {
+    throw new TicketError('satisfaction is a whole number from 1 to 5');
+  }
+  if (action.action === 'resolve' && !action.faultCause.trim())
+    throw new TicketError('a resolved ticket names the fault cause');
+  return TO[action.action];
+}
+
+const HOUR_MS = 3_600_000;
+
+/** Response and on-site deadlines: 2 h and 24 h, severity 1 faster (1 h and 8 h). */
+export function deadlines(
+  openedAtMs: number,
+  severity: number | null,
+): { responseDue: Date; onsiteDue: Date } {
+  const urgent = severity === 1;
+  return {
+    responseDue: new Date(openedAtMs + (urgent ? 1 : 2) * HOUR_MS),
+    onsiteDue: new Date(openedAtMs + (urgent ? 8 : 24) * HOUR_MS),
+  };
+}
