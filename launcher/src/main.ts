@@ -6,6 +6,7 @@ import { DEFAULTS, FileRoster, Gateway, startHttp } from '@jt808/gateway';
 import {
   createPool,
   DEFAULT_SETTINGS,
+  DEFAULT_TICKET_SETTINGS,
   ensureStorage,
   IngestWorker,
   maintainStorage,
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
   ingest.start();
   const status = new StatusService(bus, pool, log.child({ component: 'status' }), DEFAULT_SETTINGS, {
     consumer: 'embedded',
+    tickets: DEFAULT_TICKET_SETTINGS,
   });
   await status.start();
 

@@ -18,3 +18,19 @@ export {
   type StorageOptions,
   timescaleAvailable,
 } from './storage/layout.js';
+export { DEFAULT_TICKET_SETTINGS, TicketKeeper, type TicketSettings } from './tickets/ticket-keeper.js';
+export {
+  advanceTicket,
+  type OpenRequest,
+  openTicket,
+  platformMove,
+  type TicketRow,
+} from './tickets/ticket-store.js';
+export {
+  type Category,
+  deadlines,
+  nextState,
+  type TicketAction,
+  TicketError,
+  type TicketState,
+} from './tickets/workflow.js';

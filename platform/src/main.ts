@@ -11,6 +11,7 @@ import { createIngestMetrics } from './ingest/metrics.js';
 import { DEFAULT_SETTINGS } from './status/settings.js';
 import { StatusService } from './status/status-service.js';
 import { ensureStorage, maintainStorage, refreshRollup } from './storage/layout.js';
+import { DEFAULT_TICKET_SETTINGS } from './tickets/ticket-keeper.js';
 
 const HELP = `jt808-platform — the platform's processes
 
@@ -76,7 +77,10 @@ async function main(): Promise<number> {
   let health: () => object;
   let stopWork: () => Promise<void>;
   if (command === 'status') {
-    const service = new StatusService(bus, pool, log, DEFAULT_SETTINGS, { consumer });
+    const service = new StatusService(bus, pool, log, DEFAULT_SETTINGS, {
+      consumer,
+      tickets: DEFAULT_TICKET_SETTINGS,
+    });
     await service.start();
     health = () => service.engine.counts();
     stopWork = () => service.stop();

@@ -1,6 +1,7 @@
 import type { Bus, EventConsumer } from '@jt808/bus';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { TicketKeeper, type TicketSettings } from '../tickets/ticket-keeper.js';
 import { StatusEngine, type Transition } from './engine.js';
 import type { StatusSettings } from './settings.js';
 import { loadRoster, loadStatuses, saveStatuses } from './store.js';
@@ -13,6 +14,8 @@ export interface StatusServiceOptions {
   rosterSyncMs?: number;
   /** Wall clock, injectable for tests. */
   now?: () => number;
+  /** Open and run repair tickets from the verdicts (off when absent). */
+  tickets?: TicketSettings;
 }
 
 /**
@@ -22,6 +25,7 @@ export interface StatusServiceOptions {
  */
 export class StatusService {
   readonly engine: StatusEngine;
+  readonly tickets: TicketKeeper | undefined;
   private consumer: EventConsumer | undefined;
   private timers: NodeJS.Timeout[] = [];
   /** Saves run one at a time: the consumer and the evaluation timer both write. */
@@ -39,11 +43,13 @@ export class StatusService {
   ) {
     this.engine = new StatusEngine(settings);
     this.now = options.now ?? Date.now;
+    this.tickets = options.tickets && new TicketKeeper(pool, this.engine, options.tickets, log);
   }
 
   async start(): Promise<void> {
     const restored = await loadStatuses(this.pool, this.engine);
     const added = await loadRoster(this.pool, this.engine);
+    await this.tickets?.load();
     this.log.info({ restored, added, terminals: this.engine.size }, 'status engine loaded');
     this.consumer = this.bus.events.consume(
       { group: 'status', consumer: this.options.consumer, maxWaitMs: 200 },
@@ -66,8 +72,10 @@ export class StatusService {
 
   /** One evaluation pass: transitions are stored with the verdicts that produced them. */
   async evaluate(): Promise<Transition[]> {
-    const transitions = this.engine.pass(this.now());
+    const now = this.now();
+    const transitions = this.engine.pass(now);
     await this.save(transitions);
+    await this.tickets?.review(now, transitions);
     if (transitions.length > 0) for (const listener of this.listeners) listener(transitions);
     return transitions;
   }
