@@ -63,8 +63,17 @@ export interface Activity {
   hours: Map<number, number>;
 }
 
+/** A terminal's answer to a parameter query (0x0104): what cadence it is configured for. */
+export interface ParameterReport {
+  phone: string;
+  at: Date;
+  /** Parameter id -> value, for the ids the codec knows as numbers. */
+  values: Map<number, number>;
+}
+
 export interface BatchRows {
   positions: PositionRow[];
+  parameters: ParameterReport[];
   sessions: SessionChange[];
   registrations: RegistrationRow[];
   activity: Map<string, Activity>;
@@ -74,6 +83,7 @@ export interface BatchRows {
 
 const HOUR_MS = 3_600_000;
 const LOCATION_IDS = new Set([0x0200, 0x0201, 0x0704]);
+const PARAMETERS_RESPONSE = 0x0104;
 
 /**
  * Turns a batch of bus deliveries into rows, without touching the database (pure, so the mapping
@@ -83,6 +93,7 @@ const LOCATION_IDS = new Set([0x0200, 0x0201, 0x0704]);
 export function rowsOf(batch: Delivery[]): BatchRows {
   const rows: BatchRows = {
     positions: [],
+    parameters: [],
     sessions: [],
     registrations: [],
     activity: new Map(),
@@ -115,6 +126,7 @@ function addDelivery(rows: BatchRows, delivery: Delivery): void {
     case EventKind.Message:
       noteActivity(rows, phone, at);
       if (LOCATION_IDS.has(event.messageId ?? -1)) addPositions(rows, phone, at, decode(event), delivery.id);
+      else if (event.messageId === PARAMETERS_RESPONSE) addParameters(rows, phone, at, decode(event));
       return;
     case EventKind.Authenticated:
     case EventKind.Disconnected:
@@ -173,6 +185,13 @@ function addPositions(
       );
     });
   }
+}
+
+function addParameters(rows: BatchRows, phone: string, at: Date, message: Jt808Message): void {
+  if (message.name !== 'parametersResponse') return;
+  const values = new Map<number, number>();
+  for (const { id, value } of message.body.parameters) if (typeof value === 'number') values.set(id, value);
+  rows.parameters.push({ phone, at, values });
 }
 
 function positionRow(

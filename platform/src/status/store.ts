@@ -11,7 +11,9 @@ interface HealthJson {
   disconnectedAtMs: number;
   intervalAccOnMs: number;
   intervalAccOffMs: number;
-  configuredIntervalMs: number;
+  configuredDrivingMs: number;
+  configuredSleepMs: number;
+  configuredHeartbeatMs: number;
   lastLocationMs: number;
   accOn: boolean;
   lastFixGnssMs: number;
@@ -32,7 +34,9 @@ function toJson(h: TerminalHealth): HealthJson {
     disconnectedAtMs: h.disconnectedAtMs,
     intervalAccOnMs: h.intervalAccOnMs,
     intervalAccOffMs: h.intervalAccOffMs,
-    configuredIntervalMs: h.configuredIntervalMs,
+    configuredDrivingMs: h.configuredDrivingMs,
+    configuredSleepMs: h.configuredSleepMs,
+    configuredHeartbeatMs: h.configuredHeartbeatMs,
     lastLocationMs: h.lastLocationMs,
     accOn: h.accOn,
     lastFixGnssMs: h.lastFixGnssMs,
@@ -50,7 +54,9 @@ function restore(h: TerminalHealth, json: HealthJson, status: Status, reasons: s
     disconnectedAtMs: json.disconnectedAtMs,
     intervalAccOnMs: json.intervalAccOnMs,
     intervalAccOffMs: json.intervalAccOffMs,
-    configuredIntervalMs: json.configuredIntervalMs,
+    configuredDrivingMs: json.configuredDrivingMs ?? 0,
+    configuredSleepMs: json.configuredSleepMs ?? 0,
+    configuredHeartbeatMs: json.configuredHeartbeatMs ?? 0,
     lastLocationMs: json.lastLocationMs,
     accOn: json.accOn,
     lastFixGnssMs: json.lastFixGnssMs,

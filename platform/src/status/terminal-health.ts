@@ -24,8 +24,10 @@ export class TerminalHealth {
   /** Learned cadence: moving averages of the intervals between locations, by ACC state. */
   intervalAccOnMs = 0;
   intervalAccOffMs = 0;
-  /** Interval from the terminal's parameters (0x0029/0x0027/0x0001), when known. */
-  configuredIntervalMs = 0;
+  /** From the terminal's parameters when it reported them (0 = unknown): default and sleep report intervals, heartbeat. */
+  configuredDrivingMs = 0;
+  configuredSleepMs = 0;
+  configuredHeartbeatMs = 0;
   lastLocationMs = 0;
   accOn = false;
   lastFixGnssMs = 0;
@@ -123,12 +125,25 @@ export class TerminalHealth {
     else if (this.onsets[index] === 0) this.onsets[index] = atMs;
   }
 
-  /** The report interval to expect now: learned for the current ACC state, else configured, else the standard's defaults. */
+  /** Takes in the cadence parameters from a 0x0104 answer (0x0029 default interval, 0x0027 sleep interval, 0x0001 heartbeat). */
+  parameters(values: Map<number, number>): void {
+    const seconds = (id: number) => (values.get(id) ?? 0) * 1000;
+    this.configuredDrivingMs = seconds(0x0029) || this.configuredDrivingMs;
+    this.configuredSleepMs = seconds(0x0027) || this.configuredSleepMs;
+    this.configuredHeartbeatMs = seconds(0x0001) || this.configuredHeartbeatMs;
+    this.dirty = true;
+  }
+
+  /**
+   * The longest silence to expect now: the cadence learned for the current ACC state, else the
+   * configured one, else the standard's usual 30 s / 300 s; a configured heartbeat shortens it (a
+   * terminal with nothing else to say still sends a heartbeat).
+   */
   expectedIntervalMs(): number {
     const learned = this.accOn ? this.intervalAccOnMs : this.intervalAccOffMs;
-    if (learned > 0) return learned;
-    if (this.configuredIntervalMs > 0) return this.configuredIntervalMs;
-    return this.accOn ? 30_000 : 300_000;
+    const configured = this.accOn ? this.configuredDrivingMs : this.configuredSleepMs;
+    const interval = learned || configured || (this.accOn ? 30_000 : 300_000);
+    return this.configuredHeartbeatMs > 0 ? Math.min(interval, this.configuredHeartbeatMs) : interval;
   }
 }
 
