@@ -16,7 +16,8 @@ CREATE UNIQUE INDEX incidents_one_open ON incidents (scope, scope_id) WHERE clea
 CREATE TABLE tickets (
   id bigserial PRIMARY KEY,
   kind text NOT NULL CHECK (kind IN ('repair', 'install')),
-  phone text NOT NULL,
+  -- The terminal; an install ticket for a vehicle that has none yet names only the vehicle.
+  phone text,
   vehicle_id bigint REFERENCES vehicles (id),
   center_id integer REFERENCES centers (id),
   state text NOT NULL CHECK (state IN ('held', 'new', 'classified', 'dispatched', 'appointed', 'on-site', 'resolved', 'verified', 'closed')),
@@ -47,8 +48,9 @@ CREATE TABLE tickets (
   callback_comment text,
   callback_at timestamptz
 );
--- One open ticket per terminal and kind: repeats add occurrences to it.
-CREATE UNIQUE INDEX tickets_one_open ON tickets (phone, kind) WHERE closed_at IS NULL;
+-- One open ticket per terminal (or terminal-less vehicle) and kind: repeats add occurrences to it.
+CREATE UNIQUE INDEX tickets_one_open ON tickets (kind, (coalesce(phone, 'vehicle:' || vehicle_id::text))) WHERE closed_at IS NULL;
+ALTER TABLE tickets ADD CHECK (phone IS NOT NULL OR vehicle_id IS NOT NULL);
 CREATE INDEX tickets_state ON tickets (state) WHERE closed_at IS NULL;
 CREATE INDEX tickets_service_point ON tickets (service_point_id);
 

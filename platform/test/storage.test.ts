@@ -20,7 +20,13 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
 
   it('migrates an empty database, and a migrated one again without change', async () => {
     const first = await migrate(db.url);
-    expect(first).toEqual(['0001_roster', '0002_terminal_state', '0003_terminal_status', '0004_tickets']);
+    expect(first).toEqual([
+      '0001_roster',
+      '0002_terminal_state',
+      '0003_terminal_status',
+      '0004_tickets',
+      '0005_ticket_reports',
+    ]);
     expect(await migrate(db.url)).toEqual([]);
     const { rows } = await pool.query(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,

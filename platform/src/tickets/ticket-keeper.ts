@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { StatusEngine, Transition } from '../status/engine.js';
 import { FAULT_REASONS } from '../status/reasons.js';
 import type { TerminalHealth } from '../status/terminal-health.js';
+import { reviewInstallations } from './install-tickets.js';
 import { openTicket, platformMove } from './ticket-store.js';
 import type { TicketState } from './workflow.js';
 
@@ -13,6 +14,12 @@ export interface TicketSettings {
   repairFaultyMinutes: number;
   /** A resolved ticket is verified once its terminal has been online and healthy this long. */
   verifyMinutes: number;
+  /** An installation this many days past its planned date whose vehicle has not checked in opens an install ticket. */
+  installOverdueDays: number;
+  /** A terminal registered this many hours ago that never authenticated, or never sent a fix, opens an install ticket. */
+  installCheckInHours: number;
+  /** How often installations are reviewed (they change by the day, not by the second). */
+  installReviewSeconds: number;
   storm: {
     /** Terminals going offline within this window count together. */
     windowMinutes: number;
@@ -29,6 +36,9 @@ export const DEFAULT_TICKET_SETTINGS: TicketSettings = {
   repairOfflineHours: 24,
   repairFaultyMinutes: 30,
   verifyMinutes: 30,
+  installOverdueDays: 7,
+  installCheckInHours: 24,
+  installReviewSeconds: 60,
   storm: { windowMinutes: 10, minTerminals: 20, share: 0.3, clearShare: 0.1 },
 };
 
@@ -61,6 +71,7 @@ export class TicketKeeper {
   private readonly incidents: Incident[] = [];
   /** Recent offline transitions, for the storm guard. */
   private recentOffline: { phone: string; center: string; atMs: number }[] = [];
+  private lastInstallReview = 0;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -111,6 +122,10 @@ export class TicketKeeper {
   async review(nowMs: number, transitions: Transition[]): Promise<void> {
     await this.guardStorms(nowMs, transitions);
     for (const health of this.engine.list()) await this.reviewTerminal(health, nowMs);
+    if (nowMs - this.lastInstallReview >= this.settings.installReviewSeconds * 1000) {
+      this.lastInstallReview = nowMs;
+      await reviewInstallations(this.pool, nowMs, this.settings);
+    }
     await this.markBreaches(nowMs);
   }
 

@@ -49,7 +49,7 @@ export async function openTicket(
          FROM (SELECT 1) one
          LEFT JOIN terminals t ON t.phone = $2
          LEFT JOIN vehicles v ON v.id = t.vehicle_id
-       ON CONFLICT (phone, kind) WHERE closed_at IS NULL DO UPDATE SET
+       ON CONFLICT (kind, (coalesce(phone, 'vehicle:' || vehicle_id::text))) WHERE closed_at IS NULL DO UPDATE SET
          occurrences = tickets.occurrences + 1,
          reasons = CASE WHEN $4 = ANY (tickets.reasons) THEN tickets.reasons ELSE tickets.reasons || $4 END,
          updated_at = now()
