@@ -201,3 +201,17 @@ describe('cadence from the terminal parameters', () => {
     expect(engine.pass(T0 + 31 * 60 * S)).toMatchObject([{ to: 'offline', atMs: T0 + S + 30 * 60 * S }]);
   });
 });
+
+describe('per-center settings', () => {
+  it('judges offline with the floor of the terminal own center', () => {
+    const engine = new StatusEngine(DEFAULT_SETTINGS);
+    engine.setCenterOverrides(new Map([[7, { offlineFloorSeconds: 600 }]]));
+    engine.terminal('13800000001', 7);
+    engine.apply(reports(10, 30));
+    const last = T0 + 9 * 30 * S;
+    engine.pass(last);
+    // The platform's floor (180 s) would say offline now; the center's 600 s does not yet.
+    expect(engine.pass(last + 300 * S)).toEqual([]);
+    expect(engine.pass(last + 601 * S)).toMatchObject([{ to: 'offline', atMs: last + 600 * S }]);
+  });
+});

@@ -26,6 +26,7 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
       '0003_terminal_status',
       '0004_tickets',
       '0005_ticket_reports',
+      '0006_center_settings',
     ]);
     expect(await migrate(db.url)).toEqual([]);
     const { rows } = await pool.query(

@@ -2,7 +2,7 @@ import type { Delivery } from '@jt808/bus';
 import { rowsOf } from '../ingest/rows.js';
 import { evaluate, type Verdict } from './evaluate.js';
 import { FAULT_REASONS, type FaultReason } from './reasons.js';
-import type { StatusSettings } from './settings.js';
+import { type CenterOverrides, type StatusSettings, settingsForCenter } from './settings.js';
 import { type Status, TerminalHealth } from './terminal-health.js';
 
 export interface Transition {
@@ -26,8 +26,27 @@ export function reasonNames(mask: number): FaultReason[] {
 export class StatusEngine {
   private readonly terminals = new Map<string, TerminalHealth>();
   private readonly all: TerminalHealth[] = [];
+  /** Per-center settings, merged once per center. */
+  private centerSettings = new Map<number, StatusSettings>();
+  private overrides = new Map<number, CenterOverrides>();
 
   constructor(readonly settings: StatusSettings) {}
+
+  /** Replaces the per-center overrides (floor and ceiling of the offline judgement, ticket thresholds). */
+  setCenterOverrides(overrides: Map<number, CenterOverrides>): void {
+    this.overrides = overrides;
+    this.centerSettings = new Map(
+      [...overrides].map(([center, o]) => [center, settingsForCenter(this.settings, o)]),
+    );
+  }
+
+  centerOverrides(centerId: number | null): CenterOverrides | undefined {
+    return centerId === null ? undefined : this.overrides.get(centerId);
+  }
+
+  private settingsOf(health: TerminalHealth): StatusSettings {
+    return (health.centerId !== null && this.centerSettings.get(health.centerId)) || this.settings;
+  }
 
   get size(): number {
     return this.all.length;
@@ -69,7 +88,7 @@ export class StatusEngine {
   pass(nowMs: number): Transition[] {
     const transitions: Transition[] = [];
     for (const health of this.all) {
-      const verdict: Verdict = evaluate(health, nowMs, this.settings);
+      const verdict: Verdict = evaluate(health, nowMs, this.settingsOf(health));
       if (verdict.status === health.status && verdict.reasons === health.reasons) continue;
       transitions.push({
         phone: health.phone,

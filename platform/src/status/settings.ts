@@ -47,3 +47,24 @@ export const DEFAULT_SETTINGS: StatusSettings = {
   clockSkewSeconds: 600,
   frozenSpeedKmh: 5,
 };
+
+/** Thresholds a center may set for its own terminals. */
+export interface CenterOverrides {
+  offlineFloorSeconds?: number;
+  offlineCeilingSeconds?: number;
+  repairOfflineHours?: number;
+  repairFaultyMinutes?: number;
+}
+
+/** The settings of one center: the platform's, with the center's overrides on top. */
+export function settingsForCenter(
+  base: StatusSettings,
+  overrides: CenterOverrides | undefined,
+): StatusSettings {
+  if (!overrides) return base;
+  return {
+    ...base,
+    offlineFloorSeconds: overrides.offlineFloorSeconds ?? base.offlineFloorSeconds,
+    offlineCeilingSeconds: overrides.offlineCeilingSeconds ?? base.offlineCeilingSeconds,
+  };
+}

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { TicketKeeper, type TicketSettings } from '../tickets/ticket-keeper.js';
 import { StatusEngine, type Transition } from './engine.js';
 import type { StatusSettings } from './settings.js';
-import { loadRoster, loadStatuses, saveStatuses } from './store.js';
+import { loadCenterSettings, loadRoster, loadStatuses, saveStatuses } from './store.js';
 
 export interface StatusServiceOptions {
   consumer: string;
@@ -49,6 +49,7 @@ export class StatusService {
   async start(): Promise<void> {
     const restored = await loadStatuses(this.pool, this.engine);
     const added = await loadRoster(this.pool, this.engine);
+    await loadCenterSettings(this.pool, this.engine);
     await this.tickets?.load();
     this.log.info({ restored, added, terminals: this.engine.size }, 'status engine loaded');
     this.consumer = this.bus.events.consume(

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { transaction } from '../db/pool.js';
 import type { StatusEngine, Transition } from './engine.js';
 import { FAULT_REASONS } from './reasons.js';
+import type { CenterOverrides } from './settings.js';
 import type { Status, TerminalHealth } from './terminal-health.js';
 
 /** The persisted part of a TerminalHealth (everything a verdict is derived from). */
@@ -141,4 +142,26 @@ export async function saveStatuses(
       );
     }
   });
+}
+
+/** Loads the per-center overrides into the engine. */
+export async function loadCenterSettings(pool: pg.Pool, engine: StatusEngine): Promise<number> {
+  const { rows } = await pool.query<{
+    center_id: number;
+    offline_floor_seconds: number | null;
+    offline_ceiling_seconds: number | null;
+    repair_offline_hours: number | null;
+    repair_faulty_minutes: number | null;
+  }>('SELECT * FROM center_settings');
+  const overrides = new Map<number, CenterOverrides>();
+  for (const row of rows) {
+    overrides.set(row.center_id, {
+      offlineFloorSeconds: row.offline_floor_seconds ?? undefined,
+      offlineCeilingSeconds: row.offline_ceiling_seconds ?? undefined,
+      repairOfflineHours: row.repair_offline_hours ?? undefined,
+      repairFaultyMinutes: row.repair_faulty_minutes ?? undefined,
+    });
+  }
+  engine.setCenterOverrides(overrides);
+  return rows.length;
 }
