@@ -64,10 +64,12 @@ export class StatusService {
         () => void this.evaluate().catch((e: unknown) => this.log.warn({ err: e }, 'status pass failed')),
         this.options.passIntervalMs ?? 5000,
       ),
-      setInterval(
-        () => void loadRoster(this.pool, this.engine).catch(() => {}),
-        this.options.rosterSyncMs ?? 60_000,
-      ),
+      setInterval(() => {
+        // New terminals (as never seen) and changed center thresholds.
+        void loadRoster(this.pool, this.engine)
+          .then(() => loadCenterSettings(this.pool, this.engine))
+          .catch(() => {});
+      }, this.options.rosterSyncMs ?? 60_000),
     ];
   }
 
