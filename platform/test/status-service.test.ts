@@ -1,11 +1,11 @@
-import { EventKind, MemoryBus } from '@jt808/bus';
-import { encodeBody } from '@jt808/protocol';
+import { MemoryBus } from '@jt808/bus';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../src/db/migrate.js';
 import { DEFAULT_SETTINGS } from '../src/status/settings.js';
 import { StatusService } from '../src/status/status-service.js';
+import { locationEvent } from './bus-events.js';
 import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 const T0 = Date.parse('2026-11-23T08:00:00Z');
@@ -32,34 +32,7 @@ describe.skipIf(!hasPostgres)('status service (real PostgreSQL, in-process bus)'
     await db?.drop();
   });
 
-  function location(atMs: number, alarm = 0) {
-    const body = encodeBody({
-      name: 'locationReport',
-      header: { phone: '0', serial: 0 },
-      body: {
-        alarm,
-        status: 3,
-        latitude: 34.75,
-        longitude: 113.62 + ((atMs / 1000) % 3600) * 1e-4,
-        altitude: 90,
-        speed: 30,
-        direction: 0,
-        time: new Date(atMs - S),
-        extras: { satellites: 9 },
-      },
-    });
-    return {
-      kind: EventKind.Message,
-      phone: '013800000001',
-      gatewayId: 'g',
-      sessionId: 's',
-      atMs,
-      messageId: 0x0200,
-      serial: 0,
-      edition: '2013',
-      body,
-    };
-  }
+  const location = (atMs: number, alarm = 0) => locationEvent('013800000001', atMs, { alarm });
 
   it('stores verdicts and transitions, and a restarted engine neither loses nor invents any', async () => {
     let now = T0;

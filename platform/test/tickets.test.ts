@@ -1,5 +1,4 @@
-import { type Delivery, EventKind } from '@jt808/bus';
-import { encodeBody } from '@jt808/protocol';
+import type { Delivery } from '@jt808/bus';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -9,45 +8,15 @@ import { DEFAULT_SETTINGS } from '../src/status/settings.js';
 import { DEFAULT_TICKET_SETTINGS, TicketKeeper } from '../src/tickets/ticket-keeper.js';
 import { advanceTicket } from '../src/tickets/ticket-store.js';
 import { TicketError } from '../src/tickets/workflow.js';
+import { locationDelivery } from './bus-events.js';
 import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 const T0 = Date.parse('2026-11-23T08:00:00Z');
 const S = 1000;
 const MIN = 60 * S;
 const log = pino({ level: 'silent' });
-let nextId = 1;
-
 function fix(phone: string, atMs: number, alarm = 0): Delivery {
-  const body = encodeBody({
-    name: 'locationReport',
-    header: { phone: '0', serial: 0 },
-    body: {
-      alarm,
-      status: 3,
-      latitude: 34.75,
-      longitude: 113.62 + ((atMs / 1000) % 3600) * 1e-4,
-      altitude: 90,
-      speed: 30,
-      direction: 0,
-      time: new Date(atMs - S),
-      extras: {},
-    },
-  });
-  return {
-    id: String(nextId++),
-    raw: new Uint8Array(0),
-    event: {
-      kind: EventKind.Message,
-      phone,
-      gatewayId: 'g',
-      sessionId: 's',
-      atMs,
-      messageId: 0x0200,
-      serial: 0,
-      edition: '2013',
-      body,
-    },
-  };
+  return locationDelivery(phone, atMs, { alarm, extras: {} });
 }
 
 /** A terminal reporting every 30 s over [from, to). */
