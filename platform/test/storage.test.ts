@@ -27,6 +27,7 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
       '0004_tickets',
       '0005_ticket_reports',
       '0006_center_settings',
+      '0007_users',
     ]);
     expect(await migrate(db.url)).toEqual([]);
     const { rows } = await pool.query(

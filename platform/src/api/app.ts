@@ -1,0 +1,57 @@
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { authRoutes, SESSION_COOKIE } from './routes/auth.js';
+import { centerRoutes } from './routes/centers.js';
+import { ticketRoutes } from './routes/tickets.js';
+import { vehicleRoutes } from './routes/vehicles.js';
+import { type User, userOfSession } from './sessions.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: User;
+  }
+}
+
+export interface ApiOptions {
+  pool: pg.Pool;
+  /** Send the session cookie only over HTTPS (on everywhere but local development). */
+  secureCookies?: boolean;
+  logger?: boolean;
+}
+
+/**
+ * The platform's HTTP API. Every route under /api but login needs a session; every query is scoped
+ * to what the user may see; every input is checked against its JSON schema; the OpenAPI document
+ * is served at /docs.
+ */
+export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true } },
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: { info: { title: 'jt808 platform API', version: '0.1.0' } },
+  });
+  app.get('/docs', { schema: { hide: true } }, async () => app.swagger());
+
+  app.decorateRequest('user', null as unknown as User);
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/api/') || request.url.startsWith('/api/login')) return;
+    const token = request.cookies[SESSION_COOKIE];
+    const user = token ? await userOfSession(options.pool, token) : undefined;
+    if (!user) return reply.code(401).send({ error: 'not signed in' });
+    request.user = user;
+  });
+
+  await app.register(authRoutes, { pool: options.pool, secureCookies: options.secureCookies ?? true });
+  await app.register(centerRoutes, { pool: options.pool });
+  await app.register(vehicleRoutes, { pool: options.pool });
+  await app.register(ticketRoutes, { pool: options.pool });
+  await app.ready();
+  return app;
+}

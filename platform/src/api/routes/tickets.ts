@@ -1,0 +1,122 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type pg from 'pg';
+import { advanceTicket } from '../../tickets/ticket-store.js';
+import { type TicketAction, TicketError } from '../../tickets/workflow.js';
+import { scopeOf } from '../scope.js';
+import type { Role } from '../sessions.js';
+
+/** Which roles may take which workflow actions (the platform's own moves are not offered here). */
+const MAY: Record<TicketAction['action'], Role[]> = {
+  classify: ['admin', 'operator'],
+  dispatch: ['admin', 'operator'],
+  cancel: ['admin', 'operator'],
+  callback: ['admin', 'operator'],
+  appoint: ['admin', 'operator', 'service'],
+  arrive: ['admin', 'service'],
+  resolve: ['admin', 'service'],
+};
+
+const actionBody = {
+  type: 'object',
+  required: ['action'],
+  properties: {
+    action: { type: 'string', enum: Object.keys(MAY) },
+    category: { type: 'string', enum: ['hardware', 'software', 'guidance', 'consultation'] },
+    severity: { type: 'integer', minimum: 1, maximum: 3 },
+    installer: { type: 'string', minLength: 1, maxLength: 64 },
+    servicePointId: { type: 'integer', minimum: 1 },
+    at: { type: 'string', format: 'date-time' },
+    reason: { type: 'string', maxLength: 500 },
+    faultCause: { type: 'string', minLength: 1, maxLength: 500 },
+    partsReplaced: { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 20 },
+    replacementPhone: { type: 'string', pattern: '^[0-9]{1,20}$' },
+    satisfaction: { type: 'integer', minimum: 1, maximum: 5 },
+    comment: { type: 'string', maxLength: 1000 },
+  },
+  additionalProperties: false,
+} as const;
+
+export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
+  app.get<{ Querystring: { state?: string; kind?: string; page?: number; pageSize?: number } }>(
+    '/api/tickets',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            state: { type: 'string', maxLength: 16 },
+            kind: { type: 'string', enum: ['repair', 'install'] },
+            page: { type: 'integer', minimum: 1, default: 1 },
+            pageSize: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { state = null, kind = null, page = 1, pageSize = 50 } = request.query;
+      const scope = scopeOf(request.user, 5);
+      const { rows } = await pool.query(
+        `SELECT ticket.* FROM tickets ticket
+          WHERE ${scope.tickets} AND ($1::text IS NULL OR ticket.state = $1) AND ($2::text IS NULL OR ticket.kind = $2)
+          ORDER BY ticket.opened_at DESC LIMIT $3 OFFSET $4`,
+        [state, kind, pageSize, (page - 1) * pageSize, ...scope.params],
+      );
+      return { page, pageSize, items: rows };
+    },
+  );
+
+  const visibleTicket = async (id: number, request: { user: Parameters<typeof scopeOf>[0] }) => {
+    const scope = scopeOf(request.user, 2);
+    const { rows } = await pool.query(
+      `SELECT ticket.* FROM tickets ticket WHERE ticket.id = $1 AND ${scope.tickets}`,
+      [id, ...scope.params],
+    );
+    return rows[0];
+  };
+
+  const idParams = {
+    type: 'object',
+    required: ['id'],
+    properties: { id: { type: 'integer', minimum: 1 } },
+  } as const;
+
+  app.get<{ Params: { id: number } }>(
+    '/api/tickets/:id',
+    { schema: { params: idParams } },
+    async (request, reply) => {
+      const ticket = await visibleTicket(request.params.id, request);
+      if (!ticket) return reply.code(404).send({ error: 'no such ticket' });
+      const { rows: history } = await pool.query(
+        'SELECT at, actor, from_state, to_state, reason, detail FROM ticket_events WHERE ticket_id = $1 ORDER BY id',
+        [ticket.id],
+      );
+      return { ...ticket, history };
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: Record<string, unknown> & { action: TicketAction['action'] } }>(
+    '/api/tickets/:id/actions',
+    { schema: { params: idParams, body: actionBody } },
+    async (request, reply) => {
+      const ticket = await visibleTicket(request.params.id, request);
+      if (!ticket) return reply.code(404).send({ error: 'no such ticket' });
+      if (!MAY[request.body.action].includes(request.user.role)) {
+        return reply
+          .code(403)
+          .send({ error: `a ${request.user.role} may not ${request.body.action} a ticket` });
+      }
+      const body = request.body;
+      const action = {
+        ...body,
+        ...(typeof body.at === 'string' ? { at: new Date(body.at) } : {}),
+      } as TicketAction;
+      try {
+        return await advanceTicket(pool, String(ticket.id), action, request.user.username);
+      } catch (error) {
+        if (error instanceof TicketError) return reply.code(409).send({ error: error.message });
+        throw error;
+      }
+    },
+  );
+};

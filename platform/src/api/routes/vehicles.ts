@@ -1,0 +1,115 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type pg from 'pg';
+import { scopeOf } from '../scope.js';
+
+const VEHICLE_COLUMNS = `vehicle.id, vehicle.plate, vehicle.plate_color, vehicle.vin, vehicle.center_id, t.phone, t.terminal_id,
+  t.maker, t.model, coalesce(s.status, 'never-seen') AS status, coalesce(s.reasons, '{}') AS reasons, s.since AS status_since,
+  st.online, st.last_seen_at, st.last_fix_time, st.latitude, st.longitude, st.speed, st.direction, st.alarm::text AS alarm,
+  st.satellites, st.signal_strength`;
+
+const VEHICLE_JOINS = `FROM vehicles vehicle
+  LEFT JOIN terminals t ON t.vehicle_id = vehicle.id
+  LEFT JOIN terminal_status s ON s.phone = t.phone
+  LEFT JOIN terminal_state st ON st.phone = t.phone`;
+
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'integer', minimum: 1 } },
+} as const;
+
+/** Vehicle search, one vehicle's state and events, and its track; always within the user's scope. */
+export const vehicleRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
+  app.get<{ Querystring: { q?: string; page?: number; pageSize?: number } }>(
+    '/api/vehicles',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            q: { type: 'string', maxLength: 32 },
+            page: { type: 'integer', minimum: 1, default: 1 },
+            pageSize: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { q = '', page = 1, pageSize = 50 } = request.query;
+      const scope = scopeOf(request.user, 4);
+      const { rows } = await pool.query(
+        `SELECT ${VEHICLE_COLUMNS} ${VEHICLE_JOINS}
+          WHERE ${scope.vehicles}
+            AND ($1 = '' OR vehicle.plate ILIKE '%' || $1 || '%' OR t.phone LIKE ltrim($1, '0') || '%' OR vehicle.vin = upper($1))
+          ORDER BY vehicle.id LIMIT $2 OFFSET $3`,
+        [q, pageSize, (page - 1) * pageSize, ...scope.params],
+      );
+      return { page, pageSize, items: rows };
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/vehicles/:id',
+    { schema: { params: idParams } },
+    async (request, reply) => {
+      const scope = scopeOf(request.user, 2);
+      const { rows } = await pool.query(
+        `SELECT ${VEHICLE_COLUMNS} ${VEHICLE_JOINS} WHERE vehicle.id = $1 AND ${scope.vehicles}`,
+        [request.params.id, ...scope.params],
+      );
+      // Out of scope and missing look the same: the answer must not tell that a vehicle exists.
+      if (rows.length === 0) return reply.code(404).send({ error: 'no such vehicle' });
+      const vehicle = rows[0];
+      const events = vehicle.phone
+        ? (
+            await pool.query(
+              'SELECT at, kind, detail FROM terminal_events WHERE phone = $1 ORDER BY at DESC LIMIT 100',
+              [vehicle.phone],
+            )
+          ).rows
+        : [];
+      return { ...vehicle, events };
+    },
+  );
+
+  app.get<{ Params: { id: number }; Querystring: { from: string; to: string; maxPoints?: number } }>(
+    '/api/vehicles/:id/track',
+    {
+      schema: {
+        params: idParams,
+        querystring: {
+          type: 'object',
+          required: ['from', 'to'],
+          additionalProperties: false,
+          properties: {
+            from: { type: 'string', format: 'date-time' },
+            to: { type: 'string', format: 'date-time' },
+            maxPoints: { type: 'integer', minimum: 2, maximum: 20_000, default: 5000 },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const scope = scopeOf(request.user, 2);
+      const { rows: owner } = await pool.query(
+        `SELECT t.phone FROM vehicles vehicle JOIN terminals t ON t.vehicle_id = vehicle.id WHERE vehicle.id = $1 AND ${scope.vehicles}`,
+        [request.params.id, ...scope.params],
+      );
+      if (owner.length === 0) return reply.code(404).send({ error: 'no such vehicle' });
+      const { from, to, maxPoints = 5000 } = request.query;
+      // Long ranges are thinned evenly to at most maxPoints fixes, first and last kept.
+      const { rows } = await pool.query(
+        `WITH fixes AS (
+           SELECT gps_time, latitude, longitude, speed, direction, alarm::text AS alarm, quality,
+                  row_number() OVER (ORDER BY gps_time) AS n, count(*) OVER () AS total
+             FROM positions WHERE phone = $1 AND gps_time >= $2 AND gps_time < $3)
+         SELECT gps_time, latitude, longitude, speed, direction, alarm, quality FROM fixes
+          WHERE total <= $4 OR n = 1 OR n = total OR n % ceil(total::numeric / $4)::int = 0
+          ORDER BY gps_time`,
+        [owner[0].phone, from, to, maxPoints],
+      );
+      return { phone: owner[0].phone, points: rows };
+    },
+  );
+};

@@ -1,0 +1,38 @@
+import type { User } from './sessions.js';
+
+/**
+ * What a user may see, as SQL conditions used by every query (scoping is enforced in the queries,
+ * not by filtering results): administrators and unrestricted viewers see everything, operators and
+ * restricted viewers their centers, service-point staff the vehicles on their service point's
+ * tickets. `params` continues the query's own parameter list.
+ */
+export interface Scope {
+  /** A condition on a vehicles row aliased `vehicle`. */
+  vehicles: string;
+  /** A condition on a tickets row aliased `ticket`. */
+  tickets: string;
+  /** A condition on a centers row aliased `center`. */
+  centers: string;
+  params: unknown[];
+}
+
+export function scopeOf(user: User, firstParam: number): Scope {
+  const p = `$${firstParam}`;
+  if (user.role === 'admin' || (user.role === 'viewer' && user.centerIds.length === 0)) {
+    return { vehicles: 'TRUE', tickets: 'TRUE', centers: 'TRUE', params: [] };
+  }
+  if (user.role === 'service') {
+    return {
+      vehicles: `vehicle.id IN (SELECT vehicle_id FROM tickets WHERE service_point_id = ${p} AND vehicle_id IS NOT NULL)`,
+      tickets: `ticket.service_point_id = ${p}`,
+      centers: `center.id = (SELECT center_id FROM service_points WHERE id = ${p})`,
+      params: [user.servicePointId],
+    };
+  }
+  return {
+    vehicles: `vehicle.center_id = ANY (${p}::int[])`,
+    tickets: `ticket.center_id = ANY (${p}::int[])`,
+    centers: `center.id = ANY (${p}::int[])`,
+    params: [user.centerIds],
+  };
+}
