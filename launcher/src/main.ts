@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { type Bus, MemoryBus, RedisBus } from '@jt808/bus';
 import { DEFAULTS, FileRoster, Gateway, startHttp } from '@jt808/gateway';
 import {
+  buildApi,
   createPool,
   DEFAULT_SETTINGS,
   DEFAULT_TICKET_SETTINGS,
@@ -13,9 +14,11 @@ import {
   migrate,
   refreshRollup,
   StatusService,
+  saveUser,
 } from '@jt808/platform';
 import { Fleet, loadScenario } from '@jt808/simulators';
 import { pino } from 'pino';
+import { localAdminPassword } from './admin-password.js';
 import { EMBEDDED_PORT, openDatabase } from './database.js';
 import { loadDemoRoster } from './demo-roster.js';
 
@@ -30,6 +33,7 @@ Usage: npm start [-- options]   (or: npx jt808-start [options])
   --http-port N        gateway /metrics and /healthz (default ${DEFAULTS.httpPort})
   --data-dir DIR       where the embedded PostgreSQL and the roster file live (default .data)
   --pg-port N          port of the embedded PostgreSQL (default ${EMBEDDED_PORT})
+  --api-port N         the HTTP API (default 8080)
   --exit-after N       stop by itself after N seconds (smoke tests)
   -h, --help
 
@@ -50,6 +54,7 @@ async function main(): Promise<void> {
       'http-port': { type: 'string', default: String(DEFAULTS.httpPort) },
       'data-dir': { type: 'string', default: '.data' },
       'pg-port': { type: 'string', default: String(EMBEDDED_PORT) },
+      'api-port': { type: 'string', default: '8080' },
       'exit-after': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -106,6 +111,12 @@ async function main(): Promise<void> {
     }),
   });
 
+  const adminPassword = await localAdminPassword(dataDir);
+  await saveUser(pool, { username: 'admin', password: adminPassword, role: 'admin' });
+  const api = await buildApi({ pool, secureCookies: false });
+  const apiPort = Number(values['api-port']);
+  await api.listen({ port: apiPort, host: '127.0.0.1' });
+
   const housekeeping = setInterval(() => {
     const now = new Date();
     void maintainStorage(pool, mode, RETENTION_DAYS, now)
@@ -139,7 +150,8 @@ jt808 platform is running (embedded defaults)
   database               ${database.description}  (${mode})
   bus                    ${process.env.REDIS_URL ? `Redis Streams at ${process.env.REDIS_URL}` : 'in-process'}
   demo fleet             ${fleetSize} simulated terminals${fleetSize > 0 ? ` at ${values.speed}x speed` : ''}
-  API and console        not built yet (see README "Status")
+  HTTP API               http://127.0.0.1:${apiPort}/api   (OpenAPI: /docs)   user admin, password ${adminPassword}
+  console                not built yet (see README "Status")
 Press Ctrl-C to stop.
 `);
 
@@ -149,6 +161,7 @@ Press Ctrl-C to stop.
     stopping = true;
     clearInterval(housekeeping);
     const summary = await fleet?.stop();
+    await api.close();
     await gateway.close();
     // Let the last session events reach the database before the consumer stops.
     for (let waited = 0; waited < 3000 && (await bus.events.lag('ingest')) > 0; waited += 50) {

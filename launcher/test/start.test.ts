@@ -17,16 +17,33 @@ interface Run {
   output: string;
 }
 
-async function start(args: string[], env: Record<string, string | undefined>): Promise<Run> {
+/**
+ * Runs the launcher until it exits by itself; `whileRunning` gets the output so far once the
+ * start-up banner is out, to talk to the running platform.
+ */
+async function start(
+  args: string[],
+  env: Record<string, string | undefined>,
+  whileRunning?: (banner: string) => Promise<void>,
+): Promise<Run> {
   const child = spawn(process.execPath, [BIN, ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return { code, output };
+  let bannerSeen: () => void;
+  const banner = new Promise<void>((resolve) => {
+    bannerSeen = resolve;
+  });
+  const collect = (chunk: Buffer) => {
+    output += chunk;
+    if (output.includes('Press Ctrl-C to stop.')) bannerSeen();
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (whileRunning) await Promise.race([banner.then(() => whileRunning(output)), exited]);
+  return { code: await exited, output };
 }
 
 const dirs: string[] = [];
@@ -53,6 +70,8 @@ describe.skipIf(!built)('npm start (the launcher as a process)', () => {
         String(await freePort()),
         '--data-dir',
         dataDir,
+        '--api-port',
+        String(await freePort()),
         '--pg-port',
         String(await freePort()),
         '--exit-after',
@@ -74,6 +93,8 @@ describe.skipIf(!built)('npm start (the launcher as a process)', () => {
     async () => {
       const db = await freshDatabase('start');
       try {
+        const apiPort = await freePort();
+        let centersSeen = 0;
         const run = await start(
           [
             '--fleet',
@@ -86,12 +107,27 @@ describe.skipIf(!built)('npm start (the launcher as a process)', () => {
             String(await freePort()),
             '--http-port',
             String(await freePort()),
+            '--api-port',
+            String(apiPort),
             '--exit-after',
             '10',
           ],
           { DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:6379/14' },
+          async (banner) => {
+            // The printed administrator can sign in and sees the 60 demo centers.
+            const password = /user admin, password (\S+)/.exec(banner)?.[1];
+            const login = await fetch(`http://127.0.0.1:${apiPort}/api/login`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ username: 'admin', password }),
+            });
+            const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
+            const centers = await fetch(`http://127.0.0.1:${apiPort}/api/centers`, { headers: { cookie } });
+            centersSeen = ((await centers.json()) as unknown[]).length;
+          },
         );
         expect(run.code).toBe(0);
+        expect(centersSeen).toBe(60);
         expect(run.output).toContain('Redis Streams at redis://127.0.0.1:6379/14');
         const client = new pg.Client({ connectionString: db.url });
         await client.connect();

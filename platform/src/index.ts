@@ -1,3 +1,6 @@
+export { type ApiOptions, buildApi } from './api/app.js';
+export type { Role, User } from './api/sessions.js';
+export { type NewUser, saveUser } from './api/users.js';
 export { MIGRATIONS_DIR, migrate } from './db/migrate.js';
 export { createPool, type Queryable, transaction } from './db/pool.js';
 export { type IngestOptions, type IngestStats, IngestWorker } from './ingest/ingest-worker.js';

@@ -4,6 +4,9 @@ import { type Bus, RedisBus } from '@jt808/bus';
 import Fastify from 'fastify';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { buildApi } from './api/app.js';
+import type { Role } from './api/sessions.js';
+import { saveUser } from './api/users.js';
 import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
 import { IngestWorker } from './ingest/ingest-worker.js';
@@ -19,14 +22,19 @@ Usage:
   jt808-platform migrate          bring the schema and the positions storage up to date, then exit
   jt808-platform ingest [options] store terminal events from the bus (run one or more)
   jt808-platform status [options] the online-status engine (run exactly one)
+  jt808-platform api [options]    the HTTP API (run one or more)
+  jt808-platform user-add         add or update an API user: USERNAME, PASSWORD, ROLE (admin|operator|service|viewer),
+                                  CENTERS (comma-separated ids), SERVICE_POINT from the environment
 
 Options:
   --consumer NAME      this process's name in its consumer group (default: host name + pid);
                        a restarted process that reuses its name takes back its unfinished batches
   --batch-size N       ingest: events per batch (default 2000)
   --http-port N        /metrics and /healthz (default 9810; 0 = off)
+  --api-port N         api: the HTTP API port (default 8080)
 
-Environment: DATABASE_URL (required), REDIS_URL (required for ingest), RETENTION_DAYS (default 180),
+Environment: DATABASE_URL (required), REDIS_URL (required for ingest and status), RETENTION_DAYS (default 180),
+INSECURE_COOKIES=1 (api over plain HTTP, for development only),
 JT808_BUS_PREFIX (default jt808), LOG_LEVEL.
 `;
 
@@ -37,11 +45,16 @@ async function main(): Promise<number> {
       consumer: { type: 'string' },
       'batch-size': { type: 'string', default: '2000' },
       'http-port': { type: 'string', default: '9810' },
+      'api-port': { type: 'string', default: '8080' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const command = positionals[0];
-  if (values.help || command === undefined || !['migrate', 'ingest', 'status'].includes(command)) {
+  if (
+    values.help ||
+    command === undefined ||
+    !['migrate', 'ingest', 'status', 'api', 'user-add'].includes(command)
+  ) {
     (values.help ? process.stdout : process.stderr).write(HELP);
     return values.help ? 0 : 2;
   }
@@ -60,6 +73,36 @@ async function main(): Promise<number> {
     `positions stored with ${mode === 'timescaledb' ? 'TimescaleDB hypertables' : 'PostgreSQL daily partitions'}`,
   );
   if (command === 'migrate') {
+    await pool.end();
+    return 0;
+  }
+  if (command === 'user-add') {
+    const { USERNAME, PASSWORD, ROLE, CENTERS, SERVICE_POINT } = process.env;
+    if (!USERNAME || !PASSWORD || !ROLE || !['admin', 'operator', 'service', 'viewer'].includes(ROLE)) {
+      process.stderr.write(
+        'jt808-platform user-add: set USERNAME, PASSWORD and ROLE (admin|operator|service|viewer)\n',
+      );
+      return 2;
+    }
+    await saveUser(pool, {
+      username: USERNAME,
+      password: PASSWORD,
+      role: ROLE as Role,
+      centerIds: CENTERS ? CENTERS.split(',').map(Number) : [],
+      servicePointId: SERVICE_POINT ? Number(SERVICE_POINT) : undefined,
+    });
+    await pool.end();
+    return 0;
+  }
+  if (command === 'api') {
+    const api = await buildApi({ pool, secureCookies: process.env.INSECURE_COOKIES !== '1' });
+    await api.listen({ port: Number(values['api-port']), host: '0.0.0.0' });
+    log.info({ port: values['api-port'] }, 'api listening');
+    await new Promise<void>((resolve) => {
+      process.once('SIGTERM', resolve);
+      process.once('SIGINT', resolve);
+    });
+    await api.close();
     await pool.end();
     return 0;
   }
