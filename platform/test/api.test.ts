@@ -48,6 +48,7 @@ describe.skipIf(!hasPostgres)('HTTP API: sign-in and scoping (real PostgreSQL)',
         [id, phone, vehicle, center, sp],
       );
     }
+    await pool.query(`SELECT setval('tickets_id_seq', 10)`);
     await saveUser(pool, { username: 'admin', password: 'admin-secret', role: 'admin' });
     await saveUser(pool, { username: 'op1', password: 'op1-secret', role: 'operator', centerIds: [1] });
     await saveUser(pool, { username: 'sp1', password: 'sp1-secret', role: 'service', servicePointId: 1 });
@@ -166,6 +167,46 @@ describe.skipIf(!hasPostgres)('HTTP API: sign-in and scoping (real PostgreSQL)',
       ['classified', 'op1'],
     ]);
     expect((await get('sp1', '/api/tickets/2')).statusCode).toBe(404);
+  });
+
+  it('shows the installer a live checklist and accepts the installation only when all is green', async () => {
+    await pool.query(
+      `INSERT INTO terminal_state (phone, online, connected_at, last_fix_time, status, alarm, satellites, signal_strength, latitude, longitude)
+       VALUES ('13900000001', true, now(), now(), 3, 32, 9, 20, 34.7, 113.6)
+       ON CONFLICT (phone) DO UPDATE SET online = true, connected_at = now(), last_fix_time = now(), status = 3, alarm = 32,
+         satellites = 9, signal_strength = 20`,
+    );
+    await pool.query(`UPDATE terminals SET registered_at = now() WHERE phone = '13900000001'`);
+    await pool.query(`INSERT INTO installations (vehicle_id, planned_on) VALUES (1, current_date)`);
+    await pool.query(
+      `INSERT INTO tickets (kind, phone, vehicle_id, center_id, state, reason, opened_at, response_due, onsite_due)
+       VALUES ('install', '13900000001', 1, 1, 'new', 'never-authenticated', now(), now(), now())`,
+    );
+    const check = (await get('op1', `/api/installer/${encodeURIComponent('豫A11111')}`)).json();
+    expect(check.checks.find((c: { name: string }) => c.name === 'no-alarms')).toMatchObject({
+      ok: false,
+      detail: ['gnssAntennaOpen'],
+    });
+    expect(check.allGreen).toBe(false);
+    expect((await get('op1', '/api/installer/13900000002')).statusCode).toBe(404);
+    const accept = (user: string) =>
+      api.inject({
+        method: 'POST',
+        url: '/api/installer/13900000001/accept',
+        headers: { cookie: cookies[user]! },
+      });
+    expect((await accept('op1')).statusCode).toBe(403);
+    expect((await accept('sp1')).statusCode).toBe(409);
+    await pool.query(`UPDATE terminal_state SET alarm = 0 WHERE phone = '13900000001'`);
+    const accepted = await accept('sp1');
+    expect(accepted.statusCode).toBe(200);
+    expect(accepted.json().allGreen).toBe(true);
+    const installation = await pool.query(
+      'SELECT accepted_by, done_at IS NOT NULL AS done FROM installations WHERE vehicle_id = 1',
+    );
+    expect(installation.rows).toEqual([{ accepted_by: 'sp1', done: true }]);
+    const ticket = await pool.query(`SELECT state, close_reason FROM tickets WHERE kind = 'install'`);
+    expect(ticket.rows).toEqual([{ state: 'closed', close_reason: 'verified' }]);
   });
 
   it('serves the OpenAPI document at /docs', async () => {

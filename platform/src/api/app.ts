@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { authRoutes, SESSION_COOKIE } from './routes/auth.js';
 import { centerRoutes } from './routes/centers.js';
+import { installerRoutes } from './routes/installer.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { vehicleRoutes } from './routes/vehicles.js';
 import { type User, userOfSession } from './sessions.js';
@@ -52,6 +53,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(centerRoutes, { pool: options.pool });
   await app.register(vehicleRoutes, { pool: options.pool });
   await app.register(ticketRoutes, { pool: options.pool });
+  await app.register(installerRoutes, { pool: options.pool });
   await app.ready();
   return app;
 }
