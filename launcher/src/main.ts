@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type Bus, MemoryBus, RedisBus } from '@jt808/bus';
+import { type Bus, CommandClient, MemoryBus, RedisBus } from '@jt808/bus';
 import { DEFAULTS, FileRoster, Gateway, startHttp } from '@jt808/gateway';
 import {
   buildApi,
@@ -113,7 +113,9 @@ async function main(): Promise<void> {
 
   const adminPassword = await localAdminPassword(dataDir);
   await saveUser(pool, { username: 'admin', password: adminPassword, role: 'admin' });
-  const api = await buildApi({ pool, secureCookies: false });
+  const commands = new CommandClient(bus);
+  await commands.start();
+  const api = await buildApi({ pool, commands, secureCookies: false });
   const apiPort = Number(values['api-port']);
   await api.listen({ port: apiPort, host: '127.0.0.1' });
 
@@ -162,6 +164,7 @@ Press Ctrl-C to stop.
     clearInterval(housekeeping);
     const summary = await fleet?.stop();
     await api.close();
+    await commands.stop();
     await gateway.close();
     // Let the last session events reach the database before the consumer stops.
     for (let waited = 0; waited < 3000 && (await bus.events.lag('ingest')) > 0; waited += 50) {

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { type Bus, RedisBus } from '@jt808/bus';
+import { type Bus, CommandClient, RedisBus } from '@jt808/bus';
 import Fastify from 'fastify';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -95,7 +95,13 @@ async function main(): Promise<number> {
     return 0;
   }
   if (command === 'api') {
-    const api = await buildApi({ pool, secureCookies: process.env.INSECURE_COOKIES !== '1' });
+    // With a bus, operators can send commands to terminals through whichever gateway holds them.
+    const bus = process.env.REDIS_URL
+      ? new RedisBus({ url: process.env.REDIS_URL, prefix: process.env.JT808_BUS_PREFIX })
+      : undefined;
+    const commands = bus && new CommandClient(bus);
+    await commands?.start();
+    const api = await buildApi({ pool, commands, secureCookies: process.env.INSECURE_COOKIES !== '1' });
     await api.listen({ port: Number(values['api-port']), host: '0.0.0.0' });
     log.info({ port: values['api-port'] }, 'api listening');
     await new Promise<void>((resolve) => {
@@ -103,6 +109,8 @@ async function main(): Promise<number> {
       process.once('SIGINT', resolve);
     });
     await api.close();
+    await commands?.stop();
+    await bus?.close();
     await pool.end();
     return 0;
   }

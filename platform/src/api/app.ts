@@ -1,10 +1,12 @@
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import type { CommandClient } from '@jt808/bus';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { authRoutes, SESSION_COOKIE } from './routes/auth.js';
 import { centerRoutes } from './routes/centers.js';
+import { commandRoutes } from './routes/commands.js';
 import { installerRoutes } from './routes/installer.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { vehicleRoutes } from './routes/vehicles.js';
@@ -18,6 +20,8 @@ declare module 'fastify' {
 
 export interface ApiOptions {
   pool: pg.Pool;
+  /** Downlink commands go through the bus; without one the command route answers 503. */
+  commands?: CommandClient;
   /** Send the session cookie only over HTTPS (on everywhere but local development). */
   secureCookies?: boolean;
   logger?: boolean;
@@ -54,6 +58,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(vehicleRoutes, { pool: options.pool });
   await app.register(ticketRoutes, { pool: options.pool });
   await app.register(installerRoutes, { pool: options.pool });
+  await app.register(commandRoutes, { pool: options.pool, commands: options.commands });
   await app.ready();
   return app;
 }

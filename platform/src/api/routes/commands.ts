@@ -1,0 +1,117 @@
+import { type CommandClient, CommandStatus } from '@jt808/bus';
+import { decodeBody, encodeBody, type Header, type OutgoingMessage } from '@jt808/protocol';
+import type { FastifyPluginAsync } from 'fastify';
+import type pg from 'pg';
+import { scopeOf } from '../scope.js';
+
+/** The commands the API offers, each a downlink message of the codec. */
+const COMMANDS = {
+  locationQuery: { name: 'locationQuery', id: 0x8201 },
+  queryParameters: { name: 'queryParameters', id: 0x8104 },
+  setParameters: { name: 'setParameters', id: 0x8103 },
+  textMessage: { name: 'textMessage', id: 0x8300 },
+} as const;
+
+const STATUS_NAMES: Record<number, string> = {
+  [CommandStatus.Answered]: 'answered',
+  [CommandStatus.Timeout]: 'timeout',
+  [CommandStatus.Offline]: 'offline',
+  [CommandStatus.SendFailed]: 'send-failed',
+};
+
+const commandBody = {
+  type: 'object',
+  required: ['command'],
+  additionalProperties: false,
+  properties: {
+    command: { type: 'string', enum: Object.keys(COMMANDS) },
+    text: { type: 'string', minLength: 1, maxLength: 500 },
+    parameters: {
+      type: 'array',
+      maxItems: 50,
+      items: {
+        type: 'object',
+        required: ['id', 'value'],
+        additionalProperties: false,
+        properties: {
+          id: { type: 'integer', minimum: 0, maximum: 0xffffffff },
+          value: { type: ['integer', 'string'] },
+        },
+      },
+    },
+    timeoutSeconds: { type: 'integer', minimum: 1, maximum: 120, default: 30 },
+  },
+} as const;
+
+interface CommandRequest {
+  command: keyof typeof COMMANDS;
+  text?: string;
+  parameters?: { id: number; value: number | string }[];
+  timeoutSeconds?: number;
+}
+
+/**
+ * Commands to a vehicle's terminal (position query, text message, set/query parameters): sent
+ * through the bus to whichever gateway holds the terminal; the answer (decoded) or what became of it.
+ */
+export const commandRoutes: FastifyPluginAsync<{
+  pool: pg.Pool;
+  commands: CommandClient | undefined;
+}> = async (app, { pool, commands }) => {
+  app.post<{ Params: { id: number }; Body: CommandRequest }>(
+    '/api/vehicles/:id/commands',
+    {
+      schema: {
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
+        body: commandBody,
+      },
+    },
+    async (request, reply) => {
+      if (request.user.role === 'viewer')
+        return reply.code(403).send({ error: 'viewers cannot send commands' });
+      if (!commands) return reply.code(503).send({ error: 'no bus: commands are not available here' });
+      const scope = scopeOf(request.user, 2);
+      const { rows } = await pool.query<{ phone: string; edition: string | null }>(
+        `SELECT t.phone, t.edition FROM vehicles vehicle JOIN terminals t ON t.vehicle_id = vehicle.id WHERE vehicle.id = $1 AND ${scope.vehicles}`,
+        [request.params.id, ...scope.params],
+      );
+      const terminal = rows[0];
+      if (!terminal) return reply.code(404).send({ error: 'no such vehicle' });
+      const edition = terminal.edition === '2019' ? '2019' : '2013';
+      const { name, id } = COMMANDS[request.body.command];
+      const body =
+        name === 'textMessage'
+          ? { flags: 0b1100, text: request.body.text ?? '' }
+          : name === 'setParameters'
+            ? { parameters: request.body.parameters ?? [] }
+            : {};
+      const encoded = encodeBody({
+        name,
+        header: { phone: '0', serial: 0, edition },
+        body,
+      } as OutgoingMessage);
+      // Gateways know a terminal by the phone as its header carries it: 12 digits, 20 in 2019.
+      const wirePhone = terminal.phone.padStart(edition === '2019' ? 20 : 12, '0');
+      const result = await commands.send(wirePhone, id, encoded, (request.body.timeoutSeconds ?? 30) * 1000);
+      const answer =
+        result.replyBody && result.replyMessageId !== undefined
+          ? decodeBody(
+              {
+                messageId: result.replyMessageId,
+                edition: result.replyEdition === '2019' ? '2019' : '2013',
+                protocolVersion: 0,
+                bodyLength: result.replyBody.length,
+                encryption: 0,
+                phone: wirePhone,
+                serial: result.replySerial ?? 0,
+              } as Header,
+              result.replyBody,
+            )
+          : undefined;
+      return {
+        status: STATUS_NAMES[result.status] ?? 'unknown',
+        answer: answer && { name: answer.name, body: answer.body },
+      };
+    },
+  );
+};
