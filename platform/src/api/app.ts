@@ -8,6 +8,7 @@ import { authRoutes, SESSION_COOKIE } from './routes/auth.js';
 import { centerRoutes } from './routes/centers.js';
 import { commandRoutes } from './routes/commands.js';
 import { installerRoutes } from './routes/installer.js';
+import { kpiRoutes } from './routes/kpis.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { vehicleRoutes } from './routes/vehicles.js';
 import { type User, userOfSession } from './sessions.js';
@@ -58,6 +59,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(vehicleRoutes, { pool: options.pool });
   await app.register(ticketRoutes, { pool: options.pool });
   await app.register(installerRoutes, { pool: options.pool });
+  await app.register(kpiRoutes, { pool: options.pool });
   await app.register(commandRoutes, { pool: options.pool, commands: options.commands });
   await app.ready();
   return app;

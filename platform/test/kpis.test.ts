@@ -1,0 +1,131 @@
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApi } from '../src/api/app.js';
+import { saveUser } from '../src/api/users.js';
+import { migrate } from '../src/db/migrate.js';
+import { ensureStorage, refreshRollup } from '../src/storage/layout.js';
+import { ensurePartitions } from '../src/storage/partitions.js';
+import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+
+const HOUR = 3_600_000;
+
+describe.skipIf(!hasPostgres)("the regulator's KPIs (real PostgreSQL)", () => {
+  let db: TestDatabase;
+  let pool: pg.Pool;
+  let api: FastifyInstance;
+  let cookie: string;
+  // A whole hour, so the hourly rollups and the period line up.
+  const from = new Date(Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR);
+  const to = new Date(from.getTime() + HOUR);
+
+  beforeAll(async () => {
+    db = await freshDatabase('kpis');
+    await migrate(db.url);
+    pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    await ensureStorage(pool, { retentionDays: 180, allowTimescale: false });
+    await ensurePartitions(pool, new Date(), new Date(from.getTime() - 24 * HOUR));
+    await pool.query(
+      `INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州', '郑州'), (2, 'C2', '洛阳', '洛阳')`,
+    );
+    await pool.query(
+      `INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES (1, '豫A1', 2, 1), (2, '豫A2', 2, 1), (3, '豫C3', 2, 2), (4, '豫C4', 2, 2)`,
+    );
+    await pool.query(
+      `INSERT INTO terminals (phone, vehicle_id) VALUES ('1001', 1), ('1002', 2), ('1003', 3)`,
+    );
+    // Terminal 1001 drives east for the hour, one fix every 30 s (0-119), all qualified, but fixes
+    // 60-79 are missing: a 630 s hole whose distance (21 of the 119 steps) counts as incomplete.
+    const fixes: unknown[][] = [];
+    for (let i = 0; i < 120; i++) {
+      if (i >= 60 && i < 80) continue;
+      fixes.push(['1001', new Date(from.getTime() + i * 30_000), 34.7, 113.0 + i * 0.001, 0]);
+    }
+    // Terminal 1003 stands still; 2 of its 10 fixes break the regulator's rules.
+    for (let i = 0; i < 10; i++)
+      fixes.push(['1003', new Date(from.getTime() + i * 60_000), 34.6, 112.4, i < 2 ? 4 : 0]);
+    for (const [phone, time, lat, lon, quality] of fixes) {
+      await pool.query(
+        `INSERT INTO positions (phone, gps_time, received_at, latitude, longitude, alarm, status, quality) VALUES ($1, $2, $2, $3, $4, 0, 3, $5)`,
+        [phone, time, lat, lon, quality],
+      );
+    }
+    await pool.query(
+      `INSERT INTO terminal_activity_hourly (hour, phone, messages) VALUES ($1, '1001', 101), ($1, '1003', 10)`,
+      [from],
+    );
+    await pool.query(
+      `INSERT INTO status_transitions (phone, at, from_status, to_status, reasons) VALUES ('1003', $1, 'online', 'faulty', '{drift}')`,
+      [new Date(from.getTime() + 10 * 60_000)],
+    );
+    await refreshRollup(pool, 'partitions', from, to);
+    await saveUser(pool, { username: 'admin', password: 'admin-secret', role: 'admin' });
+    await saveUser(pool, { username: 'op2', password: 'op2-secret', role: 'operator', centerIds: [2] });
+    api = await buildApi({ pool, secureCookies: false });
+    const login = async (username: string, password: string) => {
+      const response = await api.inject({
+        method: 'POST',
+        url: '/api/login',
+        payload: { username, password },
+      });
+      return `jt808_session=${response.cookies.find((c) => c.name === 'jt808_session')!.value}`;
+    };
+    cookie = await login('admin', 'admin-secret');
+    cookies.op2 = await login('op2', 'op2-secret');
+  });
+  const cookies: Record<string, string> = {};
+  afterAll(async () => {
+    await api?.close();
+    await pool?.end();
+    await db?.drop();
+  });
+
+  const period = () =>
+    `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`;
+
+  it('computes the five rates per center and for the province', async () => {
+    const response = await api.inject({ method: 'GET', url: `/api/kpis?${period()}`, headers: { cookie } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().kpis).toEqual([
+      {
+        center: 1,
+        vehicles: 2,
+        networkedRate: 0.5,
+        onlineRate: 1,
+        trackCompleteness: 0.8235,
+        dataQualificationRate: 1,
+        driftRate: 0,
+      },
+      {
+        center: 2,
+        vehicles: 2,
+        networkedRate: 0.5,
+        onlineRate: 1,
+        trackCompleteness: 0,
+        dataQualificationRate: 0.8,
+        driftRate: 1,
+      },
+      {
+        center: 'province',
+        vehicles: 4,
+        networkedRate: 0.5,
+        onlineRate: 1,
+        trackCompleteness: 0.8235,
+        dataQualificationRate: 0.9818,
+        driftRate: 0.5,
+      },
+    ]);
+  });
+
+  it('exports CSV and keeps an operator to the own center', async () => {
+    const csv = await api.inject({
+      method: 'GET',
+      url: `/api/kpis?${period()}&format=csv`,
+      headers: { cookie: cookies.op2! },
+    });
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    const lines = csv.body.replace('\uFEFF', '').trim().split('\r\n');
+    expect(lines[0]).toBe('center,vehicles,入网率,上线率,轨迹完整率,数据合格率,卫星定位漂移率');
+    expect(lines.slice(1)).toEqual(['2,2,0.5,1,0,0.8,1', 'province,2,0.5,1,0,0.8,1']);
+  });
+});
