@@ -117,6 +117,26 @@ describe.skipIf(!hasPostgres)("the regulator's KPIs (real PostgreSQL)", () => {
     ]);
   });
 
+  it('serves the hourly series per center for charts', async () => {
+    const response = await api.inject({
+      method: 'GET',
+      url: `/api/centers/hourly?${period()}`,
+      headers: { cookie: cookies.op2! },
+    });
+    expect(response.json()).toEqual([
+      {
+        center_id: 2,
+        hour: from.toISOString(),
+        vehicles_online: 1,
+        vehicles_reporting: 1,
+        fixes: 10,
+        unqualified_fixes: 2,
+        vehicles: 2,
+        onlineRate: 0.5,
+      },
+    ]);
+  });
+
   it('exports CSV and keeps an operator to the own center', async () => {
     const csv = await api.inject({
       method: 'GET',

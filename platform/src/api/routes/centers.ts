@@ -28,4 +28,37 @@ export const centerRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, {
       return { ...row, onlineRate: seen === 0 ? 0 : (row.online + row.faulty) / seen };
     });
   });
+
+  /** Hourly series for charts: vehicles heard from, vehicles reporting fixes, fixes and unqualified fixes. */
+  app.get<{ Querystring: { from: string; to: string } }>(
+    '/api/centers/hourly',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          required: ['from', 'to'],
+          additionalProperties: false,
+          properties: {
+            from: { type: 'string', format: 'date-time' },
+            to: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const scope = scopeOf(request.user, 3);
+      const { rows } = await pool.query(
+        `SELECT h.center_id, h.hour, h.vehicles_online::int, h.vehicles_reporting::int, h.fixes::int, h.unqualified_fixes::int,
+                (SELECT count(*) FROM vehicles v WHERE v.center_id = h.center_id)::int AS vehicles
+           FROM center_hourly h JOIN centers center ON center.id = h.center_id
+          WHERE h.hour >= $1 AND h.hour < $2 AND ${scope.centers}
+          ORDER BY h.center_id, h.hour`,
+        [request.query.from, request.query.to, ...scope.params],
+      );
+      return rows.map((row) => ({
+        ...row,
+        onlineRate: row.vehicles === 0 ? 0 : row.vehicles_online / row.vehicles,
+      }));
+    },
+  );
 };
