@@ -28,6 +28,7 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
       '0005_ticket_reports',
       '0006_center_settings',
       '0007_users',
+      '0008_live_feed',
     ]);
     expect(await migrate(db.url)).toEqual([]);
     const { rows } = await pool.query(

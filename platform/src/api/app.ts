@@ -4,11 +4,13 @@ import swagger from '@fastify/swagger';
 import type { CommandClient } from '@jt808/bus';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
+import { LiveFeed } from './live/live-feed.js';
 import { authRoutes, SESSION_COOKIE } from './routes/auth.js';
 import { centerRoutes } from './routes/centers.js';
 import { commandRoutes } from './routes/commands.js';
 import { installerRoutes } from './routes/installer.js';
 import { kpiRoutes } from './routes/kpis.js';
+import { liveRoutes } from './routes/live.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { vehicleRoutes } from './routes/vehicles.js';
 import { type User, userOfSession } from './sessions.js';
@@ -26,6 +28,8 @@ export interface ApiOptions {
   /** Send the session cookie only over HTTPS (on everywhere but local development). */
   secureCookies?: boolean;
   logger?: boolean;
+  /** How often the live feed looks for changes (default 1 s). */
+  liveIntervalMs?: number;
 }
 
 /**
@@ -36,6 +40,8 @@ export interface ApiOptions {
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
+    // On shutdown, close every connection, also half-upgraded WebSocket ones that would hold it open.
+    forceCloseConnections: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true } },
   });
   await app.register(cookie);
@@ -50,7 +56,15 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     if (!request.url.startsWith('/api/') || request.url.startsWith('/api/login')) return;
     const token = request.cookies[SESSION_COOKIE];
     const user = token ? await userOfSession(options.pool, token) : undefined;
-    if (!user) return reply.code(401).send({ error: 'not signed in' });
+    if (!user) {
+      if (request.headers.upgrade?.toLowerCase() === 'websocket') {
+        // A refused WebSocket upgrade: answer on the raw socket and close it, or it lingers.
+        reply.hijack();
+        request.raw.socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      return reply.code(401).send({ error: 'not signed in' });
+    }
     request.user = user;
   });
 
@@ -61,6 +75,10 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(installerRoutes, { pool: options.pool });
   await app.register(kpiRoutes, { pool: options.pool });
   await app.register(commandRoutes, { pool: options.pool, commands: options.commands });
+  const feed = new LiveFeed(options.pool, options.liveIntervalMs);
+  await feed.start();
+  app.addHook('onClose', async () => feed.stop());
+  await app.register(liveRoutes, { pool: options.pool, feed });
   await app.ready();
   return app;
 }

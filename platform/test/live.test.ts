@@ -1,0 +1,129 @@
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { buildApi } from '../src/api/app.js';
+import { decodeSnapshot, encodeSnapshot } from '../src/api/live/snapshot.js';
+import { saveUser } from '../src/api/users.js';
+import { migrate } from '../src/db/migrate.js';
+import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+
+describe('fleet snapshot encoding', () => {
+  it('round-trips and keeps 400,000 vehicles within a few megabytes', () => {
+    const vehicles = Array.from({ length: 400_000 }, (_, i) => ({
+      id: i + 1,
+      latitude: 31.4 + ((i * 7919) % 50_000) / 10_000,
+      longitude: 110.4 + ((i * 104_729) % 60_000) / 10_000,
+      status: ['online', 'offline', 'faulty', 'never-seen'][i % 4]!,
+    }));
+    const bytes = encodeSnapshot(vehicles, 1_800_000_000_000);
+    // About 12 bytes a vehicle even for positions scattered at random over the province.
+    expect(bytes.length).toBeLessThan(6 * 1024 * 1024);
+    const decoded = decodeSnapshot(bytes);
+    expect(decoded.vehicles).toHaveLength(400_000);
+    expect(decoded.vehicles[12_345]).toEqual({
+      ...vehicles[12_345],
+      latitude: Math.round(vehicles[12_345]!.latitude * 1e5) / 1e5,
+      longitude: Math.round(vehicles[12_345]!.longitude * 1e5) / 1e5,
+    });
+  });
+});
+
+describe.skipIf(!hasPostgres)('live feed over WebSocket (real PostgreSQL, real socket)', () => {
+  let db: TestDatabase;
+  let pool: pg.Pool;
+  let api: FastifyInstance;
+  let base: string;
+  let cookie: string;
+
+  beforeAll(async () => {
+    db = await freshDatabase('live');
+    await migrate(db.url);
+    pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    await pool.query(
+      `INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州', '郑州'), (2, 'C2', '洛阳', '洛阳')`,
+    );
+    await pool.query(
+      `INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES (1, '豫A1', 2, 1), (2, '豫C2', 2, 2)`,
+    );
+    await pool.query(`INSERT INTO terminals (phone, vehicle_id) VALUES ('1001', 1), ('1002', 2)`);
+    await pool.query(
+      `INSERT INTO terminal_state (phone, latitude, longitude, last_fix_time, updated_at) VALUES ('1001', 34.7, 113.6, now(), now() - interval '1 hour'), ('1002', 34.6, 112.4, now(), now() - interval '1 hour')`,
+    );
+    await pool.query(
+      `INSERT INTO terminal_status (phone, status, health) VALUES ('1001', 'online', '{}'), ('1002', 'offline', '{}')`,
+    );
+    await saveUser(pool, { username: 'op1', password: 'op1-secret', role: 'operator', centerIds: [1] });
+    api = await buildApi({ pool, secureCookies: false, liveIntervalMs: 100 });
+    await api.listen({ port: 0, host: '127.0.0.1' });
+    const address = api.server.address();
+    base = `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const login = await api.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { username: 'op1', password: 'op1-secret' },
+    });
+    cookie = `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`;
+  });
+  afterAll(async () => {
+    await api?.close();
+    await pool?.end();
+    await db?.drop();
+  });
+
+  function connect(headers: Record<string, string> = { cookie }): Promise<WebSocket> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(`ws://${base}/api/live`, { headers });
+      socket.once('open', () => resolve(socket));
+      socket.once('unexpected-response', (_request, response) =>
+        reject(new Error(`HTTP ${response.statusCode}`)),
+      );
+      socket.once('error', reject);
+    });
+  }
+
+  it('refuses a connection without a session', async () => {
+    await expect(connect({})).rejects.toThrow(/401/);
+  });
+
+  it("sends the snapshot and the deltas of the operator's own center only, within the viewport", async () => {
+    const socket = await connect();
+    const received: unknown[] = [];
+    let snapshot: ReturnType<typeof decodeSnapshot> | undefined;
+    socket.on('message', (data: Buffer, binary: boolean) => {
+      if (binary) snapshot = decodeSnapshot(new Uint8Array(data));
+      else received.push(...(JSON.parse(data.toString()) as unknown[]));
+    });
+    socket.send(JSON.stringify({ snapshot: true }));
+    await until(() => snapshot !== undefined);
+    expect(snapshot!.vehicles).toEqual([{ id: 1, latitude: 34.7, longitude: 113.6, status: 'online' }]);
+
+    await pool.query(`UPDATE terminal_state SET latitude = latitude + 0.01, updated_at = now()`);
+    await pool.query(
+      `INSERT INTO status_transitions (phone, at, from_status, to_status, reasons) VALUES ('1001', now(), 'online', 'faulty', '{power-cut}'), ('1002', now(), 'offline', 'online', '{}')`,
+    );
+    await until(() => received.length >= 2);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(received).toEqual([
+      expect.objectContaining({ t: 'pos', v: 1, c: 1, lat: 34.71 }),
+      expect.objectContaining({ t: 'status', v: 1, c: 1, s: 'faulty', r: ['power-cut'] }),
+    ]);
+
+    // A viewport over Luoyang hides Zhengzhou's positions.
+    received.length = 0;
+    socket.send(JSON.stringify({ bbox: [111, 34, 113, 35] }));
+    await new Promise((r) => setTimeout(r, 150));
+    await pool.query(`UPDATE terminal_state SET latitude = latitude + 0.01, updated_at = now()`);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(received).toEqual([]);
+    socket.close();
+  });
+});
+
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
