@@ -209,6 +209,14 @@ describe.skipIf(!hasPostgres)('HTTP API: sign-in and scoping (real PostgreSQL)',
     expect(ticket.rows).toEqual([{ state: 'closed', close_reason: 'verified' }]);
   });
 
+  it('shows service-point SLA figures within scope', async () => {
+    const points = (await get('op1', '/api/service-points')).json();
+    expect(points.map((p: { code: string }) => p.code)).toEqual(['SP1']);
+    expect(points[0]).toMatchObject({ tickets: 1, open_tickets: 1, response_breaches: 0 });
+    expect((await get('sp1', '/api/service-points')).json().map((p: { id: number }) => p.id)).toEqual([1]);
+    expect((await get('admin', '/api/service-points')).json()).toHaveLength(2);
+  });
+
   it('serves the OpenAPI document at /docs', async () => {
     const docs = (await api.inject({ method: 'GET', url: '/docs' })).json();
     expect(docs.openapi).toMatch(/^3\./);

@@ -11,6 +11,7 @@ import { commandRoutes } from './routes/commands.js';
 import { installerRoutes } from './routes/installer.js';
 import { kpiRoutes } from './routes/kpis.js';
 import { liveRoutes } from './routes/live.js';
+import { servicePointRoutes } from './routes/service-points.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { vehicleRoutes } from './routes/vehicles.js';
 import { type User, userOfSession } from './sessions.js';
@@ -74,6 +75,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(ticketRoutes, { pool: options.pool });
   await app.register(installerRoutes, { pool: options.pool });
   await app.register(kpiRoutes, { pool: options.pool });
+  await app.register(servicePointRoutes, { pool: options.pool });
   await app.register(commandRoutes, { pool: options.pool, commands: options.commands });
   const feed = new LiveFeed(options.pool, options.liveIntervalMs);
   await feed.start();

@@ -13,19 +13,22 @@ export interface Scope {
   tickets: string;
   /** A condition on a centers row aliased `center`. */
   centers: string;
+  /** A condition on a service_points row aliased `point`. */
+  servicePoints: string;
   params: unknown[];
 }
 
 export function scopeOf(user: User, firstParam: number): Scope {
   const p = `$${firstParam}`;
   if (user.role === 'admin' || (user.role === 'viewer' && user.centerIds.length === 0)) {
-    return { vehicles: 'TRUE', tickets: 'TRUE', centers: 'TRUE', params: [] };
+    return { vehicles: 'TRUE', tickets: 'TRUE', centers: 'TRUE', servicePoints: 'TRUE', params: [] };
   }
   if (user.role === 'service') {
     return {
       vehicles: `vehicle.id IN (SELECT vehicle_id FROM tickets WHERE service_point_id = ${p} AND vehicle_id IS NOT NULL)`,
       tickets: `ticket.service_point_id = ${p}`,
       centers: `center.id = (SELECT center_id FROM service_points WHERE id = ${p})`,
+      servicePoints: `point.id = ${p}`,
       params: [user.servicePointId],
     };
   }
@@ -33,6 +36,7 @@ export function scopeOf(user: User, firstParam: number): Scope {
     vehicles: `vehicle.center_id = ANY (${p}::int[])`,
     tickets: `ticket.center_id = ANY (${p}::int[])`,
     centers: `center.id = ANY (${p}::int[])`,
+    servicePoints: `point.center_id = ANY (${p}::int[])`,
     params: [user.centerIds],
   };
 }
