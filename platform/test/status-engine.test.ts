@@ -215,3 +215,33 @@ describe('per-center settings', () => {
     expect(engine.pass(last + 601 * S)).toMatchObject([{ to: 'offline', atMs: last + 600 * S }]);
   });
 });
+
+describe('rules corrected after scoring against the simulator (docs/status-scoring.md)', () => {
+  it('does not call a terminal back from an outage heartbeat-only before its first location', () => {
+    const engine = engineWith([...reports(4, 30), session(T0 + 100 * S, EventKind.Disconnected)]);
+    const back = T0 + 100 * S + 40 * 60 * S;
+    expect(engine.pass(back - S)).toMatchObject([{ to: 'offline' }]);
+    engine.apply([session(back, EventKind.Authenticated)]);
+    expect(engine.pass(back + S)).toMatchObject([{ from: 'offline', to: 'online' }]);
+    // Signed in but only heartbeats since: heartbeat-only, counted from the sign-in.
+    engine.apply(Array.from({ length: 20 }, (_, i) => heartbeat(back + (i + 1) * 60 * S)));
+    expect(engine.pass(back + 20 * 60 * S)).toMatchObject([
+      { to: 'faulty', reasons: ['heartbeat-only'], atMs: back + 90 * S + 900 * S },
+    ]);
+  });
+
+  it('dates a frozen position from the first fix that reported it, and a stop at the same place does not end it', () => {
+    const frozenAt = T0 + 90 * S;
+    const frozen = (i: number, speed: number) =>
+      location(frozenAt + i * 30 * S, { longitude: 113.6201, speed });
+    const engine = engineWith([
+      ...reports(3, 30),
+      ...Array.from({ length: 10 }, (_, i) => frozen(i, 60)),
+      ...Array.from({ length: 4 }, (_, i) => frozen(10 + i, 0)),
+      ...Array.from({ length: 10 }, (_, i) => frozen(14 + i, 60)),
+    ]);
+    expect(engine.pass(frozenAt + 23 * 30 * S)).toMatchObject([
+      { to: 'faulty', reasons: ['frozen-position'], atMs: frozenAt + 600 * S },
+    ]);
+  });
+});

@@ -47,10 +47,13 @@ export function offlineSinceMs(health: TerminalHealth, settings: StatusSettings)
 
 /**
  * Heartbeat-only: still talking (not offline) but no location for several intervals while the
- * last fix said ACC on. Derived rather than observed: no single message shows it.
+ * last fix said ACC on. Derived rather than observed: no single message shows it. Locations are
+ * expected from the later of the last one and the current sign-in: a terminal coming back after
+ * an outage has been away, not talking without locations.
  */
 function heartbeatOnlyOnset(health: TerminalHealth, settings: StatusSettings): number {
-  if (!health.accOn || health.lastLocationMs === 0 || health.lastSeenMs <= health.lastLocationMs) return 0;
-  const onset = health.lastLocationMs + settings.intervalsBeforeOffline * health.expectedIntervalMs();
+  const expectedSince = Math.max(health.lastLocationMs, health.connectedAtMs);
+  if (!health.accOn || health.lastLocationMs === 0 || health.lastSeenMs <= expectedSince) return 0;
+  const onset = expectedSince + settings.intervalsBeforeOffline * health.expectedIntervalMs();
   return onset <= health.lastSeenMs ? onset : 0;
 }

@@ -31,6 +31,8 @@ export class StatusService {
   /** Saves run one at a time: the consumer and the evaluation timer both write. */
   private writing: Promise<void> = Promise.resolve();
   private readonly unsaved: Transition[] = [];
+  /** The timer's pass in progress. */
+  private passing: Promise<unknown> | undefined;
   private readonly now: () => number;
   readonly listeners = new Set<(transitions: Transition[]) => void>();
 
@@ -60,10 +62,15 @@ export class StatusService {
       },
     );
     this.timers = [
-      setInterval(
-        () => void this.evaluate().catch((e: unknown) => this.log.warn({ err: e }, 'status pass failed')),
-        this.options.passIntervalMs ?? 5000,
-      ),
+      setInterval(() => {
+        // A pass still running (a slow database, an outage's worth of tickets) makes the timer skip
+        // a beat: two ticket reviews at once would race each other over the same tickets and incidents.
+        this.passing ??= this.evaluate()
+          .catch((e: unknown) => this.log.warn({ err: e }, 'status pass failed'))
+          .finally(() => {
+            this.passing = undefined;
+          });
+      }, this.options.passIntervalMs ?? 5000),
       setInterval(() => {
         // New terminals (as never seen) and changed center thresholds.
         void loadRoster(this.pool, this.engine)
@@ -103,6 +110,7 @@ export class StatusService {
 
   async stop(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
+    await this.passing;
     await this.consumer?.stop();
     await this.writing;
   }

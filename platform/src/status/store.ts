@@ -9,6 +9,7 @@ import type { Status, TerminalHealth } from './terminal-health.js';
 interface HealthJson {
   lastSeenMs: number;
   online: boolean;
+  connectedAtMs: number;
   disconnectedAtMs: number;
   intervalAccOnMs: number;
   intervalAccOffMs: number;
@@ -32,6 +33,7 @@ function toJson(h: TerminalHealth): HealthJson {
   return {
     lastSeenMs: h.lastSeenMs,
     online: h.online,
+    connectedAtMs: h.connectedAtMs,
     disconnectedAtMs: h.disconnectedAtMs,
     intervalAccOnMs: h.intervalAccOnMs,
     intervalAccOffMs: h.intervalAccOffMs,
@@ -52,6 +54,7 @@ function restore(h: TerminalHealth, json: HealthJson, status: Status, reasons: s
   Object.assign(h, {
     lastSeenMs: json.lastSeenMs,
     online: json.online,
+    connectedAtMs: json.connectedAtMs ?? 0,
     disconnectedAtMs: json.disconnectedAtMs,
     intervalAccOnMs: json.intervalAccOnMs,
     intervalAccOffMs: json.intervalAccOffMs,

@@ -20,6 +20,8 @@ const EWMA_WEIGHT = 0.2;
 export class TerminalHealth {
   lastSeenMs = 0;
   online = false;
+  /** When the current (or last) session signed in, and when the last one closed. */
+  connectedAtMs = 0;
   disconnectedAtMs = 0;
   /** Learned cadence: moving averages of the intervals between locations, by ACC state. */
   intervalAccOnMs = 0;
@@ -55,7 +57,8 @@ export class TerminalHealth {
   session(online: boolean, atMs: number): void {
     this.seen(atMs);
     this.online = online;
-    if (!online) this.disconnectedAtMs = atMs;
+    if (online) this.connectedAtMs = atMs;
+    else this.disconnectedAtMs = atMs;
   }
 
   /** Takes in one fix (as ingest decoded it), received at `fix.receivedAt`. */
@@ -82,12 +85,15 @@ export class TerminalHealth {
   /** Frozen position and drift compare this fix with the previous positioned one. */
   private movement(atMs: number, gnssMs: number, fix: PositionRow, settings: StatusSettings): void {
     const hadFix = this.lastFixGnssMs > 0;
-    const frozen =
-      hadFix &&
-      fix.speed > settings.frozenSpeedKmh &&
-      fix.latitude === this.latitude &&
-      fix.longitude === this.longitude;
-    this.condition('frozen-position', frozen, atMs);
+    const samePlace = hadFix && fix.latitude === this.latitude && fix.longitude === this.longitude;
+    // Only a move ends a frozen position: standing at the same place says nothing either way.
+    if (!samePlace) this.condition('frozen-position', false, atMs);
+    else if (fix.speed > settings.frozenSpeedKmh) {
+      // Moving without a change of place: frozen since the previous fix reported this place
+      // (at most one report interval back).
+      const since = Math.min(Math.max(0, gnssMs - this.lastFixGnssMs), this.expectedIntervalMs());
+      this.condition('frozen-position', true, atMs - since);
+    }
     const outOfRange = !(
       fix.latitude >= 3.85 &&
       fix.latitude <= 53.55 &&
