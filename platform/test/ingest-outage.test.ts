@@ -3,6 +3,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../src/db/migrate.js';
+import { createPool } from '../src/db/pool.js';
 import { IngestWorker } from '../src/ingest/ingest-worker.js';
 import { ensureStorage } from '../src/storage/layout.js';
 import { ensurePartitions } from '../src/storage/partitions.js';
@@ -40,8 +41,7 @@ describe.skipIf(!hasPostgres)('ingest while the database is unreachable', () => 
 
   it('keeps the backlog on the bus while the database is down and drains it when it is back', async () => {
     const bus = new RedisBus({ url: REDIS_URL, prefix: `outage:${process.pid}:${Date.now()}`, shards: 2 });
-    const pool = new pg.Pool({ connectionString: db.url, max: 2, connectionTimeoutMillis: 1000 });
-    pool.on('error', () => {});
+    const pool = createPool(db.url, 2);
     const worker = new IngestWorker(bus, pool, pino({ level: 'silent' }), { consumer: 'w1', maxWaitMs: 20 });
     const t0 = Date.parse('2026-11-23T08:00:00Z');
     await blockDatabase();

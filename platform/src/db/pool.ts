@@ -10,9 +10,11 @@ export interface Queryable {
 
 export function createPool(connectionString: string, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString, max, application_name: 'jt808-platform' });
-  // An idle client losing its connection (database restart) must not crash the process; the pool
-  // replaces it on next use.
+  // A client losing its connection (database restart, terminated backend) must not crash the
+  // process: idle clients report through the pool, checked-out ones through themselves. The query
+  // in hand fails and the caller retries; the pool replaces the client on next use.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 

@@ -43,20 +43,22 @@ export function scoreTickets(
     ticket.phone === fault.truth.phone &&
     ticket.openedAtMs >= fault.truth.fromMs &&
     ticket.openedAtMs <= fault.truth.toMs + toleranceMs;
+  const forFault = (fault: JudgedFault, ticket: ObservedTicket) =>
+    during(fault, ticket) && ticket.reasons.some((r) => fault.accepts.includes(r));
   for (const fault of single) {
     if (fault.standing !== 'expected') continue;
     const detection = firstDetection(fault);
     if (!detection) continue;
     const dueMs = detection.atMs + ticketAfterMs(input, fault.label);
-    const ticket = tickets.find((t) => during(fault, t));
     if (dueMs <= fault.visibleUntilMs - toleranceMs) {
       score.expected++;
-      if (ticket) score.opened++;
+      // The terminal's one open ticket covers this fault, whichever reason opened it.
+      if (tickets.some((t) => during(fault, t))) score.opened++;
       else score.missing.push(fault);
     } else if (dueMs >= fault.visibleUntilMs + toleranceMs) {
       score.notDue++;
       // Only a ticket for this fault counts here: the terminal may have one for another fault.
-      const early = tickets.find((t) => during(fault, t) && t.reasons.some((r) => fault.accepts.includes(r)));
+      const early = tickets.find((t) => forFault(fault, t));
       if (early) score.openedEarly.push(early);
     }
   }
@@ -70,10 +72,7 @@ export function scoreTickets(
           ticket.openedAtMs >= o.fromMs &&
           ticket.openedAtMs <= o.toMs + toleranceMs,
       );
-    const explained = all.some(
-      (fault) => during(fault, ticket) && ticket.reasons.some((r) => fault.accepts.includes(r)),
-    );
-    if (!outageTicket && !explained) score.unexpected.push(ticket);
+    if (!outageTicket && !all.some((fault) => forFault(fault, ticket))) score.unexpected.push(ticket);
   }
   return score;
 }
