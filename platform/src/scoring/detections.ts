@@ -12,9 +12,9 @@ export interface Detection {
   atMs: number;
   /**
    * True when `atMs` is this label's own start: offline always; a reason when the terminal was
-   * healthy before. A reason joining a faulty verdict shares the verdict's earlier start, and one
-   * found again when the terminal comes back from offline keeps its old start: their time is taken
-   * from when the platform stored the transition instead (an upper bound).
+   * healthy before. A reason joining a faulty verdict, or new on a terminal coming back from
+   * offline, shares the verdict's start, which may be older: its time is taken from when the
+   * platform stored the transition instead (an upper bound).
    */
   exact: boolean;
   /** Real ms between the label's start and the platform storing the transition. */

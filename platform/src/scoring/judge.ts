@@ -52,6 +52,9 @@ export function judge(truth: TruthInterval, expectation: Scored, context: JudgeC
   const thresholdS = thresholdOf(truth, expectation, context);
   const base = { truth, label, accepts, thresholdS, visibleFromMs: truth.fromMs, visibleUntilMs: truth.toMs };
   if (isHidden(truth, expectation, context)) return { ...base, standing: 'hidden' };
+  // Decided by the state the fault began in, whatever its length.
+  const before = expectation.verdict === 'faulty' && expectation.visibleWhen === 'acc-on-before';
+  if (before && !accOnBefore(truth, context)) return { ...base, standing: 'outside the rule' };
   const needMs = thresholdS * 1000;
   const enoughMs = needMs + context.toleranceS * 1000;
   const lasted = (ms: number) =>
@@ -84,24 +87,13 @@ function accOnBefore(truth: TruthInterval, context: JudgeContext): boolean {
   return accOn;
 }
 
-/** Intervals the cadence is taken from: the terminal's latest ones before the fault. */
-const CADENCE_SAMPLES = 8;
-
 /**
- * The report interval the terminal kept before the fault, in its ACC state then, seconds: the
- * median of its latest intervals as received (the cadence the engine learns, including the
- * simulator's own scheduling lag), else the fleet's setting.
+ * The report interval the terminal was set to before the fault (the fleet's setting for the ACC
+ * state of its last fix), seconds. The simulator keeps it to within about a second per report (its
+ * timer wheel has 1 s slots), which the tolerance covers.
  */
 function intervalBefore(truth: TruthInterval, context: JudgeContext): number {
-  const accOn = accOnBefore(truth, context);
-  const fixes = context.fixesOf(truth.phone).filter((f) => f.atMs < truth.fromMs);
-  const intervals: number[] = [];
-  for (let i = fixes.length - 1; i > 0 && intervals.length < CADENCE_SAMPLES; i--) {
-    if (fixes[i - 1]!.accOn === accOn) intervals.push((fixes[i]!.atMs - fixes[i - 1]!.atMs) / 1000);
-  }
-  if (intervals.length === 0) return accOn ? context.cadence.drivingS : context.cadence.parkedS;
-  intervals.sort((a, b) => a - b);
-  return intervals[Math.floor(intervals.length / 2)]!;
+  return accOnBefore(truth, context) ? context.cadence.drivingS : context.cadence.parkedS;
 }
 
 function thresholdOf(truth: TruthInterval, expectation: Scored, context: JudgeContext): number {
@@ -134,7 +126,8 @@ function isHidden(truth: TruthInterval, expectation: Scored, context: JudgeConte
  * The stretch of the fault the rule can see: all of it, or the part in the vehicle state the rule
  * needs: ACC on without a break for no-fix (the first stretch lasting `enoughMs`, else the
  * longest), moving for a frozen position (from the first fix in motion: a stop does not unfreeze
- * a frozen fix). Undefined when the vehicle never was in that state.
+ * a frozen fix). Undefined when the vehicle never was in that state. (ACC on before the fault is
+ * judged up front.)
  */
 function visibleStretch(
   truth: TruthInterval,
@@ -142,11 +135,10 @@ function visibleStretch(
   context: JudgeContext,
   enoughMs: number,
 ): { fromMs: number; untilMs: number } | undefined {
-  const whole = { fromMs: truth.fromMs, untilMs: truth.toMs };
-  if (expectation.verdict === 'offline' || expectation.visibleWhen === 'any') return whole;
-  if (expectation.visibleWhen === 'acc-on-before') return accOnBefore(truth, context) ? whole : undefined;
+  const needs = expectation.verdict === 'faulty' ? expectation.visibleWhen : 'any';
+  if (needs !== 'acc-on' && needs !== 'moving') return { fromMs: truth.fromMs, untilMs: truth.toMs };
   const during = context.fixesOf(truth.phone).filter((f) => f.atMs >= truth.fromMs && f.atMs <= truth.toMs);
-  if (expectation.visibleWhen === 'moving') {
+  if (needs === 'moving') {
     const moving = during.find((f) => f.speedKmh > context.settings.frozenSpeedKmh);
     return moving && { fromMs: moving.atMs, untilMs: truth.toMs };
   }
