@@ -330,7 +330,7 @@ async function groups(env: Env): Promise<Map<number, string>> {
   const mine = new Set(
     (
       await env.pool.query<{ pid: number }>(
-        'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+        'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
       )
     ).rows.map((r) => r.pid),
   );
@@ -415,17 +415,22 @@ interface Window {
   lagSlopePerSecond: number;
   /** % of one core, by process group, and the machine (of 100 × cores). */
   cpuPercent: Record<string, number>;
+  /** CPU time per stored fix, by process group (µs). */
+  cpuMicrosecondsPerFix: Record<string, number>;
   delay?: { count: number; p50?: number; p90?: number; p99?: number; under1s?: number; under2s?: number };
 }
 
 function windowOf(a: Tick, b: Tick, between: Tick[]): Window {
   const dt = b.t - a.t;
   const cpuPercent: Record<string, number> = {};
+  const cpuMicrosecondsPerFix: Record<string, number> = {};
+  const fixes = Math.max(1, b.positions - a.positions);
   let accounted = 0;
   for (const [group, seconds] of b.cpu) {
     const used = seconds - (a.cpu.get(group) ?? 0);
     accounted += used;
     cpuPercent[group] = round((100 * used) / dt, 1);
+    cpuMicrosecondsPerFix[group] = round((1e6 * used) / fixes, 1);
   }
   const machineBusy = b.machine.busy - a.machine.busy;
   cpuPercent['everything else (machine busy minus the above)'] = round(
@@ -446,6 +451,7 @@ function windowOf(a: Tick, b: Tick, between: Tick[]): Window {
     lagMax: Math.max(a.lag, b.lag, ...between.map((tick) => tick.lag)),
     lagSlopePerSecond: round((b.lag - a.lag) / dt),
     cpuPercent,
+    cpuMicrosecondsPerFix,
     delay: count
       ? {
           count,
@@ -723,8 +729,20 @@ async function copyBaseline(env: Env) {
   const file = join(RUN_DIR, 'rows.copy');
   const bytes = await dumpPositions(env.pool, file, COPY_ROWS);
   log(`copy: ${fmt(bytes / 1e6, 1)} MB of rows dumped`);
-  const raw: { seconds: number; rows: number; perSecond: number; quiet: unknown }[] = [];
-  const staged: { seconds: number; rows: number; perSecond: number; quiet: unknown }[] = [];
+  const raw: {
+    seconds: number;
+    rows: number;
+    perSecond: number;
+    quiet: unknown;
+    cpuMicrosecondsPerRow: unknown;
+  }[] = [];
+  const staged: {
+    seconds: number;
+    rows: number;
+    perSecond: number;
+    quiet: unknown;
+    cpuMicrosecondsPerRow: unknown;
+  }[] = [];
   for (let run = 0; run < COPY_RUNS; run++) {
     for (const [list, go] of [
       [raw, () => copyIntoPositions(env.pool, file)],
@@ -733,12 +751,19 @@ async function copyBaseline(env: Env) {
       await env.pool.query('TRUNCATE positions');
       const quiet = await quietGate(env, 'copy');
       await checkpoint(env);
+      const account = new CpuAccount();
+      account.sample(await groups(env));
       const result = await go();
+      account.sample(await groups(env));
+      const cpu = Object.fromEntries(
+        [...account.seconds].map(([group, seconds]) => [group, round((1e6 * seconds) / result.rows, 2)]),
+      );
       list.push({
         ...result,
         quiet,
         seconds: round(result.seconds, 2),
         perSecond: round(result.rows / result.seconds),
+        cpuMicrosecondsPerRow: cpu,
       });
       log(
         `  ${list === raw ? 'raw COPY' : 'staged'}: ${fmt(result.rows)} rows in ${result.seconds.toFixed(2)} s`,

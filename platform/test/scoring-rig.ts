@@ -51,18 +51,18 @@ export interface ScoringRunOptions {
 /**
  * The scoring run of docs/status-scoring.md: 57 simulated minutes of simulators/scenarios/scoring.json
  * (single faults from minute 6 to 36), an outage of the Luoyang center from minute 10 to 30 and of
- * the whole platform from minute 36:40 to 53:20. Repair tickets come due sooner than in production
- * (10 min faulty, 12 min offline) so that they fall within the run; the engine's rules are the
- * production defaults.
+ * the whole platform from minute 36:40 to 51:40, then five minutes for the terminals to come back.
+ * Repair tickets come due sooner than in production (10 min faulty, 9 min offline) so that they
+ * fall within the run; the engine's rules are the production defaults.
  */
 export const SCORING_PLAN = {
   scenarioFile: new URL('../../simulators/scenarios/scoring.json', import.meta.url),
   runSeconds: 3400,
   outages: [
     { scope: 'center', city: 'Luoyang', at: 600, duration: 1200 },
-    { scope: 'platform', at: 2200, duration: 1000 },
+    { scope: 'platform', at: 2200, duration: 900 },
   ] satisfies OutagePlan[],
-  tickets: { ...DEFAULT_TICKET_SETTINGS, repairFaultyMinutes: 10, repairOfflineHours: 0.2 },
+  tickets: { ...DEFAULT_TICKET_SETTINGS, repairFaultyMinutes: 10, repairOfflineHours: 0.15 },
 };
 
 /** The scoring plan's scenario file, checked. */

@@ -1,4 +1,4 @@
-import { TOLERANCE_S } from './input.js';
+import { quantile, TOLERANCE_S } from './input.js';
 import type { ScoreReport } from './score.js';
 
 /** The issue's targets (and detection within the rule's time plus TOLERANCE_S). */
@@ -69,8 +69,10 @@ export function formatReport(report: ScoreReport): string {
     for (const n of report.notScored) lines.push(`| ${n.fault} | ${n.intervals} | ${n.why} |`);
   }
   const lag = report.reportLagMs;
+  const { p50, p99, setS } = report.fleetCadenceS;
   lines.push(
     '',
+    `Fleet cadence with ACC on (intervals between reports as received, set to ${setS} s): p50 ${seconds(p50)} s, p99 ${seconds(p99)} s. A p99 far above the setting means the machine could not keep up and the delays are distorted.`,
     `Reporting lag (verdict start → transition stored, real time): p50 ${ms(quantile(lag, 0.5))}, p99 ${ms(quantile(lag, 0.99))}, max ${ms(max(lag))} over ${lag.length} detections.`,
     `Targets (recall ${TARGETS.recall * 100} %, precision ≥ ${TARGETS.precision * 100} %, detection within the rule + ${TOLERANCE_S} s, no ticket let through during an outage): ${targetsMet(report) ? 'met' : 'NOT met'}.`,
   );
@@ -82,12 +84,6 @@ function countBy(values: readonly string[]): string {
   const counts = new Map<string, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts].map(([v, n]) => `${v} ${n}`).join(', ');
-}
-
-export function quantile(values: readonly number[], q: number): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 function max(values: readonly number[]): number | undefined {

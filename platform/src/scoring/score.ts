@@ -3,6 +3,7 @@ import { EXPECTATIONS } from './expectations.js';
 import {
   groupBy,
   outageIntervals,
+  quantile,
   type ScoringInput,
   TOLERANCE_S,
   type TruthInterval,
@@ -36,6 +37,8 @@ export interface ScoreReport {
   notScored: { fault: string; intervals: number; why: string }[];
   /** Real ms from a verdict's start to the platform storing it (detections carrying their own time). */
   reportLagMs: number[];
+  /** How well the simulator kept its driving cadence (a check on the run itself), seconds. */
+  fleetCadenceS: { p50: number | undefined; p99: number | undefined; setS: number };
 }
 
 /** Scores the engine's stored verdicts and tickets against the simulator's ground truth. Pure. */
@@ -79,7 +82,24 @@ export function score(input: ScoringInput): ScoreReport {
     outages: scoreOutages(input, judged, outages, firstDetection),
     notScored: notScored(input.truth),
     reportLagMs: detections.filter((d) => d.exact && explained(d)).map((d) => d.reportLagMs),
+    fleetCadenceS: fleetCadence(input),
   };
+}
+
+/**
+ * The intervals between consecutive reports with ACC on, as received; longer gaps than a few
+ * intervals are faults or outages, not cadence, and are left out.
+ */
+function fleetCadence(input: ScoringInput): ScoreReport['fleetCadenceS'] {
+  const setS = input.cadence.drivingS;
+  const intervals: number[] = [];
+  for (const fixes of input.observations.fixes.values()) {
+    for (let i = 1; i < fixes.length; i++) {
+      const seconds = (fixes[i]!.atMs - fixes[i - 1]!.atMs) / 1000;
+      if (fixes[i - 1]!.accOn && fixes[i]!.accOn && seconds <= 3 * setS) intervals.push(seconds);
+    }
+  }
+  return { p50: quantile(intervals, 0.5), p99: quantile(intervals, 0.99), setS };
 }
 
 function scoreLabel(
