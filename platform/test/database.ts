@@ -34,6 +34,16 @@ export async function freshDatabase(label: string): Promise<TestDatabase> {
     async drop() {
       const client = new pg.Client({ connectionString: ADMIN_URL });
       await client.connect();
+      // A pool's end() resolves before its sockets are closed; terminating them under it (FORCE)
+      // would raise an error in the test process. Give them a moment to go on their own first.
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await client.query(
+          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+          [name],
+        );
+        if (rows[0].n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
     },
