@@ -82,24 +82,28 @@ export function score(input: ScoringInput): ScoreReport {
     outages: scoreOutages(input, judged, outages, firstDetection),
     notScored: notScored(input.truth),
     reportLagMs: detections.filter((d) => d.exact && explained(d)).map((d) => d.reportLagMs),
-    fleetCadenceS: fleetCadence(input),
+    fleetCadenceS: fleetCadence(input, context.truthOf),
   };
 }
 
 /**
- * The intervals between consecutive reports with ACC on, as received; longer gaps than a few
- * intervals are faults or outages, not cadence, and are left out.
+ * The intervals between consecutive reports with ACC on, as received, outside the terminal's
+ * faults and outages: what is left is the simulator's own timing (and the machine's).
  */
-function fleetCadence(input: ScoringInput): ScoreReport['fleetCadenceS'] {
-  const setS = input.cadence.drivingS;
+function fleetCadence(
+  input: ScoringInput,
+  truthOf: (phone: string) => readonly TruthInterval[],
+): ScoreReport['fleetCadenceS'] {
   const intervals: number[] = [];
-  for (const fixes of input.observations.fixes.values()) {
+  for (const [phone, fixes] of input.observations.fixes) {
+    const truth = truthOf(phone);
     for (let i = 1; i < fixes.length; i++) {
-      const seconds = (fixes[i]!.atMs - fixes[i - 1]!.atMs) / 1000;
-      if (fixes[i - 1]!.accOn && fixes[i]!.accOn && seconds <= 3 * setS) intervals.push(seconds);
+      const [a, b] = [fixes[i - 1]!, fixes[i]!];
+      if (!a.accOn || !b.accOn || truth.some((t) => t.fromMs <= b.atMs && a.atMs <= t.toMs)) continue;
+      intervals.push((b.atMs - a.atMs) / 1000);
     }
   }
-  return { p50: quantile(intervals, 0.5), p99: quantile(intervals, 0.99), setS };
+  return { p50: quantile(intervals, 0.5), p99: quantile(intervals, 0.99), setS: input.cadence.drivingS };
 }
 
 function scoreLabel(
