@@ -70,7 +70,7 @@ const { values } = parseArgs({
     redis: { type: 'string', default: 'volatile,durable' },
     baselines: { type: 'string', default: 'noop,noop-reply' },
     'per-address': { type: 'string', default: '4000' },
-    sched: { type: 'string', default: 'rr' },
+    sched: { type: 'string', default: 'none' },
     'baseline-sched': { type: 'string', default: 'rr' },
     'no-baseline': { type: 'boolean', default: false },
     out: { type: 'string', default: join(ROOT, '.data/bench-gateway') },
@@ -93,9 +93,9 @@ const opts = {
   runs: Number(values.runs),
   perAddress: Number(values['per-address']),
   /**
-   * node:cluster's scheduling policy for the gateway and the no-op server alike: `rr` (Node's default
-   * on Linux, the primary accepts and hands each socket to a worker over IPC) or `none` (workers
-   * accept from the shared socket themselves), via NODE_CLUSTER_SCHED_POLICY.
+   * node:cluster's scheduling policy for the gateway: `none` (the gateway's default: workers accept
+   * from the shared socket themselves) or `rr` (Node's default on Linux: the primary accepts and hands
+   * each socket to a worker over IPC), via NODE_CLUSTER_SCHED_POLICY.
    */
   sched: values.sched as 'rr' | 'none',
   /** The no-op server's policy: `rr` by default, because idle workers under `none` fill unevenly. */

@@ -56,6 +56,12 @@ async function runPrimary(config: GatewayConfig): Promise<void> {
   else log.warn(`!!! ${durability.summary} !!!`);
   await bus.close();
 
+  // Workers accept from the shared listening socket themselves. Under node:cluster's default
+  // round-robin the primary accepts every connection and hands it to a worker over IPC, one at a
+  // time per worker: when the workers are busy (a sign-in storm) the primary queues sockets until it
+  // runs out of open files (measured: 1,134 of 50,000 terminals signed in, against 50,000 in 62 s
+  // without it; see bench/RESULTS.md). NODE_CLUSTER_SCHED_POLICY=rr still selects round-robin.
+  if (!process.env.NODE_CLUSTER_SCHED_POLICY) cluster.schedulingPolicy = cluster.SCHED_NONE;
   const roster = await FileRoster.open(config.rosterFile, config.unknownTerminals);
   const aggregator = new AggregatorRegistry();
   /** Workers whose listener is up: health is green only when all of them accept connections. */
