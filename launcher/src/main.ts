@@ -1,10 +1,12 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Bus, CommandClient, MemoryBus, RedisBus } from '@jt808/bus';
 import { DEFAULTS, FileRoster, Gateway, startHttp } from '@jt808/gateway';
 import {
   buildApi,
+  CONSOLE_DIR,
   createPool,
   DEFAULT_SETTINGS,
   DEFAULT_TICKET_SETTINGS,
@@ -153,7 +155,7 @@ jt808 platform is running (embedded defaults)
   bus                    ${process.env.REDIS_URL ? `Redis Streams at ${process.env.REDIS_URL}` : 'in-process'}
   demo fleet             ${fleetSize} simulated terminals${fleetSize > 0 ? ` at ${values.speed}x speed` : ''}
   HTTP API               http://127.0.0.1:${apiPort}/api   (OpenAPI: /docs)   user admin, password ${adminPassword}
-  console                not built yet (see README "Status")
+  console                http://127.0.0.1:${apiPort}/${existsSync(join(CONSOLE_DIR, 'index.html')) ? '' : '   (not built: run npm run build)'}
 Press Ctrl-C to stop.
 `);
 

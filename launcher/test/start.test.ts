@@ -8,6 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../gateway/test/redis-process.js';
 import { freshDatabase, hasPostgres } from '../../platform/test/database.js';
 
+const CONSOLE_DIR = fileURLToPath(new URL('../../console/dist', import.meta.url));
+
 const BIN = fileURLToPath(new URL('../bin/jt808-start.js', import.meta.url));
 const built = existsSync(fileURLToPath(new URL('../dist/main.js', import.meta.url)));
 if (!built && process.env.CI) throw new Error('CI must build the launcher before testing it');
@@ -95,6 +97,7 @@ describe.skipIf(!built)('npm start (the launcher as a process)', () => {
       try {
         const apiPort = await freePort();
         let centersSeen = 0;
+        let consolePage = '';
         const run = await start(
           [
             '--fleet',
@@ -124,10 +127,17 @@ describe.skipIf(!built)('npm start (the launcher as a process)', () => {
             const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
             const centers = await fetch(`http://127.0.0.1:${apiPort}/api/centers`, { headers: { cookie } });
             centersSeen = ((await centers.json()) as unknown[]).length;
+            // The banner names the console's address, and the API serves it there (after a build).
+            const consoleUrl = /console\s+(http:\S+)/.exec(banner)?.[1];
+            expect(consoleUrl).toBe(`http://127.0.0.1:${apiPort}/`);
+            if (existsSync(join(CONSOLE_DIR, 'index.html'))) {
+              consolePage = await (await fetch(`${consoleUrl}tickets`)).text();
+            }
           },
         );
         expect(run.code).toBe(0);
         expect(centersSeen).toBe(60);
+        if (existsSync(join(CONSOLE_DIR, 'index.html'))) expect(consolePage).toContain('<div id="app">');
         expect(run.output).toContain('Redis Streams at redis://127.0.0.1:6379/14');
         const client = new pg.Client({ connectionString: db.url });
         await client.connect();

@@ -1,4 +1,11 @@
 export { type ApiOptions, buildApi } from './api/app.js';
+export { CONSOLE_DIR } from './api/console.js';
+export {
+  decodeSnapshot,
+  encodeSnapshot,
+  loadSnapshotVehicles,
+  type SnapshotVehicle,
+} from './api/live/snapshot.js';
 export type { Role, User } from './api/sessions.js';
 export { type NewUser, saveUser } from './api/users.js';
 export { MIGRATIONS_DIR, migrate } from './db/migrate.js';
@@ -21,6 +28,7 @@ export {
   type StorageOptions,
   timescaleAvailable,
 } from './storage/layout.js';
+export { ensurePartitions } from './storage/partitions.js';
 export { DEFAULT_TICKET_SETTINGS, TicketKeeper, type TicketSettings } from './tickets/ticket-keeper.js';
 export {
   advanceTicket,

@@ -29,6 +29,7 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
       '0006_center_settings',
       '0007_users',
       '0008_live_feed',
+      '0009_api_indexes',
     ]);
     expect(await migrate(db.url)).toEqual([]);
     const { rows } = await pool.query(

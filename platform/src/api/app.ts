@@ -4,6 +4,8 @@ import swagger from '@fastify/swagger';
 import type { CommandClient } from '@jt808/bus';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
+import { type CachePolicy, DEFAULT_CACHE_POLICY } from './answer-cache.js';
+import { consoleRoutes } from './console.js';
 import { LiveFeed } from './live/live-feed.js';
 import { authRoutes, SESSION_COOKIE } from './routes/auth.js';
 import { centerRoutes } from './routes/centers.js';
@@ -11,6 +13,7 @@ import { commandRoutes } from './routes/commands.js';
 import { installerRoutes } from './routes/installer.js';
 import { kpiRoutes } from './routes/kpis.js';
 import { liveRoutes } from './routes/live.js';
+import { mapRoutes } from './routes/map.js';
 import { servicePointRoutes } from './routes/service-points.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { vehicleRoutes } from './routes/vehicles.js';
@@ -31,6 +34,10 @@ export interface ApiOptions {
   logger?: boolean;
   /** How often the live feed looks for changes (default 1 s). */
   liveIntervalMs?: number;
+  /** How long polled answers (center counts, KPIs, hourly series) are kept per scope (DEFAULT_CACHE_POLICY). */
+  cache?: CachePolicy;
+  /** The built console served at `/` (default console/dist of this checkout). */
+  consoleDir?: string;
 }
 
 /**
@@ -70,17 +77,20 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   });
 
   await app.register(authRoutes, { pool: options.pool, secureCookies: options.secureCookies ?? true });
-  await app.register(centerRoutes, { pool: options.pool });
+  const cache = options.cache ?? DEFAULT_CACHE_POLICY;
+  await app.register(centerRoutes, { pool: options.pool, cache });
   await app.register(vehicleRoutes, { pool: options.pool });
   await app.register(ticketRoutes, { pool: options.pool });
   await app.register(installerRoutes, { pool: options.pool });
-  await app.register(kpiRoutes, { pool: options.pool });
+  await app.register(kpiRoutes, { pool: options.pool, cache });
   await app.register(servicePointRoutes, { pool: options.pool });
   await app.register(commandRoutes, { pool: options.pool, commands: options.commands });
   const feed = new LiveFeed(options.pool, options.liveIntervalMs);
   await feed.start();
   app.addHook('onClose', async () => feed.stop());
   await app.register(liveRoutes, { pool: options.pool, feed });
+  await app.register(mapRoutes, { pool: options.pool, feed });
+  await app.register(consoleRoutes, { root: options.consoleDir });
   await app.ready();
   return app;
 }

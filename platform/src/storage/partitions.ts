@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Queryable } from '../db/pool.js';
 import { transaction } from '../db/pool.js';
-import { CENTER_HOURLY_VIEW, POSITION_COLUMNS } from './positions-table.js';
+import { CENTER_HOURLY_VIEW, POSITION_COLUMNS, POSITIONS_HOURLY_PHONE_INDEX } from './positions-table.js';
 
 const DAY_MS = 86_400_000;
 
@@ -21,6 +21,7 @@ export const PARTITION_STATEMENTS = [
      unqualified bigint NOT NULL,
      PRIMARY KEY (hour, phone)
    )`,
+  POSITIONS_HOURLY_PHONE_INDEX,
   CENTER_HOURLY_VIEW,
 ];
 

@@ -61,3 +61,12 @@ SELECT v.center_id,
   JOIN vehicles v ON v.id = t.vehicle_id
   LEFT JOIN positions_hourly h ON h.hour = a.hour AND h.phone = a.phone
  GROUP BY v.center_id, a.hour`;
+
+/**
+ * Per-terminal lookups into the hourly rollup (did it ever send a qualified fix, its fixes in a
+ * period): the rollup's key starts with the hour, so without this a center's KPIs read every
+ * terminal's rows; the counts ride along, so the lookups need not visit the table. The same
+ * statement serves the table (partitions) and the continuous aggregate.
+ */
+export const POSITIONS_HOURLY_PHONE_INDEX =
+  'CREATE INDEX IF NOT EXISTS positions_hourly_phone ON positions_hourly (phone, hour) INCLUDE (fixes, unqualified)';

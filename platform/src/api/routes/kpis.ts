@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
+import { AnswerCache, type CachePolicy, periodTtlMs } from '../answer-cache.js';
 import { scopeOf } from '../scope.js';
 
 /** The regulator's figures for one center (or the province, center = null) over a period. */
@@ -24,7 +25,12 @@ interface KpiRow {
  * - 数据合格率 data qualification rate: qualified fixes / all fixes (the regulator's ranges, see Quality);
  * - 卫星定位漂移率 drift rate: vehicles judged drifting in the period / vehicles online in the period.
  */
-export const kpiRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
+export const kpiRoutes: FastifyPluginAsync<{ pool: pg.Pool; cache: CachePolicy }> = async (
+  app,
+  { pool, cache: policy },
+) => {
+  // The dashboards poll the KPIs: the same scope and period get the same figures for a while.
+  const cache = new AnswerCache<KpiRow[]>();
   app.get<{ Querystring: { from: string; to: string; gapSeconds?: number; format?: 'json' | 'csv' } }>(
     '/api/kpis',
     {
@@ -45,49 +51,49 @@ export const kpiRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { po
     async (request, reply) => {
       const { from, to, gapSeconds = 180, format = 'json' } = request.query;
       const scope = scopeOf(request.user, 4);
-      const { rows } = await pool.query<KpiRow>(
-        `WITH scoped AS (
-           SELECT vehicle.id, vehicle.center_id, t.phone FROM vehicles vehicle LEFT JOIN terminals t ON t.vehicle_id = vehicle.id
-            WHERE ${scope.vehicles}),
-         networked AS (
-           SELECT DISTINCT phone FROM positions_hourly WHERE hour < $2 AND fixes > unqualified),
-         online AS (
-           SELECT DISTINCT phone FROM terminal_activity_hourly WHERE hour >= date_bin('1 hour', $1::timestamptz, TIMESTAMPTZ '2000-01-01Z') AND hour < $2),
-         fixes AS (
-           SELECT phone, sum(fixes) AS fixes, sum(fixes - unqualified) AS qualified FROM positions_hourly
-            WHERE hour >= date_bin('1 hour', $1::timestamptz, TIMESTAMPTZ '2000-01-01Z') AND hour < $2 GROUP BY phone),
-         drifting AS (
-           SELECT DISTINCT phone FROM status_transitions WHERE at >= $1 AND at < $2 AND 'drift' = ANY (reasons)),
-         segments AS (
-           SELECT phone,
-                  extract(epoch FROM gps_time - lag(gps_time) OVER w) AS gap,
-                  12742 * asin(least(1, sqrt(
-                    sin(radians(latitude - lag(latitude) OVER w) / 2) ^ 2 +
-                    cos(radians(latitude)) * cos(radians(lag(latitude) OVER w)) * sin(radians(longitude - lag(longitude) OVER w) / 2) ^ 2
-                  ))) AS km
-             FROM positions WHERE gps_time >= $1 AND gps_time < $2 AND quality = 0
-           WINDOW w AS (PARTITION BY phone ORDER BY gps_time)),
-         tracks AS (
-           SELECT phone, sum(km) AS km, sum(km) FILTER (WHERE gap <= $3) AS complete_km FROM segments WHERE gap IS NOT NULL GROUP BY phone)
-         SELECT s.center_id,
-                count(*)::int AS vehicles,
-                count(n.phone)::int AS networked,
-                count(o.phone)::int AS online,
-                coalesce(sum(f.fixes), 0)::float8 AS fixes,
-                coalesce(sum(f.qualified), 0)::float8 AS qualified_fixes,
-                count(d.phone) FILTER (WHERE o.phone IS NOT NULL)::int AS drifting,
-                coalesce(sum(tr.km), 0)::float8 AS track_km,
-                coalesce(sum(tr.complete_km), 0)::float8 AS complete_track_km
-           FROM scoped s
-           LEFT JOIN networked n ON n.phone = s.phone
-           LEFT JOIN online o ON o.phone = s.phone
-           LEFT JOIN fixes f ON f.phone = s.phone
-           LEFT JOIN drifting d ON d.phone = s.phone
-           LEFT JOIN tracks tr ON tr.phone = s.phone
-          GROUP BY GROUPING SETS ((s.center_id), ())
-          ORDER BY s.center_id NULLS LAST`,
-        [from, to, gapSeconds, ...scope.params],
-      );
+      const key = JSON.stringify([scope, from, to, gapSeconds]);
+      const rows = await cache.get(key, periodTtlMs(policy, to), async () => {
+        const { rows } = await pool.query<KpiRow>(
+          // Everything is looked up per terminal of the scope, through indexes that start with the
+          // terminal, so a center's KPIs cost that center's rows rather than the province's.
+          `WITH scoped AS MATERIALIZED (
+             SELECT vehicle.id, vehicle.center_id, t.phone FROM vehicles vehicle LEFT JOIN terminals t ON t.vehicle_id = vehicle.id
+              WHERE ${scope.vehicles})
+           SELECT s.center_id,
+                  count(*)::int AS vehicles,
+                  count(*) FILTER (WHERE flag.networked)::int AS networked,
+                  count(*) FILTER (WHERE flag.online)::int AS online,
+                  coalesce(sum(f.fixes), 0)::float8 AS fixes,
+                  coalesce(sum(f.qualified), 0)::float8 AS qualified_fixes,
+                  count(*) FILTER (WHERE flag.drifting AND flag.online)::int AS drifting,
+                  coalesce(sum(tr.km), 0)::float8 AS track_km,
+                  coalesce(sum(tr.complete_km), 0)::float8 AS complete_track_km
+             FROM scoped s
+            CROSS JOIN LATERAL (
+              SELECT EXISTS (SELECT 1 FROM positions_hourly h WHERE h.phone = s.phone AND h.hour < $2 AND h.fixes > h.unqualified) AS networked,
+                     EXISTS (SELECT 1 FROM terminal_activity_hourly a WHERE a.phone = s.phone
+                                AND a.hour >= date_bin('1 hour', $1::timestamptz, TIMESTAMPTZ '2000-01-01Z') AND a.hour < $2) AS online,
+                     EXISTS (SELECT 1 FROM status_transitions d WHERE d.phone = s.phone AND d.at >= $1 AND d.at < $2
+                                AND 'drift' = ANY (d.reasons)) AS drifting) flag
+             LEFT JOIN LATERAL (
+               SELECT sum(h.fixes) AS fixes, sum(h.fixes - h.unqualified) AS qualified FROM positions_hourly h
+                WHERE h.phone = s.phone AND h.hour >= date_bin('1 hour', $1::timestamptz, TIMESTAMPTZ '2000-01-01Z') AND h.hour < $2) f ON true
+             LEFT JOIN LATERAL (
+               SELECT sum(km) AS km, sum(km) FILTER (WHERE gap <= $3) AS complete_km
+                 FROM (SELECT extract(epoch FROM gps_time - lag(gps_time) OVER w) AS gap,
+                              12742 * asin(least(1, sqrt(
+                                sin(radians(latitude - lag(latitude) OVER w) / 2) ^ 2 +
+                                cos(radians(latitude)) * cos(radians(lag(latitude) OVER w)) * sin(radians(longitude - lag(longitude) OVER w) / 2) ^ 2
+                              ))) AS km
+                         FROM positions p WHERE p.phone = s.phone AND p.gps_time >= $1 AND p.gps_time < $2 AND p.quality = 0
+                       WINDOW w AS (ORDER BY gps_time)) segment
+                WHERE gap IS NOT NULL) tr ON true
+            GROUP BY GROUPING SETS ((s.center_id), ())
+            ORDER BY s.center_id NULLS LAST`,
+          [from, to, gapSeconds, ...scope.params],
+        );
+        return rows;
+      });
       const kpis = rows.map((row) => ({
         center: row.center_id === null ? 'province' : row.center_id,
         vehicles: row.vehicles,

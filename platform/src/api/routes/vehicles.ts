@@ -38,10 +38,18 @@ export const vehicleRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, 
     async (request) => {
       const { q = '', page = 1, pageSize = 50 } = request.query;
       const scope = scopeOf(request.user, 4);
+      // The matches first, from the vehicles alone (plate, VIN: an index-only scan of the center's
+      // entries) and from the terminals' phone index, then the page of them with their state: a
+      // condition over the joined rows would join every vehicle in scope to its terminal first.
       const { rows } = await pool.query(
-        `SELECT ${VEHICLE_COLUMNS} ${VEHICLE_JOINS}
-          WHERE ${scope.vehicles}
-            AND ($1 = '' OR vehicle.plate ILIKE '%' || $1 || '%' OR t.phone LIKE ltrim($1, '0') || '%' OR vehicle.vin = upper($1))
+        `WITH matched AS (
+           SELECT vehicle.id FROM vehicles vehicle
+            WHERE ${scope.vehicles} AND ($1 = '' OR vehicle.plate ILIKE '%' || $1 || '%' OR vehicle.vin = upper($1))
+           UNION
+           SELECT vehicle.id FROM terminals t JOIN vehicles vehicle ON vehicle.id = t.vehicle_id
+            WHERE $1 <> '' AND t.phone LIKE ltrim($1, '0') || '%' AND ${scope.vehicles})
+         SELECT ${VEHICLE_COLUMNS} ${VEHICLE_JOINS}
+          WHERE vehicle.id IN (SELECT id FROM matched)
           ORDER BY vehicle.id LIMIT $2 OFFSET $3`,
         [q, pageSize, (page - 1) * pageSize, ...scope.params],
       );

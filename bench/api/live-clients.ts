@@ -1,0 +1,116 @@
+import WebSocket from 'ws';
+import { type Operator, SESSION_COOKIE } from './operators.js';
+import { type Summary, summarize } from './percentiles.js';
+
+export interface LiveResult {
+  clients: number;
+  connected: number;
+  /** Sockets that errored or that the server closed. */
+  failed: number;
+  snapshotMs: Summary;
+  snapshotBytes: Summary;
+  /** Deltas received by all clients over the window, per client per second. */
+  deltasPerClientPerSecond: number;
+  /** Receive time − the delta's own time (the fix time the publisher stamped, or the transition's). */
+  lagMs: Summary;
+  messages: number;
+}
+
+/**
+ * The operators' consoles' live connections: each opens /api/live with its cookie, asks for the
+ * snapshot of its scope and counts the deltas it receives. `measure()` starts the window, `stop()`
+ * closes every socket and returns the window's figures.
+ */
+export class LiveClients {
+  private readonly sockets: WebSocket[] = [];
+  private readonly snapshotMs: number[] = [];
+  private readonly snapshotBytes: number[] = [];
+  private lags: number[] = [];
+  private deltas = 0;
+  private messages = 0;
+  private failed = 0;
+  private windowStart = 0;
+  private stopping = false;
+
+  constructor(
+    private readonly base: URL,
+    private readonly operators: Operator[],
+  ) {}
+
+  /** Connects every client and waits for every snapshot (or `timeoutMs`). */
+  async connect(timeoutMs = 120_000): Promise<void> {
+    const url = new URL('/api/live', this.base);
+    url.protocol = 'ws:';
+    await Promise.all(
+      this.operators.map(
+        (operator) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, timeoutMs);
+            const done = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+            const socket = new WebSocket(url, { headers: { cookie: `${SESSION_COOKIE}=${operator.token}` } });
+            this.sockets.push(socket);
+            let askedAt = 0;
+            let failed = false;
+            socket.on('open', () => {
+              askedAt = performance.now();
+              socket.send(JSON.stringify({ snapshot: true, bbox: null }));
+            });
+            socket.on('message', (data: Buffer, isBinary: boolean) => {
+              if (isBinary) {
+                this.snapshotMs.push(performance.now() - askedAt);
+                this.snapshotBytes.push(data.length);
+                done();
+                return;
+              }
+              this.receive(data);
+            });
+            const fail = () => {
+              if (failed || this.stopping) return;
+              failed = true;
+              this.failed++;
+              done();
+            };
+            socket.on('error', fail);
+            socket.on('unexpected-response', fail);
+            socket.on('close', fail);
+          }),
+      ),
+    );
+  }
+
+  private receive(data: Buffer): void {
+    if (this.windowStart === 0) return;
+    const now = Date.now();
+    this.messages++;
+    for (const delta of JSON.parse(data.toString()) as { at?: string }[]) {
+      this.deltas++;
+      if (delta.at) this.lags.push(now - Date.parse(delta.at));
+    }
+  }
+
+  measure(): void {
+    this.windowStart = Date.now();
+    this.lags = [];
+    this.deltas = 0;
+    this.messages = 0;
+  }
+
+  stop(): LiveResult {
+    const seconds = (Date.now() - this.windowStart) / 1000;
+    this.stopping = true;
+    for (const socket of this.sockets) socket.terminate();
+    return {
+      clients: this.operators.length,
+      connected: this.snapshotMs.length,
+      failed: this.failed,
+      snapshotMs: summarize(this.snapshotMs),
+      snapshotBytes: summarize(this.snapshotBytes),
+      deltasPerClientPerSecond: this.deltas / Math.max(1, this.operators.length) / seconds,
+      lagMs: summarize(this.lags),
+      messages: this.messages,
+    };
+  }
+}

@@ -1,0 +1,15 @@
+export interface Summary {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/** Exact percentiles (nearest rank) of the recorded values. */
+export function summarize(values: number[]): Summary {
+  const sorted = Float64Array.from(values).sort();
+  const at = (q: number) =>
+    sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+  return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: at(1) };
+}

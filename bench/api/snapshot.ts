@@ -1,0 +1,64 @@
+import { gzipSync } from 'node:zlib';
+import { decodeSnapshot, encodeSnapshot, loadSnapshotVehicles } from '@jt808/platform';
+import type pg from 'pg';
+
+export interface SnapshotResult {
+  vehicles: number;
+  runs: number;
+  /** Medians over the runs. */
+  queryMs: number;
+  encodeMs: number;
+  bytes: number;
+  gzipBytes: number;
+  /** Baseline, same vehicles: JSON.stringify of the rows. */
+  jsonMs: number;
+  jsonBytes: number;
+  jsonGzipBytes: number;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/**
+ * The fleet snapshot of every vehicle (an administrator's scope) built as the live route builds it:
+ * the query (loadSnapshotVehicles), then the protobuf encoding (encodeSnapshot), each timed; against
+ * the plain JSON of the same rows. The encoding is checked to decode to the same vehicle count.
+ */
+export async function measureSnapshot(pool: pg.Pool, runs: number): Promise<SnapshotResult> {
+  const everything = {
+    vehicles: 'TRUE',
+    tickets: 'TRUE',
+    centers: 'TRUE',
+    servicePoints: 'TRUE',
+    params: [],
+  };
+  const query: number[] = [];
+  const encode: number[] = [];
+  const json: number[] = [];
+  let bytes: Uint8Array = new Uint8Array();
+  let text = '';
+  let count = 0;
+  for (let run = 0; run < runs; run++) {
+    let t0 = performance.now();
+    const vehicles = await loadSnapshotVehicles(pool, everything);
+    query.push(performance.now() - t0);
+    t0 = performance.now();
+    bytes = encodeSnapshot(vehicles, Date.now());
+    encode.push(performance.now() - t0);
+    t0 = performance.now();
+    text = JSON.stringify(vehicles);
+    json.push(performance.now() - t0);
+    count = vehicles.length;
+  }
+  if (decodeSnapshot(bytes).vehicles.length !== count) throw new Error('snapshot does not round-trip');
+  return {
+    vehicles: count,
+    runs,
+    queryMs: median(query),
+    encodeMs: median(encode),
+    bytes: bytes.length,
+    gzipBytes: gzipSync(bytes).length,
+    jsonMs: median(json),
+    jsonBytes: Buffer.byteLength(text),
+    jsonGzipBytes: gzipSync(text).length,
+  };
+}

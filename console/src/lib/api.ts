@@ -1,0 +1,344 @@
+import { writable } from 'svelte/store';
+
+/**
+ * The typed client of the platform's HTTP API (docs/api.md). Requests carry the session cookie
+ * (same origin); a 401 clears `currentUser`, which sends the app back to the login page.
+ * bigint columns (vehicle and ticket ids) arrive as strings, as PostgreSQL hands them out.
+ */
+
+export type Role = 'admin' | 'operator' | 'service' | 'viewer';
+
+export interface User {
+  id: number;
+  username: string;
+  role: Role;
+  centerIds: number[];
+  servicePointId: number | null;
+}
+
+export type VehicleStatus = 'online' | 'offline' | 'faulty' | 'never-seen';
+
+export interface Center {
+  id: number;
+  code: string;
+  name: string;
+  region: string;
+  latitude: number | null;
+  longitude: number | null;
+  vehicles: number;
+  online: number;
+  faulty: number;
+  offline: number;
+  never_seen: number;
+  onlineRate: number;
+}
+
+export interface CenterHour {
+  center_id: number;
+  hour: string;
+  vehicles_online: number;
+  vehicles_reporting: number;
+  fixes: number;
+  unqualified_fixes: number;
+  vehicles: number;
+  onlineRate: number;
+}
+
+export interface Kpi {
+  center: number | 'province';
+  vehicles: number;
+  networkedRate: number;
+  onlineRate: number;
+  trackCompleteness: number;
+  dataQualificationRate: number;
+  driftRate: number;
+}
+
+export interface KpiReport {
+  from: string;
+  to: string;
+  gapSeconds: number;
+  kpis: Kpi[];
+}
+
+export type TicketState =
+  | 'held'
+  | 'new'
+  | 'classified'
+  | 'dispatched'
+  | 'appointed'
+  | 'on-site'
+  | 'resolved'
+  | 'verified'
+  | 'closed';
+
+export interface Ticket {
+  id: string;
+  kind: 'repair' | 'install';
+  phone: string | null;
+  vehicle_id: string | null;
+  center_id: number | null;
+  state: TicketState;
+  reason: string;
+  reasons: string[];
+  occurrences: number;
+  opened_at: string;
+  updated_at: string;
+  category: string | null;
+  severity: number | null;
+  service_point_id: number | null;
+  installer: string | null;
+  appointment_at: string | null;
+  response_due: string;
+  onsite_due: string;
+  breaches: string[];
+  fault_cause: string | null;
+  resolved_at: string | null;
+  verified_at: string | null;
+  closed_at: string | null;
+  close_reason: string | null;
+  satisfaction: number | null;
+  callback_comment: string | null;
+}
+
+export interface TicketEvent {
+  at: string;
+  actor: string;
+  from_state: string | null;
+  to_state: string;
+  reason: string | null;
+  detail: unknown;
+}
+
+export interface TicketDetail extends Ticket {
+  history: TicketEvent[];
+}
+
+/** The body of POST /api/tickets/:id/actions (platform/src/tickets/workflow.ts). */
+export type TicketAction =
+  | {
+      action: 'classify';
+      category: 'hardware' | 'software' | 'guidance' | 'consultation';
+      severity: 1 | 2 | 3;
+    }
+  | { action: 'dispatch'; installer: string; servicePointId?: number }
+  | { action: 'appoint'; at: string; reason?: string }
+  | { action: 'arrive' }
+  | { action: 'resolve'; faultCause: string; partsReplaced?: string[]; replacementPhone?: string }
+  | { action: 'cancel'; reason: string }
+  | { action: 'callback'; satisfaction: number; comment?: string };
+
+export interface Vehicle {
+  id: string;
+  plate: string;
+  plate_color: number;
+  vin: string | null;
+  center_id: number;
+  phone: string | null;
+  terminal_id: string | null;
+  maker: string | null;
+  model: string | null;
+  status: VehicleStatus;
+  reasons: string[];
+  status_since: string | null;
+  online: boolean | null;
+  last_seen_at: string | null;
+  last_fix_time: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  speed: number | null;
+  direction: number | null;
+  alarm: string | null;
+  satellites: number | null;
+  signal_strength: number | null;
+}
+
+export interface VehicleEvent {
+  at: string;
+  kind: string;
+  detail: unknown;
+}
+
+export interface VehicleDetail extends Vehicle {
+  events: VehicleEvent[];
+}
+
+export interface TrackPoint {
+  gps_time: string;
+  latitude: number;
+  longitude: number;
+  speed: number;
+  direction: number;
+  alarm: string;
+  quality: number;
+}
+
+export interface Page<T> {
+  page: number;
+  pageSize: number;
+  items: T[];
+}
+
+export interface InstallerCheck {
+  name: 'connected' | 'registered' | 'authenticated' | 'gnss-fix' | 'satellites' | 'signal' | 'no-alarms';
+  ok: boolean;
+  detail?: unknown;
+}
+
+export interface InstallerChecklist {
+  vehicleId: string;
+  plate: string;
+  phone: string | null;
+  checks: InstallerCheck[];
+  allGreen: boolean;
+}
+
+export interface ServicePoint {
+  id: number;
+  code: string;
+  name: string;
+  center_id: number;
+  capacity: number;
+  open_tickets: number;
+  tickets: number;
+  response_breaches: number;
+  onsite_breaches: number;
+  median_hours_to_site: number | null;
+  median_hours_to_close: number | null;
+  satisfaction: number | null;
+}
+
+/** An answer other than 2xx, with the server's own explanation when it gave one. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The signed-in user; null when signed out (a 401 from any route sets it to null). */
+export const currentUser = writable<User | null>(null);
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    throw new ApiError(0, `network: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const text = await response.text();
+  let data: unknown;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = text;
+  }
+  if (!response.ok) {
+    if (response.status === 401 && path !== '/api/login') currentUser.set(null);
+    const message =
+      data && typeof data === 'object' && 'error' in data && typeof data.error === 'string'
+        ? data.error
+        : (data && typeof data === 'object' && 'message' in data && typeof data.message === 'string'
+            ? data.message
+            : response.statusText) || `HTTP ${response.status}`;
+    throw new ApiError(response.status, message);
+  }
+  return data as T;
+}
+
+export const getJson = <T>(path: string): Promise<T> => request<T>('GET', path);
+export const postJson = <T>(path: string, body?: unknown): Promise<T> => request<T>('POST', path, body ?? {});
+
+function query(params: Record<string, string | number | undefined | null>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+const iso = (date: Date | string): string => (typeof date === 'string' ? date : date.toISOString());
+
+/** Signs in; the server sets the session cookie. Returns the user. */
+export async function login(username: string, password: string): Promise<User> {
+  await postJson('/api/login', { username, password });
+  return loadCurrentUser() as Promise<User>;
+}
+
+export async function logout(): Promise<void> {
+  await postJson('/api/logout').catch(() => undefined);
+  currentUser.set(null);
+}
+
+/** Asks who the session cookie belongs to; undefined (and currentUser null) when signed out. */
+export async function loadCurrentUser(): Promise<User | undefined> {
+  try {
+    const user = await getJson<User>('/api/me');
+    currentUser.set(user);
+    return user;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return undefined;
+    throw error;
+  }
+}
+
+export const fetchCenters = (): Promise<Center[]> => getJson('/api/centers');
+
+export const fetchCenterHours = (from: Date, to: Date): Promise<CenterHour[]> =>
+  getJson(`/api/centers/hourly${query({ from: iso(from), to: iso(to) })}`);
+
+export const fetchKpis = (from: Date, to: Date, gapSeconds?: number): Promise<KpiReport> =>
+  getJson(`/api/kpis${query({ from: iso(from), to: iso(to), gapSeconds })}`);
+
+/** The same KPIs as a CSV download (for a link's href). */
+export const kpiCsvUrl = (from: Date, to: Date, gapSeconds?: number): string =>
+  `/api/kpis${query({ from: iso(from), to: iso(to), gapSeconds, format: 'csv' })}`;
+
+export interface TicketFilter {
+  state?: TicketState | undefined;
+  kind?: 'repair' | 'install' | undefined;
+  page?: number;
+  pageSize?: number;
+}
+
+export const fetchTickets = (filter: TicketFilter = {}): Promise<Page<Ticket>> =>
+  getJson(`/api/tickets${query({ ...filter })}`);
+
+export const fetchTicket = (id: string): Promise<TicketDetail> =>
+  getJson(`/api/tickets/${encodeURIComponent(id)}`);
+
+export const actOnTicket = (id: string, action: TicketAction): Promise<unknown> =>
+  postJson(`/api/tickets/${encodeURIComponent(id)}/actions`, action);
+
+export const searchVehicles = (q: string, page = 1, pageSize = 50): Promise<Page<Vehicle>> =>
+  getJson(`/api/vehicles${query({ q, page, pageSize })}`);
+
+export const fetchVehicle = (id: string): Promise<VehicleDetail> =>
+  getJson(`/api/vehicles/${encodeURIComponent(id)}`);
+
+export const fetchTrack = (
+  id: string,
+  from: Date,
+  to: Date,
+  maxPoints?: number,
+): Promise<{ phone: string; points: TrackPoint[] }> =>
+  getJson(
+    `/api/vehicles/${encodeURIComponent(id)}/track${query({ from: iso(from), to: iso(to), maxPoints })}`,
+  );
+
+export const fetchInstallerChecklist = (plateOrPhone: string): Promise<InstallerChecklist> =>
+  getJson(`/api/installer/${encodeURIComponent(plateOrPhone)}`);
+
+export const acceptInstallation = (plateOrPhone: string): Promise<InstallerChecklist & { accepted: true }> =>
+  postJson(`/api/installer/${encodeURIComponent(plateOrPhone)}/accept`);
+
+export const fetchServicePoints = (): Promise<ServicePoint[]> => getJson('/api/service-points');

@@ -1,0 +1,23 @@
+import type { Role } from './api.js';
+
+/** The console's pages, by the first part of their route. */
+export type PageName = 'map' | 'dashboard' | 'tickets' | 'vehicles' | 'installer';
+
+/**
+ * What each role finds in the navigation, first page first (the landing page). The API enforces
+ * the rights; this only keeps pages out of sight that would show a role nothing useful.
+ */
+export const PAGES_OF: Record<Role, readonly PageName[]> = {
+  admin: ['dashboard', 'map', 'tickets', 'vehicles', 'installer'],
+  operator: ['map', 'dashboard', 'tickets', 'vehicles'],
+  service: ['tickets', 'installer', 'vehicles'],
+  viewer: ['dashboard', 'map', 'vehicles'],
+};
+
+export function landingPage(role: Role): PageName {
+  return PAGES_OF[role][0]!;
+}
+
+export function mayOpen(role: Role, page: string): page is PageName {
+  return (PAGES_OF[role] as readonly string[]).includes(page);
+}

@@ -1,0 +1,30 @@
+import type { VehicleDetail } from './api.js';
+import type { LiveDelta } from './live.js';
+
+/**
+ * A vehicle's state with the live deltas that concern it applied: positions move it, status
+ * transitions change its status and reasons. Returns the same object when nothing applies.
+ */
+export function applyDeltas<V extends Pick<VehicleDetail, 'id' | 'status' | 'reasons' | 'status_since'>>(
+  vehicle: V & Partial<VehicleDetail>,
+  deltas: readonly LiveDelta[],
+): V {
+  let next = vehicle;
+  for (const delta of deltas) {
+    if (String(delta.v) !== String(vehicle.id)) continue;
+    if (delta.t === 'status') {
+      next = { ...next, status: delta.s as V['status'], reasons: delta.r, status_since: delta.at };
+    } else {
+      next = {
+        ...next,
+        latitude: delta.lat,
+        longitude: delta.lon,
+        speed: delta.spd,
+        direction: delta.dir,
+        last_fix_time: delta.at,
+        online: true,
+      };
+    }
+  }
+  return next;
+}

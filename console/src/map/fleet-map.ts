@@ -1,0 +1,269 @@
+import type { Feature, Point } from 'geojson';
+import * as maplibregl from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import type { Center } from '../lib/api.js';
+import { listenLive, setLiveViewport } from '../lib/live.js';
+import type { Cluster, FleetView } from './aggregate.js';
+import { type BasemapConfig, type BasemapData, basemapStyle } from './basemap-style.js';
+import { FleetWorkerClient } from './fleet-worker-client.js';
+import { STATUS_COLORS } from './map-status.js';
+import type { MapViewPoint } from './map-view-hash.js';
+import type { DrawnPoint } from './point-diff.js';
+import type { FleetFrame } from './worker-protocol.js';
+
+// maplibre-gl 6 is ESM only; a bundled app must say where its worker script went.
+maplibregl.setWorkerUrl(workerUrl);
+
+/** Henan, with a margin: where the map opens. */
+export const HENAN_BOUNDS: [number, number, number, number] = [110.3, 31.3, 116.7, 36.4];
+
+export interface FleetMapOptions {
+  container: HTMLElement;
+  config: BasemapConfig;
+  data: BasemapData;
+  centers: Center[];
+  /** Where to open; the whole province when not given. */
+  view?: MapViewPoint | undefined;
+  attribution: string;
+  clusterTitle(count: number): string;
+  onLoaded(count: number): void;
+  onFrame(frame: FleetFrame): void;
+  onMove(view: MapViewPoint): void;
+  onVehicle(id: number): void;
+  onError(message: string): void;
+}
+
+interface ClusterMarker {
+  marker: maplibregl.Marker;
+  element: HTMLElement;
+  signature: string;
+}
+
+/**
+ * The live fleet map: the basemap, every vehicle in scope as clusters (HTML markers with their
+ * count and a ring of status shares) and single vehicles (a circle layer), kept current by the
+ * live feed. The fleet lives in a worker (fleet.worker.ts); this side only draws what it answers,
+ * and each frame changes only the markers and vehicles that changed.
+ *
+ * Timing marks for the benchmark and curious operators (performance.getEntriesByName):
+ * `fleet:loaded` (the worker holds the snapshot), `fleet:map-loaded` (style and basemap ready),
+ * `fleet:deltas` when live deltas arrive, `fleet:frame` when a frame is applied, `fleet:drawn`
+ * when the map has drawn it.
+ */
+export class FleetMap {
+  readonly map: maplibregl.Map;
+  private readonly client: FleetWorkerClient;
+  private readonly clusters = new Map<string, ClusterMarker>();
+  private readonly staticMarkers: maplibregl.Marker[] = [];
+  private filter: Pick<FleetView, 'centers' | 'statuses'> = { centers: [], statuses: [] };
+  private stopLive: (() => void) | undefined;
+  private destroyed = false;
+  /** The style is loaded: the vehicle source exists. */
+  private mapReady = false;
+
+  constructor(private readonly options: FleetMapOptions) {
+    this.client = new FleetWorkerClient({
+      loaded: (count) => {
+        performance.mark('fleet:loaded');
+        options.onLoaded(count);
+        this.requestFrame();
+      },
+      frame: (frame, reset) => this.apply(frame, reset),
+      error: (message) => options.onError(message),
+    });
+    // The fleet loads while the map sets itself up; frames start when both are ready. Listen
+    // before loading the snapshot: deltas that arrive meanwhile wait in the worker.
+    this.stopLive = listenLive({
+      deltas: (deltas) => {
+        performance.mark('fleet:deltas');
+        this.client.deltas(deltas);
+        this.requestFrame();
+      },
+    });
+    // Every position matters to the clusters, not only those in the viewport.
+    setLiveViewport(null);
+    this.client.load('/api/map/fleet');
+    this.map = new maplibregl.Map({
+      container: options.container,
+      style: basemapStyle(options.config, options.data),
+      ...(options.view
+        ? { center: [options.view.lon, options.view.lat] as [number, number], zoom: options.view.zoom }
+        : { bounds: HENAN_BOUNDS }),
+      attributionControl: { compact: true, customAttribution: options.attribution },
+      dragRotate: false,
+      pitchWithRotate: false,
+    });
+    this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+    this.map.touchZoomRotate.disableRotation();
+    this.addLabels();
+    this.map.on('moveend', () => {
+      this.requestFrame();
+      const { lat, lng } = this.map.getCenter();
+      options.onMove({ lat, lon: lng, zoom: this.map.getZoom() });
+    });
+    this.map.on('click', 'vehicles', (event) => {
+      const id = event.features?.[0]?.id;
+      if (id !== undefined) options.onVehicle(Number(id));
+    });
+    this.map.on('mouseenter', 'vehicles', () => {
+      this.map.getCanvas().style.cursor = 'pointer';
+    });
+    this.map.on('mouseleave', 'vehicles', () => {
+      this.map.getCanvas().style.cursor = '';
+    });
+    this.map.once('load', () => {
+      performance.mark('fleet:map-loaded');
+      this.mapReady = true;
+      this.requestFrame();
+    });
+  }
+
+  /** Shows only these centers and map status codes (empty: all). */
+  setFilter(centers: number[], statuses: number[]): void {
+    this.filter = { centers: [...centers], statuses: [...statuses] };
+    this.requestFrame();
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.stopLive?.();
+    this.client.terminate();
+    this.map.remove();
+  }
+
+  private requestFrame(): void {
+    if (this.destroyed || !this.mapReady) return;
+    const bounds = this.map.getBounds();
+    this.client.frame({
+      bbox: [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()],
+      zoom: this.map.getZoom(),
+      ...this.filter,
+    });
+  }
+
+  private apply(frame: FleetFrame, reset: boolean): void {
+    if (this.destroyed) return;
+    const { add, update, remove } = frame.points;
+    const changed = reset || add.length + update.length + remove.length > 0;
+    // Drawn once the map is idle again; at once when the map is settled and this frame changed
+    // nothing it draws (cluster markers are HTML, updated below).
+    const drawn = () => this.map.once('idle', () => performance.mark('fleet:drawn'));
+    const settled = !changed && this.map.loaded();
+    if (changed) {
+      const source = this.map.getSource<maplibregl.GeoJSONSource>('vehicles')!;
+      void source
+        .updateData({
+          removeAll: reset,
+          remove,
+          add: add.map(toFeature),
+          update: update.map((p) => ({
+            id: p.id,
+            newGeometry: { type: 'Point', coordinates: [p.lon, p.lat] },
+            addOrUpdateProperties: [{ key: 's', value: p.status }],
+          })),
+        })
+        .then(drawn);
+    } else if (!settled) {
+      drawn();
+    }
+    this.updateClusters(frame.clusters);
+    performance.mark('fleet:frame');
+    if (settled) performance.mark('fleet:drawn');
+    // For tests and tools: how many frames were drawn and how many vehicles are drawn one by one.
+    const { dataset } = this.options.container;
+    dataset.frames = String(Number(dataset.frames ?? 0) + 1);
+    dataset.drawn = String(frame.drawn);
+    dataset.workerMs = frame.workerMs.toFixed(1);
+    this.options.onFrame(frame);
+  }
+
+  /** Adds, changes and removes cluster markers by their cell: untouched cells keep their element. */
+  private updateClusters(clusters: Cluster[]): void {
+    const seen = new Set<string>();
+    for (const cluster of clusters) {
+      seen.add(cluster.key);
+      const signature = `${cluster.lon},${cluster.lat},${cluster.byStatus.join(',')}`;
+      const existing = this.clusters.get(cluster.key);
+      if (existing?.signature === signature) continue;
+      if (existing) {
+        existing.marker.setLngLat([cluster.lon, cluster.lat]);
+        this.drawCluster(existing.element, cluster);
+        existing.signature = signature;
+        continue;
+      }
+      const element = document.createElement('button');
+      element.type = 'button';
+      element.className = 'fleet-cluster';
+      this.drawCluster(element, cluster);
+      element.addEventListener('click', (event) => {
+        event.stopPropagation();
+        const [lon, lat] = element.dataset.at!.split(',').map(Number);
+        this.map.easeTo({ center: [lon!, lat!], zoom: Math.min(this.map.getZoom() + 2, 18) });
+      });
+      const marker = new maplibregl.Marker({ element }).setLngLat([cluster.lon, cluster.lat]).addTo(this.map);
+      this.clusters.set(cluster.key, { marker, element, signature });
+    }
+    for (const [key, { marker }] of this.clusters) {
+      if (seen.has(key)) continue;
+      marker.remove();
+      this.clusters.delete(key);
+    }
+  }
+
+  private drawCluster(element: HTMLElement, cluster: Cluster): void {
+    const size = Math.round(30 + 9 * Math.log10(cluster.count));
+    let start = 0;
+    const stops = cluster.byStatus.map((n, code) => {
+      const end = start + (360 * n) / cluster.count;
+      const stop = `${STATUS_COLORS[code]} ${start.toFixed(1)}deg ${end.toFixed(1)}deg`;
+      start = end;
+      return stop;
+    });
+    element.style.width = `${size}px`;
+    element.style.height = `${size}px`;
+    element.style.background = `radial-gradient(circle, #fff 0 58%, transparent 59%), conic-gradient(${stops.join(', ')})`;
+    element.dataset.count = String(cluster.count);
+    element.dataset.byStatus = cluster.byStatus.join(',');
+    element.dataset.at = `${cluster.lon},${cluster.lat}`;
+    element.title = this.options.clusterTitle(cluster.count);
+    element.textContent =
+      cluster.count >= 10_000 ? `${Math.round(cluster.count / 1000)}k` : String(cluster.count);
+  }
+
+  /** Prefecture names and monitoring centers as HTML markers: text without any glyph server. */
+  private addLabels(): void {
+    for (const feature of this.options.data.prefectures.features) {
+      const { name, labelLon, labelLat } = feature.properties as {
+        name: string;
+        labelLon: number;
+        labelLat: number;
+      };
+      const element = document.createElement('div');
+      element.className = 'fleet-city';
+      element.textContent = name;
+      this.staticMarkers.push(
+        new maplibregl.Marker({ element }).setLngLat([labelLon, labelLat]).addTo(this.map),
+      );
+    }
+    for (const center of this.options.centers) {
+      if (center.latitude === null || center.longitude === null) continue;
+      const element = document.createElement('div');
+      element.className = 'fleet-center';
+      element.title = center.name;
+      element.dataset.centerId = String(center.id);
+      this.staticMarkers.push(
+        new maplibregl.Marker({ element }).setLngLat([center.longitude, center.latitude]).addTo(this.map),
+      );
+    }
+  }
+}
+
+function toFeature(point: DrawnPoint): Feature<Point> {
+  return {
+    type: 'Feature',
+    id: point.id,
+    geometry: { type: 'Point', coordinates: [point.lon, point.lat] },
+    properties: { s: point.status },
+  };
+}

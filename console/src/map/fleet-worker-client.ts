@@ -1,0 +1,71 @@
+import type { FleetView } from './aggregate.js';
+import type { FleetDelta } from './fleet-store.js';
+import type { FleetFrame, FromFleetWorker, ToFleetWorker } from './worker-protocol.js';
+
+export interface FleetWorkerEvents {
+  loaded(count: number): void;
+  frame(frame: FleetFrame, reset: boolean): void;
+  error(message: string): void;
+}
+
+/**
+ * The page's side of the fleet worker. At most one frame is computed at a time: views asked for
+ * meanwhile collapse into the newest, so a fast pan or a flood of deltas never queues up work.
+ */
+export class FleetWorkerClient {
+  private readonly worker = new Worker(new URL('./fleet.worker.ts', import.meta.url), { type: 'module' });
+  private inFlight: { reset: boolean } | undefined;
+  private queued: { view: FleetView; reset: boolean } | undefined;
+  private loaded = false;
+
+  constructor(private readonly events: FleetWorkerEvents) {
+    this.worker.onmessage = (event: MessageEvent<FromFleetWorker>) => this.receive(event.data);
+    this.worker.onerror = (event) => events.error(event.message || 'fleet worker failed');
+  }
+
+  load(url: string): void {
+    this.send({ type: 'load', url });
+  }
+
+  deltas(deltas: FleetDelta[]): void {
+    this.send({ type: 'deltas', deltas });
+  }
+
+  /** Asks for the clusters and single vehicles of a view; `reset` when the map's vehicles were cleared. */
+  frame(view: FleetView, reset = false): void {
+    if (!this.loaded || this.inFlight) {
+      this.queued = { view, reset: reset || (this.queued?.reset ?? false) };
+      return;
+    }
+    this.inFlight = { reset };
+    this.send({ type: 'frame', view, reset });
+  }
+
+  terminate(): void {
+    this.worker.terminate();
+  }
+
+  private receive(message: FromFleetWorker): void {
+    if (message.type === 'loaded') {
+      this.loaded = true;
+      this.events.loaded(message.count);
+    } else if (message.type === 'error') {
+      // A failed frame ends the one in flight, so the next view is computed.
+      this.inFlight = undefined;
+      this.events.error(message.message);
+    } else {
+      const reset = this.inFlight?.reset ?? false;
+      this.inFlight = undefined;
+      this.events.frame(message, reset);
+    }
+    if (this.loaded && !this.inFlight && this.queued) {
+      const { view, reset } = this.queued;
+      this.queued = undefined;
+      this.frame(view, reset);
+    }
+  }
+
+  private send(message: ToFleetWorker): void {
+    this.worker.postMessage(message);
+  }
+}

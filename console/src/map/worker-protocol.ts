@@ -1,0 +1,29 @@
+import type { Cluster, FleetView } from './aggregate.js';
+import type { FleetDelta } from './fleet-store.js';
+import type { PointDiff } from './point-diff.js';
+
+/** Messages from the page to the fleet worker. */
+export type ToFleetWorker =
+  | { type: 'load'; url: string }
+  | { type: 'deltas'; deltas: FleetDelta[] }
+  /** `reset`: the map's vehicle source is empty, send every drawn vehicle again. */
+  | { type: 'frame'; view: FleetView; reset: boolean };
+
+export interface FleetFrame {
+  type: 'frame';
+  clusters: Cluster[];
+  points: PointDiff;
+  visible: number;
+  /** Vehicles drawn one by one after this frame. */
+  drawn: number;
+  totals: number[];
+  unplaced: number;
+  /** Time the worker spent on the frame. */
+  workerMs: number;
+}
+
+/** Messages from the fleet worker to the page. */
+export type FromFleetWorker =
+  | { type: 'loaded'; count: number; atMs: number }
+  | { type: 'error'; message: string }
+  | FleetFrame;

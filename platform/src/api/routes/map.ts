@@ -1,0 +1,63 @@
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import type { FastifyPluginAsync } from 'fastify';
+import type pg from 'pg';
+import type { LiveFeed } from '../live/live-feed.js';
+import { encodeFleetColumns } from '../map/fleet-columns.js';
+import { FleetKeeper } from '../map/fleet-keeper.js';
+import { scopeOf } from '../scope.js';
+
+const gzipAsync = promisify(gzip);
+
+export interface MapRouteOptions {
+  pool: pg.Pool;
+  feed: LiveFeed;
+  /**
+   * A raster tile URL template ({z}/{x}/{y}) for production (default: the MAP_TILE_URL environment
+   * variable); without one the console draws its offline basemap.
+   */
+  tileUrl?: string | undefined;
+  /** Attribution the tile server requires (default: MAP_TILE_ATTRIBUTION). */
+  tileAttribution?: string | undefined;
+}
+
+/**
+ * What the console's map needs besides the live feed: GET /api/map/fleet, every vehicle in scope as
+ * binary columns (map/fleet-columns.ts; gzip-compressed when the client accepts it) from the
+ * in-memory fleet index, and GET /api/map/config, the basemap settings.
+ */
+export const mapRoutes: FastifyPluginAsync<MapRouteOptions> = async (app, options) => {
+  const { pool } = options;
+  const tileUrl = options.tileUrl ?? process.env.MAP_TILE_URL ?? null;
+  const tileAttribution = options.tileAttribution ?? process.env.MAP_TILE_ATTRIBUTION ?? null;
+  const keeper = new FleetKeeper(pool, options.feed);
+  app.addHook('onClose', async () => keeper.stop());
+
+  app.get('/api/map/config', async () => ({
+    tileUrl: tileUrl || null,
+    tileAttribution: tileAttribution || null,
+  }));
+
+  app.get('/api/map/fleet', async (request, reply) => {
+    const index = await keeper.current();
+    // The index holds state; who may see which vehicle is decided by the same scope query as
+    // every other route.
+    const scope = scopeOf(request.user, 1);
+    let keep: ((slot: number) => boolean) | undefined;
+    if (scope.vehicles !== 'TRUE') {
+      const { rows } = await pool.query<{ id: string }>(
+        `SELECT vehicle.id FROM vehicles vehicle WHERE ${scope.vehicles}`,
+        scope.params,
+      );
+      const visible = new Set(rows.map((row) => Number(row.id)));
+      keep = (slot) => visible.has(index.ids[slot]!);
+    }
+    const bytes = encodeFleetColumns(index, Date.now(), keep);
+    reply.header('content-type', 'application/octet-stream').header('cache-control', 'no-store');
+    if (!/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? '')))
+      return reply.send(Buffer.from(bytes));
+    // Level 1: positions scattered over a province barely compress further, and it is 3x faster than 6.
+    const body = await gzipAsync(bytes, { level: 1 });
+    return reply.header('content-encoding', 'gzip').send(body);
+  });
+};
