@@ -306,6 +306,48 @@ function routeTable(results: RouteResult[], withOffered: boolean): string {
 
 // ---------------------------------------------------------------- main
 
+/** The route mix at the operators' rates with their live feeds open and the publisher writing. */
+async function mixPhase(
+  base: URL,
+  api: Proc,
+  pool: pg.Pool,
+  operators: Operator[],
+  loads: RouteLoad[],
+  results: Record<string, unknown>,
+): Promise<void> {
+  const live = new LiveClients(base, operators);
+  await live.connect();
+  log('live feeds connected');
+  const phones: string[] = [];
+  for (let id = 1; id <= seedOptions.vehicles; id++) {
+    if (statusOf(id, seedOptions) !== 'never-seen' && !isTracked(id, seedOptions)) phones.push(phoneOf(id));
+  }
+  const publisher = new Publisher(pool, {
+    positionsPerSecond: POSITIONS_PER_S,
+    transitionsPerSecond: num('transitions-per-second'),
+    phones,
+  });
+  publisher.start();
+  if (num('warmup') > 0) {
+    log(`warm-up ${num('warmup')} s`);
+    const warmup = await runMix(base, operators, loads, num('warmup'));
+    results.warmup = warmup;
+    process.stdout.write(`\n### Warm-up (cold caches), ${num('warmup')} s\n\n${routeTable(warmup, true)}\n`);
+  }
+  log(`route mix for ${SECONDS} s with ${operators.length} live feeds and the publisher`);
+  live.measure();
+  const cpu = new CpuWindow(api, pool);
+  const mix = await runMix(base, operators, loads, SECONDS);
+  const mixCpu = await cpu.end();
+  const published: PublisherResult = await publisher.stop();
+  const liveResult: LiveResult = live.stop();
+  results.mix = { routes: mix, cpu: mixCpu, live: liveResult, published };
+  process.stdout.write(`\n### Route mix (${operators.length} operators)\n\n${routeTable(mix, true)}\n`);
+  process.stdout.write(
+    `\nCPU ${JSON.stringify(mixCpu)}\nlive ${JSON.stringify(liveResult)}\npublished ${JSON.stringify(published)}\n`,
+  );
+}
+
 async function main(): Promise<void> {
   const results: Record<string, unknown> = {
     startedAt: new Date().toISOString(),
@@ -330,40 +372,8 @@ async function main(): Promise<void> {
     log(`${operators.length} operators signed in in ${signInSeconds.toFixed(1)} s`);
     results.signIn = { operators: operators.length, seconds: signInSeconds };
 
-    const live = new LiveClients(base, operators);
-    await live.connect();
-    log('live feeds connected');
-    const phones: string[] = [];
-    for (let id = 1; id <= seedOptions.vehicles; id++) {
-      if (statusOf(id, seedOptions) !== 'never-seen' && !isTracked(id, seedOptions)) phones.push(phoneOf(id));
-    }
-    const publisher = new Publisher(pool, {
-      positionsPerSecond: POSITIONS_PER_S,
-      transitionsPerSecond: num('transitions-per-second'),
-      phones,
-    });
-    publisher.start();
     const loads = routeLoads(operators.length);
-    if (num('warmup') > 0) {
-      log(`warm-up ${num('warmup')} s`);
-      const warmup = await runMix(base, operators, loads, num('warmup'));
-      results.warmup = warmup;
-      process.stdout.write(
-        `\n### Warm-up (cold caches), ${num('warmup')} s\n\n${routeTable(warmup, true)}\n`,
-      );
-    }
-    log(`route mix for ${SECONDS} s with ${operators.length} live feeds and the publisher`);
-    live.measure();
-    const cpu = new CpuWindow(api, pool);
-    const mix = await runMix(base, operators, loads, SECONDS);
-    const mixCpu = await cpu.end();
-    const published: PublisherResult = await publisher.stop();
-    const liveResult: LiveResult = live.stop();
-    results.mix = { routes: mix, cpu: mixCpu, live: liveResult, published };
-    process.stdout.write(`\n### Route mix (${operators.length} operators)\n\n${routeTable(mix, true)}\n`);
-    process.stdout.write(
-      `\nCPU ${JSON.stringify(mixCpu)}\nlive ${JSON.stringify(liveResult)}\npublished ${JSON.stringify(published)}\n`,
-    );
+    if (SECONDS > 0) await mixPhase(base, api, pool, operators, loads, results);
 
     const capacitySeconds = num('capacity-seconds');
     if (capacitySeconds > 0) {

@@ -8,10 +8,13 @@ export interface SnapshotResult {
   /** Medians over the runs. */
   queryMs: number;
   encodeMs: number;
+  /** This process's CPU time for the encoding (steadier than wall time on a shared machine). */
+  encodeCpuMs: number;
   bytes: number;
   gzipBytes: number;
   /** Baseline, same vehicles: JSON.stringify of the rows. */
   jsonMs: number;
+  jsonCpuMs: number;
   jsonBytes: number;
   jsonGzipBytes: number;
 }
@@ -34,6 +37,12 @@ export async function measureSnapshot(pool: pg.Pool, runs: number): Promise<Snap
   const query: number[] = [];
   const encode: number[] = [];
   const json: number[] = [];
+  const encodeCpu: number[] = [];
+  const jsonCpu: number[] = [];
+  const cpuMs = (since: NodeJS.CpuUsage) => {
+    const used = process.cpuUsage(since);
+    return (used.user + used.system) / 1000;
+  };
   let bytes: Uint8Array = new Uint8Array();
   let text = '';
   let count = 0;
@@ -42,11 +51,15 @@ export async function measureSnapshot(pool: pg.Pool, runs: number): Promise<Snap
     const vehicles = await loadSnapshotVehicles(pool, everything);
     query.push(performance.now() - t0);
     t0 = performance.now();
+    let cpu = process.cpuUsage();
     bytes = encodeSnapshot(vehicles, Date.now());
     encode.push(performance.now() - t0);
+    encodeCpu.push(cpuMs(cpu));
     t0 = performance.now();
+    cpu = process.cpuUsage();
     text = JSON.stringify(vehicles);
     json.push(performance.now() - t0);
+    jsonCpu.push(cpuMs(cpu));
     count = vehicles.length;
   }
   if (decodeSnapshot(bytes).vehicles.length !== count) throw new Error('snapshot does not round-trip');
@@ -55,9 +68,11 @@ export async function measureSnapshot(pool: pg.Pool, runs: number): Promise<Snap
     runs,
     queryMs: median(query),
     encodeMs: median(encode),
+    encodeCpuMs: median(encodeCpu),
     bytes: bytes.length,
     gzipBytes: gzipSync(bytes).length,
     jsonMs: median(json),
+    jsonCpuMs: median(jsonCpu),
     jsonBytes: Buffer.byteLength(text),
     jsonGzipBytes: gzipSync(text).length,
   };

@@ -28,7 +28,7 @@ export async function login(username: string): Promise<string> {
       continue;
     }
     const token = res.cookies[SESSION_COOKIE]?.[0]?.value;
-    if (!check(res, { 'login 200': (r) => r.status === 200 }) || !token) {
+    if (!check(res, { 'login 200': (r) => r.status === 200 }, { route: 'login' }) || !token) {
       throw new Error(`login of ${username} failed: HTTP ${res.status}`);
     }
     return token;
@@ -42,7 +42,7 @@ export async function get(token: string, path: string, route: string): Promise<u
     cookies: { [SESSION_COOKIE]: token },
     tags: { route },
   });
-  check(res, { [`${route} 200`]: (r) => r.status === 200 });
+  check(res, { [`${route} 200`]: (r) => r.status === 200 }, { route });
   return res.status === 200 ? res.json() : undefined;
 }
 

@@ -16,6 +16,9 @@ import { Gateway } from './server.js';
  * workers, and worker processes sharing the terminal port. Workers are sized so that none holds more
  * connections than its open-file limit allows, and there is at least one per core.
  */
+/** How long a graceful stop may take before the primary kills the workers still running. */
+const STOP_DEADLINE_MS = 15_000;
+
 async function main(): Promise<void> {
   let config: GatewayConfig | 'help';
   try {
@@ -108,7 +111,13 @@ async function runPrimary(config: GatewayConfig): Promise<void> {
       (worker) => new Promise<void>((resolve) => worker?.once('exit', () => resolve())),
     );
     for (const worker of Object.values(cluster.workers ?? {})) worker?.send({ shutdown: true });
+    // A worker stuck on an unreachable bus must not keep the gateway from stopping.
+    const deadline = setTimeout(() => {
+      log.error({ afterMs: STOP_DEADLINE_MS }, 'workers did not stop in time; killing them');
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
+    }, STOP_DEADLINE_MS);
     await Promise.all(exits);
+    clearTimeout(deadline);
     http?.close();
     await roster.close();
     log.info('stopped');

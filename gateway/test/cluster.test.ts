@@ -147,4 +147,15 @@ describe.skipIf(!runnable)('jt808-gateway cluster (real processes)', () => {
     await client.stop();
     await bus.close();
   }, 60_000);
+
+  // Last: it stops the gateway. Its bus Redis dies first, so nothing can be flushed or unsubscribed.
+  it('stops on SIGTERM within its deadline when the bus Redis is gone', { timeout: 40_000 }, async () => {
+    await redis.crash();
+    const exited = new Promise<number | null>((resolve) => primary.once('exit', resolve));
+    const started = Date.now();
+    primary.kill('SIGTERM');
+    const code = await exited;
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(code).toBe(0);
+  });
 });

@@ -64,6 +64,12 @@ export class RedisBus implements Bus {
 
   async close(): Promise<void> {
     this.subscriber.disconnect();
+    // QUIT would wait in the offline queue for a Redis that may never come back (a gateway stopping
+    // while its bus is down hung there); with no connection there is nothing left to flush anyway.
+    if (this.redis.status !== 'ready') {
+      this.redis.disconnect();
+      return;
+    }
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

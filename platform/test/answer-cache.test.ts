@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { AnswerCache, DEFAULT_CACHE_POLICY, periodTtlMs } from '../src/api/answer-cache.js';
+
+describe('answer cache', () => {
+  it('shares one computation between concurrent requests and keeps it until it expires', async () => {
+    const cache = new AnswerCache<number>();
+    let computed = 0;
+    const compute = async () => ++computed;
+    const [a, b] = await Promise.all([cache.get('k', 1000, compute, 0), cache.get('k', 1000, compute, 10)]);
+    expect([a, b, computed]).toEqual([1, 1, 1]);
+    expect(await cache.get('k', 1000, compute, 999)).toBe(1);
+    expect(await cache.get('k', 1000, compute, 1000)).toBe(2);
+    expect(await cache.get('other', 1000, compute, 1000)).toBe(3);
+  });
+
+  it('does not keep failures, nor anything with a time to live of 0', async () => {
+    const cache = new AnswerCache<number>();
+    await expect(cache.get('k', 1000, () => Promise.reject(new Error('db down')), 0)).rejects.toThrow(
+      'db down',
+    );
+    expect(await cache.get('k', 1000, async () => 7, 1)).toBe(7);
+    let computed = 0;
+    await cache.get('z', 0, async () => ++computed, 0);
+    await cache.get('z', 0, async () => ++computed, 0);
+    expect(computed).toBe(2);
+  });
+
+  it('stays within its size, dropping expired answers first, then the oldest', async () => {
+    const cache = new AnswerCache<string>(2);
+    await cache.get('a', 10, async () => 'a', 0);
+    await cache.get('b', 1000, async () => 'b', 0);
+    await cache.get('c', 1000, async () => 'c', 20); // 'a' expired: dropped
+    expect(await cache.get('b', 1000, async () => 'b again', 30)).toBe('b');
+    await cache.get('d', 1000, async () => 'd', 40); // full of live answers: the oldest ('b') goes
+    expect(await cache.get('b', 1000, async () => 'b again', 50)).toBe('b again');
+  });
+
+  it('keeps a closed period longer than one still filling', () => {
+    const now = Date.parse('2026-12-03T12:00:00Z');
+    expect(periodTtlMs(DEFAULT_CACHE_POLICY, '2026-12-03T00:00:00Z', now)).toBe(600_000);
+    expect(periodTtlMs(DEFAULT_CACHE_POLICY, '2026-12-03T11:30:00Z', now)).toBe(60_000);
+  });
+});
