@@ -32,6 +32,8 @@ const { values } = parseArgs({
     chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
     /** `console` or `baseline`: measure one path only. */
     only: { type: 'string' },
+    /** How the baseline applies a burst: `setData` (the whole collection) or `updateData` (a diff by id). */
+    'baseline-update': { type: 'string', default: 'setData' },
   },
 });
 const VEHICLES = Number(values.vehicles);
@@ -52,7 +54,7 @@ const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 /** What the page functions below use of the browser (this file is type-checked without the DOM library). */
 interface BrowserGlobals {
   document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
-  bench: { ready: Promise<number>; burst(updates: unknown): Promise<number> };
+  bench: { ready: Promise<number>; burst(updates: unknown, mode: string | undefined): Promise<number> };
 }
 
 interface PageFigures {
@@ -60,6 +62,8 @@ interface PageFigures {
   /** CPU time of every chromium process from navigation to idle: steadier than wall time on a busy machine. */
   cpuToIdleS: number;
   heapBytes: number;
+  /** Browser CPU seconds per burst, from the update until it is drawn. */
+  burstCpuS: number[];
   transferredBytes: number;
   burstMs: number[];
 }
@@ -176,8 +180,10 @@ async function measureConsole(
   const transferredBytes = bytes();
   const heapBytes = await heapOf(context, page);
   const burstMs: number[] = [];
+  const burstCpuS: number[] = [];
   for (const updates of bursts) {
     const before = await page.evaluate(() => performance.getEntriesByName('fleet:deltas').length);
+    const cpuAtUpdate = browserCpuSeconds();
     // As ingest writes them: one statement, so the live feed sends the burst in one message.
     await pool.query(
       `UPDATE terminal_state st SET latitude = u.lat, longitude = u.lon, speed = 50, updated_at = now()
@@ -201,9 +207,10 @@ async function measureConsole(
       { timeout: 60_000, polling: 20 },
     );
     burstMs.push((await handle.jsonValue()) as number);
+    burstCpuS.push(browserCpuSeconds() - cpuAtUpdate);
   }
   await context.close();
-  return { loadToIdleMs, cpuToIdleS, heapBytes, transferredBytes, burstMs };
+  return { loadToIdleMs, cpuToIdleS, heapBytes, transferredBytes, burstMs, burstCpuS };
 }
 
 async function measureBaseline(
@@ -220,13 +227,23 @@ async function measureBaseline(
   const transferredBytes = bytes();
   const heapBytes = await heapOf(context, page);
   const burstMs: number[] = [];
+  const burstCpuS: number[] = [];
+  // An empty burst first: the page fetches its own copy of the collection for setData (not timed).
+  await page.evaluate(([mode]) => (globalThis as unknown as BrowserGlobals).bench.burst([], mode), [
+    values['baseline-update'],
+  ] as const);
   for (const updates of bursts) {
+    const cpuAtUpdate = browserCpuSeconds();
     burstMs.push(
-      await page.evaluate((u) => (globalThis as unknown as BrowserGlobals).bench.burst(u), updates),
+      await page.evaluate(([u, mode]) => (globalThis as unknown as BrowserGlobals).bench.burst(u, mode), [
+        updates,
+        values['baseline-update'],
+      ] as const),
     );
+    burstCpuS.push(browserCpuSeconds() - cpuAtUpdate);
   }
   await context.close();
-  return { loadToIdleMs, cpuToIdleS, heapBytes, transferredBytes, burstMs };
+  return { loadToIdleMs, cpuToIdleS, heapBytes, transferredBytes, burstMs, burstCpuS };
 }
 
 /** Serves baseline.html, maplibre's files, the basemap and the fleet as GeoJSON (gzip, as a server would). */
@@ -361,15 +378,17 @@ async function main(): Promise<void> {
     }
 
     const row = (name: string, f: PageFigures) =>
-      `| ${name} | ${(f.loadToIdleMs / 1000).toFixed(2)} s | ${f.cpuToIdleS.toFixed(2)} s | ${mb(f.heapBytes)} | ${mb(f.transferredBytes)} | ${median(f.burstMs).toFixed(0)} ms (${f.burstMs.map((m) => m.toFixed(0)).join(', ')}) |`;
+      `| ${name} | ${(f.loadToIdleMs / 1000).toFixed(2)} s | ${f.cpuToIdleS.toFixed(2)} s | ${mb(f.heapBytes)} | ${mb(f.transferredBytes)} | ${median(f.burstMs).toFixed(0)} ms (${f.burstMs.map((m) => m.toFixed(0)).join(', ')}) | ${median(f.burstCpuS).toFixed(2)} s |`;
     console.log(
       [
         `Console map, ${VEHICLES.toLocaleString('en')} vehicles over ${CENTERS} centers, burst of ${BURST.toLocaleString('en')} positions (median of ${BURSTS}):`,
         '',
-        '| path | load → map idle | browser CPU to idle | main-thread JS heap | bytes transferred | burst applied → drawn |',
-        '| --- | --- | --- | --- | --- | --- |',
+        '| path | load → map idle | browser CPU to idle | main-thread JS heap | bytes transferred | burst applied → drawn | browser CPU per burst |',
+        '| --- | --- | --- | --- | --- | --- | --- |',
         ...(ours ? [row('console map (worker + clusters)', ours)] : []),
-        ...(plain ? [row('plain GeoJSON of every vehicle', plain)] : []),
+        ...(plain
+          ? [row(`plain GeoJSON of every vehicle (bursts by ${values['baseline-update']})`, plain)]
+          : []),
         '',
         `targets: load → idle under 3 s, burst under 200 ms; GeoJSON payload ${mb(geojson.length)} raw.`,
       ].join('\n'),

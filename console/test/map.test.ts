@@ -89,6 +89,19 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the fleet map in 
     // Prefecture names are HTML markers: 18 of them, text without a glyph server.
     expect(await page.locator('.fleet-city').count()).toBe(18);
     await screenshot(page, 'map-admin-province');
+
+    // Filters: one center, then without its faulty vehicles.
+    const luoyang = CENTERS[1]!;
+    await page.getByTestId('map-center').selectOption(String(luoyang.id));
+    await expect.poll(() => legendCount(page, 'map-in-scope'), { timeout: 10_000 }).toBe(luoyang.vehicles);
+    expect(await clusteredPlusSingle(page)).toBe(luoyang.vehicles);
+    const faulty = await total(page, 'faulty');
+    expect(faulty).toBeGreaterThan(0);
+    await page.getByTestId('map-status-faulty').uncheck();
+    await expect
+      .poll(() => legendCount(page, 'map-in-view'), { timeout: 10_000 })
+      .toBe(luoyang.vehicles - faulty);
+    expect(await clusteredPlusSingle(page)).toBe(luoyang.vehicles - faulty);
   });
 
   it('applies a status change from the live feed: the counts change without a reload', async () => {

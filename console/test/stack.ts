@@ -104,7 +104,14 @@ export class Stack {
     );
     this.gatewayPort = (await gateway.listen()).port;
     this.stops.push(() => gateway.close());
-    this.api = await buildApi({ pool: this.pool, secureCookies: false, liveIntervalMs: 200, consoleDir });
+    // No answer caching: the tests change the data and expect the next look to show it.
+    this.api = await buildApi({
+      pool: this.pool,
+      secureCookies: false,
+      liveIntervalMs: 200,
+      consoleDir,
+      cache: { currentMs: 0, openPeriodMs: 0, closedPeriodMs: 0 },
+    });
     await this.api.listen({ port: 0, host: '127.0.0.1' });
     this.stops.push(() => this.api.close());
     const address = this.api.server.address();

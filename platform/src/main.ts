@@ -23,7 +23,7 @@ Usage:
   jt808-platform ingest [options] store terminal events from the bus (run one or more)
   jt808-platform status [options] the online-status engine (run exactly one)
   jt808-platform api [options]    the HTTP API (run one or more)
-  jt808-platform user-add         add or update an API user: USERNAME, PASSWORD, ROLE (admin|operator|service|viewer),
+  jt808-platform user-add         add or update an API user: USERNAME, PASSWORD, ROLE (admin|operator|service|viewer|desk),
                                   CENTERS (comma-separated ids), SERVICE_POINT from the environment
 
 Options:
@@ -78,9 +78,14 @@ async function main(): Promise<number> {
   }
   if (command === 'user-add') {
     const { USERNAME, PASSWORD, ROLE, CENTERS, SERVICE_POINT } = process.env;
-    if (!USERNAME || !PASSWORD || !ROLE || !['admin', 'operator', 'service', 'viewer'].includes(ROLE)) {
+    if (
+      !USERNAME ||
+      !PASSWORD ||
+      !ROLE ||
+      !['admin', 'operator', 'service', 'viewer', 'desk'].includes(ROLE)
+    ) {
       process.stderr.write(
-        'jt808-platform user-add: set USERNAME, PASSWORD and ROLE (admin|operator|service|viewer)\n',
+        'jt808-platform user-add: set USERNAME, PASSWORD and ROLE (admin|operator|service|viewer|desk)\n',
       );
       return 2;
     }

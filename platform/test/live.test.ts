@@ -118,6 +118,23 @@ describe.skipIf(!hasPostgres)('live feed over WebSocket (real PostgreSQL, real s
     expect(received).toEqual([]);
     socket.close();
   });
+
+  it('sends a position whose GNSS time was unusable, stamped with when it was stored', async () => {
+    const socket = await connect();
+    const received: { t: string; v: number; at: string }[] = [];
+    socket.on('message', (data: Buffer, binary: boolean) => {
+      if (!binary) received.push(...(JSON.parse(data.toString()) as typeof received));
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    await pool.query(
+      `UPDATE terminal_state SET latitude = latitude + 0.01, last_fix_time = NULL, updated_at = now() WHERE phone = '1001'`,
+    );
+    await until(() => received.some((d) => d.t === 'pos'));
+    const position = received.find((d) => d.t === 'pos')!;
+    expect(position.v).toBe(1);
+    expect(Math.abs(Date.parse(position.at) - Date.now())).toBeLessThan(60_000);
+    socket.close();
+  });
 });
 
 async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {

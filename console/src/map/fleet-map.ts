@@ -22,7 +22,6 @@ export interface FleetMapOptions {
   container: HTMLElement;
   config: BasemapConfig;
   data: BasemapData;
-  centers: Center[];
   /** Where to open; the whole province when not given. */
   view?: MapViewPoint | undefined;
   attribution: string;
@@ -69,7 +68,7 @@ export class FleetMap {
         options.onLoaded(count);
         this.requestFrame();
       },
-      frame: (frame, reset) => this.apply(frame, reset),
+      frame: (frame) => this.apply(frame),
       error: (message) => options.onError(message),
     });
     // The fleet loads while the map sets itself up; frames start when both are ready. Listen
@@ -142,10 +141,10 @@ export class FleetMap {
     });
   }
 
-  private apply(frame: FleetFrame, reset: boolean): void {
+  private apply(frame: FleetFrame): void {
     if (this.destroyed) return;
     const { add, update, remove } = frame.points;
-    const changed = reset || add.length + update.length + remove.length > 0;
+    const changed = add.length + update.length + remove.length > 0;
     // Drawn once the map is idle again; at once when the map is settled and this frame changed
     // nothing it draws (cluster markers are HTML, updated below).
     const drawn = () => this.map.once('idle', () => performance.mark('fleet:drawn'));
@@ -154,7 +153,6 @@ export class FleetMap {
       const source = this.map.getSource<maplibregl.GeoJSONSource>('vehicles')!;
       void source
         .updateData({
-          removeAll: reset,
           remove,
           add: add.map(toFeature),
           update: update.map((p) => ({
@@ -231,7 +229,7 @@ export class FleetMap {
       cluster.count >= 10_000 ? `${Math.round(cluster.count / 1000)}k` : String(cluster.count);
   }
 
-  /** Prefecture names and monitoring centers as HTML markers: text without any glyph server. */
+  /** Prefecture names as HTML markers: text without any glyph server. */
   private addLabels(): void {
     for (const feature of this.options.data.prefectures.features) {
       const { name, labelLon, labelLat } = feature.properties as {
@@ -246,7 +244,11 @@ export class FleetMap {
         new maplibregl.Marker({ element }).setLngLat([labelLon, labelLat]).addTo(this.map),
       );
     }
-    for (const center of this.options.centers) {
+  }
+
+  /** The monitoring centers as small markers (name on hover); they may come after the map. */
+  showCenters(centers: Center[]): void {
+    for (const center of centers) {
       if (center.latitude === null || center.longitude === null) continue;
       const element = document.createElement('div');
       element.className = 'fleet-center';

@@ -4,7 +4,7 @@ import type { FleetFrame, FromFleetWorker, ToFleetWorker } from './worker-protoc
 
 export interface FleetWorkerEvents {
   loaded(count: number): void;
-  frame(frame: FleetFrame, reset: boolean): void;
+  frame(frame: FleetFrame): void;
   error(message: string): void;
 }
 
@@ -14,8 +14,8 @@ export interface FleetWorkerEvents {
  */
 export class FleetWorkerClient {
   private readonly worker = new Worker(new URL('./fleet.worker.ts', import.meta.url), { type: 'module' });
-  private inFlight: { reset: boolean } | undefined;
-  private queued: { view: FleetView; reset: boolean } | undefined;
+  private inFlight = false;
+  private queued: FleetView | undefined;
   private loaded = false;
 
   constructor(private readonly events: FleetWorkerEvents) {
@@ -31,14 +31,14 @@ export class FleetWorkerClient {
     this.send({ type: 'deltas', deltas });
   }
 
-  /** Asks for the clusters and single vehicles of a view; `reset` when the map's vehicles were cleared. */
-  frame(view: FleetView, reset = false): void {
+  /** Asks for the clusters and single vehicles of a view. */
+  frame(view: FleetView): void {
     if (!this.loaded || this.inFlight) {
-      this.queued = { view, reset: reset || (this.queued?.reset ?? false) };
+      this.queued = view;
       return;
     }
-    this.inFlight = { reset };
-    this.send({ type: 'frame', view, reset });
+    this.inFlight = true;
+    this.send({ type: 'frame', view });
   }
 
   terminate(): void {
@@ -51,17 +51,16 @@ export class FleetWorkerClient {
       this.events.loaded(message.count);
     } else if (message.type === 'error') {
       // A failed frame ends the one in flight, so the next view is computed.
-      this.inFlight = undefined;
+      this.inFlight = false;
       this.events.error(message.message);
     } else {
-      const reset = this.inFlight?.reset ?? false;
-      this.inFlight = undefined;
-      this.events.frame(message, reset);
+      this.inFlight = false;
+      this.events.frame(message);
     }
     if (this.loaded && !this.inFlight && this.queued) {
-      const { view, reset } = this.queued;
+      const view = this.queued;
       this.queued = undefined;
-      this.frame(view, reset);
+      this.frame(view);
     }
   }
 

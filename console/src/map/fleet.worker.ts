@@ -46,7 +46,6 @@ scope.onmessage = (event: MessageEvent<ToFleetWorker>) => {
     case 'frame': {
       if (!store) return;
       const started = performance.now();
-      if (message.reset) tracker.reset();
       let result: ReturnType<typeof aggregate>;
       try {
         result = aggregate(store, message.view);

@@ -21,11 +21,6 @@ export interface PointDiff {
 export class PointTracker {
   private drawn = new Map<number, { x: number; y: number; status: number }>();
 
-  /** Forget what was drawn (the map's source was emptied). */
-  reset(): void {
-    this.drawn = new Map();
-  }
-
   diff(store: FleetStore, slots: readonly number[]): PointDiff {
     const next = new Map<number, { x: number; y: number; status: number }>();
     const result: PointDiff = { add: [], update: [], remove: [] };

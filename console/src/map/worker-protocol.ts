@@ -6,8 +6,7 @@ import type { PointDiff } from './point-diff.js';
 export type ToFleetWorker =
   | { type: 'load'; url: string }
   | { type: 'deltas'; deltas: FleetDelta[] }
-  /** `reset`: the map's vehicle source is empty, send every drawn vehicle again. */
-  | { type: 'frame'; view: FleetView; reset: boolean };
+  | { type: 'frame'; view: FleetView };
 
 export interface FleetFrame {
   type: 'frame';

@@ -7,14 +7,21 @@ import type pg from 'pg';
 import { type CachePolicy, DEFAULT_CACHE_POLICY } from './answer-cache.js';
 import { consoleRoutes } from './console.js';
 import { LiveFeed } from './live/live-feed.js';
+import { afterSalesConfigRoutes } from './routes/after-sales-config.js';
 import { authRoutes, SESSION_COOKIE } from './routes/auth.js';
+import { callbackRoutes } from './routes/callbacks.js';
 import { centerRoutes } from './routes/centers.js';
 import { commandRoutes } from './routes/commands.js';
+import { complaintRoutes } from './routes/complaints.js';
+import { customerRoutes } from './routes/customers.js';
+import { deskRoutes } from './routes/desk.js';
 import { installerRoutes } from './routes/installer.js';
 import { kpiRoutes } from './routes/kpis.js';
 import { liveRoutes } from './routes/live.js';
 import { mapRoutes } from './routes/map.js';
 import { servicePointRoutes } from './routes/service-points.js';
+import { serviceReportRoutes } from './routes/service-report.js';
+import { settlementRoutes } from './routes/settlements.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { vehicleRoutes } from './routes/vehicles.js';
 import { type User, userOfSession } from './sessions.js';
@@ -85,6 +92,18 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(kpiRoutes, { pool: options.pool, cache });
   await app.register(servicePointRoutes, { pool: options.pool });
   await app.register(commandRoutes, { pool: options.pool, commands: options.commands });
+  // After-sales operations (docs/after-sales.md).
+  for (const routes of [
+    deskRoutes,
+    complaintRoutes,
+    callbackRoutes,
+    settlementRoutes,
+    customerRoutes,
+    serviceReportRoutes,
+    afterSalesConfigRoutes,
+  ]) {
+    await app.register(routes, { pool: options.pool });
+  }
   const feed = new LiveFeed(options.pool, options.liveIntervalMs);
   await feed.start();
   app.addHook('onClose', async () => feed.stop());

@@ -3,7 +3,8 @@ import type { User } from './sessions.js';
 /**
  * What a user may see, as SQL conditions used by every query (scoping is enforced in the queries,
  * not by filtering results): administrators and unrestricted viewers see everything, operators and
- * restricted viewers their centers, service-point staff the vehicles on their service point's
+ * restricted viewers their centers (so does the service desk: a province-wide desk has no centers
+ * and sees everything), service-point staff the vehicles on their service point's
  * tickets. `params` continues the query's own parameter list.
  */
 export interface Scope {
@@ -20,7 +21,7 @@ export interface Scope {
 
 export function scopeOf(user: User, firstParam: number): Scope {
   const p = `$${firstParam}`;
-  if (user.role === 'admin' || (user.role === 'viewer' && user.centerIds.length === 0)) {
+  if (seesEverything(user)) {
     return { vehicles: 'TRUE', tickets: 'TRUE', centers: 'TRUE', servicePoints: 'TRUE', params: [] };
   }
   if (user.role === 'service') {
@@ -39,4 +40,11 @@ export function scopeOf(user: User, firstParam: number): Scope {
     servicePoints: `point.center_id = ANY (${p}::int[])`,
     params: [user.centerIds],
   };
+}
+
+/** Administrators, and viewers and desk staff not limited to some centers. */
+export function seesEverything(user: User): boolean {
+  return (
+    user.role === 'admin' || ((user.role === 'viewer' || user.role === 'desk') && user.centerIds.length === 0)
+  );
 }

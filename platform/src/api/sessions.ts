@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 
-export type Role = 'admin' | 'operator' | 'service' | 'viewer';
+/** `desk`: the 7×24 service desk (after-sales intake, complaints, callbacks); its centers, or all with none. */
+export type Role = 'admin' | 'operator' | 'service' | 'viewer' | 'desk';
 
 export interface User {
   id: number;

@@ -48,6 +48,8 @@ interface OpenTicket {
   resolvedAtMs: number;
   /** statusSince of the episode last counted on it (an episode adds one occurrence). */
   episodeMs: number;
+  /** Reported to the service desk: a person saw the fault, so the terminal checking in does not clear it. */
+  fromDesk: boolean;
 }
 
 interface Incident {
@@ -81,23 +83,7 @@ export class TicketKeeper {
   ) {}
 
   async load(): Promise<void> {
-    const { rows } = await this.pool.query<{
-      id: string;
-      phone: string;
-      state: TicketState;
-      resolved_at: Date | null;
-      opened_at: Date;
-    }>(
-      `SELECT id, phone, state, resolved_at, opened_at FROM tickets WHERE kind = 'repair' AND closed_at IS NULL`,
-    );
-    for (const row of rows) {
-      this.open.set(row.phone, {
-        id: row.id,
-        state: row.state,
-        resolvedAtMs: row.resolved_at?.getTime() ?? 0,
-        episodeMs: this.engine.get(row.phone)?.statusSinceMs ?? 0,
-      });
-    }
+    await this.adoptOpenTickets();
     const incidents = await this.pool.query<{
       id: string;
       scope: 'center' | 'platform';
@@ -114,6 +100,32 @@ export class TicketKeeper {
     }
   }
 
+  /**
+   * Takes on the open repair tickets it does not hold yet: its own after a restart, and those the
+   * service desk opened from a call (so they too are verified by the platform once repaired).
+   */
+  private async adoptOpenTickets(): Promise<void> {
+    const { rows } = await this.pool.query<{
+      id: string;
+      phone: string;
+      state: TicketState;
+      resolved_at: Date | null;
+      source: string;
+    }>(
+      `SELECT id, phone, state, resolved_at, source FROM tickets WHERE kind = 'repair' AND closed_at IS NULL AND phone IS NOT NULL`,
+    );
+    for (const row of rows) {
+      if (this.open.get(row.phone)?.id === row.id) continue;
+      this.open.set(row.phone, {
+        id: row.id,
+        state: row.state,
+        resolvedAtMs: row.resolved_at?.getTime() ?? 0,
+        episodeMs: this.engine.get(row.phone)?.statusSinceMs ?? 0,
+        fromDesk: row.source === 'desk',
+      });
+    }
+  }
+
   get openIncidents(): number {
     return this.incidents.length;
   }
@@ -125,6 +137,7 @@ export class TicketKeeper {
     if (nowMs - this.lastInstallReview >= this.settings.installReviewSeconds * 1000) {
       this.lastInstallReview = nowMs;
       await reviewInstallations(this.pool, nowMs, this.settings);
+      await this.adoptOpenTickets();
     }
     await this.markBreaches(nowMs);
   }
@@ -148,6 +161,7 @@ export class TicketKeeper {
           state: incident ? 'held' : 'new',
           resolvedAtMs: 0,
           episodeMs: health.statusSinceMs,
+          fromDesk: false,
         });
       else if (ticket) ticket.episodeMs = health.statusSinceMs;
       return;
@@ -156,6 +170,7 @@ export class TicketKeeper {
     // People move tickets too (classify, dispatch, resolve): act on the state as stored.
     await this.refresh(ticket);
     if (ticket.state === 'held' || ticket.state === 'new' || ticket.state === 'classified') {
+      if (ticket.fromDesk) return; // reported by a person: checking in does not make it go away
       if (await platformMove(this.pool, ticket.id, 'self-recovered', 'terminal recovered before dispatch')) {
         this.open.delete(health.phone);
       }

@@ -79,7 +79,9 @@ export class LiveFeed {
       last_fix_time: Date;
       cursor: string;
     }>(
-      `SELECT v.id AS vehicle_id, v.center_id, st.latitude, st.longitude, st.speed, st.direction, st.last_fix_time,
+      // A fix without a usable GNSS time (stored as null) is stamped with when it was stored.
+      `SELECT v.id AS vehicle_id, v.center_id, st.latitude, st.longitude, st.speed, st.direction,
+              coalesce(st.last_fix_time, st.updated_at) AS last_fix_time,
               (max(st.updated_at) OVER ())::text AS cursor
          FROM terminal_state st JOIN terminals t ON t.phone = st.phone JOIN vehicles v ON v.id = t.vehicle_id
         WHERE st.updated_at > $1::timestamptz AND st.latitude IS NOT NULL`,

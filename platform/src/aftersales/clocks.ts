@@ -1,0 +1,70 @@
+import type { WorkingCalendar } from './calendar.js';
+import type { AfterSalesSettings } from './settings.js';
+
+/**
+ * The clocks the desk is held to and their deadlines, computed with the working-day calendar. Pure.
+ */
+export type ClockName = 'first-answer' | 'visit' | 'inspection-report' | 'spare-parts';
+
+export interface Clock {
+  clock: ClockName;
+  dueAt: Date;
+}
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+
+/** When one clock started at `from` is due. */
+export function clockDue(
+  clock: ClockName,
+  from: Date,
+  severity: 1 | 2 | 3,
+  calendar: WorkingCalendar,
+  settings: AfterSalesSettings,
+): Date {
+  switch (clock) {
+    case 'first-answer':
+      return new Date(
+        from.getTime() +
+          (severity === 1 ? settings.firstAnswerMinutesSeverity1 : settings.firstAnswerMinutes) * MINUTE_MS,
+      );
+    case 'visit':
+      return calendar.addWorkingDays(from, settings.visitWorkingDays);
+    case 'inspection-report':
+      return calendar.addWorkingDays(from, settings.inspectionReportWorkingDays);
+    case 'spare-parts':
+      return new Date(from.getTime() + settings.sparePartsHoursSeverity1 * HOUR_MS);
+  }
+}
+
+/**
+ * The clocks a report starts: always the first answer; a visit when one is needed; spare parts to
+ * site when it is a severity-1 hardware fault that needs a visit (the standard's 4 h is for those).
+ * The inspection report starts later, when a unit is received.
+ */
+export function intakeClocks(
+  receivedAt: Date,
+  report: { severity: 1 | 2 | 3; category: string; needsVisit: boolean },
+  calendar: WorkingCalendar,
+  settings: AfterSalesSettings,
+): Clock[] {
+  const names: ClockName[] = ['first-answer'];
+  if (report.needsVisit) names.push('visit');
+  if (report.needsVisit && report.severity === 1 && report.category === 'hardware') names.push('spare-parts');
+  return names.map((clock) => ({
+    clock,
+    dueAt: clockDue(clock, receivedAt, report.severity, calendar, settings),
+  }));
+}
+
+/** A complaint is answered within 24 h, a complex one within 3 working days (settings). */
+export function complaintDue(
+  openedAt: Date,
+  complex: boolean,
+  calendar: WorkingCalendar,
+  settings: AfterSalesSettings,
+): Date {
+  return complex
+    ? calendar.addWorkingDays(openedAt, settings.complexComplaintWorkingDays)
+    : new Date(openedAt.getTime() + settings.complaintAnswerHours * HOUR_MS);
+}

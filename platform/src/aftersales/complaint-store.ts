@@ -1,0 +1,169 @@
+import type pg from 'pg';
+import { transaction } from '../db/pool.js';
+import { complaintDue } from './clocks.js';
+import { automaticComplaints, type FaultTicket } from './complaint-rules.js';
+import type { AfterSalesConfig } from './config-store.js';
+import { AfterSalesError } from './errors.js';
+
+export interface NewComplaint {
+  description: string;
+  complex?: boolean;
+  ticketId?: string;
+  vehicleId?: string;
+  handler?: string;
+}
+
+/** A complaint the desk records, about a ticket or a vehicle; due in 24 h (complex: 3 working days). */
+export async function recordComplaint(
+  pool: pg.Pool,
+  complaint: NewComplaint,
+  actor: string,
+  at: Date,
+  config: AfterSalesConfig,
+): Promise<{ id: string; dueAt: Date }> {
+  if (!complaint.description.trim()) throw new AfterSalesError('describe the complaint');
+  const dueAt = complaintDue(at, complaint.complex ?? false, config.calendar, config.settings);
+  const { rows } = await pool.query<{ id: string }>(
+    `INSERT INTO complaints (source, ticket_id, phone, vehicle_id, center_id, service_point_id, installer, description,
+                             complex, opened_at, due_at, handler, created_by)
+     SELECT 'desk', t.id, coalesce(t.phone, term.phone), v.id, v.center_id, t.service_point_id, t.installer, $3, $4, $5, $6, $7, $8
+       FROM vehicles v
+       LEFT JOIN tickets t ON t.id = $1
+       LEFT JOIN terminals term ON term.vehicle_id = v.id
+      WHERE v.id = coalesce($2, t.vehicle_id)
+     RETURNING id`,
+    [
+      complaint.ticketId ?? null,
+      complaint.vehicleId ?? null,
+      complaint.description,
+      complaint.complex ?? false,
+      at,
+      dueAt,
+      complaint.handler ?? null,
+      actor,
+    ],
+  );
+  if (!rows[0]) throw new AfterSalesError('no such ticket or vehicle', 'not-found');
+  return { id: rows[0].id, dueAt };
+}
+
+export interface Finding {
+  finding: 'upheld' | 'not-upheld';
+  measures: string;
+  handler?: string;
+  /** Who is charged with an upheld complaint: the service point or the installer responsible. */
+  chargedServicePointId?: number;
+  chargedInstaller?: string;
+}
+
+/** The answer to a complaint: finding, measures; an upheld one is charged to someone. */
+export async function answerComplaint(
+  pool: pg.Pool,
+  id: string,
+  finding: Finding,
+  at: Date,
+): Promise<{ answeredAt: Date; late: boolean }> {
+  if (!finding.measures.trim()) throw new AfterSalesError('say what measures were taken');
+  if (
+    finding.finding === 'upheld' &&
+    finding.chargedServicePointId === undefined &&
+    !finding.chargedInstaller
+  ) {
+    throw new AfterSalesError('an upheld complaint is charged to a service point or an installer');
+  }
+  return transaction(pool, async (client) => {
+    const { rows } = await client.query<{ answered_at: Date | null; due_at: Date }>(
+      'SELECT answered_at, due_at FROM complaints WHERE id = $1 FOR UPDATE',
+      [id],
+    );
+    const current = rows[0];
+    if (!current) throw new AfterSalesError(`no complaint ${id}`, 'not-found');
+    if (current.answered_at) throw new AfterSalesError(`complaint ${id} was answered already`, 'conflict');
+    await client.query(
+      `UPDATE complaints SET answered_at = $2, finding = $3, measures = $4, handler = coalesce($5, handler),
+              charged_service_point_id = $6, charged_installer = $7 WHERE id = $1`,
+      [
+        id,
+        at,
+        finding.finding,
+        finding.measures,
+        finding.handler ?? null,
+        finding.finding === 'upheld' ? (finding.chargedServicePointId ?? null) : null,
+        finding.finding === 'upheld' ? (finding.chargedInstaller ?? null) : null,
+      ],
+    );
+    return { answeredAt: at, late: at > current.due_at };
+  });
+}
+
+/**
+ * Raises the platform's own complaints (complaint-rules.ts) for the terminals with a repair ticket
+ * opened since `sinceMs`, from their last two years of repair tickets. Returns how many it raised;
+ * running it again raises none twice (rule keys are unique).
+ */
+export async function raiseAutomaticComplaints(
+  pool: pg.Pool,
+  sinceMs: number,
+  atMs: number,
+  config: AfterSalesConfig,
+): Promise<number> {
+  const { rows } = await pool.query<{
+    id: string;
+    phone: string;
+    vehicle_id: string | null;
+    center_id: number | null;
+    opened_at: Date;
+    cause: string;
+    close_reason: string | null;
+    resolved_at: Date | null;
+    service_point_id: number | null;
+    installer: string | null;
+  }>(
+    `SELECT id, phone, vehicle_id, center_id, opened_at, coalesce(fault_cause, reason) AS cause, close_reason, resolved_at,
+            service_point_id, installer
+       FROM tickets
+      WHERE kind = 'repair' AND opened_at > $1::timestamptz - interval '2 years'
+        AND phone IN (SELECT phone FROM tickets WHERE kind = 'repair' AND opened_at >= $1 AND phone IS NOT NULL)
+      ORDER BY phone, opened_at, id`,
+    [new Date(sinceMs)],
+  );
+  const byPhone = new Map<string, typeof rows>();
+  for (const row of rows) byPhone.set(row.phone, [...(byPhone.get(row.phone) ?? []), row]);
+  const at = new Date(atMs);
+  const dueAt = complaintDue(at, false, config.calendar, config.settings);
+  let raised = 0;
+  for (const [phone, tickets] of byPhone) {
+    const history: FaultTicket[] = tickets.map((t) => ({
+      id: t.id,
+      openedAtMs: t.opened_at.getTime(),
+      cause: t.cause,
+      closeReason: t.close_reason,
+      resolvedAtMs: t.resolved_at?.getTime() ?? null,
+      servicePointId: t.service_point_id,
+      installer: t.installer,
+    }));
+    for (const complaint of automaticComplaints(phone, history)) {
+      const ticket = tickets.find((t) => t.id === complaint.ticketId)!;
+      const inserted = await pool.query(
+        `INSERT INTO complaints (source, rule_key, ticket_id, phone, vehicle_id, center_id, service_point_id, installer,
+                                 description, opened_at, due_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'platform') ON CONFLICT (rule_key) DO NOTHING`,
+        [
+          complaint.source,
+          complaint.ruleKey,
+          complaint.ticketId,
+          phone,
+          ticket.vehicle_id,
+          ticket.center_id,
+          complaint.servicePointId,
+          complaint.installer,
+          complaint.description,
+          at,
+          dueAt,
+        ],
+      );
+      raised += inserted.rowCount ?? 0;
+    }
+  }
+  return raised;
+}

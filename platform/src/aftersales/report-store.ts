@@ -1,0 +1,208 @@
+import type pg from 'pg';
+import { scopeOf } from '../api/scope.js';
+import type { User } from '../api/sessions.js';
+import { addDays, addMonths, startOfDay } from './calendar.js';
+import { callbackFigures } from './callback-store.js';
+import type { AfterSalesConfig } from './config-store.js';
+import { type Cell, toCsv } from './csv.js';
+
+/**
+ * The monthly service report per center and for the province (everything in the user's scope):
+ * faults by maker, model and cause; mean hours to respond, repair and verify; SLA compliance;
+ * complaints; callbacks and satisfaction; installers' output against their contracts.
+ */
+export interface CenterReport {
+  center: number | 'province';
+  tickets: number;
+  breached: number;
+  slaCompliance: number | null;
+  clocksDue: number;
+  clocksMet: number;
+  meanHoursToRespond: number | null;
+  meanHoursToRepair: number | null;
+  meanHoursToVerify: number | null;
+  complaints: number;
+  upheldComplaints: number;
+  complaintsAnsweredLate: number;
+  callbacksDue: number;
+  callbacksDone: number;
+  callbackRate: number | null;
+  satisfactionRate: number | null;
+  installationsAccepted: number;
+  installationsContracted: number;
+}
+
+export interface FaultCount {
+  center: number | 'province';
+  maker: string;
+  model: string;
+  cause: string;
+  repairs: number;
+}
+
+export interface ServiceReport {
+  month: string;
+  centers: CenterReport[];
+  faults: FaultCount[];
+}
+
+type Row = Record<string, number | null> & { center_id: number | null; total: number };
+
+export async function monthlyServiceReport(
+  pool: pg.Pool,
+  user: User,
+  month: string,
+  config: AfterSalesConfig,
+): Promise<ServiceReport> {
+  const first = `${month}-01`;
+  const last = addDays(addMonths(first, 1), -1);
+  const period = [startOfDay(first), startOfDay(addMonths(first, 1))];
+  const scope = scopeOf(user, 3);
+  const groups = 'GROUPING SETS ((ticket.center_id), ())';
+  const query = async (sql: string) => (await pool.query<Row>(sql, [...period, ...scope.params])).rows;
+
+  const tickets = await query(
+    `SELECT ticket.center_id, GROUPING(ticket.center_id) AS total, count(*)::int AS tickets,
+            count(*) FILTER (WHERE cardinality(ticket.breaches) > 0)::int AS breached,
+            avg(extract(epoch FROM least(d.at, fa.met_at) - ticket.opened_at) / 3600)::float8 AS respond,
+            avg(extract(epoch FROM ticket.resolved_at - ticket.opened_at) / 3600)::float8 AS repair,
+            avg(extract(epoch FROM ticket.verified_at - ticket.resolved_at) / 3600)::float8 AS verify
+       FROM tickets ticket
+       LEFT JOIN LATERAL (SELECT min(e.at) AS at FROM ticket_events e WHERE e.ticket_id = ticket.id AND e.to_state = 'dispatched') d ON true
+       LEFT JOIN service_clocks fa ON fa.ticket_id = ticket.id AND fa.clock = 'first-answer'
+      WHERE ticket.opened_at >= $1 AND ticket.opened_at < $2 AND ${scope.tickets}
+      GROUP BY ${groups}`,
+  );
+  const clocks = await query(
+    `SELECT ticket.center_id, GROUPING(ticket.center_id) AS total, count(*)::int AS due,
+            count(*) FILTER (WHERE c.met_at <= c.due_at)::int AS met
+       FROM service_clocks c JOIN tickets ticket ON ticket.id = c.ticket_id
+      WHERE c.due_at >= $1 AND c.due_at < $2 AND ${scope.tickets}
+      GROUP BY ${groups}`,
+  );
+  // Complaints carry center and service point like tickets, so the tickets' scope applies to them.
+  const complaints = await query(
+    `SELECT ticket.center_id, GROUPING(ticket.center_id) AS total, count(*)::int AS complaints,
+            count(*) FILTER (WHERE ticket.finding = 'upheld')::int AS upheld,
+            count(*) FILTER (WHERE coalesce(ticket.answered_at, now()) > ticket.due_at)::int AS late
+       FROM complaints ticket
+      WHERE ticket.opened_at >= $1 AND ticket.opened_at < $2 AND ${scope.tickets}
+      GROUP BY ${groups}`,
+  );
+  const workingDays = config.calendar.workingDaysIn(first, last).length;
+  const installers = await query(
+    `SELECT point.center_id, GROUPING(point.center_id) AS total,
+            count(i.id) FILTER (WHERE i.owner_signed_at IS NOT NULL)::int AS accepted
+       FROM service_points point
+       JOIN installations i ON i.service_point_id = point.id AND i.accepted_at >= $1 AND i.accepted_at < $2
+      WHERE ${scope.servicePoints}
+      GROUP BY GROUPING SETS ((point.center_id), ())`,
+  );
+  const contracts = (
+    await pool.query<Row>(
+      `SELECT point.center_id, GROUPING(point.center_id) AS total, sum(coalesce(c.min_per_day, $1))::int AS per_day
+         FROM installer_contracts c JOIN service_points point ON point.id = c.service_point_id
+        WHERE ${scopeOf(user, 2).servicePoints}
+        GROUP BY GROUPING SETS ((point.center_id), ())`,
+      [config.settings.minInstallationsPerDay, ...scope.params],
+    )
+  ).rows;
+  const callbacks = (await callbackFigures(pool, user, first, last, config)).filter(
+    (c) => c.level === 'center',
+  );
+
+  const centerIds = new Set<number>();
+  for (const rows of [tickets, clocks, complaints, installers, contracts]) {
+    for (const r of rows) if (!r.total && r.center_id !== null) centerIds.add(r.center_id);
+  }
+  for (const c of callbacks) if (c.id !== null) centerIds.add(c.id);
+  const pick = (rows: Row[], center: number | 'province') =>
+    rows.find((r) => (center === 'province' ? r.total === 1 : !r.total && r.center_id === center));
+  const centers = [...[...centerIds].sort((a, b) => a - b), 'province' as const].map(
+    (center): CenterReport => {
+      const t = pick(tickets, center);
+      const k = pick(clocks, center);
+      const c = pick(complaints, center);
+      const i = pick(installers, center);
+      const cb = callbacks.filter((f) => center === 'province' || f.id === center);
+      const due = sum(cb.map((f) => f.due));
+      const done = sum(cb.map((f) => f.done));
+      const answered = sum(cb.map((f) => f.answered));
+      const satisfied = sum(cb.map((f) => f.satisfied));
+      const ticketCount = t?.tickets ?? 0;
+      return {
+        center,
+        tickets: ticketCount,
+        breached: t?.breached ?? 0,
+        slaCompliance: ticketCount > 0 ? ratio(ticketCount - (t?.breached ?? 0), ticketCount) : null,
+        clocksDue: k?.due ?? 0,
+        clocksMet: k?.met ?? 0,
+        meanHoursToRespond: hours(t?.respond),
+        meanHoursToRepair: hours(t?.repair),
+        meanHoursToVerify: hours(t?.verify),
+        complaints: c?.complaints ?? 0,
+        upheldComplaints: c?.upheld ?? 0,
+        complaintsAnsweredLate: c?.late ?? 0,
+        callbacksDue: due,
+        callbacksDone: done,
+        callbackRate: due > 0 ? ratio(done, due) : null,
+        satisfactionRate: answered > 0 ? ratio(satisfied, answered) : null,
+        installationsAccepted: i?.accepted ?? 0,
+        installationsContracted: (pick(contracts, center)?.per_day ?? 0) * workingDays,
+      };
+    },
+  );
+
+  const faultRows = await pool.query<{
+    center_id: number | null;
+    total: number;
+    maker: string;
+    model: string;
+    cause: string;
+    repairs: number;
+  }>(
+    `SELECT ticket.center_id, GROUPING(ticket.center_id) AS total, coalesce(term.maker, '?') AS maker,
+            coalesce(term.model, '?') AS model, c.cause, count(*)::int AS repairs
+       FROM tickets ticket LEFT JOIN terminals term ON term.phone = ticket.phone
+       CROSS JOIN LATERAL (SELECT coalesce(ticket.fault_cause, ticket.reason) AS cause) c
+      WHERE ticket.kind = 'repair' AND ticket.opened_at >= $1 AND ticket.opened_at < $2 AND ${scope.tickets}
+      GROUP BY GROUPING SETS ((ticket.center_id, term.maker, term.model, c.cause), (term.maker, term.model, c.cause))
+      ORDER BY total DESC, ticket.center_id, repairs DESC, maker, model, c.cause`,
+    [...period, ...scope.params],
+  );
+  const faults = faultRows.rows.map((r) => ({
+    center: r.total ? ('province' as const) : r.center_id!,
+    maker: r.maker,
+    model: r.model,
+    cause: r.cause,
+    repairs: r.repairs,
+  }));
+  return { month, centers, faults };
+}
+
+/** The report as CSV: the summary per center, or the fault counts. */
+export function serviceReportCsv(report: ServiceReport, part: 'summary' | 'faults'): string {
+  if (part === 'faults') {
+    return toCsv(
+      ['month', 'center', 'maker', 'model', 'cause', 'repairs'],
+      report.faults.map((f) => [report.month, f.center, f.maker, f.model, f.cause, f.repairs]),
+    );
+  }
+  const columns = Object.keys(report.centers[0] ?? { center: 0 }) as (keyof CenterReport)[];
+  return toCsv(
+    ['month', ...columns],
+    report.centers.map((c) => [report.month, ...columns.map((k) => c[k] as Cell)]),
+  );
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+function ratio(part: number, whole: number): number {
+  return Math.round((part / whole) * 10_000) / 10_000;
+}
+
+function hours(value: number | null | undefined): number | null {
+  return value === null || value === undefined ? null : Math.round(value * 100) / 100;
+}

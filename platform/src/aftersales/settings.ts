@@ -1,0 +1,104 @@
+/**
+ * The after-sales service standard's numbers: the desk's clocks, the warranty terms, the
+ * installers' contract rates and the targets. Each is a setting the operator may override
+ * (table after_sales_settings); these are the defaults the standard names. Pure.
+ */
+export interface AfterSalesSettings {
+  /** First answer to a severity-1 report, minutes (elapsed: the desk is 7×24). */
+  firstAnswerMinutesSeverity1: number;
+  /** First answer to any other report, minutes. */
+  firstAnswerMinutes: number;
+  /** A problem that needs a visit is handled within this many working days. */
+  visitWorkingDays: number;
+  /** Inspection report on a unit received, working days. */
+  inspectionReportWorkingDays: number;
+  /** Spare parts on site for severity 1, hours (elapsed). */
+  sparePartsHoursSeverity1: number;
+  /** A complaint is answered within this many hours (elapsed)... */
+  complaintAnswerHours: number;
+  /** ...a complex one within this many working days. */
+  complexComplaintWorkingDays: number;
+  /** An out-of-warranty repair is quoted within this many days of receiving the unit (calendar days). */
+  quoteDays: number;
+  /** Warranty length, months. */
+  warrantyMonths: number;
+  /** Days from shipping to the start of warranty, by express and by freight. */
+  expressTransitDays: number;
+  freightTransitDays: number;
+  /** A quality fault within this many months of delivery may be returned. */
+  returnWithinMonths: number;
+  /** A unit exchanged this many times... */
+  exchangesForReturn: number;
+  /** ...within this many months may be returned. */
+  exchangeWindowMonths: number;
+  /** A callback is due this many working days after its ticket closed. */
+  callbackWorkingDays: number;
+  /** Deduction per day of delay past the agreed installation date, share of the gross. */
+  delayDeductionRate: number;
+  /** Deduction per upheld complaint charged to the installer, share of the gross. */
+  complaintDeductionRate: number;
+  /** Installations per working day an installer's contract asks for, unless the contract says. */
+  minInstallationsPerDay: number;
+  /** Targets shown against the actuals. */
+  callbackRateTarget: number;
+  satisfactionTarget: number;
+}
+
+export const DEFAULT_AFTER_SALES_SETTINGS: Readonly<AfterSalesSettings> = Object.freeze({
+  firstAnswerMinutesSeverity1: 10,
+  firstAnswerMinutes: 30,
+  visitWorkingDays: 3,
+  inspectionReportWorkingDays: 3,
+  sparePartsHoursSeverity1: 4,
+  complaintAnswerHours: 24,
+  complexComplaintWorkingDays: 3,
+  quoteDays: 4,
+  warrantyMonths: 12,
+  expressTransitDays: 3,
+  freightTransitDays: 5,
+  returnWithinMonths: 1,
+  exchangesForReturn: 2,
+  exchangeWindowMonths: 6,
+  callbackWorkingDays: 1,
+  delayDeductionRate: 0.05,
+  complaintDeductionRate: 0.05,
+  minInstallationsPerDay: 20,
+  callbackRateTarget: 1,
+  satisfactionTarget: 0.98,
+});
+
+export type SettingName = keyof AfterSalesSettings;
+
+/** Settings that are shares (0–1); every other one is a whole number ≥ 0. */
+const SHARES = new Set<SettingName>([
+  'delayDeductionRate',
+  'complaintDeductionRate',
+  'callbackRateTarget',
+  'satisfactionTarget',
+]);
+
+export class SettingError extends Error {
+  override readonly name = 'SettingError';
+}
+
+export function isSettingName(name: string): name is SettingName {
+  return Object.hasOwn(DEFAULT_AFTER_SALES_SETTINGS, name);
+}
+
+/** Checks one override; throws a SettingError that says what is wrong. */
+export function checkSetting(name: string, value: number): SettingName {
+  if (!isSettingName(name)) throw new SettingError(`no setting ${name}`);
+  if (SHARES.has(name)) {
+    if (!(value >= 0 && value <= 1)) throw new SettingError(`${name} is a share from 0 to 1: ${value}`);
+  } else if (!(Number.isInteger(value) && value >= 0)) {
+    throw new SettingError(`${name} is a whole number ≥ 0: ${value}`);
+  }
+  return name;
+}
+
+/** The defaults with the operator's overrides applied (unknown names are ignored, kept for a newer version). */
+export function withOverrides(overrides: Iterable<{ name: string; value: number }>): AfterSalesSettings {
+  const settings: AfterSalesSettings = { ...DEFAULT_AFTER_SALES_SETTINGS };
+  for (const { name, value } of overrides) if (isSettingName(name)) settings[name] = value;
+  return settings;
+}

@@ -1,0 +1,48 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type pg from 'pg';
+import { statusOf } from '../../aftersales/errors.js';
+import { scopeOf } from '../scope.js';
+import type { Role, User } from '../sessions.js';
+
+/** What the after-sales routes share: role checks, error answers, the ticket-in-scope check. */
+
+/** A preHandler that lets only these roles through (403 otherwise). */
+export function onlyFor(roles: readonly Role[]) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!roles.includes(request.user.role)) {
+      return reply.code(403).send({ error: `not for a ${request.user.role}` });
+    }
+  };
+}
+
+/** Runs the work; an error of the after-sales rules answers 400/404/409 with its message. */
+export async function answering<T>(reply: FastifyReply, work: () => Promise<T>): Promise<T | FastifyReply> {
+  try {
+    return await work();
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === undefined) throw error;
+    return reply.code(status).send({ error: (error as Error).message });
+  }
+}
+
+export async function ticketInScope(pool: pg.Pool, user: User, id: number): Promise<boolean> {
+  const scope = scopeOf(user, 2);
+  const { rows } = await pool.query(
+    `SELECT 1 FROM tickets ticket WHERE ticket.id = $1 AND ${scope.tickets}`,
+    [id, ...scope.params],
+  );
+  return rows.length > 0;
+}
+
+export const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'integer', minimum: 1 } },
+} as const;
+
+export const dayPattern = '^\\d{4}-\\d{2}-\\d{2}$';
+export const monthPattern = '^\\d{4}-(0[1-9]|1[0-2])$';
+
+/** The staff of the service desk and those above it. */
+export const DESK_ROLES: readonly Role[] = ['admin', 'operator', 'desk'];

@@ -1,0 +1,107 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type pg from 'pg';
+import { localDay } from '../../aftersales/calendar.js';
+import {
+  type CallbackAnswer,
+  callbackFigures,
+  callbacksDue,
+  recordCallback,
+  scheduleMonthlyCallbacks,
+  scheduleTicketCallbacks,
+} from '../../aftersales/callback-store.js';
+import { loadConfig } from '../../aftersales/config-store.js';
+import { maskRow } from '../../aftersales/masking.js';
+import { scopeOf } from '../scope.js';
+import { answering, DESK_ROLES, dayPattern, idParams, monthPattern, onlyFor } from './after-sales-common.js';
+
+/** Callbacks: the tasks due (every closed ticket's, the owners' monthly), their answers, and the figures against target. */
+export const callbackRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
+  app.get<{ Querystring: { day?: string } }>(
+    '/api/callbacks/due',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { day: { type: 'string', pattern: dayPattern } },
+        },
+      },
+      preHandler: onlyFor(DESK_ROLES),
+    },
+    async (request, reply) =>
+      answering(reply, async () => {
+        // Closed tickets get their task as soon as anyone looks: nothing closed is ever missed.
+        await scheduleTicketCallbacks(pool, await loadConfig(pool));
+        const rows = await callbacksDue(pool, request.user, request.query.day ?? localDay(Date.now()));
+        return rows.map((row) => maskRow(row, { owner_name: 'name', owner_phone: 'phone' }));
+      }),
+  );
+
+  app.post<{ Params: { id: number }; Body: CallbackAnswer }>(
+    '/api/callbacks/:id',
+    {
+      schema: {
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['satisfaction'],
+          additionalProperties: false,
+          properties: {
+            satisfaction: { type: 'integer', minimum: 1, maximum: 5 },
+            reason: { type: 'string', maxLength: 500 },
+            comment: { type: 'string', maxLength: 1000 },
+          },
+        },
+      },
+      preHandler: onlyFor(DESK_ROLES),
+    },
+    async (request, reply) => {
+      const scope = scopeOf(request.user, 2);
+      const { rows } = await pool.query(
+        `SELECT 1 FROM callbacks c JOIN vehicles vehicle ON vehicle.id = c.vehicle_id WHERE c.id = $1 AND ${scope.vehicles}`,
+        [request.params.id, ...scope.params],
+      );
+      if (rows.length === 0) return reply.code(404).send({ error: 'no such callback' });
+      return answering(reply, () =>
+        recordCallback(pool, String(request.params.id), request.body, request.user.username, new Date()),
+      );
+    },
+  );
+
+  app.post<{ Body: { month: string } }>(
+    '/api/callbacks/monthly',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['month'],
+          additionalProperties: false,
+          properties: { month: { type: 'string', pattern: monthPattern } },
+        },
+      },
+      preHandler: onlyFor(['admin']),
+    },
+    async (request) => ({ scheduled: await scheduleMonthlyCallbacks(pool, request.body.month) }),
+  );
+
+  app.get<{ Querystring: { from: string; to: string } }>(
+    '/api/callbacks/figures',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          required: ['from', 'to'],
+          additionalProperties: false,
+          properties: {
+            from: { type: 'string', pattern: dayPattern },
+            to: { type: 'string', pattern: dayPattern },
+          },
+        },
+      },
+    },
+    async (request, reply) =>
+      answering(reply, async () =>
+        callbackFigures(pool, request.user, request.query.from, request.query.to, await loadConfig(pool)),
+      ),
+  );
+};

@@ -1,0 +1,157 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type pg from 'pg';
+import {
+  answerComplaint,
+  type Finding,
+  type NewComplaint,
+  raiseAutomaticComplaints,
+  recordComplaint,
+} from '../../aftersales/complaint-store.js';
+import { loadConfig } from '../../aftersales/config-store.js';
+import { maskRow } from '../../aftersales/masking.js';
+import { scopeOf } from '../scope.js';
+import { answering, DESK_ROLES, idParams, onlyFor, ticketInScope } from './after-sales-common.js';
+
+/**
+ * Complaints: recorded by the desk, raised by the platform's rules (repeat fault, several faults in
+ * a year), answered with a finding and measures; an upheld one is charged to a service point or
+ * an installer.
+ */
+export const complaintRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
+  app.get<{ Querystring: { open?: boolean; limit?: number } }>(
+    '/api/complaints',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            open: { type: 'boolean' },
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { open = null, limit = 100 } = request.query;
+      // Complaints carry center and service point like tickets: the tickets' scope applies.
+      const scope = scopeOf(request.user, 3);
+      const { rows } = await pool.query(
+        `SELECT ticket.*, (ticket.answered_at IS NULL AND ticket.due_at < now()) OR ticket.answered_at > ticket.due_at AS late
+           FROM complaints ticket
+          WHERE ($1::boolean IS NULL OR (ticket.answered_at IS NULL) = $1) AND ${scope.tickets}
+          ORDER BY ticket.due_at LIMIT $2`,
+        [open, limit, ...scope.params],
+      );
+      return rows.map((row) => maskRow(row, { phone: 'sim' }));
+    },
+  );
+
+  app.post<{
+    Body: { description: string; complex?: boolean; ticketId?: number; vehicleId?: number; handler?: string };
+  }>(
+    '/api/complaints',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['description'],
+          additionalProperties: false,
+          properties: {
+            description: { type: 'string', minLength: 1, maxLength: 2000 },
+            complex: { type: 'boolean' },
+            ticketId: { type: 'integer', minimum: 1 },
+            vehicleId: { type: 'integer', minimum: 1 },
+            handler: { type: 'string', maxLength: 64 },
+          },
+        },
+      },
+      preHandler: onlyFor(DESK_ROLES),
+    },
+    async (request, reply) => {
+      const { ticketId, vehicleId, ...rest } = request.body;
+      if (ticketId === undefined && vehicleId === undefined)
+        return reply.code(400).send({ error: 'name the ticket or the vehicle complained about' });
+      if (ticketId !== undefined && !(await ticketInScope(pool, request.user, ticketId)))
+        return reply.code(404).send({ error: 'no such ticket' });
+      if (vehicleId !== undefined) {
+        const scope = scopeOf(request.user, 2);
+        const { rows } = await pool.query(
+          `SELECT 1 FROM vehicles vehicle WHERE vehicle.id = $1 AND ${scope.vehicles}`,
+          [vehicleId, ...scope.params],
+        );
+        if (rows.length === 0) return reply.code(404).send({ error: 'no such vehicle' });
+      }
+      const complaint: NewComplaint = {
+        ...rest,
+        ...(ticketId !== undefined ? { ticketId: String(ticketId) } : {}),
+        ...(vehicleId !== undefined ? { vehicleId: String(vehicleId) } : {}),
+      };
+      return answering(reply, async () => {
+        const created = await recordComplaint(
+          pool,
+          complaint,
+          request.user.username,
+          new Date(),
+          await loadConfig(pool),
+        );
+        return reply.code(201).send(created);
+      });
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: Finding }>(
+    '/api/complaints/:id/answer',
+    {
+      schema: {
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['finding', 'measures'],
+          additionalProperties: false,
+          properties: {
+            finding: { type: 'string', enum: ['upheld', 'not-upheld'] },
+            measures: { type: 'string', minLength: 1, maxLength: 2000 },
+            handler: { type: 'string', maxLength: 64 },
+            chargedServicePointId: { type: 'integer', minimum: 1 },
+            chargedInstaller: { type: 'string', minLength: 1, maxLength: 64 },
+          },
+        },
+      },
+      preHandler: onlyFor(DESK_ROLES),
+    },
+    async (request, reply) => {
+      const scope = scopeOf(request.user, 2);
+      const { rows } = await pool.query(
+        `SELECT 1 FROM complaints ticket WHERE ticket.id = $1 AND ${scope.tickets}`,
+        [request.params.id, ...scope.params],
+      );
+      if (rows.length === 0) return reply.code(404).send({ error: 'no such complaint' });
+      return answering(reply, () =>
+        answerComplaint(pool, String(request.params.id), request.body, new Date()),
+      );
+    },
+  );
+
+  /** Runs the platform's complaint rules over the terminals repaired in the last `days` days. */
+  app.post<{ Body: { days?: number } }>(
+    '/api/complaints/review',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { days: { type: 'integer', minimum: 1, maximum: 366 } },
+        },
+      },
+      preHandler: onlyFor(['admin']),
+    },
+    async (request) => {
+      const now = Date.now();
+      const days = request.body?.days ?? 1;
+      return {
+        raised: await raiseAutomaticComplaints(pool, now - days * 86_400_000, now, await loadConfig(pool)),
+      };
+    },
+  );
+};

@@ -1,0 +1,209 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type pg from 'pg';
+import { localDay } from '../../aftersales/calendar.js';
+import { loadConfig } from '../../aftersales/config-store.js';
+import type { CallReport } from '../../aftersales/intake.js';
+import { answerTicket, clockEvent, recordCall } from '../../aftersales/intake-store.js';
+import { maskRow } from '../../aftersales/masking.js';
+import { decide } from '../../aftersales/warranty.js';
+import { unitOf } from '../../aftersales/warranty-store.js';
+import { scopeOf } from '../scope.js';
+import { answering, DESK_ROLES, dayPattern, idParams, onlyFor, ticketInScope } from './after-sales-common.js';
+
+const callBody = {
+  type: 'object',
+  required: ['callerPhone', 'vehicle', 'description', 'category', 'severity'],
+  additionalProperties: false,
+  properties: {
+    receivedAt: { type: 'string', format: 'date-time' },
+    callerName: { type: 'string', maxLength: 64 },
+    callerPhone: { type: 'string', minLength: 3, maxLength: 32 },
+    vehicle: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        id: { type: 'integer', minimum: 1 },
+        plate: { type: 'string', minLength: 1, maxLength: 32 },
+        terminal: { type: 'string', pattern: '^[0-9]{1,20}$' },
+        ownerPhone: { type: 'string', minLength: 3, maxLength: 32 },
+      },
+    },
+    description: { type: 'string', minLength: 1, maxLength: 2000 },
+    category: { type: 'string', enum: ['hardware', 'software', 'guidance', 'consultation'] },
+    severity: { type: 'integer', enum: [1, 2, 3] },
+    answeredOnCall: { type: 'boolean' },
+    needsVisit: { type: 'boolean' },
+  },
+} as const;
+
+/**
+ * The service desk: calls that become (or join) tickets, the desk's answers and clocks, the call
+ * log searched by plate, caller or owner (personal data masked), and which warranty rule applies.
+ */
+export const deskRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
+  app.post<{ Body: Omit<CallReport, 'receivedAt'> & { receivedAt?: string } }>(
+    '/api/desk/calls',
+    { schema: { body: callBody }, preHandler: onlyFor(DESK_ROLES) },
+    async (request, reply) =>
+      answering(reply, async () => {
+        const { receivedAt, ...call } = request.body;
+        const report: CallReport = { ...call, receivedAt: receivedAt ? new Date(receivedAt) : new Date() };
+        const result = await recordCall(pool, report, request.user, await loadConfig(pool));
+        return reply.code(result.attached ? 200 : 201).send(result);
+      }),
+  );
+
+  app.get<{ Querystring: { q?: string; limit?: number } }>(
+    '/api/desk/calls',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            q: { type: 'string', maxLength: 32 },
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+          },
+        },
+      },
+      preHandler: onlyFor(DESK_ROLES),
+    },
+    async (request) => {
+      const { q = '', limit = 100 } = request.query;
+      const scope = scopeOf(request.user, 3);
+      const { rows } = await pool.query(
+        `SELECT c.id, c.received_at, c.caller_name, c.caller_phone, c.vehicle_id, vehicle.plate, c.phone, c.description,
+                c.category, c.severity, c.answered_on_call, c.ticket_id, c.attached, c.taken_by, vehicle.owner_name
+           FROM desk_calls c JOIN vehicles vehicle ON vehicle.id = c.vehicle_id
+          WHERE ($1 = '' OR vehicle.plate ILIKE '%' || $1 || '%' OR c.caller_phone = $1 OR vehicle.owner_phone = $1
+                 OR vehicle.owner_name = $1 OR c.phone = ltrim($1, '0'))
+            AND ${scope.vehicles}
+          ORDER BY c.received_at DESC LIMIT $2`,
+        [q, limit, ...scope.params],
+      );
+      return rows.map((row) =>
+        maskRow(row, { caller_name: 'name', caller_phone: 'phone', phone: 'sim', owner_name: 'name' }),
+      );
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: { settled?: boolean } }>(
+    '/api/desk/tickets/:id/answer',
+    {
+      schema: {
+        params: idParams,
+        body: { type: 'object', additionalProperties: false, properties: { settled: { type: 'boolean' } } },
+      },
+      preHandler: onlyFor(DESK_ROLES),
+    },
+    async (request, reply) => {
+      if (!(await ticketInScope(pool, request.user, request.params.id)))
+        return reply.code(404).send({ error: 'no such ticket' });
+      return answering(reply, () =>
+        answerTicket(
+          pool,
+          String(request.params.id),
+          request.body?.settled ?? false,
+          request.user.username,
+          new Date(),
+        ),
+      );
+    },
+  );
+
+  app.post<{
+    Params: { id: number };
+    Body: {
+      clock: 'first-answer' | 'visit' | 'inspection-report' | 'spare-parts';
+      event: 'start' | 'met';
+      at?: string;
+    };
+  }>(
+    '/api/desk/tickets/:id/clocks',
+    {
+      schema: {
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['clock', 'event'],
+          additionalProperties: false,
+          properties: {
+            clock: { type: 'string', enum: ['first-answer', 'visit', 'inspection-report', 'spare-parts'] },
+            event: { type: 'string', enum: ['start', 'met'] },
+            at: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
+      preHandler: onlyFor([...DESK_ROLES, 'service']),
+    },
+    async (request, reply) => {
+      if (!(await ticketInScope(pool, request.user, request.params.id)))
+        return reply.code(404).send({ error: 'no such ticket' });
+      const { clock, event, at } = request.body;
+      return answering(reply, async () =>
+        clockEvent(
+          pool,
+          String(request.params.id),
+          clock,
+          event,
+          at ? new Date(at) : new Date(),
+          await loadConfig(pool),
+        ),
+      );
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/desk/tickets/:id/clocks',
+    { schema: { params: idParams } },
+    async (request, reply) => {
+      if (!(await ticketInScope(pool, request.user, request.params.id)))
+        return reply.code(404).send({ error: 'no such ticket' });
+      const { rows } = await pool.query(
+        `SELECT clock, due_at, met_at, (met_at IS NULL AND due_at < now()) OR met_at > due_at AS breached
+           FROM service_clocks WHERE ticket_id = $1 ORDER BY id`,
+        [request.params.id],
+      );
+      return rows;
+    },
+  );
+
+  app.get<{
+    Params: { terminal: string };
+    Querystring: { today?: string; quality?: boolean; receivedOn?: string };
+  }>(
+    '/api/warranty/:terminal',
+    {
+      schema: {
+        params: {
+          type: 'object',
+          required: ['terminal'],
+          properties: { terminal: { type: 'string', pattern: '^[0-9]{1,20}$' } },
+        },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            today: { type: 'string', pattern: dayPattern },
+            quality: { type: 'boolean', default: false },
+            receivedOn: { type: 'string', pattern: dayPattern },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const scope = scopeOf(request.user, 2);
+      const { rows } = await pool.query(
+        `SELECT 1 FROM terminals t JOIN vehicles vehicle ON vehicle.id = t.vehicle_id WHERE t.phone = ltrim($1, '0') AND ${scope.vehicles}`,
+        [request.params.terminal, ...scope.params],
+      );
+      const unit = rows.length > 0 ? await unitOf(pool, request.params.terminal) : undefined;
+      if (!unit) return reply.code(404).send({ error: 'no such terminal' });
+      const { today = localDay(Date.now()), quality = false, receivedOn } = request.query;
+      return answering(reply, async () => {
+        const { settings } = await loadConfig(pool);
+        return decide(unit, { today, quality, receivedOn }, settings);
+      });
+    },
+  );
+};

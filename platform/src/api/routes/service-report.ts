@@ -1,0 +1,87 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type pg from 'pg';
+import { addDays, startOfDay } from '../../aftersales/calendar.js';
+import { loadConfig } from '../../aftersales/config-store.js';
+import { monthlyServiceReport, serviceReportCsv } from '../../aftersales/report-store.js';
+import { scopeOf } from '../scope.js';
+import { answering, dayPattern, monthPattern } from './after-sales-common.js';
+
+/** The monthly service report (JSON or CSV) and the service points' league table. */
+export const serviceReportRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
+  app.get<{ Querystring: { month: string; format?: 'json' | 'csv'; part?: 'summary' | 'faults' } }>(
+    '/api/reports/service',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          required: ['month'],
+          additionalProperties: false,
+          properties: {
+            month: { type: 'string', pattern: monthPattern },
+            format: { type: 'string', enum: ['json', 'csv'], default: 'json' },
+            part: { type: 'string', enum: ['summary', 'faults'], default: 'summary' },
+          },
+        },
+      },
+    },
+    async (request, reply) =>
+      answering(reply, async () => {
+        const { month, format = 'json', part = 'summary' } = request.query;
+        const report = await monthlyServiceReport(pool, request.user, month, await loadConfig(pool));
+        if (format === 'json') return report;
+        return reply.type('text/csv; charset=utf-8').send(serviceReportCsv(report, part));
+      }),
+  );
+
+  /**
+   * Service points ranked: fewest SLA breaches per ticket, then fewest upheld complaints, then the
+   * best satisfaction; with tickets handled, repeat faults and complaints against them.
+   */
+  app.get<{ Querystring: { from: string; to: string } }>(
+    '/api/service-points/league',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          required: ['from', 'to'],
+          additionalProperties: false,
+          properties: {
+            from: { type: 'string', pattern: dayPattern },
+            to: { type: 'string', pattern: dayPattern },
+          },
+        },
+      },
+    },
+    async (request, reply) =>
+      answering(reply, async () => {
+        const scope = scopeOf(request.user, 3);
+        const { rows } = await pool.query(
+          `SELECT point.id, point.code, point.name, point.center_id,
+                  (SELECT count(*) FROM tickets t WHERE t.service_point_id = point.id AND t.closed_at >= $1 AND t.closed_at < $2)::int AS handled,
+                  (SELECT count(*) FROM tickets t WHERE t.service_point_id = point.id AND t.opened_at >= $1 AND t.opened_at < $2
+                      AND cardinality(t.breaches) > 0)::int AS sla_breaches,
+                  (SELECT count(*) FROM complaints c WHERE c.service_point_id = point.id AND c.source = 'repeat-fault'
+                      AND c.opened_at >= $1 AND c.opened_at < $2)::int AS repeat_faults,
+                  (SELECT count(*) FROM complaints c WHERE (c.service_point_id = point.id OR c.charged_service_point_id = point.id)
+                      AND c.opened_at >= $1 AND c.opened_at < $2)::int AS complaints,
+                  (SELECT count(*) FROM complaints c WHERE c.charged_service_point_id = point.id AND c.finding = 'upheld'
+                      AND c.answered_at >= $1 AND c.answered_at < $2)::int AS upheld_complaints,
+                  (SELECT round(avg((cb.satisfaction >= 4)::int), 4)::float8 FROM callbacks cb
+                    WHERE cb.service_point_id = point.id AND cb.done_at >= $1 AND cb.done_at < $2 AND cb.satisfaction IS NOT NULL) AS satisfaction_rate
+             FROM service_points point WHERE ${scope.servicePoints}`,
+          [startOfDay(request.query.from), startOfDay(addDays(request.query.to, 1)), ...scope.params],
+        );
+        const breachRate = (r: { handled: number; sla_breaches: number }) =>
+          r.sla_breaches / Math.max(1, r.handled);
+        return rows
+          .sort(
+            (a, b) =>
+              breachRate(a) - breachRate(b) ||
+              a.upheld_complaints - b.upheld_complaints ||
+              (b.satisfaction_rate ?? 0) - (a.satisfaction_rate ?? 0) ||
+              a.id - b.id,
+          )
+          .map((row, index) => ({ rank: index + 1, ...row }));
+      }),
+  );
+};
