@@ -30,6 +30,11 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
       '0007_users',
       '0008_live_feed',
       '0009_api_indexes',
+      '0010_service_calendar',
+      '0011_service_desk',
+      '0012_complaints_callbacks',
+      '0013_warranty_settlement',
+      '0014_callback_scheduling',
     ]);
     expect(await migrate(db.url)).toEqual([]);
     const { rows } = await pool.query(

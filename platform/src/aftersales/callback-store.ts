@@ -16,7 +16,8 @@ const SATISFIED = 4;
 /**
  * A callback task for every ticket closed with work done for the owner (verified repairs, answered
  * questions; not cancelled ones, nor terminals that recovered by themselves), due the next working
- * day (setting callbackWorkingDays). Idempotent; returns how many it added.
+ * day (setting callbackWorkingDays). Looks back 90 days (tasks are made whenever callbacks are
+ * listed or counted, so far more often than that). Idempotent; returns how many it added.
  */
 export async function scheduleTicketCallbacks(pool: pg.Pool, config: AfterSalesConfig): Promise<number> {
   const { rows } = await pool.query<{
@@ -27,7 +28,8 @@ export async function scheduleTicketCallbacks(pool: pg.Pool, config: AfterSalesC
     closed_at: Date;
   }>(
     `SELECT t.id, t.vehicle_id, t.center_id, t.service_point_id, t.closed_at FROM tickets t
-      WHERE t.close_reason IN ('verified', 'answered') AND NOT EXISTS (SELECT 1 FROM callbacks c WHERE c.ticket_id = t.id)
+      WHERE t.close_reason IN ('verified', 'answered') AND t.closed_at > now() - interval '90 days'
+        AND NOT EXISTS (SELECT 1 FROM callbacks c WHERE c.ticket_id = t.id)
       ORDER BY t.closed_at LIMIT 10000`,
   );
   if (rows.length === 0) return 0;
