@@ -8,9 +8,9 @@ export interface RedisEventLogOptions {
   /** Streams the events are spread over (by terminal), so several consumers can share the work. */
   shards: number;
   /**
-   * Approximate cap on each stream's length. It only bites when consumers are far behind (the
-   * gateways stop acknowledging long before, see the gateway's bus lag limit); it keeps a dead
-   * platform from exhausting Redis memory.
+   * Approximate cap on each stream's length, consumed or not: it keeps a dead platform from
+   * exhausting Redis memory, and it is also what an AOF rewrite has to write (bench/RESULTS.md,
+   * "Gateway").
    */
   maxLen: number;
   /** Pending events idle this long are taken over from a consumer presumed dead. */
