@@ -17,6 +17,7 @@ import {
   refreshRollup,
   StatusService,
   saveUser,
+  startAfterSalesRounds,
 } from '@jt808/platform';
 import { Fleet, loadScenario } from '@jt808/simulators';
 import { pino } from 'pino';
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
     tickets: DEFAULT_TICKET_SETTINGS,
   });
   await status.start();
+  const stopAfterSales = startAfterSalesRounds(pool, log.child({ component: 'after-sales' }));
 
   const roster = await FileRoster.open(`${dataDir}/roster.jsonl`, 'pending');
   const gateway = new Gateway(
@@ -173,6 +175,7 @@ Press Ctrl-C to stop.
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await ingest.stop();
+    await stopAfterSales();
     await status.stop();
     await bus.close();
     await roster.close();

@@ -1,3 +1,4 @@
+export { startAfterSalesRounds } from './aftersales/rounds.js';
 export { type ApiOptions, buildApi } from './api/app.js';
 export { CONSOLE_DIR } from './api/console.js';
 export {

@@ -4,6 +4,7 @@ import { type Bus, CommandClient, RedisBus } from '@jt808/bus';
 import Fastify from 'fastify';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { startAfterSalesRounds } from './aftersales/rounds.js';
 import { buildApi } from './api/app.js';
 import type { Role } from './api/sessions.js';
 import { saveUser } from './api/users.js';
@@ -21,7 +22,7 @@ const HELP = `jt808-platform — the platform's processes
 Usage:
   jt808-platform migrate          bring the schema and the positions storage up to date, then exit
   jt808-platform ingest [options] store terminal events from the bus (run one or more)
-  jt808-platform status [options] the online-status engine (run exactly one)
+  jt808-platform status [options] the online-status engine and the after-sales rounds (run exactly one)
   jt808-platform api [options]    the HTTP API (run one or more)
   jt808-platform user-add         add or update an API user: USERNAME, PASSWORD, ROLE (admin|operator|service|viewer|desk),
                                   CENTERS (comma-separated ids), SERVICE_POINT from the environment
@@ -138,8 +139,13 @@ async function main(): Promise<number> {
       tickets: DEFAULT_TICKET_SETTINGS,
     });
     await service.start();
+    // The one status process also does the after-sales work nobody has to ask for.
+    const stopRounds = startAfterSalesRounds(pool, log);
     health = () => service.engine.counts();
-    stopWork = () => service.stop();
+    stopWork = async () => {
+      await stopRounds();
+      await service.stop();
+    };
   } else {
     const metrics = createIngestMetrics(registry);
     const worker = new IngestWorker(
