@@ -175,6 +175,40 @@ describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
     await bus.close();
   });
 
+  it('trims what every group has acknowledged, and keeps what any group still needs', async () => {
+    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:t`, shards: 1 });
+    const key = `${prefix}:t:events:0`;
+    const fast: Delivery[] = [];
+    const slow: Delivery[] = [];
+    // The slow group fetches and never finishes its first batch (a worker stuck on its database).
+    const stuck = bus.events.consume(
+      { group: 'status', consumer: 's1', batchSize: 2, maxWaitMs: 50 },
+      async (batch) => {
+        slow.push(...batch);
+        await new Promise(() => {});
+      },
+    );
+    const ingest = collect(bus, 'ingest', 'i1', fast);
+    for (let serial = 1; serial <= 10; serial++) await bus.events.publish(event('013800000020', serial));
+    await until(() => fast.length === 10 && slow.length === 2);
+    // Ingest acknowledged everything; the status group still holds serials 1 and 2 (and has not
+    // fetched 3-10): nothing it needs may go.
+    await new Promise((r) => setTimeout(r, 1500));
+    await bus.events.publish(event('013800000020', 11)); // a batch after the trim interval
+    await until(() => fast.length === 11);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await admin.xlen(key)).toBe(11);
+
+    // Once the status group is gone, what ingest acknowledged is trimmed away.
+    await admin.xgroup('DESTROY', key, 'status');
+    void stuck;
+    await new Promise((r) => setTimeout(r, 1100));
+    await bus.events.publish(event('013800000020', 12));
+    await until(async () => fast.length === 12 && (await admin.xlen(key)) <= 1, 5000);
+    await ingest.stop();
+    await bus.close();
+  });
+
   it('dead-letters an unreadable entry with its raw bytes and reason', async () => {
     const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:d`, shards: 1 });
     await admin.xadd(`${prefix}:d:events:0`, '*', 'e', Buffer.from([0xff, 0xff, 0xff]));

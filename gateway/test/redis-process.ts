@@ -91,7 +91,8 @@ export class RedisProcess {
 
   private stop(signal: NodeJS.Signals): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return Promise.resolve();
+    // A process ended by a signal keeps exitCode null: signalCode says it is gone too.
+    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
       child.once('exit', () => resolve());
       child.kill(signal);

@@ -8,9 +8,8 @@ export interface RedisEventLogOptions {
   /** Streams the events are spread over (by terminal), so several consumers can share the work. */
   shards: number;
   /**
-   * Approximate cap on each stream's length, consumed or not: it keeps a dead platform from
-   * exhausting Redis memory, and it is also what an AOF rewrite has to write (bench/RESULTS.md,
-   * "Gateway").
+   * Approximate cap on each stream's length. Consumers trim what every group acknowledged, so it
+   * bites only when a group stops consuming: it keeps a dead platform from exhausting Redis memory.
    */
   maxLen: number;
   /** Pending events idle this long are taken over from a consumer presumed dead. */
@@ -99,6 +98,9 @@ const COMMAND_DEADLINE_MS = 5000;
 /** Own pending entries are looked at again this often, whatever happened, as a backstop. */
 const OWN_PENDING_RESCAN_MS = 10_000;
 
+/** How often a consumer trims from the streams what every group has acknowledged. */
+const TRIM_INTERVAL_MS = 1000;
+
 type StreamReply = [Buffer, [Buffer, Buffer[]][]][] | null;
 
 /**
@@ -114,6 +116,7 @@ class RedisConsumer implements EventConsumer {
   private ownPendingChecked = false;
   private lastClaim = 0;
   private lastOwnPendingScan = 0;
+  private lastTrim = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -141,6 +144,10 @@ class RedisConsumer implements EventConsumer {
         if (batch.length === 0) continue;
         await this.handler(batch);
         await this.ack(batch);
+        if (Date.now() - this.lastTrim > TRIM_INTERVAL_MS) {
+          this.lastTrim = Date.now();
+          await this.trimConsumed().catch(() => {}); // only housekeeping: the next round tries again
+        }
       } catch {
         // Handler or Redis failed: the batch stays pending and is fetched again from the start.
         this.ownPendingChecked = false;
@@ -248,6 +255,33 @@ class RedisConsumer implements EventConsumer {
     await this.bounded(pipeline.exec());
   }
 
+  /**
+   * Removes from each stream the entries every consumer group has fetched and acknowledged: those
+   * older than the oldest pending entry or, where nothing is pending, than the last one delivered.
+   * The streams then hold only the backlog, which is what an AOF rewrite of the bus Redis has to
+   * write (with everything kept up to maxLen, rewrites stalled acknowledgements for seconds; see
+   * bench/RESULTS.md, "Gateway"). A group created later starts from what is left.
+   */
+  private async trimConsumed(): Promise<void> {
+    for (const key of this.keys) {
+      const groups = (await this.bounded(this.redis.call('XINFO', 'GROUPS', key))) as unknown[][];
+      let oldestNeeded: string | undefined;
+      for (const info of groups) {
+        const fields = toRecord(info);
+        let needed = String(fields['last-delivered-id']);
+        if (Number(fields.pending) > 0) {
+          const summary = (await this.bounded(
+            this.redis.call('XPENDING', key, String(fields.name)),
+          )) as unknown[];
+          if (summary[1]) needed = String(summary[1]);
+        }
+        if (oldestNeeded === undefined || compareIds(needed, oldestNeeded) < 0) oldestNeeded = needed;
+      }
+      if (oldestNeeded !== undefined && oldestNeeded !== '0-0')
+        await this.bounded(this.redis.call('XTRIM', key, 'MINID', oldestNeeded));
+    }
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     await this.loop;
@@ -272,6 +306,14 @@ class RedisConsumer implements EventConsumer {
     });
     return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
   }
+}
+
+/** Orders two stream ids (`<ms>-<seq>`). */
+function compareIds(a: string, b: string): number {
+  const [aMs, aSeq] = a.split('-').map(BigInt) as [bigint, bigint];
+  const [bMs, bSeq] = b.split('-').map(BigInt) as [bigint, bigint];
+  if (aMs !== bMs) return aMs < bMs ? -1 : 1;
+  return aSeq === bSeq ? 0 : aSeq < bSeq ? -1 : 1;
 }
 
 function fieldValue(fields: Buffer[], name: string): Buffer | undefined {
