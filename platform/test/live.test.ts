@@ -54,6 +54,7 @@ describe.skipIf(!hasPostgres)('live feed over WebSocket (real PostgreSQL, real s
       `INSERT INTO terminal_status (phone, status, health) VALUES ('1001', 'online', '{}'), ('1002', 'offline', '{}')`,
     );
     await saveUser(pool, { username: 'op1', password: 'op1-secret', role: 'operator', centerIds: [1] });
+    await saveUser(pool, { username: 'desk', password: 'desk-secret', role: 'desk' });
     api = await buildApi({ pool, secureCookies: false, liveIntervalMs: 100 });
     await api.listen({ port: 0, host: '127.0.0.1' });
     const address = api.server.address();
@@ -116,6 +117,27 @@ describe.skipIf(!hasPostgres)('live feed over WebSocket (real PostgreSQL, real s
     await pool.query(`UPDATE terminal_state SET latitude = latitude + 0.01, updated_at = now()`);
     await new Promise((r) => setTimeout(r, 400));
     expect(received).toEqual([]);
+    socket.close();
+  });
+
+  it('sends a province-wide desk user the deltas of every center', async () => {
+    const login = await api.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { username: 'desk', password: 'desk-secret' },
+    });
+    const socket = await connect({
+      cookie: `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`,
+    });
+    const received: { t: string; c: number }[] = [];
+    socket.on('message', (data: Buffer, binary: boolean) => {
+      if (!binary) received.push(...(JSON.parse(data.toString()) as typeof received));
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    await pool.query(
+      `INSERT INTO status_transitions (phone, at, from_status, to_status, reasons) VALUES ('1002', now(), 'online', 'offline', '{}')`,
+    );
+    await until(() => received.some((d) => d.t === 'status' && d.c === 2));
     socket.close();
   });
 

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { seesEverything } from '../scope.js';
 import type { User } from '../sessions.js';
 
 /** One change pushed to live clients, as compact JSON. */
@@ -134,10 +135,7 @@ function allows(client: LiveClient, delta: LiveDelta): boolean {
   const { user } = client;
   if (user.role === 'service') {
     if (!client.vehicles?.has(delta.v)) return false;
-  } else if (
-    !(user.role === 'admin' || (user.role === 'viewer' && user.centerIds.length === 0)) &&
-    !user.centerIds.includes(delta.c)
-  ) {
+  } else if (!seesEverything(user) && !user.centerIds.includes(delta.c)) {
     return false;
   }
   if (delta.t === 'pos' && client.bbox) {
