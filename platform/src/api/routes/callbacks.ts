@@ -12,7 +12,15 @@ import {
 import { loadConfig } from '../../aftersales/config-store.js';
 import { maskRow } from '../../aftersales/masking.js';
 import { scopeOf } from '../scope.js';
-import { answering, DESK_ROLES, dayPattern, idParams, monthPattern, onlyFor } from './after-sales-common.js';
+import {
+  answering,
+  DESK_ROLES,
+  dayPattern,
+  idParams,
+  monthPattern,
+  onlyFor,
+  periodQuery,
+} from './after-sales-common.js';
 
 /** Callbacks: the tasks due (every closed ticket's, the owners' monthly), their answers, and the figures against target. */
 export const callbackRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
@@ -88,15 +96,7 @@ export const callbackRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app,
     '/api/callbacks/figures',
     {
       schema: {
-        querystring: {
-          type: 'object',
-          required: ['from', 'to'],
-          additionalProperties: false,
-          properties: {
-            from: { type: 'string', pattern: dayPattern },
-            to: { type: 'string', pattern: dayPattern },
-          },
-        },
+        querystring: periodQuery,
       },
     },
     async (request, reply) =>

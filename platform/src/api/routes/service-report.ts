@@ -4,7 +4,7 @@ import { addDays, startOfDay } from '../../aftersales/calendar.js';
 import { loadConfig } from '../../aftersales/config-store.js';
 import { monthlyServiceReport, serviceReportCsv } from '../../aftersales/report-store.js';
 import { scopeOf } from '../scope.js';
-import { answering, dayPattern, monthPattern } from './after-sales-common.js';
+import { answering, monthPattern, periodQuery } from './after-sales-common.js';
 
 /** The monthly service report (JSON or CSV) and the service points' league table. */
 export const serviceReportRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
@@ -41,15 +41,7 @@ export const serviceReportRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async 
     '/api/service-points/league',
     {
       schema: {
-        querystring: {
-          type: 'object',
-          required: ['from', 'to'],
-          additionalProperties: false,
-          properties: {
-            from: { type: 'string', pattern: dayPattern },
-            to: { type: 'string', pattern: dayPattern },
-          },
-        },
+        querystring: periodQuery,
       },
     },
     async (request, reply) =>

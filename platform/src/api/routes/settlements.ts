@@ -4,7 +4,7 @@ import { loadConfig } from '../../aftersales/config-store.js';
 import { settlementsCsv } from '../../aftersales/settlement.js';
 import { settlements } from '../../aftersales/settlement-store.js';
 import { scopeOf } from '../scope.js';
-import { answering, dayPattern, idParams, onlyFor } from './after-sales-common.js';
+import { answering, idParams, onlyFor, periodProperties } from './after-sales-common.js';
 
 /**
  * Installers' settlements for a period, JSON or CSV (no personal data: fit to send to the
@@ -20,8 +20,7 @@ export const settlementRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (ap
           required: ['from', 'to'],
           additionalProperties: false,
           properties: {
-            from: { type: 'string', pattern: dayPattern },
-            to: { type: 'string', pattern: dayPattern },
+            ...periodProperties,
             installer: { type: 'string', minLength: 1, maxLength: 64 },
             format: { type: 'string', enum: ['json', 'csv'], default: 'json' },
           },
