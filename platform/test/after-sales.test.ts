@@ -385,6 +385,85 @@ describe.skipIf(!hasPostgres)('after-sales operations through the API (real Post
     });
   });
 
+  it('keeps contracts with the enterprise and the private owner, in the archive and its timeline', async () => {
+    const contract = {
+      number: 'HT-2026-001',
+      kind: 'data-service',
+      party: 'enterprise',
+      signedOn: '2025-01-05',
+      startsOn: '2025-01-10',
+      endsOn: '2025-12-31',
+      vehiclesCovered: 2,
+      feePerVehicleFen: 36_000,
+    };
+    const created = await send('desk', 'POST', '/api/customers/2/contracts', contract);
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ party: 'enterprise', status: 'expired', total_fen: 72_000 });
+    // The number is unique; a vehicle without an enterprise only has contracts with its owner.
+    expect((await send('admin', 'POST', '/api/customers/2/contracts', contract)).statusCode).toBe(409);
+    const owner = {
+      ...contract,
+      party: 'owner',
+      kind: 'service',
+      startsOn: '2026-01-01',
+      endsOn: '2099-12-31',
+    };
+    expect(
+      (await send('admin', 'POST', '/api/customers/3/contracts', { ...owner, party: 'enterprise' }))
+        .statusCode,
+    ).toBe(400);
+    const ownerContract = await send('admin', 'POST', '/api/customers/3/contracts', {
+      ...owner,
+      number: 'HT-2026-002',
+    });
+    expect(ownerContract.json()).toMatchObject({ party: 'owner', status: 'active', kind: 'service' });
+    expect(
+      (
+        await send('admin', 'POST', '/api/customers/1/contracts', {
+          ...owner,
+          number: 'HT-X',
+          endsOn: '2025-12-31',
+        })
+      ).statusCode,
+    ).toBe(400);
+    // Operators read but do not sign; nobody reaches a customer outside their scope.
+    expect(
+      (await send('op1', 'POST', '/api/customers/1/contracts', { ...owner, number: 'HT-Y' })).statusCode,
+    ).toBe(403);
+    expect((await get('op1', '/api/customers/3/contracts')).statusCode).toBe(404);
+    expect((await get('op1', '/api/customers/1/contracts')).json()).toEqual([
+      expect.objectContaining({ number: 'HT-2026-001', vehicles_covered: 2, fee_per_vehicle_fen: 36_000 }),
+    ]);
+
+    // The archive of vehicle 1 is its enterprise's: both vehicles with terminals (SIM masked), the
+    // enterprise contract (not vehicle 3's owner's), signed and ended in the timeline.
+    const archive = (await get('desk', '/api/customers/1')).json();
+    expect(archive.vehicles).toEqual([
+      { id: '1', plate: '豫A10001', maker: 'M1', model: 'X1', serial: null, phone: '139****0001' },
+      { id: '2', plate: '豫A10002', maker: 'M1', model: 'X2', serial: null, phone: '139****0002' },
+    ]);
+    expect(archive.contracts.map((c: { number: string }) => c.number)).toEqual(['HT-2026-001']);
+    const contractEvents = archive.timeline.filter((e: { what: string }) => e.what === 'contract');
+    expect(contractEvents.map((e: { summary: string; at: string }) => [e.summary, e.at])).toEqual([
+      ['HT-2026-001 data-service ended', at('2026-01-01T00:00').toISOString()],
+      ['HT-2026-001 data-service signed', at('2025-01-05T00:00').toISOString()],
+    ]);
+    const times = archive.timeline.map((e: { at: string }) => e.at);
+    expect(times).toEqual([...times].sort().reverse());
+    expect(new Set(archive.timeline.map((e: { vehicle_id: string | null }) => e.vehicle_id))).toContain('2');
+    const full = (await get('desk', '/api/customers/1?full=true')).json();
+    expect(full.vehicles[0].phone).toBe('13900000001');
+    // A private owner's archive: their vehicle, their contract; a contract not yet ended has no end event.
+    const private3 = (await get('desk', '/api/customers/3')).json();
+    expect(private3.vehicles.map((v: { plate: string }) => v.plate)).toEqual(['豫C30003']);
+    expect(private3.contracts.map((c: { number: string }) => c.number)).toEqual(['HT-2026-002']);
+    expect(
+      private3.timeline
+        .filter((e: { what: string }) => e.what === 'contract')
+        .map((e: { summary: string }) => e.summary),
+    ).toEqual(['HT-2026-002 service signed']);
+  });
+
   it('says which warranty rule applies, for both shipment modes and for installation only', async () => {
     const express = (await get('desk', '/api/warranty/13900000001?today=2026-02-10&quality=true')).json();
     expect(express).toMatchObject({ rule: 'return', warranty: { start: '2026-01-13', basis: 'express' } });
@@ -443,7 +522,8 @@ describe.skipIf(!hasPostgres)('after-sales operations through the API (real Post
   it('reports the month per center and for the province, and ranks the service points', async () => {
     const report = await get('op1', '/api/reports/service?month=2026-11');
     expect(report.statusCode).toBe(200);
-    const { centers, faults } = report.json();
+    const { centers, faults, targets } = report.json();
+    expect(targets).toEqual({ callbackRate: 1, satisfactionRate: 0.98 });
     expect(centers.map((c: { center: unknown }) => c.center)).toEqual([1, 'province']);
     const center1 = centers[0];
     expect(center1).toMatchObject({ tickets: 2, installationsAccepted: 4, installationsContracted: 420 });

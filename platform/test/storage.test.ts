@@ -35,6 +35,7 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
       '0012_complaints_callbacks',
       '0013_warranty_settlement',
       '0014_callback_scheduling',
+      '0015_owner_contracts',
     ]);
     expect(await migrate(db.url)).toEqual([]);
     const { rows } = await pool.query(

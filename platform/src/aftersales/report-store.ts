@@ -44,6 +44,8 @@ export interface ServiceReport {
   month: string;
   centers: CenterReport[];
   faults: FaultCount[];
+  /** The settings the rates are held to (callbackRateTarget, satisfactionTarget), for the charts. */
+  targets: { callbackRate: number; satisfactionRate: number };
 }
 
 type Row = Record<string, number | null> & { center_id: number | null; total: number };
@@ -177,7 +179,11 @@ export async function monthlyServiceReport(
     cause: r.cause,
     repairs: r.repairs,
   }));
-  return { month, centers, faults };
+  const targets = {
+    callbackRate: config.settings.callbackRateTarget,
+    satisfactionRate: config.settings.satisfactionTarget,
+  };
+  return { month, centers, faults, targets };
 }
 
 /** The report as CSV: the summary per center, or the fault counts. */

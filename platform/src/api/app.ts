@@ -13,6 +13,7 @@ import { callbackRoutes } from './routes/callbacks.js';
 import { centerRoutes } from './routes/centers.js';
 import { commandRoutes } from './routes/commands.js';
 import { complaintRoutes } from './routes/complaints.js';
+import { contractRoutes } from './routes/contracts.js';
 import { customerRoutes } from './routes/customers.js';
 import { deskRoutes } from './routes/desk.js';
 import { installerRoutes } from './routes/installer.js';
@@ -99,6 +100,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     callbackRoutes,
     settlementRoutes,
     customerRoutes,
+    contractRoutes,
     serviceReportRoutes,
     afterSalesConfigRoutes,
   ]) {

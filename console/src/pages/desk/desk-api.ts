@@ -29,6 +29,7 @@ export interface IntakeResult {
 
 export interface CallRow {
   id: string;
+  vehicle_id: string;
   received_at: string;
   caller_name: string | null;
   caller_phone: string;
@@ -98,6 +99,93 @@ export interface CenterReport {
   installationsContracted: number;
 }
 
+export interface FaultCount {
+  center: number | 'province';
+  maker: string;
+  model: string;
+  cause: string;
+  repairs: number;
+}
+
+export interface ServiceReport {
+  month: string;
+  centers: CenterReport[];
+  faults: FaultCount[];
+  targets: { callbackRate: number; satisfactionRate: number };
+}
+
+/** A customer as the archive lists it: an owner's vehicle with its enterprise and terminal (masked). */
+export interface CustomerRow {
+  id: string;
+  plate: string;
+  center_id: number;
+  owner_name: string | null;
+  owner_phone: string | null;
+  owner_id_number: string | null;
+  enterprise: string | null;
+  enterprise_contact: string | null;
+  enterprise_phone: string | null;
+  phone: string | null;
+  maker: string | null;
+  model: string | null;
+  serial: string | null;
+  warranty_until: string | null;
+}
+
+export interface CustomerVehicle {
+  id: string;
+  plate: string;
+  maker: string | null;
+  model: string | null;
+  serial: string | null;
+  /** The terminal's SIM number (masked unless the view is in full). */
+  phone: string | null;
+}
+
+export type ContractKind = 'installation' | 'service' | 'data-service';
+
+export interface OwnerContract {
+  id: string;
+  number: string;
+  kind: ContractKind;
+  party: 'enterprise' | 'owner';
+  signed_on: string;
+  starts_on: string;
+  ends_on: string;
+  vehicles_covered: number;
+  fee_per_vehicle_fen: number;
+  total_fen: number;
+  status: 'pending' | 'active' | 'expired';
+  note: string | null;
+}
+
+export interface ContractInput {
+  number: string;
+  kind: ContractKind;
+  party: 'enterprise' | 'owner';
+  signedOn: string;
+  startsOn: string;
+  endsOn: string;
+  vehiclesCovered: number;
+  feePerVehicleFen: number;
+  note?: string;
+}
+
+export interface TimelineEvent {
+  at: string;
+  what: 'installation' | 'ticket' | 'exchange' | 'call' | 'complaint' | 'callback' | 'contract';
+  ref: string;
+  vehicle_id: string | null;
+  summary: string;
+}
+
+export interface CustomerArchive extends CustomerRow {
+  full: boolean;
+  vehicles: CustomerVehicle[];
+  contracts: OwnerContract[];
+  timeline: TimelineEvent[];
+}
+
 const q = (params: Record<string, string>) => `?${new URLSearchParams(params).toString()}`;
 
 export const recordCall = (call: CallInput): Promise<IntakeResult> => postJson('/api/desk/calls', call);
@@ -127,14 +215,28 @@ export const fetchSettlements = (from: string, to: string): Promise<Settlement[]
   getJson(settlementsPath(from, to, 'json'));
 export const reportPath = (month: string, format: 'json' | 'csv') =>
   `/api/reports/service${q({ month, format })}`;
-export const fetchReport = (month: string): Promise<{ month: string; centers: CenterReport[] }> =>
-  getJson(reportPath(month, 'json'));
+export const fetchReport = (month: string): Promise<ServiceReport> => getJson(reportPath(month, 'json'));
+
+export const searchCustomers = (text: string): Promise<CustomerRow[]> =>
+  getJson(`/api/customers${q({ q: text })}`);
+/** The archive; `full` shows personal data in full, and the platform records who looked. */
+export const fetchCustomer = (id: string, full: boolean): Promise<CustomerArchive> =>
+  getJson(`/api/customers/${encodeURIComponent(id)}${full ? q({ full: 'true' }) : ''}`);
+export const recordContract = (customerId: string, contract: ContractInput): Promise<OwnerContract> =>
+  postJson(`/api/customers/${encodeURIComponent(customerId)}/contracts`, contract);
 
 /** Fen as yuan with two decimals, exactly. */
 export function yuan(fen: number): string {
   const sign = fen < 0 ? '-' : '';
   const abs = Math.abs(fen);
   return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** Yuan as typed ("360", "360.5", "360.50") in integer fen, exactly; undefined when it is not an amount. */
+export function fenOf(text: string): number | undefined {
+  const match = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(text.trim());
+  if (!match) return undefined;
+  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
 }
 
 /** Today as a local (Asia/Shanghai) date. */

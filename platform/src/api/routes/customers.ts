@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
+import { contractsOf, OF_CUSTOMER, SAME_CUSTOMER } from '../../aftersales/contract-store.js';
 import { maskRow, mayViewInFull, type PersonalField } from '../../aftersales/masking.js';
 import { scopeOf } from '../scope.js';
 import { idParams } from './after-sales-common.js';
@@ -19,10 +20,44 @@ const CUSTOMER_COLUMNS = `vehicle.id, vehicle.plate, vehicle.center_id, vehicle.
 const CUSTOMER_JOINS = `FROM vehicles vehicle LEFT JOIN enterprises e ON e.id = vehicle.enterprise_id
   LEFT JOIN terminals t ON t.vehicle_id = vehicle.id`;
 
+/** Local dates as the instant their day starts in Asia/Shanghai. */
+const startOfLocal = (date: string) => `(${date})::timestamp AT TIME ZONE 'Asia/Shanghai'`;
+
+/**
+ * One customer's history across their vehicles ($2) and contracts (of vehicle $1's customer),
+ * newest first: a contract's end appears once it has come.
+ */
+const TIMELINE = `SELECT * FROM (
+   SELECT coalesce(accepted_at, done_at, planned_on::timestamptz) AS at, 'installation' AS what, id::text AS ref, vehicle_id,
+          concat_ws(' ', installer, CASE WHEN accepted_at IS NOT NULL THEN 'accepted' WHEN done_at IS NOT NULL THEN 'done' ELSE 'planned' END) AS summary
+     FROM installations WHERE vehicle_id = ANY ($2)
+   UNION ALL
+   SELECT opened_at, 'ticket', id::text, vehicle_id, concat_ws(' ', kind, reason, state, close_reason) FROM tickets WHERE vehicle_id = ANY ($2)
+   UNION ALL
+   SELECT resolved_at, 'exchange', id::text, vehicle_id, concat('terminal replaced by ', replacement_phone)
+     FROM tickets WHERE vehicle_id = ANY ($2) AND replacement_phone IS NOT NULL AND resolved_at IS NOT NULL
+   UNION ALL
+   SELECT received_at, 'call', id::text, vehicle_id, concat_ws(' ', category, description) FROM desk_calls WHERE vehicle_id = ANY ($2)
+   UNION ALL
+   SELECT opened_at, 'complaint', id::text, vehicle_id, concat_ws(' ', source, finding, description) FROM complaints WHERE vehicle_id = ANY ($2)
+   UNION ALL
+   SELECT coalesce(done_at, due_at), 'callback', id::text, vehicle_id, concat_ws(' ', kind, satisfaction, reason, comment)
+     FROM callbacks WHERE vehicle_id = ANY ($2)
+   UNION ALL
+   SELECT ${startOfLocal('contract.signed_on')}, 'contract', contract.id::text, contract.vehicle_id,
+          concat_ws(' ', contract.number, contract.kind, 'signed')
+     FROM owner_contracts contract WHERE ${OF_CUSTOMER}
+   UNION ALL
+   SELECT ${startOfLocal('contract.ends_on + 1')}, 'contract', contract.id::text, contract.vehicle_id,
+          concat_ws(' ', contract.number, contract.kind, 'ended')
+     FROM owner_contracts contract WHERE ${OF_CUSTOMER} AND ${startOfLocal('contract.ends_on + 1')} <= now()
+ ) events WHERE at IS NOT NULL ORDER BY at DESC LIMIT 500`;
+
 /**
  * The customer archive: owners (and their enterprise) with their vehicle and terminal, searched by
- * plate, owner phone or name — personal data masked — and one customer's timeline of
- * installations, tickets, calls, complaints and callbacks. Personal data in full only on the
+ * plate, owner phone or name — personal data masked — and one customer (addressed by one of their
+ * vehicles) with all their vehicles and terminals, their contracts and one timeline of
+ * installations, tickets, calls, complaints, callbacks and contracts. Personal data in full only on the
  * detail view, for roles that need it, and every such view is recorded.
  */
 export const customerRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
@@ -82,27 +117,25 @@ export const customerRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app,
           [request.user.id, request.user.username, String(request.params.id), Object.keys(PERSONAL)],
         );
       }
-      const { rows: timeline } = await pool.query(
-        `SELECT * FROM (
-           SELECT coalesce(accepted_at, done_at, planned_on::timestamptz) AS at, 'installation' AS what, id::text AS ref,
-                  concat_ws(' ', installer, CASE WHEN accepted_at IS NOT NULL THEN 'accepted' WHEN done_at IS NOT NULL THEN 'done' ELSE 'planned' END) AS summary
-             FROM installations WHERE vehicle_id = $1
-           UNION ALL
-           SELECT opened_at, 'ticket', id::text, concat_ws(' ', kind, reason, state, close_reason) FROM tickets WHERE vehicle_id = $1
-           UNION ALL
-           SELECT resolved_at, 'exchange', id::text, concat('terminal replaced by ', replacement_phone)
-             FROM tickets WHERE vehicle_id = $1 AND replacement_phone IS NOT NULL AND resolved_at IS NOT NULL
-           UNION ALL
-           SELECT received_at, 'call', id::text, concat_ws(' ', category, description) FROM desk_calls WHERE vehicle_id = $1
-           UNION ALL
-           SELECT opened_at, 'complaint', id::text, concat_ws(' ', source, finding, description) FROM complaints WHERE vehicle_id = $1
-           UNION ALL
-           SELECT coalesce(done_at, due_at), 'callback', id::text, concat_ws(' ', kind, satisfaction, reason, comment)
-             FROM callbacks WHERE vehicle_id = $1
-         ) events WHERE at IS NOT NULL ORDER BY at DESC LIMIT 500`,
-        [request.params.id],
+      // The customer's vehicles (their enterprise's and their own) with terminals, in the user's scope.
+      const { rows: vehicles } = await pool.query(
+        `SELECT vehicle.id, vehicle.plate, t.maker, t.model, t.terminal_id AS serial, t.phone
+           FROM vehicles vehicle LEFT JOIN terminals t ON t.vehicle_id = vehicle.id
+          WHERE vehicle.id IN (SELECT sibling.id FROM vehicles sibling WHERE ${SAME_CUSTOMER}) AND ${scope.vehicles}
+          ORDER BY vehicle.id = $1 DESC, vehicle.plate LIMIT 200`,
+        [request.params.id, ...scope.params],
       );
-      return { ...(full ? customer : maskRow(customer, PERSONAL)), full, timeline };
+      const { rows: timeline } = await pool.query(TIMELINE, [
+        request.params.id,
+        vehicles.map((vehicle) => vehicle.id),
+      ]);
+      return {
+        ...(full ? customer : maskRow(customer, PERSONAL)),
+        full,
+        vehicles: full ? vehicles : vehicles.map((vehicle) => maskRow(vehicle, { phone: 'sim' })),
+        contracts: await contractsOf(pool, request.params.id),
+        timeline,
+      };
     },
   );
 
