@@ -1,3 +1,4 @@
+import { type AnsweringTerminalState, answerCommands } from '@jt808/simulators';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasPostgres } from '../../platform/test/database.js';
@@ -93,7 +94,11 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the console in ch
     const id = await stack.openTicket('repair', 1, 1);
     const operator = await pageAs(SEED.users.operator);
     await operator.getByTestId('nav-tickets').click();
-    await operator.getByTestId('column-new').getByTestId(`ticket-${id}`).click();
+    const card = operator.getByTestId('column-new').getByTestId(`ticket-${id}`);
+    // The card names the vehicle by its plate, drawn in the plate's colour (2: yellow).
+    expect(await card.getByTestId('plate').textContent()).toBe('豫A10001');
+    expect(await card.getByTestId('plate').getAttribute('title')).toBe('黄牌');
+    await card.click();
     const state = operator.getByTestId('ticket-state');
     await expect.poll(() => state.getAttribute('data-state')).toBe('new');
     expect(await operator.getByTestId('countdown').textContent()).toMatch(/1:5\d:\d\d/);
@@ -156,6 +161,67 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the console in ch
     await page.getByTestId('accepted').waitFor();
     const { rows } = await stack.pool.query('SELECT state, close_reason FROM tickets WHERE id = $1', [id]);
     expect(rows[0]).toEqual({ state: 'closed', close_reason: 'verified' });
+  });
+
+  it("sends the commands the user's role allows to a terminal over TCP and shows its answers", async () => {
+    const terminal = await stack.terminal('13900000001', 1);
+    const terminalState: AnsweringTerminalState = {
+      location: () => ({
+        alarm: 0,
+        status: 3,
+        latitude: 34.756789,
+        longitude: 113.654321,
+        altitude: 110,
+        speed: 36.5,
+        direction: 180,
+        time: new Date(),
+        extras: { satellites: 11, signalStrength: 22 },
+      }),
+      parameters: new Map<number, number | string | Uint8Array>([[0x0001, 60]]),
+      texts: [],
+    };
+    answerCommands(terminal, terminalState);
+    const page = await pageAs(SEED.users.operator);
+    await page.goto(`${stack.url}/#/vehicles/1`);
+    const panel = page.getByTestId('commands');
+    const status = panel.getByTestId('command-status');
+    const answer = panel.getByTestId('command-answer');
+    // An operator may send all four.
+    await expect.poll(() => panel.getByRole('tab').count()).toBe(4);
+
+    await panel.getByTestId('command-locationQuery').click();
+    await panel.getByTestId('command-send').click();
+    await expect.poll(() => status.getAttribute('data-status')).toBe('answered');
+    expect(await status.textContent()).toContain('终端已应答');
+    expect(await answer.textContent()).toContain('34.756789, 113.654321');
+    expect(await answer.textContent()).toContain('36.5 km/h');
+
+    await panel.getByTestId('command-textMessage').click();
+    expect(await panel.getByTestId('command-send').isDisabled()).toBe(true);
+    await panel.locator('input[name=text]').fill('请尽快联系监控中心');
+    await panel.getByTestId('command-send').click();
+    await expect.poll(() => answer.textContent()).toContain('成功');
+    expect(terminalState.texts).toEqual(['请尽快联系监控中心']);
+
+    await panel.getByTestId('command-setParameters').click();
+    await panel.locator('input[name=param-id]').fill('0x0001');
+    await panel.locator('input[name=param-value]').fill('30');
+    await panel.getByTestId('command-send').click();
+    await expect.poll(() => answer.textContent()).toContain('成功');
+    expect(terminalState.parameters.get(0x0001)).toBe(30);
+
+    await panel.getByTestId('command-queryParameters').click();
+    await panel.getByTestId('command-send').click();
+    await expect.poll(() => answer.textContent()).toContain('0x0001 终端心跳发送间隔');
+    expect(await answer.textContent()).toContain('30 s');
+    await screenshot(page, 'vehicle-commands');
+
+    // A terminal that is not connected: the command is not sent and the panel says so.
+    const admin = await pageAs(SEED.users.admin);
+    await admin.goto(`${stack.url}/#/vehicles/4`);
+    await admin.getByTestId('command-send').click();
+    await expect.poll(() => admin.getByTestId('command-status').getAttribute('data-status')).toBe('offline');
+    expect(await admin.getByTestId('command-status').textContent()).toContain('终端不在线');
   });
 
   it("keeps an operator of one center away from another center's vehicles", async () => {

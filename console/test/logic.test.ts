@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { CenterHour, Ticket } from '../src/lib/api.js';
+import { en as enMessages, zh as zhMessages } from '../src/lib/messages.js';
 import { onlineRateSeries } from '../src/lib/series.js';
 import { countdown, runningDeadline, slaState } from '../src/lib/sla.js';
-import { actionsFor } from '../src/lib/workflow.js';
+import { answerLines, type Wording } from '../src/pages/vehicles/command-answer.js';
+import { commandMessages } from '../src/pages/vehicles/command-messages.js';
 
 const NOW = Date.parse('2026-12-01T08:00:00Z');
 const ticket = (
@@ -42,15 +44,44 @@ describe('ticket deadlines as the console shows them', () => {
   });
 });
 
-describe('workflow actions offered by role and state', () => {
-  it('offers the operator classification and the service staff the site work, never the other way round', () => {
-    expect(actionsFor('operator', 'new')).toEqual(['classify', 'cancel']);
-    expect(actionsFor('service', 'new')).toEqual([]);
-    expect(actionsFor('service', 'appointed')).toEqual(['appoint', 'arrive']);
-    expect(actionsFor('operator', 'appointed')).toEqual(['appoint', 'cancel']);
-    expect(actionsFor('service', 'on-site')).toEqual(['resolve']);
-    expect(actionsFor('viewer', 'new')).toEqual([]);
-    expect(actionsFor('admin', 'closed')).toEqual(['callback']);
+describe("a terminal's answer to a command in words", () => {
+  const catalog = (messages: Record<string, string>) => (key: string) => messages[key] ?? key;
+  const time = (value: string | null) => value ?? '—';
+  const zh: Wording = { t: catalog({ ...zhMessages, ...commandMessages.zh }), language: 'zh', time };
+  const en: Wording = { t: catalog({ ...enMessages, ...commandMessages.en }), language: 'en', time };
+
+  it('shows a location as position, speed and heading, and names an alarm word only when set', () => {
+    const location = {
+      alarm: 0,
+      latitude: 34.7,
+      longitude: 113.65,
+      altitude: 90,
+      speed: 40.5,
+      direction: 270,
+      time: '2026-12-01T08:00:00.000Z',
+      extras: { satellites: 9 },
+    };
+    const lines = answerLines({ name: 'locationQueryResponse', body: { location } }, zh);
+    expect(lines.slice(0, 3)).toEqual([
+      { label: '位置', value: '34.700000, 113.650000' },
+      { label: '速度', value: '40.5 km/h' },
+      { label: '方向', value: '270°' },
+    ]);
+    expect(lines.map((line) => line.label)).toContain('卫星数');
+    expect(lines.map((line) => line.label)).not.toContain('报警位');
+  });
+
+  it('names parameters in the language shown, with their units, and acknowledgements by result', () => {
+    const parameters = [
+      { id: 1, value: 30, name: 'heartbeatInterval', zh: '终端心跳发送间隔', unit: 's' },
+      { id: 0xf001, value: '0a0b' },
+    ];
+    expect(answerLines({ name: 'parametersResponse', body: { parameters } }, en)).toEqual([
+      { label: '0x0001 heartbeatInterval', value: '30 s' },
+      { label: '0xf001', value: '0a0b' },
+    ]);
+    const ack = { name: 'terminalGeneralResponse', body: { replySerial: 1, replyId: 0x8300, result: 3 } };
+    expect(answerLines(ack, zh)).toEqual([{ label: '结果', value: '不支持' }]);
   });
 });
 

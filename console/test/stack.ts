@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MemoryBus } from '@jt808/bus';
+import { CommandClient, MemoryBus } from '@jt808/bus';
 import { DEFAULTS, FileRoster, Gateway } from '@jt808/gateway';
 import {
   buildApi,
@@ -58,7 +58,7 @@ export const SEED = {
 
 /**
  * The real platform for browser tests: a fresh PostgreSQL database with SEED, the in-process bus,
- * ingest, the status service, a TCP gateway and the API (serving the freshly built console) on a
+ * ingest, the status service, a TCP gateway, downlink commands and the API (serving the freshly built console) on a
  * free port. Terminals connect with `terminal(phone)` over real TCP.
  */
 export class Stack {
@@ -104,9 +104,13 @@ export class Stack {
     );
     this.gatewayPort = (await gateway.listen()).port;
     this.stops.push(() => gateway.close());
+    const commands = new CommandClient(this.bus);
+    await commands.start();
+    this.stops.push(() => commands.stop());
     // No answer caching: the tests change the data and expect the next look to show it.
     this.api = await buildApi({
       pool: this.pool,
+      commands,
       secureCookies: false,
       liveIntervalMs: 200,
       consoleDir,

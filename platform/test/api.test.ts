@@ -144,6 +144,34 @@ describe.skipIf(!hasPostgres)('HTTP API: sign-in and scoping (real PostgreSQL)',
     expect(thin.points.length).toBeGreaterThanOrEqual(10);
   });
 
+  it('tells each user the ticket actions and downlink commands their role allows, and the plate', async () => {
+    const opTickets = (await get('op1', '/api/tickets')).json().items;
+    expect(opTickets).toMatchObject([
+      { id: '1', plate: '豫A11111', plate_color: 2, actions: ['classify', 'cancel'] },
+    ]);
+    const spTicket = (await get('sp1', '/api/tickets/1')).json();
+    expect(spTicket).toMatchObject({ plate: '豫A11111', actions: [] });
+    expect((await get('admin', '/api/tickets/2')).json().actions).toEqual(['classify', 'cancel']);
+    expect((await get('op1', '/api/vehicles/1')).json().commands).toEqual([
+      'locationQuery',
+      'queryParameters',
+      'setParameters',
+      'textMessage',
+    ]);
+    expect((await get('sp1', '/api/vehicles/1')).json().commands).toEqual([
+      'locationQuery',
+      'queryParameters',
+    ]);
+    const refused = await api.inject({
+      method: 'POST',
+      url: '/api/vehicles/1/commands',
+      headers: { cookie: cookies.sp1! },
+      payload: { command: 'setParameters', parameters: [{ id: 1, value: 30 }] },
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error).toBe('a service may not send setParameters commands');
+  });
+
   it('runs the workflow by role: service staff cannot classify, the operator can; mistakes are 409', async () => {
     const post = (user: string, payload: object) =>
       api.inject({
@@ -158,7 +186,12 @@ describe.skipIf(!hasPostgres)('HTTP API: sign-in and scoping (real PostgreSQL)',
     expect((await post('op1', { action: 'arrive' })).statusCode).toBe(403);
     const classified = await post('op1', { action: 'classify', category: 'hardware', severity: 2 });
     expect(classified.statusCode).toBe(200);
-    expect(classified.json()).toMatchObject({ state: 'classified', category: 'hardware', severity: 2 });
+    expect(classified.json()).toMatchObject({
+      state: 'classified',
+      category: 'hardware',
+      severity: 2,
+      actions: ['dispatch', 'cancel'],
+    });
     expect((await post('op1', { action: 'classify', category: 'hardware', severity: 2 })).statusCode).toBe(
       409,
     );

@@ -41,6 +41,7 @@ export {
   summarize,
 } from './stats/fleet-stats.js';
 export { Histogram, type HistogramSnapshot } from './stats/histogram.js';
+export { type AnsweringTerminalState, answerCommands } from './terminal/command-answerer.js';
 export {
   answers,
   TerminalConnection,

@@ -99,6 +99,11 @@ export interface Ticket {
   close_reason: string | null;
   satisfaction: number | null;
   callback_comment: string | null;
+  /** The vehicle's plate and its colour code (JT/T 415: 1 blue, 2 yellow, …); null without a vehicle. */
+  plate: string | null;
+  plate_color: number | null;
+  /** The workflow actions the signed-in user may take on the ticket now (decided by the platform). */
+  actions: TicketAction['action'][];
 }
 
 export interface TicketEvent {
@@ -161,6 +166,24 @@ export interface VehicleEvent {
 
 export interface VehicleDetail extends Vehicle {
   events: VehicleEvent[];
+  /** The downlink commands the signed-in user may send this vehicle's terminal. */
+  commands: CommandName[];
+}
+
+export type CommandName = 'locationQuery' | 'queryParameters' | 'setParameters' | 'textMessage';
+
+/** The body of POST /api/vehicles/:id/commands. */
+export interface CommandRequest {
+  command: CommandName;
+  text?: string;
+  parameters?: { id: number; value: number | string }[];
+  timeoutSeconds?: number;
+}
+
+/** What became of a command, with the terminal's decoded answer when it gave one. */
+export interface CommandResult {
+  status: 'answered' | 'timeout' | 'offline' | 'send-failed' | 'unknown';
+  answer?: { name: string; body: Record<string, unknown> };
 }
 
 export interface TrackPoint {
@@ -324,6 +347,9 @@ export const searchVehicles = (q: string, page = 1, pageSize = 50): Promise<Page
 
 export const fetchVehicle = (id: string): Promise<VehicleDetail> =>
   getJson(`/api/vehicles/${encodeURIComponent(id)}`);
+
+export const sendCommand = (vehicleId: string, request: CommandRequest): Promise<CommandResult> =>
+  postJson(`/api/vehicles/${encodeURIComponent(vehicleId)}/commands`, request);
 
 export const fetchTrack = (
   id: string,

@@ -56,6 +56,11 @@ const TO: Record<TicketAction['action'], TicketState> = {
   callback: 'closed',
 };
 
+/** The actions the workflow allows from a state (whoever takes them), in a fixed order. */
+export function actionsFrom(state: TicketState): TicketAction['action'][] {
+  return (Object.keys(FROM) as TicketAction['action'][]).filter((action) => FROM[action].includes(state));
+}
+
 /** Checks a person's action against the ticket's state; returns the state it leads to. */
 export function nextState(state: TicketState, action: TicketAction): TicketState {
   if (!FROM[action.action].includes(state)) {

@@ -1,16 +1,18 @@
 import { type CommandClient, CommandStatus } from '@jt808/bus';
-import { decodeBody, encodeBody, type Header, type OutgoingMessage } from '@jt808/protocol';
+import { decodeBody, encodeBody, type Header, isJt808Error, type OutgoingMessage } from '@jt808/protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
+import { readableBody, typedParameter } from '../command-payload.js';
+import { type CommandName, maySendCommand } from '../rights.js';
 import { scopeOf } from '../scope.js';
 
 /** The commands the API offers, each a downlink message of the codec. */
-const COMMANDS = {
+const COMMANDS: Record<CommandName, { name: CommandName; id: number }> = {
   locationQuery: { name: 'locationQuery', id: 0x8201 },
   queryParameters: { name: 'queryParameters', id: 0x8104 },
   setParameters: { name: 'setParameters', id: 0x8103 },
   textMessage: { name: 'textMessage', id: 0x8300 },
-} as const;
+};
 
 const STATUS_NAMES: Record<number, string> = {
   [CommandStatus.Answered]: 'answered',
@@ -19,7 +21,7 @@ const STATUS_NAMES: Record<number, string> = {
   [CommandStatus.SendFailed]: 'send-failed',
 };
 
-const commandBody = {
+const commandRequest = {
   type: 'object',
   required: ['command'],
   additionalProperties: false,
@@ -35,7 +37,7 @@ const commandBody = {
         additionalProperties: false,
         properties: {
           id: { type: 'integer', minimum: 0, maximum: 0xffffffff },
-          value: { type: ['integer', 'string'] },
+          value: { anyOf: [{ type: 'integer' }, { type: 'string', maxLength: 255 }] },
         },
       },
     },
@@ -44,7 +46,7 @@ const commandBody = {
 } as const;
 
 interface CommandRequest {
-  command: keyof typeof COMMANDS;
+  command: CommandName;
   text?: string;
   parameters?: { id: number; value: number | string }[];
   timeoutSeconds?: number;
@@ -63,12 +65,13 @@ export const commandRoutes: FastifyPluginAsync<{
     {
       schema: {
         params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
-        body: commandBody,
+        body: commandRequest,
       },
     },
     async (request, reply) => {
-      if (request.user.role === 'viewer')
-        return reply.code(403).send({ error: 'viewers cannot send commands' });
+      const { role } = request.user;
+      if (!maySendCommand(role, request.body.command))
+        return reply.code(403).send({ error: `a ${role} may not send ${request.body.command} commands` });
       if (!commands) return reply.code(503).send({ error: 'no bus: commands are not available here' });
       const scope = scopeOf(request.user, 2);
       const { rows } = await pool.query<{ phone: string; edition: string | null }>(
@@ -79,17 +82,19 @@ export const commandRoutes: FastifyPluginAsync<{
       if (!terminal) return reply.code(404).send({ error: 'no such vehicle' });
       const edition = terminal.edition === '2019' ? '2019' : '2013';
       const { name, id } = COMMANDS[request.body.command];
-      const body =
-        name === 'textMessage'
-          ? { flags: 0b1100, text: request.body.text ?? '' }
-          : name === 'setParameters'
-            ? { parameters: request.body.parameters ?? [] }
-            : {};
-      const encoded = encodeBody({
-        name,
-        header: { phone: '0', serial: 0, edition },
-        body,
-      } as OutgoingMessage);
+      let encoded: Uint8Array;
+      try {
+        encoded = encodeBody({
+          name,
+          header: { phone: '0', serial: 0, edition },
+          body: commandBody(request.body),
+        } as OutgoingMessage);
+      } catch (error) {
+        // Input the message cannot carry: no text or parameters, a value of the wrong type.
+        if (error instanceof RangeError || isJt808Error(error))
+          return reply.code(400).send({ error: error.message });
+        throw error;
+      }
       // Gateways know a terminal by the phone as its header carries it: 12 digits, 20 in 2019.
       const wirePhone = terminal.phone.padStart(edition === '2019' ? 20 : 12, '0');
       const result = await commands.send(wirePhone, id, encoded, (request.body.timeoutSeconds ?? 30) * 1000);
@@ -110,8 +115,21 @@ export const commandRoutes: FastifyPluginAsync<{
           : undefined;
       return {
         status: STATUS_NAMES[result.status] ?? 'unknown',
-        answer: answer && { name: answer.name, body: answer.body },
+        answer: answer && { name: answer.name, body: readableBody(answer.body) },
       };
     },
   );
 };
+
+/** The message body of a command request. */
+function commandBody(request: CommandRequest): object {
+  if (request.command === 'textMessage') {
+    if (!request.text?.trim()) throw new RangeError('a text message needs its text');
+    return { flags: 0b1100, text: request.text };
+  }
+  if (request.command === 'setParameters') {
+    if (!request.parameters?.length) throw new RangeError('setting parameters needs at least one');
+    return { parameters: request.parameters.map(({ id, value }) => typedParameter(id, value)) };
+  }
+  return {};
+}

@@ -1,26 +1,25 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { advanceTicket } from '../../tickets/ticket-store.js';
-import { type TicketAction, TicketError } from '../../tickets/workflow.js';
+import { type TicketAction, TicketError, type TicketState } from '../../tickets/workflow.js';
+import { mayTakeTicketAction, TICKET_ACTION_NAMES, ticketActionsFor } from '../rights.js';
 import { scopeOf } from '../scope.js';
 import type { Role } from '../sessions.js';
 
-/** Which roles may take which workflow actions (the platform's own moves are not offered here). */
-const MAY: Record<TicketAction['action'], Role[]> = {
-  classify: ['admin', 'operator'],
-  dispatch: ['admin', 'operator'],
-  cancel: ['admin', 'operator'],
-  callback: ['admin', 'operator'],
-  appoint: ['admin', 'operator', 'service'],
-  arrive: ['admin', 'service'],
-  resolve: ['admin', 'service'],
-};
+/** A ticket row with its vehicle's plate, as the list and the detail give it. */
+const TICKET_SELECT = `SELECT ticket.*, vehicle.plate, vehicle.plate_color FROM tickets ticket
+  LEFT JOIN vehicles vehicle ON vehicle.id = ticket.vehicle_id`;
+
+/** Adds the workflow actions the requesting user may take on the ticket now. */
+function withActions<T extends { state: TicketState }>(ticket: T, role: Role): T & { actions: string[] } {
+  return { ...ticket, actions: ticketActionsFor(role, ticket.state) };
+}
 
 const actionBody = {
   type: 'object',
   required: ['action'],
   properties: {
-    action: { type: 'string', enum: Object.keys(MAY) },
+    action: { type: 'string', enum: TICKET_ACTION_NAMES },
     category: { type: 'string', enum: ['hardware', 'software', 'guidance', 'consultation'] },
     severity: { type: 'integer', minimum: 1, maximum: 3 },
     installer: { type: 'string', minLength: 1, maxLength: 64 },
@@ -57,21 +56,21 @@ export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, {
       const { state = null, kind = null, page = 1, pageSize = 50 } = request.query;
       const scope = scopeOf(request.user, 5);
       const { rows } = await pool.query(
-        `SELECT ticket.* FROM tickets ticket
+        `${TICKET_SELECT}
           WHERE ${scope.tickets} AND ($1::text IS NULL OR ticket.state = $1) AND ($2::text IS NULL OR ticket.kind = $2)
           ORDER BY ticket.opened_at DESC LIMIT $3 OFFSET $4`,
         [state, kind, pageSize, (page - 1) * pageSize, ...scope.params],
       );
-      return { page, pageSize, items: rows };
+      return { page, pageSize, items: rows.map((ticket) => withActions(ticket, request.user.role)) };
     },
   );
 
   const visibleTicket = async (id: number, request: { user: Parameters<typeof scopeOf>[0] }) => {
     const scope = scopeOf(request.user, 2);
-    const { rows } = await pool.query(
-      `SELECT ticket.* FROM tickets ticket WHERE ticket.id = $1 AND ${scope.tickets}`,
-      [id, ...scope.params],
-    );
+    const { rows } = await pool.query(`${TICKET_SELECT} WHERE ticket.id = $1 AND ${scope.tickets}`, [
+      id,
+      ...scope.params,
+    ]);
     return rows[0];
   };
 
@@ -91,7 +90,7 @@ export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, {
         'SELECT at, actor, from_state, to_state, reason, detail FROM ticket_events WHERE ticket_id = $1 ORDER BY id',
         [ticket.id],
       );
-      return { ...ticket, history };
+      return { ...withActions(ticket, request.user.role), history };
     },
   );
 
@@ -101,7 +100,7 @@ export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, {
     async (request, reply) => {
       const ticket = await visibleTicket(request.params.id, request);
       if (!ticket) return reply.code(404).send({ error: 'no such ticket' });
-      if (!MAY[request.body.action].includes(request.user.role)) {
+      if (!mayTakeTicketAction(request.user.role, request.body.action)) {
         return reply
           .code(403)
           .send({ error: `a ${request.user.role} may not ${request.body.action} a ticket` });
@@ -112,7 +111,8 @@ export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, {
         ...(typeof body.at === 'string' ? { at: new Date(body.at) } : {}),
       } as TicketAction;
       try {
-        return await advanceTicket(pool, String(ticket.id), action, request.user.username);
+        const advanced = await advanceTicket(pool, String(ticket.id), action, request.user.username);
+        return withActions(advanced, request.user.role);
       } catch (error) {
         if (error instanceof TicketError) return reply.code(409).send({ error: error.message });
         throw error;

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
+import { commandsFor } from '../rights.js';
 import { scopeOf } from '../scope.js';
 
 const VEHICLE_COLUMNS = `vehicle.id, vehicle.plate, vehicle.plate_color, vehicle.vin, vehicle.center_id, t.phone, t.terminal_id,
@@ -18,7 +19,10 @@ const idParams = {
   properties: { id: { type: 'integer', minimum: 1 } },
 } as const;
 
-/** Vehicle search, one vehicle's state and events, and its track; always within the user's scope. */
+/**
+ * Vehicle search, one vehicle's state, events and the commands the user may send it, and its track;
+ * always within the user's scope.
+ */
 export const vehicleRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
   app.get<{ Querystring: { q?: string; page?: number; pageSize?: number } }>(
     '/api/vehicles',
@@ -77,7 +81,9 @@ export const vehicleRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, 
             )
           ).rows
         : [];
-      return { ...vehicle, events };
+      // The downlink commands the user may send here (none without a terminal to send them to).
+      const commands = vehicle.phone ? commandsFor(request.user.role) : [];
+      return { ...vehicle, events, commands };
     },
   );
 

@@ -1,0 +1,56 @@
+import { actionsFrom, type TicketAction, type TicketState } from '../tickets/workflow.js';
+import type { Role } from './sessions.js';
+
+/**
+ * What each role may do beyond looking: which ticket workflow actions it may take and which
+ * downlink commands it may send to a terminal. The routes refuse anything else with 403 and hand
+ * the console these lists, so the console shows only what the platform allows (one source of truth).
+ */
+
+export type TicketActionName = TicketAction['action'];
+
+/** The platform's own moves (held → new, resolved → verified → closed) are not anyone's to take. */
+const TICKET_ACTIONS: Record<TicketActionName, readonly Role[]> = {
+  classify: ['admin', 'operator'],
+  dispatch: ['admin', 'operator'],
+  cancel: ['admin', 'operator'],
+  callback: ['admin', 'operator'],
+  appoint: ['admin', 'operator', 'service'],
+  arrive: ['admin', 'service'],
+  resolve: ['admin', 'service'],
+};
+
+export const TICKET_ACTION_NAMES = Object.keys(TICKET_ACTIONS) as TicketActionName[];
+
+export function mayTakeTicketAction(role: Role, action: TicketActionName): boolean {
+  return TICKET_ACTIONS[action].includes(role);
+}
+
+/** The actions a role may take on a ticket in `state` now, in the workflow's order. */
+export function ticketActionsFor(role: Role, state: TicketState): TicketActionName[] {
+  return actionsFrom(state).filter((action) => mayTakeTicketAction(role, action));
+}
+
+/** The downlink commands of the API (platform/src/api/routes/commands.ts). */
+export type CommandName = 'locationQuery' | 'queryParameters' | 'setParameters' | 'textMessage';
+
+/**
+ * Centers run their fleets: every command. Repair points diagnose (where is it, what is it set
+ * to) but do not reconfigure a terminal. The service desk helps a caller: where the vehicle is,
+ * a message to the driver's screen. Viewers only look.
+ */
+const COMMANDS_OF: Record<Role, readonly CommandName[]> = {
+  admin: ['locationQuery', 'queryParameters', 'setParameters', 'textMessage'],
+  operator: ['locationQuery', 'queryParameters', 'setParameters', 'textMessage'],
+  service: ['locationQuery', 'queryParameters'],
+  desk: ['locationQuery', 'textMessage'],
+  viewer: [],
+};
+
+export function commandsFor(role: Role): readonly CommandName[] {
+  return COMMANDS_OF[role];
+}
+
+export function maySendCommand(role: Role, command: CommandName): boolean {
+  return COMMANDS_OF[role].includes(command);
+}
