@@ -40,7 +40,7 @@ export const options: Options = {
     'checks{route:login}': ['rate>0.99'],
     live_errors: ['rate<0.01'],
     live_snapshot_ms: latency(1000, 3000),
-    // The feed looks at the database once a second; a delta older than a few seconds is late.
+    // The feed sends once a second what the database announced; a delta older than a few seconds is late.
     live_delta_lag_ms: latency(3000, 5000),
   },
 };

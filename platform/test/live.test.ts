@@ -141,6 +141,52 @@ describe.skipIf(!hasPostgres)('live feed over WebSocket (real PostgreSQL, real s
     socket.close();
   });
 
+  it('sends changes whose transactions committed out of order, and nothing for a terminal only heard from', async () => {
+    const login = await api.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { username: 'desk', password: 'desk-secret' },
+    });
+    const socket = await connect({
+      cookie: `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`,
+    });
+    const received: { t: string; v: number; lat?: number }[] = [];
+    socket.on('message', (data: Buffer, binary: boolean) => {
+      if (!binary) received.push(...(JSON.parse(data.toString()) as typeof received));
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    // A polling cursor on updated_at missed the first: it took its timestamp first, committed last.
+    const first = await pool.connect();
+    const second = await pool.connect();
+    try {
+      await first.query('BEGIN');
+      await first.query(
+        `UPDATE terminal_state SET latitude = 34.75, updated_at = now() WHERE phone = '1001'`,
+      );
+      await second.query('BEGIN');
+      await second.query(
+        `UPDATE terminal_state SET latitude = 34.65, updated_at = now() WHERE phone = '1002'`,
+      );
+      await second.query('COMMIT');
+      await new Promise((r) => setTimeout(r, 300));
+      await first.query('COMMIT');
+    } finally {
+      first.release();
+      second.release();
+    }
+    await until(() => received.filter((d) => d.t === 'pos').length >= 2);
+    expect(received.filter((d) => d.t === 'pos').map((d) => [d.v, d.lat])).toEqual([
+      [2, 34.65],
+      [1, 34.75],
+    ]);
+    // Heartbeats move last_seen_at only: no position goes out.
+    received.length = 0;
+    await pool.query(`UPDATE terminal_state SET last_seen_at = now(), updated_at = now()`);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(received).toEqual([]);
+    socket.close();
+  });
+
   it('sends a position whose GNSS time was unusable, stamped with when it was stored', async () => {
     const socket = await connect();
     const received: { t: string; v: number; at: string }[] = [];

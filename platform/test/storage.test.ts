@@ -36,6 +36,7 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
       '0013_warranty_settlement',
       '0014_callback_scheduling',
       '0015_owner_contracts',
+      '0016_live_notify',
     ]);
     expect(await migrate(db.url)).toEqual([]);
     const { rows } = await pool.query(

@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { seesEverything } from '../scope.js';
 import type { User } from '../sessions.js';
+import { LIVE_CHANNEL, type Notices, parseNotices } from './notices.js';
+import { VehicleLookup } from './vehicle-lookup.js';
 
 /** One change pushed to live clients, as compact JSON. */
 export type LiveDelta =
@@ -16,32 +18,40 @@ export interface LiveClient {
   send(deltas: LiveDelta[]): void;
 }
 
+/** A lost listening connection is made again after this long. */
+const RELISTEN_MS = 1000;
+
 /**
- * Fans out what changed to the connected live clients. It looks at the database once a second
- * (current states updated since its last look, status transitions newer than the last it sent), so
- * it works the same whichever process ingested the fix or judged the status. Each client gets only
- * the vehicles its user may see, within its map viewport.
+ * Fans out what changed to the connected live clients. The database announces every change of a
+ * current position or status on the `jt808_live` channel (migration 0016's triggers), on commit and
+ * in commit order, whichever process ingested the fix or judged the status; the feed listens on one
+ * connection, keeps the newest position per terminal, and once per interval sends each client the
+ * vehicles its user may see, within its map viewport.
+ *
+ * Changes announced while the listening connection is down are not sent: a position is superseded
+ * by the terminal's next fix, and clients take a fresh snapshot when they reconnect.
  */
 export class LiveFeed {
   private readonly clients = new Set<LiveClient>();
+  private readonly vehicles: VehicleLookup;
   private timer: NodeJS.Timeout | undefined;
-  /** The newest updated_at sent so far, as PostgreSQL's text (microseconds: a JS Date would lose them and resend rows). */
-  private lastStateAt = '';
-  private lastTransitionId = 0;
-  private polling = false;
+  private listener: pg.PoolClient | undefined;
+  private stopped = false;
+  private flushing = false;
+  /** Newest announced position per phone since the last flush. */
+  private positions = new Map<string, Notices['positions'][number]>();
+  private transitions: Notices['transitions'] = [];
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly intervalMs = 1000,
-  ) {}
+  ) {
+    this.vehicles = new VehicleLookup(pool);
+  }
 
   async start(): Promise<void> {
-    const { rows } = await this.pool.query<{ id: string | null; now: string }>(
-      'SELECT (SELECT max(id) FROM status_transitions) AS id, now()::text AS now',
-    );
-    this.lastTransitionId = Number(rows[0]?.id ?? 0);
-    this.lastStateAt = rows[0]!.now;
-    this.timer = setInterval(() => void this.poll(), this.intervalMs);
+    await this.listen();
+    this.timer = setInterval(() => void this.flush(), this.intervalMs);
   }
 
   add(client: LiveClient): void {
@@ -52,82 +62,96 @@ export class LiveFeed {
     this.clients.delete(client);
   }
 
-  async poll(): Promise<void> {
-    if (this.polling || this.clients.size === 0) return;
-    this.polling = true;
+  private async listen(): Promise<void> {
+    const client = await this.pool.connect();
+    this.listener = client;
+    client.on('notification', (message) => {
+      if (message.channel !== LIVE_CHANNEL || !message.payload || this.clients.size === 0) return;
+      const notices = parseNotices(message.payload);
+      for (const position of notices.positions) this.positions.set(position.phone, position);
+      for (const transition of notices.transitions) this.transitions.push(transition);
+    });
+    client.on('error', () => this.relisten(client));
+    client.on('end', () => this.relisten(client));
+    await client.query(`LISTEN ${LIVE_CHANNEL}`);
+  }
+
+  private relisten(client: pg.PoolClient): void {
+    if (this.listener !== client) return;
+    this.listener = undefined;
+    client.release(true);
+    if (this.stopped) return;
+    setTimeout(() => {
+      if (!this.stopped) this.listen().catch(() => this.retryLater());
+    }, RELISTEN_MS).unref();
+  }
+
+  private retryLater(): void {
+    setTimeout(() => {
+      if (!this.stopped) this.listen().catch(() => this.retryLater());
+    }, RELISTEN_MS).unref();
+  }
+
+  /** Sends what was announced since the last flush; the tests call it to skip the wait. */
+  async flush(): Promise<void> {
+    if (this.flushing) return;
+    const positions = [...this.positions.values()];
+    const transitions = this.transitions;
+    if (positions.length === 0 && transitions.length === 0) return;
+    this.positions = new Map();
+    this.transitions = [];
+    this.flushing = true;
     try {
-      const deltas = [...(await this.positions()), ...(await this.transitions())];
+      const deltas: LiveDelta[] = [];
+      const vehicles = await this.vehicles.resolve([
+        ...positions.map((p) => p.phone),
+        ...transitions.map((t) => t.phone),
+      ]);
+      for (const p of positions) {
+        const vehicle = vehicles.get(p.phone);
+        if (!vehicle) continue;
+        deltas.push({
+          t: 'pos',
+          v: vehicle.id,
+          c: vehicle.centerId,
+          lat: p.lat,
+          lon: p.lon,
+          spd: p.speed,
+          dir: p.direction,
+          at: new Date(p.atMs).toISOString(),
+        });
+      }
+      for (const t of transitions) {
+        const vehicle = vehicles.get(t.phone);
+        if (!vehicle) continue;
+        deltas.push({
+          t: 'status',
+          v: vehicle.id,
+          c: vehicle.centerId,
+          s: t.status,
+          r: t.reasons,
+          at: new Date(t.atMs).toISOString(),
+        });
+      }
       if (deltas.length === 0) return;
       for (const client of this.clients) {
         const visible = deltas.filter((d) => allows(client, d));
         if (visible.length > 0) client.send(visible);
       }
     } catch {
-      // The next poll tries again; live updates are best effort, the REST routes are the record.
+      // Vehicles could not be looked up (database down): these changes are dropped, later ones go
+      // out; live updates are best effort, the REST routes are the record.
     } finally {
-      this.polling = false;
+      this.flushing = false;
     }
   }
 
-  private async positions(): Promise<LiveDelta[]> {
-    const { rows } = await this.pool.query<{
-      vehicle_id: string;
-      center_id: number;
-      latitude: number;
-      longitude: number;
-      speed: number | null;
-      direction: number | null;
-      last_fix_time: Date;
-      cursor: string;
-    }>(
-      // A fix without a usable GNSS time (stored as null) is stamped with when it was stored.
-      `SELECT v.id AS vehicle_id, v.center_id, st.latitude, st.longitude, st.speed, st.direction,
-              coalesce(st.last_fix_time, st.updated_at) AS last_fix_time,
-              (max(st.updated_at) OVER ())::text AS cursor
-         FROM terminal_state st JOIN terminals t ON t.phone = st.phone JOIN vehicles v ON v.id = t.vehicle_id
-        WHERE st.updated_at > $1::timestamptz AND st.latitude IS NOT NULL`,
-      [this.lastStateAt],
-    );
-    if (rows[0]) this.lastStateAt = rows[0].cursor;
-    return rows.map((row) => ({
-      t: 'pos',
-      v: Number(row.vehicle_id),
-      c: row.center_id,
-      lat: row.latitude,
-      lon: row.longitude,
-      spd: row.speed ?? 0,
-      dir: row.direction ?? 0,
-      at: row.last_fix_time.toISOString(),
-    }));
-  }
-
-  private async transitions(): Promise<LiveDelta[]> {
-    const { rows } = await this.pool.query<{
-      id: string;
-      vehicle_id: string;
-      center_id: number;
-      to_status: string;
-      reasons: string[];
-      at: Date;
-    }>(
-      `SELECT tr.id, v.id AS vehicle_id, v.center_id, tr.to_status, tr.reasons, tr.at
-         FROM status_transitions tr JOIN terminals t ON t.phone = tr.phone JOIN vehicles v ON v.id = t.vehicle_id
-        WHERE tr.id > $1 ORDER BY tr.id`,
-      [this.lastTransitionId],
-    );
-    for (const row of rows) this.lastTransitionId = Math.max(this.lastTransitionId, Number(row.id));
-    return rows.map((row) => ({
-      t: 'status',
-      v: Number(row.vehicle_id),
-      c: row.center_id,
-      s: row.to_status,
-      r: row.reasons,
-      at: row.at.toISOString(),
-    }));
-  }
-
   stop(): void {
+    this.stopped = true;
     clearInterval(this.timer);
+    const listener = this.listener;
+    this.listener = undefined;
+    listener?.release(true);
   }
 }
 

@@ -1,0 +1,39 @@
+import type pg from 'pg';
+
+export interface VehicleOfPhone {
+  id: number;
+  centerId: number;
+}
+
+/** Entries are forgotten this often, so a terminal moved to another vehicle or center is seen again. */
+const FORGET_AFTER_MS = 5 * 60_000;
+
+/**
+ * Which vehicle (and center) each terminal phone belongs to, for the live feed: asked of the
+ * database once per phone, in one query for all phones not yet known, and remembered (a phone
+ * without a vehicle too, so it is not asked for again every second).
+ */
+export class VehicleLookup {
+  private known = new Map<string, VehicleOfPhone | null>();
+  private since = Date.now();
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  async resolve(phones: string[]): Promise<Map<string, VehicleOfPhone | null>> {
+    if (Date.now() - this.since > FORGET_AFTER_MS) {
+      this.known = new Map();
+      this.since = Date.now();
+    }
+    const unknown = [...new Set(phones.filter((phone) => !this.known.has(phone)))];
+    if (unknown.length > 0) {
+      const { rows } = await this.pool.query<{ phone: string; id: string; center_id: number }>(
+        `SELECT t.phone, v.id, v.center_id FROM terminals t JOIN vehicles v ON v.id = t.vehicle_id
+          WHERE t.phone = ANY($1::text[])`,
+        [unknown],
+      );
+      for (const phone of unknown) this.known.set(phone, null);
+      for (const row of rows) this.known.set(row.phone, { id: Number(row.id), centerId: row.center_id });
+    }
+    return this.known;
+  }
+}
