@@ -210,8 +210,8 @@ export async function seed(pool: pg.Pool, o: SeedOptions, log: (line: string) =>
       })();
     await step(
       'terminal_activity_hourly',
-      'COPY terminal_activity_hourly (hour, phone, messages) FROM STDIN',
-      hourly((id, hour) => `${hour}\t${phoneOf(id)}\t${120 + 60}`),
+      'COPY terminal_activity_hourly (hour, phone) FROM STDIN',
+      hourly((id, hour) => `${hour}\t${phoneOf(id)}`),
     );
     await step(
       'positions_hourly',

@@ -113,7 +113,7 @@ describe.skipIf(!hasPostgres)('ingest (real PostgreSQL, in-process bus)', () => 
     expect(state.last_fix_time.toISOString()).toBe('2026-11-23T07:30:45.000Z');
     expect(state.last_seen_at.toISOString()).toBe('2026-11-23T07:30:46.000Z');
     expect(
-      await count(`SELECT messages AS n FROM terminal_activity_hourly WHERE phone = '13800000001'`),
+      await count(`SELECT count(*) AS n FROM terminal_activity_hourly WHERE phone = '13800000001'`),
     ).toBe(1);
   });
 
@@ -129,6 +129,43 @@ describe.skipIf(!hasPostgres)('ingest (real PostgreSQL, in-process bus)', () => 
     await worker.handle(batch);
     expect(await count(`SELECT count(*) AS n FROM positions WHERE phone = '13800000002'`)).toBe(2);
     expect(await count(`SELECT count(*) AS n FROM terminal_events WHERE phone = '13800000002'`)).toBe(1);
+  });
+
+  it('moves last seen but not the current position for an older fix, and records each hour once', async () => {
+    const phone = '013800000009';
+    await worker.handle([messageEvent(phone, { name: 'locationReport', body: fix({ latitude: 34.8 }) })]);
+    // A blind-area re-upload of an earlier fix, and a heartbeat, arrive later.
+    await worker.handle([
+      messageEvent(
+        phone,
+        { name: 'locationReport', body: fix({ latitude: 34.1, time: new Date('2026-11-23T07:10:00Z') }) },
+        Date.parse('2026-11-23T07:40:00Z'),
+      ),
+      messageEvent(phone, { name: 'heartbeat', body: {} }, Date.parse('2026-11-23T07:41:00Z')),
+    ]);
+    const state = (
+      await pool.query(`SELECT latitude, last_fix_time, last_seen_at FROM terminal_state WHERE phone = $1`, [
+        '13800000009',
+      ])
+    ).rows[0];
+    expect(state.latitude).toBe(34.8);
+    expect(state.last_fix_time.toISOString()).toBe('2026-11-23T07:30:45.000Z');
+    expect(state.last_seen_at.toISOString()).toBe('2026-11-23T07:41:00.000Z');
+    // Three batches in one hour: the terminal is recorded as heard from once, and the worker
+    // does not ask again (a second worker, or this one after a restart, would be ignored).
+    await worker.handle([
+      messageEvent(phone, { name: 'heartbeat', body: {} }, Date.parse('2026-11-23T07:50:00Z')),
+    ]);
+    expect(
+      await count(`SELECT count(*) AS n FROM terminal_activity_hourly WHERE phone = '13800000009'`),
+    ).toBe(1);
+    const other = new IngestWorker(bus, pool, silent, { consumer: 'other' });
+    await other.handle([
+      messageEvent(phone, { name: 'heartbeat', body: {} }, Date.parse('2026-11-23T07:55:00Z')),
+    ]);
+    expect(
+      await count(`SELECT count(*) AS n FROM terminal_activity_hourly WHERE phone = '13800000009'`),
+    ).toBe(1);
   });
 
   it('flags fixes that break the regulator rules and still stores them', async () => {

@@ -50,10 +50,9 @@ describe.skipIf(!hasPostgres)("the regulator's KPIs (real PostgreSQL)", () => {
         [phone, time, lat, lon, quality],
       );
     }
-    await pool.query(
-      `INSERT INTO terminal_activity_hourly (hour, phone, messages) VALUES ($1, '1001', 101), ($1, '1003', 10)`,
-      [from],
-    );
+    await pool.query(`INSERT INTO terminal_activity_hourly (hour, phone) VALUES ($1, '1001'), ($1, '1003')`, [
+      from,
+    ]);
     await pool.query(
       `INSERT INTO status_transitions (phone, at, from_status, to_status, reasons) VALUES ('1003', $1, 'online', 'faulty', '{drift}')`,
       [new Date(from.getTime() + 10 * 60_000)],

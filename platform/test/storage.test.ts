@@ -37,6 +37,7 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
       '0014_callback_scheduling',
       '0015_owner_contracts',
       '0016_live_notify',
+      '0017_activity_presence',
     ]);
     expect(await migrate(db.url)).toEqual([]);
     const { rows } = await pool.query(
@@ -98,10 +99,9 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
         [new Date(hour.getTime() + i * 60_000).toISOString(), i === 2 ? 1 : 0],
       );
     }
-    await pool.query(
-      `INSERT INTO terminal_activity_hourly (hour, phone, messages) VALUES ($1, '13800000002', 4)`,
-      [hour.toISOString()],
-    );
+    await pool.query(`INSERT INTO terminal_activity_hourly (hour, phone) VALUES ($1, '13800000002')`, [
+      hour.toISOString(),
+    ]);
     await refreshRollup(
       pool,
       'partitions',

@@ -455,10 +455,9 @@ function liveChecks(adminUrl: string): void {
           [new Date(hour.getTime() + i * 60_000).toISOString(), i === 2 ? 1 : 0],
         );
       }
-      await pool.query(
-        `INSERT INTO terminal_activity_hourly (hour, phone, messages) VALUES ($1, '13800000002', 4)`,
-        [hour.toISOString()],
-      );
+      await pool.query(`INSERT INTO terminal_activity_hourly (hour, phone) VALUES ($1, '13800000002')`, [
+        hour.toISOString(),
+      ]);
       await refreshRollup(
         pool,
         'timescaledb',

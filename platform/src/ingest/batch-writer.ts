@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { POSITION_COPY_COLUMNS } from '../storage/positions-table.js';
 import { copyLine } from './copy-text.js';
+import type { HeardFrom } from './heard-from.js';
 import { Quality } from './quality.js';
 import type { BatchRows, PositionRow } from './rows.js';
 
@@ -12,22 +13,29 @@ export interface WriteResult {
   /** Fixes newly stored (a redelivered fix is not counted again). */
   positionsInserted: number;
   events: number;
+  /** (hour, phone) pairs now recorded as heard from, for the worker's memory once committed. */
+  heard: { hours: Date[]; phones: string[] };
 }
 
 /**
  * Writes one batch inside the caller's transaction: fixes by COPY into a staging table and from there
  * into positions (ON CONFLICT DO NOTHING on the (terminal, GNSS time) key: redelivery adds nothing),
- * then the current state, alarm and session events, registrations and hourly activity.
+ * then the current state, alarm and session events, registrations and hourly activity. `heard`
+ * says which terminals are already recorded for an hour (see HeardFrom).
  */
-export async function writeBatch(client: pg.PoolClient, rows: BatchRows): Promise<WriteResult> {
+export async function writeBatch(
+  client: pg.PoolClient,
+  rows: BatchRows,
+  heard?: HeardFrom,
+): Promise<WriteResult> {
   const positionsInserted = await insertPositions(client, rows.positions);
   let events = 0;
   events += await recordAlarmChanges(client, rows.positions);
-  await updateLastFix(client, rows.positions);
-  await touchActivity(client, rows);
+  await updateCurrentState(client, rows);
+  const heardNow = await recordHeardFrom(client, rows, heard);
   events += await applySessions(client, rows);
   events += await applyRegistrations(client, rows);
-  return { positionsInserted, events };
+  return { positionsInserted, events, heard: heardNow };
 }
 
 async function insertPositions(client: pg.PoolClient, positions: PositionRow[]): Promise<number> {
@@ -122,78 +130,81 @@ async function insertEvents(client: pg.PoolClient, events: unknown[][]): Promise
   return result.rowCount ?? 0;
 }
 
-/** Moves each terminal's current position to its newest usable fix, if newer than the stored one. */
-async function updateLastFix(client: pg.PoolClient, positions: PositionRow[]): Promise<void> {
+/** The fix columns of terminal_state, with their types and where each comes from. */
+const FIX_COLUMNS: [column: string, type: string, pick: (p: PositionRow) => unknown][] = [
+  ['last_fix_time', 'timestamptz', (p) => p.gpsTime],
+  ['last_fix_received_at', 'timestamptz', (p) => p.receivedAt],
+  ['latitude', 'float8', (p) => p.latitude],
+  ['longitude', 'float8', (p) => p.longitude],
+  ['altitude', 'int', (p) => p.altitude],
+  ['speed', 'real', (p) => p.speed],
+  ['direction', 'smallint', (p) => p.direction],
+  ['alarm', 'bigint', (p) => p.alarm],
+  ['status', 'bigint', (p) => p.status],
+  ['mileage', 'float8', (p) => p.mileage],
+  ['satellites', 'smallint', (p) => p.satellites],
+  ['signal_strength', 'smallint', (p) => p.signalStrength],
+];
+
+/** The batch brings a usable fix newer than the stored one. */
+const NEWER_FIX =
+  '(EXCLUDED.last_fix_time IS NOT NULL AND (s.last_fix_time IS NULL OR EXCLUDED.last_fix_time > s.last_fix_time))';
+
+/**
+ * One row version per terminal and batch: when it was last heard from, and its current position
+ * moved to its newest usable fix if that is newer than the stored one. (Two statements, one for
+ * each, wrote every row twice: the last-seen update cost more than the fix itself.)
+ */
+const UPDATE_CURRENT_STATE = `
+  INSERT INTO terminal_state AS s (phone, last_seen_at, ${FIX_COLUMNS.map(([c]) => c).join(', ')}, updated_at)
+  SELECT *, now() FROM unnest($1::text[], $2::timestamptz[], ${FIX_COLUMNS.map(([, type], i) => `$${i + 3}::${type}[]`).join(', ')})
+  ON CONFLICT (phone) DO UPDATE SET
+    last_seen_at = GREATEST(s.last_seen_at, EXCLUDED.last_seen_at),
+    ${FIX_COLUMNS.map(([c]) =>
+      c === 'mileage'
+        ? `mileage = CASE WHEN ${NEWER_FIX} THEN coalesce(EXCLUDED.mileage, s.mileage) ELSE s.mileage END`
+        : `${c} = CASE WHEN ${NEWER_FIX} THEN EXCLUDED.${c} ELSE s.${c} END`,
+    ).join(',\n    ')},
+    updated_at = now()`;
+
+async function updateCurrentState(client: pg.PoolClient, rows: BatchRows): Promise<void> {
+  if (rows.activity.size === 0) return;
   const newest = new Map<string, PositionRow>();
-  for (const p of positions) {
+  for (const p of rows.positions) {
     if (!usableForState(p)) continue;
     const current = newest.get(p.phone);
     if (!current || p.gpsTime > current.gpsTime) newest.set(p.phone, p);
   }
-  if (newest.size === 0) return;
-  const fixes = [...newest.values()];
-  const column = <T>(pick: (p: PositionRow) => T) => fixes.map(pick);
-  await client.query(
-    `INSERT INTO terminal_state AS s (phone, last_fix_time, last_fix_received_at, latitude, longitude, altitude, speed,
-                                      direction, alarm, status, mileage, satellites, signal_strength, updated_at)
-     SELECT *, now() FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::float8[], $5::float8[], $6::int[],
-                                 $7::real[], $8::smallint[], $9::bigint[], $10::bigint[], $11::float8[], $12::smallint[],
-                                 $13::smallint[])
-     ON CONFLICT (phone) DO UPDATE SET
-       last_fix_time = EXCLUDED.last_fix_time, last_fix_received_at = EXCLUDED.last_fix_received_at,
-       latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude, altitude = EXCLUDED.altitude,
-       speed = EXCLUDED.speed, direction = EXCLUDED.direction, alarm = EXCLUDED.alarm, status = EXCLUDED.status,
-       mileage = coalesce(EXCLUDED.mileage, s.mileage), satellites = EXCLUDED.satellites,
-       signal_strength = EXCLUDED.signal_strength, updated_at = now()
-     WHERE s.last_fix_time IS NULL OR EXCLUDED.last_fix_time > s.last_fix_time`,
-    [
-      column((p) => p.phone),
-      column((p) => p.gpsTime),
-      column((p) => p.receivedAt),
-      column((p) => p.latitude),
-      column((p) => p.longitude),
-      column((p) => p.altitude),
-      column((p) => p.speed),
-      column((p) => p.direction),
-      column((p) => p.alarm),
-      column((p) => p.status),
-      column((p) => p.mileage),
-      column((p) => p.satellites),
-      column((p) => p.signalStrength),
-    ],
-  );
+  const phones = [...rows.activity.keys()];
+  const fixes = phones.map((phone) => newest.get(phone));
+  await client.query(UPDATE_CURRENT_STATE, [
+    phones,
+    phones.map((phone) => rows.activity.get(phone)!.lastSeen),
+    ...FIX_COLUMNS.map(([, , pick]) => fixes.map((fix) => (fix ? pick(fix) : null))),
+  ]);
 }
 
-/** Last seen per terminal, and message counts per terminal and hour. */
-async function touchActivity(client: pg.PoolClient, rows: BatchRows): Promise<void> {
-  if (rows.activity.size === 0) return;
-  const phones: string[] = [];
-  const seen: Date[] = [];
-  const hourPhones: string[] = [];
+/** Records which terminals were heard from in which hours, skipping those already recorded. */
+async function recordHeardFrom(
+  client: pg.PoolClient,
+  rows: BatchRows,
+  heard: HeardFrom | undefined,
+): Promise<WriteResult['heard']> {
   const hours: Date[] = [];
-  const counts: number[] = [];
-  for (const [phone, activity] of rows.activity) {
-    phones.push(phone);
-    seen.push(activity.lastSeen);
-    for (const [hour, count] of activity.hours) {
-      hourPhones.push(phone);
+  const phones: string[] = [];
+  for (const [phone, activity] of rows.activity)
+    for (const hour of activity.hours) {
+      if (heard?.has(hour, phone)) continue;
       hours.push(new Date(hour));
-      counts.push(count);
+      phones.push(phone);
     }
-  }
-  await client.query(
-    `INSERT INTO terminal_state AS s (phone, last_seen_at, updated_at)
-     SELECT phone, seen, now() FROM unnest($1::text[], $2::timestamptz[]) AS u(phone, seen)
-     ON CONFLICT (phone) DO UPDATE SET last_seen_at = GREATEST(s.last_seen_at, EXCLUDED.last_seen_at), updated_at = now()`,
-    [phones, seen],
-  );
-  // Counts are a rollup input, not an audit: a redelivered batch may count its messages twice.
-  await client.query(
-    `INSERT INTO terminal_activity_hourly AS a (hour, phone, messages)
-     SELECT hour, phone, n FROM unnest($1::timestamptz[], $2::text[], $3::int[]) AS u(hour, phone, n)
-     ON CONFLICT (hour, phone) DO UPDATE SET messages = a.messages + EXCLUDED.messages`,
-    [hours, hourPhones, counts],
-  );
+  if (phones.length > 0)
+    await client.query(
+      `INSERT INTO terminal_activity_hourly (hour, phone)
+       SELECT * FROM unnest($1::timestamptz[], $2::text[]) ON CONFLICT (hour, phone) DO NOTHING`,
+      [hours, phones],
+    );
+  return { hours, phones };
 }
 
 /**

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { transaction } from '../db/pool.js';
 import { writeBatch } from './batch-writer.js';
+import { HeardFrom } from './heard-from.js';
 import type { IngestMetrics } from './metrics.js';
 import { rowsOf } from './rows.js';
 
@@ -29,6 +30,7 @@ export interface IngestStats {
 export class IngestWorker {
   readonly stats: IngestStats = { batches: 0, deliveries: 0, positionsInserted: 0, deadLettered: 0 };
   private consumer: EventConsumer | undefined;
+  private readonly heard = new HeardFrom();
 
   constructor(
     private readonly bus: Bus,
@@ -75,7 +77,8 @@ export class IngestWorker {
   private async store(batch: Delivery[]): Promise<void> {
     const stopTimer = this.metrics?.batchSeconds.startTimer();
     const rows = rowsOf(batch);
-    const result = await transaction(this.pool, (client) => writeBatch(client, rows));
+    const result = await transaction(this.pool, (client) => writeBatch(client, rows, this.heard));
+    this.heard.remember(result.heard.hours, result.heard.phones);
     stopTimer?.();
     for (const { delivery, reason } of rows.rejected) await this.deadLetter(delivery, reason);
     this.stats.batches++;

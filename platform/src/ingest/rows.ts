@@ -56,11 +56,11 @@ export interface RegistrationRow {
   source: string;
 }
 
-/** Per terminal in a batch: when it was last heard from and how often, per hour. */
+/** Per terminal in a batch: when it was last heard from, and in which hours. */
 export interface Activity {
   lastSeen: Date;
-  /** Messages per hour start (ms). */
-  hours: Map<number, number>;
+  /** Starts (ms) of the hours it sent anything in. */
+  hours: Set<number>;
 }
 
 /** A terminal's answer to a parameter query (0x0104): what cadence it is configured for. */
@@ -270,10 +270,9 @@ function addRegistration(
 function noteActivity(rows: BatchRows, phone: string, at: Date): void {
   let activity = rows.activity.get(phone);
   if (!activity) {
-    activity = { lastSeen: at, hours: new Map() };
+    activity = { lastSeen: at, hours: new Set() };
     rows.activity.set(phone, activity);
   }
   if (at > activity.lastSeen) activity.lastSeen = at;
-  const hour = Math.floor(at.getTime() / HOUR_MS) * HOUR_MS;
-  activity.hours.set(hour, (activity.hours.get(hour) ?? 0) + 1);
+  activity.hours.add(Math.floor(at.getTime() / HOUR_MS) * HOUR_MS);
 }
