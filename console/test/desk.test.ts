@@ -190,6 +190,29 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the service desk 
     expect(await links.first().getAttribute('href')).toBe('#/desk/customers/1');
   });
 
+  it("leads from a vehicle to its owner's archive and back, only for roles that have the archive", async () => {
+    // The desk follows the link on 豫A10001 (owner 张三丰) to the owner's archive…
+    await page.goto(`${stack.url}/#/vehicles/1`);
+    await page.getByTestId('owner-archive').click();
+    await expect.poll(() => page.getByTestId('owner-name').textContent()).toBe('张**');
+    expect(new URL(page.url()).hash).toBe('#/desk/customers/1');
+    // …and from the archive's list of vehicles back to the vehicle.
+    await page.getByTestId('customer-vehicles').getByRole('link', { name: '豫A10001' }).click();
+    await page.getByRole('heading', { name: '豫A10001' }).waitFor();
+    expect(new URL(page.url()).hash).toBe('#/vehicles/1');
+
+    // A viewer sees the vehicle but has no service desk (it would be sent away): no link.
+    const viewer = { username: 'viewer1', password: 'viewer1-secret' };
+    await saveUser(stack.pool, { ...viewer, role: 'viewer' });
+    const other = await newPage(browser);
+    other.setDefaultTimeout(15_000);
+    await signIn(other, stack.url, viewer);
+    await other.goto(`${stack.url}/#/vehicles/1`);
+    await other.getByRole('heading', { name: '豫A10001' }).waitFor();
+    expect(await other.getByTestId('owner-archive').count()).toBe(0);
+    await other.context().close();
+  });
+
   it('charts the monthly report with the seeded figures against their targets', async () => {
     // October 2026, center 1: three verified repairs (M1 X1 twice, antenna; M2 Y1 once, power),
     // dispatched after 1, 2 and 3 h, resolved after 4, 8 and 6 h, verified 2 h later; one breached.
