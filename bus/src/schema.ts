@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import protobuf from 'protobufjs';
+import { writeTerminalEvent } from './event-writer.js';
 
 /**
  * TypeScript view of schema/events.proto (jt808.bus.v1) and its binary encoding. The .proto file is
@@ -70,7 +71,13 @@ export interface CommandResult {
   atMs: number;
 }
 
+/** One event's bytes; the common case by the allocation-free writer, anything unusual by protobufjs. */
 export function encodeTerminalEvent(event: TerminalEvent): Uint8Array {
+  return writeTerminalEvent(event) ?? encodeByReflection(event);
+}
+
+/** protobufjs's own encoding: the reference the writer is tested against. */
+export function encodeByReflection(event: TerminalEvent): Uint8Array {
   return TerminalEventType.encode(event).finish();
 }
 

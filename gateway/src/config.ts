@@ -26,6 +26,8 @@ export interface GatewayConfig {
   frameBurst: number;
   /** Frames decoded but not yet acknowledged on one connection before it stops being read. */
   maxInFlight: number;
+  /** Frames decoded but not yet acknowledged in one worker, over all its connections (see IntakeLimit). */
+  maxWorkerInFlight: number;
   /** Bytes queued for a terminal that is not reading before the connection is dropped. */
   maxWriteBuffer: number;
   /** Per-worker connection cap; 0 derives it from the open-file limit. */
@@ -50,6 +52,7 @@ export const DEFAULTS: GatewayConfig = {
   maxFramesPerSecond: 50,
   frameBurst: 500,
   maxInFlight: 64,
+  maxWorkerInFlight: 4096,
   maxWriteBuffer: 256 * 1024,
   maxConnections: 0,
   gatewayId: hostname(),
@@ -73,6 +76,7 @@ Usage: jt808-gateway [options]
   --auth-timeout N         seconds to authenticate (default ${DEFAULTS.authTimeoutSeconds})
   --stalled-frame N        seconds a partial frame may stay incomplete (default ${DEFAULTS.stalledFrameSeconds})
   --max-frames-per-second N, --frame-burst N   per-connection flood limit (default ${DEFAULTS.maxFramesPerSecond}, ${DEFAULTS.frameBurst})
+  --max-worker-in-flight N frames a worker reads ahead of its answers before it stops reading (default ${DEFAULTS.maxWorkerInFlight})
   --gateway-id ID          name of this gateway on the bus (default: host name)
   --log-level LEVEL        pino level (env LOG_LEVEL, default info)
   -h, --help               this text
@@ -100,6 +104,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       'stalled-frame': { type: 'string' },
       'max-frames-per-second': { type: 'string' },
       'frame-burst': { type: 'string' },
+      'max-worker-in-flight': { type: 'string' },
       'gateway-id': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -155,6 +160,13 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       1_000_000,
     ),
     frameBurst: int('--frame-burst', values['frame-burst'], DEFAULTS.frameBurst, 1, 10_000_000),
+    maxWorkerInFlight: int(
+      '--max-worker-in-flight',
+      values['max-worker-in-flight'],
+      DEFAULTS.maxWorkerInFlight,
+      1,
+      10_000_000,
+    ),
     gatewayId: values['gateway-id'] ?? DEFAULTS.gatewayId,
     logLevel: values['log-level'] ?? env.LOG_LEVEL ?? DEFAULTS.logLevel,
   };

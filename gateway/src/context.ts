@@ -5,6 +5,7 @@ import type { GatewayConfig } from './config.js';
 import type { CommandTracker } from './downlink/command-tracker.js';
 import type { Roster } from './roster/roster.js';
 import type { Metrics } from './runtime/metrics.js';
+import type { IntakeLimit } from './session/intake-limit.js';
 import type { Session } from './session/session.js';
 
 /** A decoded message together with its body exactly as received (what goes on the bus). */
@@ -25,6 +26,8 @@ export interface GatewayContext {
   readonly metrics: Metrics;
   readonly log: Logger;
   readonly commands: CommandTracker;
+  /** The bound on messages this worker has read and not yet answered. */
+  readonly intake: IntakeLimit;
   /** Authenticated sessions of this process by phone. */
   readonly live: Map<string, Session>;
   /** Logs at most a few lines a minute per key, so a flood of garbage cannot flood the log. */

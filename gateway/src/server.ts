@@ -11,6 +11,7 @@ import type { Roster } from './roster/roster.js';
 import { LogSampler } from './runtime/log-sampler.js';
 import { createMetrics, type Metrics } from './runtime/metrics.js';
 import { connectionCap } from './runtime/open-files.js';
+import { IntakeLimit } from './session/intake-limit.js';
 import { sendResendRequests } from './session/resend.js';
 import { Session, type SessionState } from './session/session.js';
 
@@ -35,6 +36,7 @@ export class Gateway implements GatewayContext {
   readonly metrics: Metrics;
   readonly log: Logger;
   readonly commands: CommandTracker;
+  readonly intake: IntakeLimit;
   readonly live = new Map<string, Session>();
   private readonly sessions = new Set<Session>();
   private readonly server: Server;
@@ -56,6 +58,7 @@ export class Gateway implements GatewayContext {
     this.log = deps.log;
     this.metrics = deps.metrics ?? createMetrics();
     this.sampler = new LogSampler(this.log);
+    this.intake = new IntakeLimit(config.maxWorkerInFlight);
     this.commands = new CommandTracker(this.bus, this.gatewayId, this.live, this.metrics, this.log);
     this.server = createServer({ pauseOnConnect: false, noDelay: true }, (socket) => this.accept(socket));
     this.server.maxConnections = config.maxConnections || connectionCap();
@@ -170,6 +173,7 @@ export class Gateway implements GatewayContext {
     const idleMs = 3 * this.config.heartbeatSeconds * 1000;
     const authMs = this.config.authTimeoutSeconds * 1000;
     const stalledMs = this.config.stalledFrameSeconds * 1000;
+    this.metrics.workerInFlight.set(this.intake.inFlight);
     for (const session of this.sessions) {
       if (session.isClosed) continue;
       if (now - session.lastFrameAt > idleMs) session.close('idle');

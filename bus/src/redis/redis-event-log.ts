@@ -39,7 +39,7 @@ export class RedisEventLog implements EventLog {
       this.options.maxLen,
       '*',
       'e',
-      Buffer.from(encodeTerminalEvent(event)),
+      asBuffer(encodeTerminalEvent(event)),
     );
   }
 
@@ -78,6 +78,11 @@ export class RedisEventLog implements EventLog {
     }
     return total;
   }
+}
+
+/** ioredis sends a Buffer as bytes; the writer's output already is one, so it is not copied. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** A delivery id is "<shard>/<stream id>": unique across shards and the same on redelivery. */

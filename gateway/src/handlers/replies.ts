@@ -29,14 +29,15 @@ export async function publishMessage(ctx: GatewayContext, session: Session, inbo
     protocolVersion: header.protocolVersion,
     body: inbound.body,
   };
-  const stopTimer = ctx.metrics.busPublish.startTimer();
+  // performance.now() rather than startTimer(): no closure and hrtime pair per frame.
+  const started = performance.now();
   try {
     await ctx.bus.events.publish(event);
   } catch (error) {
     ctx.metrics.busFailures.inc();
     throw error;
   } finally {
-    stopTimer();
+    ctx.metrics.busPublish.observe((performance.now() - started) / 1000);
   }
 }
 

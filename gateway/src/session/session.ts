@@ -45,8 +45,12 @@ export class Session {
   private serial = 0;
   private badFrames = 0;
   private inFlight = 0;
-  private queue: Promise<void> = Promise.resolve();
+  /** Decoded messages waiting for the ones before them to be handled. */
+  private readonly waiting: Inbound[] = [];
+  private handling = false;
   private paused = false;
+  /** Stopped by the worker's intake limit (see IntakeLimit) until it reopens. */
+  private heldByIntake = false;
   private throttledUntil = 0;
   private closed = false;
   private readonly splitter: FrameSplitter;
@@ -95,7 +99,7 @@ export class Session {
     const { message } = inbound;
     this.badFrames = 0;
     this.lastFrameAt = now;
-    this.ctx.metrics.frames.inc({ message: message.name });
+    this.ctx.metrics.framesOf(message.name).inc();
     const wait = this.bucket.take(now);
     if (wait > 0) this.throttle(now + wait);
     if (this.phone === undefined) this.identify(message.header);
@@ -129,14 +133,35 @@ export class Session {
   /** Handles messages strictly in arrival order; stops reading while too many are unanswered. */
   private enqueue(inbound: Inbound): void {
     this.inFlight++;
+    if (this.ctx.intake.take(this)) {
+      this.heldByIntake = true;
+      this.ctx.metrics.intakeStopped.inc();
+      this.pause();
+    }
     if (this.inFlight >= this.ctx.config.maxInFlight) this.pause();
-    this.queue = this.queue
-      .then(() => this.ctx.handle(this, inbound))
-      .catch((error: unknown) => this.ctx.log.error({ err: error, session: this.id }, 'handler failed'))
-      .finally(() => {
-        this.inFlight--;
-        if (this.inFlight < this.ctx.config.maxInFlight / 2) this.resume();
-      });
+    this.waiting.push(inbound);
+    if (!this.handling) void this.handleWaiting();
+  }
+
+  /**
+   * Runs the waiting messages through the handlers one at a time, then stops. Nothing is kept
+   * between frames: a promise chain stored on the session lived until the terminal's next frame,
+   * long enough for V8 to promote it to the old generation every time (1.4 GB promoted in 75 s at
+   * 13,333 frames/s, then collected by full mark-sweeps).
+   */
+  private async handleWaiting(): Promise<void> {
+    this.handling = true;
+    for (let inbound = this.waiting.shift(); inbound !== undefined; inbound = this.waiting.shift()) {
+      try {
+        await this.ctx.handle(this, inbound);
+      } catch (error) {
+        this.ctx.log.error({ err: error, session: this.id }, 'handler failed');
+      }
+      this.inFlight--;
+      this.ctx.intake.release();
+      if (this.inFlight < this.ctx.config.maxInFlight / 2) this.resume();
+    }
+    this.handling = false;
   }
 
   private onBadFrame(reason: string, detail: string, hex?: string): void {
@@ -162,8 +187,14 @@ export class Session {
     this.socket.pause();
   }
 
+  /** The worker is below its intake bound again. */
+  intakeReopened(): void {
+    this.heldByIntake = false;
+    this.resume();
+  }
+
   private resume(): void {
-    if (!this.paused || this.closed) return;
+    if (!this.paused || this.closed || this.heldByIntake) return;
     if (this.inFlight >= this.ctx.config.maxInFlight / 2 || Date.now() < this.throttledUntil) return;
     this.paused = false;
     this.socket.resume();
@@ -212,6 +243,7 @@ export class Session {
   close(reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    this.ctx.intake.forget(this);
     this.ctx.onClosing(this, reason);
     this.socket.end();
     this.socket.destroySoon();
@@ -222,6 +254,7 @@ export class Session {
   onSocketClosed(): void {
     if (this.closed) return;
     this.closed = true;
+    this.ctx.intake.forget(this);
     this.ctx.onClosing(this, 'peer-closed');
   }
 }
