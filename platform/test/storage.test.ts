@@ -38,6 +38,7 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
       '0015_owner_contracts',
       '0016_live_notify',
       '0017_activity_presence',
+      '0018_live_notify_no_jit',
     ]);
     expect(await migrate(db.url)).toEqual([]);
     const { rows } = await pool.query(
@@ -55,6 +56,18 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
         'terminal_events',
       ]),
     );
+  });
+
+  it('keeps JIT out of the live-feed triggers, whatever the first transition table cost', async () => {
+    // A cached trigger plan made for a large transition table would JIT-compile again on every
+    // later firing, small or not (see migration 0018); the setting travels with the functions.
+    const { rows } = await pool.query<{ proname: string; proconfig: string[] | null }>(
+      `SELECT proname, proconfig FROM pg_proc WHERE proname IN ('live_notify_positions', 'live_notify_transitions') ORDER BY 1`,
+    );
+    expect(rows).toEqual([
+      { proname: 'live_notify_positions', proconfig: ['jit=off'] },
+      { proname: 'live_notify_transitions', proconfig: ['jit=off'] },
+    ]);
   });
 
   it('lays out positions as daily partitions when TimescaleDB is absent, idempotently', async () => {
