@@ -8,7 +8,7 @@ export interface Resumable {
  * per-connection bound (`maxInFlight`) alone let 20,000 connections hold 64 each: when the bus or
  * the processor fell behind, a worker kept reading, held 640,000 frames in a gigabyte of heap,
  * spent its time collecting garbage and answered nothing for minutes while the terminals timed out
- * and sent everything again (the ingest benchmark, 10,000 fixes/s). Past the bound, every
+ * (the ingest benchmark, 10,000 fixes/s; real terminals then send it all again). Past the bound, every
  * connection that delivers a frame stops being read until the worker is down to half of it; the
  * frames behind wait in TCP, at the terminals, and nothing is lost.
  */
