@@ -15,9 +15,9 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { ensureStorage, migrate } from '@jt808/platform';
 import pg from 'pg';
+import { benchArgs } from '../cli.js';
 import { createDatabase, databaseUrl, dropDatabase, serverSettings } from '../ingest/db.js';
 import {
   CpuAccount,
@@ -52,32 +52,30 @@ const PLATFORM_BIN = join(ROOT, 'platform/bin/jt808-platform.js');
 const PASSWORD = 'bench-api-password';
 const ADMIN = 'bench-admin';
 
-const { values: args } = parseArgs({
-  options: {
-    vehicles: { type: 'string', default: '400000' },
-    centers: { type: 'string', default: '60' },
-    'operators-per-center': { type: 'string', default: '5' },
-    'tracked-per-center': { type: 'string', default: '20' },
-    'background-fixes': { type: 'string', default: '12' },
-    day: { type: 'string' },
-    seconds: { type: 'string', default: '120' },
-    warmup: { type: 'string', default: '20' },
-    'poll-seconds': { type: 'string', default: '10' },
-    'work-seconds': { type: 'string', default: '30' },
-    'track-points': { type: 'string', default: '1000' },
-    'positions-per-second': { type: 'string' },
-    'transitions-per-second': { type: 'string', default: '5' },
-    'capacity-seconds': { type: 'string', default: '10' },
-    'capacity-connections': { type: 'string', default: '16' },
-    'snapshot-runs': { type: 'string', default: '5' },
-    db: { type: 'string' },
-    'seed-only': { type: 'boolean', default: false },
-    'admin-url': {
-      type: 'string',
-      default: process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    },
-    out: { type: 'string' },
+const args = benchArgs('bench:api', 'the API under 60 centers × 5 operators, with live-feed clients', {
+  vehicles: { type: 'string', default: '400000' },
+  centers: { type: 'string', default: '60' },
+  'operators-per-center': { type: 'string', default: '5' },
+  'tracked-per-center': { type: 'string', default: '20' },
+  'background-fixes': { type: 'string', default: '12' },
+  day: { type: 'string' },
+  seconds: { type: 'string', default: '120' },
+  warmup: { type: 'string', default: '20' },
+  'poll-seconds': { type: 'string', default: '10' },
+  'work-seconds': { type: 'string', default: '30' },
+  'track-points': { type: 'string', default: '1000' },
+  'positions-per-second': { type: 'string' },
+  'transitions-per-second': { type: 'string', default: '5' },
+  'capacity-seconds': { type: 'string', default: '10' },
+  'capacity-connections': { type: 'string', default: '16' },
+  'snapshot-runs': { type: 'string', default: '5' },
+  db: { type: 'string' },
+  'seed-only': { type: 'boolean', default: false },
+  'admin-url': {
+    type: 'string',
+    default: process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   },
+  out: { type: 'string' },
 });
 
 const num = (name: keyof typeof args) => {

@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { parseArgs } from 'node:util';
+import { benchArgs } from '../cli.js';
 import { decodeBenchmark } from './decode.js';
 import { encodeBenchmark } from './encode.js';
 import type { CodecBenchmark, Row } from './harness.js';
@@ -14,8 +14,9 @@ import { splitBenchmark } from './split.js';
 const DECODE_TARGET = 2_000_000;
 const FLEET_FRAMES_PER_SECOND = 400_000 / 30;
 
-const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '3' }, clock: { type: 'string', default: 'cpu' } },
+const values = benchArgs('bench:codec', 'split, decode and encode against naive implementations', {
+  runs: { type: 'string', default: '3' },
+  clock: { type: 'string', default: 'cpu' },
 });
 const runs = Number(values.runs);
 if (!(Number.isInteger(runs) && runs >= 1))

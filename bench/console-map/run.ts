@@ -13,28 +13,26 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { buildApi, migrate } from '@jt808/platform';
 import pg from 'pg';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { readFleetColumns } from '../../console/src/map/fleet-columns.js';
+import { benchArgs } from '../cli.js';
 import { createDatabase, databaseUrl, dropDatabase } from '../ingest/db.js';
 import { seedFleet } from './seed.js';
 
-const { values } = parseArgs({
-  options: {
-    vehicles: { type: 'string', default: '400000' },
-    centers: { type: 'string', default: '60' },
-    burst: { type: 'string', default: '13000' },
-    bursts: { type: 'string', default: '3' },
-    chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
-    /** `console` or `baseline`: measure one path only. */
-    only: { type: 'string' },
-    /** How the baseline applies a burst: `setData` (the whole collection) or `updateData` (a diff by id). */
-    'baseline-update': { type: 'string', default: 'setData' },
-  },
+const values = benchArgs('bench:console-map', 'the console map against a plain GeoJSON page, in chromium', {
+  vehicles: { type: 'string', default: '400000' },
+  centers: { type: 'string', default: '60' },
+  burst: { type: 'string', default: '13000' },
+  bursts: { type: 'string', default: '3' },
+  chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
+  /** `console` or `baseline`: measure one path only. */
+  only: { type: 'string' },
+  /** How the baseline applies a burst: `setData` (the whole collection) or `updateData` (a diff by id). */
+  'baseline-update': { type: 'string', default: 'setData' },
 });
 const VEHICLES = Number(values.vehicles);
 const CENTERS = Number(values.centers);

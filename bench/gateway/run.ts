@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { benchArgs } from '../cli.js';
 import { generalResponseFrame, locationFrame } from './frames.js';
 import {
   counterDelta,
@@ -54,29 +54,27 @@ const PORT = {
 /** The gateway's per-worker cap on this machine: the 20,000 open-file limit less its margin of 256. */
 const PER_WORKER = 20_000 - 256;
 
-const { values } = parseArgs({
-  options: {
-    suite: { type: 'string', default: 'all' },
-    steps: { type: 'string', default: '25000,50000,100000' },
-    ramp: { type: 'string', default: '1000' },
-    'baseline-ramp': { type: 'string', default: '5000' },
-    hold: { type: 'string', default: '60' },
-    terminals: { type: 'string', default: '100000' },
-    speed: { type: 'string', default: '4' },
-    interval: { type: 'string', default: '30' },
-    window: { type: 'string', default: '60' },
-    warmup: { type: 'string', default: '20' },
-    runs: { type: 'string', default: '1' },
-    redis: { type: 'string', default: 'volatile,durable' },
-    baselines: { type: 'string', default: 'noop,noop-reply' },
-    'per-address': { type: 'string', default: '4000' },
-    sched: { type: 'string', default: 'none' },
-    'baseline-sched': { type: 'string', default: 'rr' },
-    'no-baseline': { type: 'boolean', default: false },
-    out: { type: 'string', default: join(ROOT, '.data/bench-gateway') },
-    /** Another build of the gateway to measure (a prototype in a scratch copy of the repository). */
-    'gateway-bin': { type: 'string', default: join(ROOT, 'gateway/bin/jt808-gateway.js') },
-  },
+const values = benchArgs('bench:gateway', 'connections held and traffic, against no-op servers', {
+  suite: { type: 'string', default: 'all' },
+  steps: { type: 'string', default: '25000,50000,100000' },
+  ramp: { type: 'string', default: '1000' },
+  'baseline-ramp': { type: 'string', default: '5000' },
+  hold: { type: 'string', default: '60' },
+  terminals: { type: 'string', default: '100000' },
+  speed: { type: 'string', default: '4' },
+  interval: { type: 'string', default: '30' },
+  window: { type: 'string', default: '60' },
+  warmup: { type: 'string', default: '20' },
+  runs: { type: 'string', default: '1' },
+  redis: { type: 'string', default: 'volatile,durable' },
+  baselines: { type: 'string', default: 'noop,noop-reply' },
+  'per-address': { type: 'string', default: '4000' },
+  sched: { type: 'string', default: 'none' },
+  'baseline-sched': { type: 'string', default: 'rr' },
+  'no-baseline': { type: 'boolean', default: false },
+  out: { type: 'string', default: join(ROOT, '.data/bench-gateway') },
+  /** Another build of the gateway to measure (a prototype in a scratch copy of the repository). */
+  'gateway-bin': { type: 'string', default: join(ROOT, 'gateway/bin/jt808-gateway.js') },
 });
 const suite = values.suite!;
 if (!['hold', 'throughput', 'all'].includes(suite)) throw new Error('--suite is hold, throughput or all');

@@ -21,10 +21,10 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { RedisBus } from '@jt808/bus';
 import { refreshRollup } from '@jt808/platform';
 import pg from 'pg';
+import { benchArgs } from '../cli.js';
 import {
   copyIntoPositions,
   createDatabase,
@@ -61,8 +61,10 @@ const BIN = {
   sim: join(ROOT, 'simulators/bin/fleet-sim.js'),
 };
 
-const { values: args } = parseArgs({
-  options: {
+const args = benchArgs(
+  'bench:ingest',
+  'storage and ingest: end to end, raw COPY, drain, the fleet for minutes',
+  {
     phases: { type: 'string', default: 'e2e,copy,drain,fleet' },
     terminals: { type: 'string', default: '50000' },
     'e2e-intervals': { type: 'string', default: '3.75,2.5,1.875,1.25' },
@@ -86,7 +88,7 @@ const { values: args } = parseArgs({
     'timescale-url': { type: 'string' },
     'quiet-wait': { type: 'string', default: '600' },
   },
-});
+);
 
 const phases = new Set(args.phases!.split(','));
 const TERMINALS = Number(args.terminals);

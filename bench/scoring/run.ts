@@ -9,20 +9,18 @@
  * the run creates a database of its own and drops it afterwards.
  */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { formatReport, targetsMet } from '../../platform/src/scoring/report-table.js';
 import { score } from '../../platform/src/scoring/score.js';
 import { freshDatabase } from '../../platform/test/database.js';
 import { runScoring, SCORING_PLAN, scoringScenario } from '../../platform/test/scoring-rig.js';
+import { benchArgs } from '../cli.js';
 
-const { values } = parseArgs({
-  options: {
-    terminals: { type: 'string', default: '2000' },
-    speed: { type: 'string', default: '30' },
-    seed: { type: 'string', default: '1' },
-    'pass-ms': { type: 'string', default: '100' },
-    report: { type: 'string' },
-  },
+const values = benchArgs('bench:scoring', 'status engine scoring', {
+  terminals: { type: 'string', default: '2000' },
+  speed: { type: 'string', default: '30' },
+  seed: { type: 'string', default: '1' },
+  'pass-ms': { type: 'string', default: '100' },
+  report: { type: 'string' },
 });
 
 const database = await freshDatabase('scoring');
