@@ -133,7 +133,8 @@ export class Session {
   /** Handles messages strictly in arrival order; stops reading while too many are unanswered. */
   private enqueue(inbound: Inbound): void {
     this.inFlight++;
-    if (this.ctx.intake.take(this)) {
+    // Counted once per stop, not once per frame of the chunk already in hand.
+    if (this.ctx.intake.take(this) && !this.heldByIntake) {
       this.heldByIntake = true;
       this.ctx.metrics.intakeStopped.inc();
       this.pause();
