@@ -1,4 +1,5 @@
 import type { TerminalEvent } from './schema.js';
+import { varintSize, writeVarint } from './varint.js';
 
 /**
  * The gateway's hot path: one TerminalEvent encoded per terminal frame. protobufjs's reflection
@@ -62,25 +63,6 @@ function isVarint(value: number | undefined): boolean {
 
 function isVarint32(value: number | undefined): boolean {
   return value == null || (isVarint(value) && value <= 0xffffffff);
-}
-
-function varintSize(value: number): number {
-  let size = 1;
-  while (value >= 0x80) {
-    value = Math.floor(value / 0x80);
-    size++;
-  }
-  return size;
-}
-
-/** Base-128 by division, not shifts: at_ms is past 2^32. */
-function writeVarint(out: Buffer, at: number, value: number): number {
-  while (value >= 0x80) {
-    out[at++] = (value % 0x80) | 0x80;
-    value = Math.floor(value / 0x80);
-  }
-  out[at++] = value;
-  return at;
 }
 
 /** -1 for an absent string (not written). */

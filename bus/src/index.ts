@@ -13,7 +13,6 @@ export type {
 export { CommandClient } from './command-client.js';
 export { BusFullError, MemoryBus, type MemoryBusOptions } from './memory/memory-bus.js';
 export { RedisBus, type RedisBusOptions } from './redis/redis-bus.js';
-export { shardOf } from './redis/shard.js';
 export {
   type Command,
   type CommandResult,

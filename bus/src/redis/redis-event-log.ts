@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { BatchHandler, ConsumeOptions, Delivery, EventConsumer, EventLog } from '../bus.js';
+import { splitEvents } from '../event-batch.js';
 import { decodeTerminalEvent, EventKind, encodeTerminalEvent, type TerminalEvent } from '../schema.js';
-import { shardOf } from './shard.js';
+import { MAX_EVENTS_PER_ENTRY, PendingEntry } from './pending-entry.js';
+import { countsKey, type StreamScripts, withStreamScripts } from './stream-scripts.js';
 
 export interface RedisEventLogOptions {
   prefix: string;
@@ -17,41 +19,68 @@ export interface RedisEventLogOptions {
   onError: (error: Error) => void;
 }
 
-/** Terminal events in Redis Streams, one consumer group per reader (the platform's ingest is one). */
+/**
+ * Terminal events in Redis Streams, one consumer group per reader (the platform's ingest is one).
+ *
+ * A publisher writes what its sessions publish in one turn of the event loop as one stream entry
+ * (a TerminalEventBatch): per frame, a Redis command with its arguments, promise and reply cost
+ * the gateway more than the rest of its handling, and Redis and every consumer pay per entry too.
+ * All of a publisher's entries go to one stream, so one connection's events stay in order.
+ */
 export class RedisEventLog implements EventLog {
   readonly keys: string[];
   private readonly deadKey: string;
+  private readonly redis: Redis & StreamScripts;
+  /** This publisher's stream. */
+  private readonly key: string;
+  private pending: PendingEntry | undefined;
+  private flushScheduled = false;
 
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly options: RedisEventLogOptions,
   ) {
+    this.redis = withStreamScripts(redis);
     this.keys = Array.from({ length: options.shards }, (_, i) => `${options.prefix}:events:${i}`);
     this.deadKey = `${options.prefix}:dead`;
+    // Gateway workers are forked one after another: consecutive pids spread them over the streams.
+    this.key = this.keys[process.pid % this.keys.length]!;
   }
 
-  async publish(event: TerminalEvent): Promise<void> {
-    const key = this.keys[shardOf(event.phone, this.keys.length)]!;
-    await this.redis.xadd(
-      key,
-      'MAXLEN',
-      '~',
-      this.options.maxLen,
-      '*',
-      'e',
-      asBuffer(encodeTerminalEvent(event)),
-    );
+  publish(event: TerminalEvent): Promise<void> {
+    this.pending ??= new PendingEntry();
+    const entry = this.pending;
+    entry.add(asBuffer(encodeTerminalEvent(event)));
+    if (entry.full()) this.write(entry);
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushPending);
+    }
+    return entry.written;
+  }
+
+  /** After the turn's I/O callbacks: whatever the sessions published in it goes as one entry. */
+  private readonly flushPending = (): void => {
+    this.flushScheduled = false;
+    if (this.pending) this.write(this.pending);
+  };
+
+  private write(entry: PendingEntry): void {
+    this.pending = undefined;
+    this.redis
+      .addBatch(this.key, countsKey(this.key), this.options.maxLen, entry.join(), entry.events.length)
+      .then(entry.resolve, entry.reject);
   }
 
   consume(options: ConsumeOptions, handler: BatchHandler): EventConsumer {
     // A connection of its own: XREADGROUP BLOCK holds it, and auto-pipelining mangles callBuffer.
-    const connection = this.redis.duplicate({ enableAutoPipelining: false });
+    const connection = withStreamScripts(this.redis.duplicate({ enableAutoPipelining: false }));
     connection.on('error', this.options.onError);
     return new RedisConsumer(connection, this.keys, options, this.options.claimIdleMs, handler);
   }
 
   async deadLetter(delivery: Delivery, reason: string): Promise<void> {
-    const { key, id } = parseDeliveryId(delivery.id, this.keys);
+    const { key, id, item } = parseDeliveryId(delivery.id, this.keys);
     await this.redis.xadd(
       this.deadKey,
       'MAXLEN',
@@ -63,18 +92,16 @@ export class RedisEventLog implements EventLog {
       'reason',
       reason,
       'from',
-      `${key} ${id}`,
+      item === undefined ? `${key} ${id}` : `${key} ${id} #${item}`,
     );
   }
 
+  /** Events published in batch entries and not yet acknowledged by the group (see stream-scripts). */
   async lag(group = 'ingest'): Promise<number> {
     let total = 0;
     for (const key of this.keys) {
-      const groups = (await this.redis.xinfo('GROUPS', key).catch(() => [])) as unknown[][];
-      for (const info of groups) {
-        const fields = toRecord(info);
-        if (fields.name === group) total += Number(fields.lag ?? 0) + Number(fields.pending ?? 0);
-      }
+      const [published, acked] = await this.redis.hmget(countsKey(key), 'published', `acked:${group}`);
+      total += Math.max(0, Number(published ?? 0) - Number(acked ?? 0));
     }
     return total;
   }
@@ -85,10 +112,13 @@ function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** A delivery id is "<shard>/<stream id>": unique across shards and the same on redelivery. */
-function parseDeliveryId(deliveryId: string, keys: string[]): { key: string; id: string } {
-  const slash = deliveryId.indexOf('/');
-  return { key: keys[Number(deliveryId.slice(0, slash))]!, id: deliveryId.slice(slash + 1) };
+/**
+ * A delivery id is "<shard>/<stream id>/<item>" for an event of a batch entry, "<shard>/<stream
+ * id>" for an entry of one event: unique across shards and the same on redelivery.
+ */
+function parseDeliveryId(deliveryId: string, keys: string[]): { key: string; id: string; item?: number } {
+  const [shard, id, item] = deliveryId.split('/') as [string, string, string | undefined];
+  return { key: keys[Number(shard)]!, id, item: item === undefined ? undefined : Number(item) };
 }
 
 function toRecord(flat: unknown[]): Record<string, unknown> {
@@ -108,6 +138,21 @@ const TRIM_INTERVAL_MS = 1000;
 
 type StreamReply = [Buffer, [Buffer, Buffer[]][]][] | null;
 
+/** What one fetch brought: the events for the handler, and the entries to acknowledge after it. */
+interface Fetched {
+  deliveries: Delivery[];
+  entries: FetchedEntry[];
+}
+
+interface FetchedEntry {
+  key: string;
+  id: string;
+  /** Deliveries made of it. */
+  delivered: number;
+  /** Events it counts for in the lag (0 for an entry written before batching). */
+  counted: number;
+}
+
 /**
  * One consumer of a group over all shards. Order of work in each pass: its own pending entries
  * first (what it fetched before a crash or a failed batch), then entries idle too long at other
@@ -122,9 +167,16 @@ class RedisConsumer implements EventConsumer {
   private lastClaim = 0;
   private lastOwnPendingScan = 0;
   private lastTrim = 0;
+  /**
+   * Events per entry in the last fetch: a fetch asks for about batchSize events' worth of entries.
+   * The first assumes full entries, so a restart in front of a backlog does not fetch it all.
+   */
+  private eventsPerEntry = MAX_EVENTS_PER_ENTRY;
+  /** Entries fetched beyond the batch in hand: already pending for this consumer, next in line. */
+  private carried: Fetched | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis & StreamScripts,
     private readonly keys: string[],
     private readonly options: ConsumeOptions,
     private readonly claimIdleMs: number,
@@ -145,17 +197,19 @@ class RedisConsumer implements EventConsumer {
     await this.createGroups();
     while (!this.stopped) {
       try {
-        const batch = await this.nextBatch();
-        if (batch.length === 0) continue;
-        await this.handler(batch);
-        await this.ack(batch);
+        const batch = this.limited(this.carried ?? (await this.fetch()));
+        if (batch.entries.length === 0) continue;
+        await this.handler(batch.deliveries);
+        await this.ack(batch.entries);
         if (Date.now() - this.lastTrim > TRIM_INTERVAL_MS) {
           this.lastTrim = Date.now();
           await this.trimConsumed().catch(() => {}); // only housekeeping: the next round tries again
         }
       } catch {
-        // Handler or Redis failed: the batch stays pending and is fetched again from the start.
+        // Handler or Redis failed: the batch stays pending and is fetched again from the start,
+        // with what was carried (pending too).
         this.ownPendingChecked = false;
+        this.carried = undefined;
         if (!this.stopped) await sleep(500);
       }
     }
@@ -163,16 +217,30 @@ class RedisConsumer implements EventConsumer {
   }
 
   private async createGroups(): Promise<void> {
-    for (const key of this.keys) {
-      try {
-        await this.redis.xgroup('CREATE', key, this.options.group, '0', 'MKSTREAM');
-      } catch (error) {
-        if (!String(error).includes('BUSYGROUP')) throw error;
-      }
-    }
+    for (const key of this.keys) await this.redis.createGroupCounted(key, countsKey(key), this.options.group);
   }
 
-  private async nextBatch(): Promise<Delivery[]> {
+  private get fetchCount(): number {
+    return Math.max(1, Math.ceil(this.batchSize / this.eventsPerEntry));
+  }
+
+  /**
+   * The first batchSize events' worth of whole entries (at least one entry); the rest is carried
+   * to the next batch.
+   */
+  private limited(fetched: Fetched): Fetched {
+    this.carried = undefined;
+    const { entries, deliveries } = fetched;
+    let taken = 0;
+    let events = 0;
+    while (taken < entries.length && (taken === 0 || events + entries[taken]!.delivered <= this.batchSize))
+      events += entries[taken++]!.delivered;
+    if (taken === entries.length) return fetched;
+    this.carried = { entries: entries.slice(taken), deliveries: deliveries.slice(events) };
+    return { entries: entries.slice(0, taken), deliveries: deliveries.slice(0, events) };
+  }
+
+  private async fetch(): Promise<Fetched> {
     const { group, consumer } = this.options;
     if (Date.now() - this.lastOwnPendingScan > OWN_PENDING_RESCAN_MS) this.ownPendingChecked = false;
     if (!this.ownPendingChecked) {
@@ -183,19 +251,19 @@ class RedisConsumer implements EventConsumer {
         group,
         consumer,
         'COUNT',
-        this.batchSize,
+        this.fetchCount,
         'STREAMS',
         ...this.keys,
         ...this.keys.map(() => '0'),
       )) as StreamReply;
-      const batch = this.toDeliveries(reply);
-      if (batch.length > 0) return batch;
+      const batch = this.toFetched(reply);
+      if (batch.entries.length > 0) return batch;
       this.ownPendingChecked = true;
     }
     if (Date.now() - this.lastClaim > this.claimIdleMs) {
       this.lastClaim = Date.now();
       const claimed = await this.claimIdle();
-      if (claimed.length > 0) return claimed;
+      if (claimed.entries.length > 0) return claimed;
     }
     const reply = (await this.call(
       'XREADGROUP',
@@ -203,19 +271,19 @@ class RedisConsumer implements EventConsumer {
       group,
       consumer,
       'COUNT',
-      this.batchSize,
+      this.fetchCount,
       'BLOCK',
       this.maxWaitMs,
       'STREAMS',
       ...this.keys,
       ...this.keys.map(() => '>'),
     )) as StreamReply;
-    return this.toDeliveries(reply);
+    return this.toFetched(reply);
   }
 
   /** Takes over entries another consumer fetched but has not acknowledged for claimIdleMs. */
-  private async claimIdle(): Promise<Delivery[]> {
-    const batch: Delivery[] = [];
+  private async claimIdle(): Promise<Fetched> {
+    const replies: NonNullable<StreamReply> = [];
     for (const key of this.keys) {
       const reply = (await this.call(
         'XAUTOCLAIM',
@@ -225,38 +293,64 @@ class RedisConsumer implements EventConsumer {
         this.claimIdleMs,
         '0-0',
         'COUNT',
-        this.batchSize,
+        this.fetchCount,
       )) as [Buffer, [Buffer, Buffer[]][]];
       const entries = reply[1].filter((entry) => entry !== null && entry[1] !== null);
-      if (entries.length > 0) batch.push(...this.toDeliveries([[Buffer.from(key), entries]]));
+      if (entries.length > 0) replies.push([Buffer.from(key), entries]);
     }
-    return batch;
+    return this.toFetched(replies);
   }
 
-  private toDeliveries(reply: StreamReply): Delivery[] {
-    const batch: Delivery[] = [];
+  private toFetched(reply: StreamReply): Fetched {
+    const fetched: Fetched = { deliveries: [], entries: [] };
     for (const [keyBuffer, entries] of reply ?? []) {
-      const shard = this.keys.indexOf(keyBuffer.toString());
+      const key = keyBuffer.toString();
+      const shard = this.keys.indexOf(key);
       for (const [idBuffer, fields] of entries) {
         if (!fields) continue; // an entry trimmed away while pending
-        const raw = fieldValue(fields, 'e');
-        const id = `${shard}/${idBuffer.toString()}`;
-        batch.push({ id, raw: raw ?? Buffer.alloc(0), event: decodeOrPlaceholder(raw) });
+        const id = idBuffer.toString();
+        const batch = fieldValue(fields, 'b');
+        if (batch === undefined) {
+          // An entry of one event, as gateways wrote them before batching.
+          const raw = fieldValue(fields, 'e') ?? Buffer.alloc(0);
+          fetched.deliveries.push({ id: `${shard}/${id}`, raw, event: decodeOrPlaceholder(raw) });
+          fetched.entries.push({ key, id, delivered: 1, counted: 0 });
+          continue;
+        }
+        const counted = Number(fieldValue(fields, 'n') ?? 0);
+        const events = splitOrUndefined(batch);
+        if (events === undefined) {
+          // Not a batch: handed on whole, as one unreadable event, to be dead-lettered.
+          fetched.deliveries.push({
+            id: `${shard}/${id}`,
+            raw: batch,
+            event: decodeOrPlaceholder(undefined),
+          });
+          fetched.entries.push({ key, id, delivered: 1, counted });
+          continue;
+        }
+        for (let item = 0; item < events.length; item++) {
+          const raw = events[item]!;
+          fetched.deliveries.push({ id: `${shard}/${id}/${item}`, raw, event: decodeOrPlaceholder(raw) });
+        }
+        fetched.entries.push({ key, id, delivered: events.length, counted });
       }
     }
-    return batch;
+    if (fetched.entries.length > 0)
+      this.eventsPerEntry = Math.max(1, fetched.deliveries.length / fetched.entries.length);
+    return fetched;
   }
 
-  private async ack(batch: Delivery[]): Promise<void> {
-    const byKey = new Map<string, string[]>();
-    for (const delivery of batch) {
-      const { key, id } = parseDeliveryId(delivery.id, this.keys);
-      const ids = byKey.get(key) ?? [];
-      ids.push(id);
-      byKey.set(key, ids);
+  private async ack(entries: FetchedEntry[]): Promise<void> {
+    const byKey = new Map<string, (string | number)[]>();
+    for (const { key, id, counted } of entries) {
+      const idsAndEvents = byKey.get(key) ?? [];
+      idsAndEvents.push(id, counted);
+      byKey.set(key, idsAndEvents);
     }
-    const pipeline = this.redis.pipeline();
-    for (const [key, ids] of byKey) pipeline.xack(key, this.options.group, ...ids);
+    const pipeline = this.redis.pipeline() as unknown as StreamScripts & { exec(): Promise<unknown> };
+    for (const [key, idsAndEvents] of byKey)
+      pipeline.ackCounted(key, countsKey(key), this.options.group, ...idsAndEvents);
     await this.bounded(pipeline.exec());
   }
 
@@ -324,6 +418,14 @@ function compareIds(a: string, b: string): number {
 function fieldValue(fields: Buffer[], name: string): Buffer | undefined {
   for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i]!.toString() === name) return fields[i + 1];
   return undefined;
+}
+
+function splitOrUndefined(batch: Buffer): Buffer[] | undefined {
+  try {
+    return splitEvents(batch);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
