@@ -10,7 +10,7 @@ import type { Role } from './api/sessions.js';
 import { saveUser } from './api/users.js';
 import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
-import { IngestWorker } from './ingest/ingest-worker.js';
+import { DEFAULT_INGEST_BATCH, IngestWorker } from './ingest/ingest-worker.js';
 import { createIngestMetrics } from './ingest/metrics.js';
 import { DEFAULT_SETTINGS } from './status/settings.js';
 import { StatusService } from './status/status-service.js';
@@ -30,7 +30,7 @@ Usage:
 Options:
   --consumer NAME      this process's name in its consumer group (default: host name + pid);
                        a restarted process that reuses its name takes back its unfinished batches
-  --batch-size N       ingest: events per batch (default 2000)
+  --batch-size N       ingest: most events per batch (default 16000)
   --http-port N        /metrics and /healthz (default 9810; 0 = off)
   --api-port N         api: the HTTP API port (default 8080)
 
@@ -44,7 +44,7 @@ async function main(): Promise<number> {
     allowPositionals: true,
     options: {
       consumer: { type: 'string' },
-      'batch-size': { type: 'string', default: '2000' },
+      'batch-size': { type: 'string', default: String(DEFAULT_INGEST_BATCH) },
       'http-port': { type: 'string', default: '9810' },
       'api-port': { type: 'string', default: '8080' },
       help: { type: 'boolean', short: 'h' },

@@ -7,6 +7,14 @@ import { HeardFrom } from './heard-from.js';
 import type { IngestMetrics } from './metrics.js';
 import { rowsOf } from './rows.js';
 
+/**
+ * Most events in one transaction. A batch is whatever arrived within maxWaitMs (about 1,300 events
+ * at the full fleet's rate), so this bites only with a backlog, and there large batches drain it
+ * faster: a terminal's many fixes in one batch cost one current-state update (bench/RESULTS.md,
+ * "Storage and ingest").
+ */
+export const DEFAULT_INGEST_BATCH = 16_000;
+
 export interface IngestOptions {
   group?: string;
   consumer: string;
@@ -45,7 +53,7 @@ export class IngestWorker {
       {
         group: this.options.group ?? 'ingest',
         consumer: this.options.consumer,
-        batchSize: this.options.batchSize ?? 2000,
+        batchSize: this.options.batchSize ?? DEFAULT_INGEST_BATCH,
         maxWaitMs: this.options.maxWaitMs ?? 100,
       },
       (batch) => this.handle(batch),
