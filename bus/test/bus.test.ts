@@ -245,7 +245,7 @@ describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
     await bus.close();
   });
 
-  it('hands over whole entries, no more than batchSize events at a time unless one entry holds more', async () => {
+  it('hands over whole entries, about batchSize events at a time', async () => {
     const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:k`, shards: 1 });
     for (let turn = 0; turn < 5; turn++)
       await Promise.all(

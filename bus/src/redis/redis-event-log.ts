@@ -147,8 +147,6 @@ interface Fetched {
 interface FetchedEntry {
   key: string;
   id: string;
-  /** Deliveries made of it. */
-  delivered: number;
   /** Events it counts for in the lag (0 for an entry written before batching). */
   counted: number;
 }
@@ -168,12 +166,14 @@ class RedisConsumer implements EventConsumer {
   private lastOwnPendingScan = 0;
   private lastTrim = 0;
   /**
-   * Events per entry in the last fetch: a fetch asks for about batchSize events' worth of entries.
-   * The first assumes full entries, so a restart in front of a backlog does not fetch it all.
+   * Events per entry, and streams that had any, in the last fetch: a fetch asks each stream for
+   * its share of batchSize events. The first assumes full entries, so a restart in front of a
+   * backlog does not fetch all of it. (Fetching more and keeping the rest for the next batch
+   * would leave those entries idle, pending for this consumer, until another consumer claims
+   * them as abandoned and stores them a second time beside it.)
    */
   private eventsPerEntry = MAX_EVENTS_PER_ENTRY;
-  /** Entries fetched beyond the batch in hand: already pending for this consumer, next in line. */
-  private carried: Fetched | undefined;
+  private streamsWithEvents = 1;
 
   constructor(
     private readonly redis: Redis & StreamScripts,
@@ -197,7 +197,7 @@ class RedisConsumer implements EventConsumer {
     await this.createGroups();
     while (!this.stopped) {
       try {
-        const batch = this.limited(this.carried ?? (await this.fetch()));
+        const batch = await this.nextBatch();
         if (batch.entries.length === 0) continue;
         await this.handler(batch.deliveries);
         await this.ack(batch.entries);
@@ -206,10 +206,8 @@ class RedisConsumer implements EventConsumer {
           await this.trimConsumed().catch(() => {}); // only housekeeping: the next round tries again
         }
       } catch {
-        // Handler or Redis failed: the batch stays pending and is fetched again from the start,
-        // with what was carried (pending too).
+        // Handler or Redis failed: the batch stays pending and is fetched again from the start.
         this.ownPendingChecked = false;
-        this.carried = undefined;
         if (!this.stopped) await sleep(500);
       }
     }
@@ -220,27 +218,12 @@ class RedisConsumer implements EventConsumer {
     for (const key of this.keys) await this.redis.createGroupCounted(key, countsKey(key), this.options.group);
   }
 
+  /** Entries to ask each stream for: about batchSize events in all, whole entries. */
   private get fetchCount(): number {
-    return Math.max(1, Math.ceil(this.batchSize / this.eventsPerEntry));
+    return Math.max(1, Math.floor(this.batchSize / this.eventsPerEntry / this.streamsWithEvents));
   }
 
-  /**
-   * The first batchSize events' worth of whole entries (at least one entry); the rest is carried
-   * to the next batch.
-   */
-  private limited(fetched: Fetched): Fetched {
-    this.carried = undefined;
-    const { entries, deliveries } = fetched;
-    let taken = 0;
-    let events = 0;
-    while (taken < entries.length && (taken === 0 || events + entries[taken]!.delivered <= this.batchSize))
-      events += entries[taken++]!.delivered;
-    if (taken === entries.length) return fetched;
-    this.carried = { entries: entries.slice(taken), deliveries: deliveries.slice(events) };
-    return { entries: entries.slice(0, taken), deliveries: deliveries.slice(0, events) };
-  }
-
-  private async fetch(): Promise<Fetched> {
+  private async nextBatch(): Promise<Fetched> {
     const { group, consumer } = this.options;
     if (Date.now() - this.lastOwnPendingScan > OWN_PENDING_RESCAN_MS) this.ownPendingChecked = false;
     if (!this.ownPendingChecked) {
@@ -314,7 +297,7 @@ class RedisConsumer implements EventConsumer {
           // An entry of one event, as gateways wrote them before batching.
           const raw = fieldValue(fields, 'e') ?? Buffer.alloc(0);
           fetched.deliveries.push({ id: `${shard}/${id}`, raw, event: decodeOrPlaceholder(raw) });
-          fetched.entries.push({ key, id, delivered: 1, counted: 0 });
+          fetched.entries.push({ key, id, counted: 0 });
           continue;
         }
         const counted = Number(fieldValue(fields, 'n') ?? 0);
@@ -326,18 +309,20 @@ class RedisConsumer implements EventConsumer {
             raw: batch,
             event: decodeOrPlaceholder(undefined),
           });
-          fetched.entries.push({ key, id, delivered: 1, counted });
+          fetched.entries.push({ key, id, counted });
           continue;
         }
         for (let item = 0; item < events.length; item++) {
           const raw = events[item]!;
           fetched.deliveries.push({ id: `${shard}/${id}/${item}`, raw, event: decodeOrPlaceholder(raw) });
         }
-        fetched.entries.push({ key, id, delivered: events.length, counted });
+        fetched.entries.push({ key, id, counted });
       }
     }
-    if (fetched.entries.length > 0)
+    if (fetched.entries.length > 0) {
       this.eventsPerEntry = Math.max(1, fetched.deliveries.length / fetched.entries.length);
+      this.streamsWithEvents = new Set(fetched.entries.map((entry) => entry.key)).size;
+    }
     return fetched;
   }
 

@@ -175,7 +175,9 @@ async function updateCurrentState(client: pg.PoolClient, rows: BatchRows): Promi
     const current = newest.get(p.phone);
     if (!current || p.gpsTime > current.gpsTime) newest.set(p.phone, p);
   }
-  const phones = [...rows.activity.keys()];
+  // In phone order: two workers updating overlapping terminals then lock rows in the same order
+  // and wait for each other instead of deadlocking.
+  const phones = [...rows.activity.keys()].sort();
   const fixes = phones.map((phone) => newest.get(phone));
   await client.query(UPDATE_CURRENT_STATE, [
     phones,
@@ -192,8 +194,8 @@ async function recordHeardFrom(
 ): Promise<WriteResult['heard']> {
   const hours: Date[] = [];
   const phones: string[] = [];
-  for (const [phone, activity] of rows.activity)
-    for (const hour of activity.hours) {
+  for (const phone of [...rows.activity.keys()].sort())
+    for (const hour of rows.activity.get(phone)!.hours) {
       if (heard?.has(hour, phone)) continue;
       hours.push(new Date(hour));
       phones.push(phone);

@@ -69,7 +69,10 @@ export class IngestWorker {
     try {
       await this.store(batch);
     } catch (error) {
-      if (!isDataError(error)) throw error;
+      if (!isDataError(error)) {
+        this.log.warn({ err: error, size: batch.length }, 'batch not stored; the bus offers it again');
+        throw error;
+      }
       if (batch.length === 1) {
         await this.deadLetter(batch[0]!, `database refused it: ${(error as Error).message}`);
         return;
