@@ -39,6 +39,7 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
       '0016_live_notify',
       '0017_activity_presence',
       '0018_live_notify_no_jit',
+      '0019_live_notify_hash_join',
     ]);
     expect(await migrate(db.url)).toEqual([]);
     const { rows } = await pool.query(
@@ -58,14 +59,16 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
     );
   });
 
-  it('keeps JIT out of the live-feed triggers, whatever the first transition table cost', async () => {
-    // A cached trigger plan made for a large transition table would JIT-compile again on every
-    // later firing, small or not (see migration 0018); the setting travels with the functions.
+  it('plans the live-feed triggers for any transition table, whatever the first one held', async () => {
+    // PL/pgSQL keeps a trigger's plans for the connection. One made for a large transition table
+    // would JIT-compile again on every later firing (migration 0018); one made for a single row
+    // would join a later large UPDATE's old and new rows pair by pair (migration 0019). The
+    // settings travel with the functions.
     const { rows } = await pool.query<{ proname: string; proconfig: string[] | null }>(
       `SELECT proname, proconfig FROM pg_proc WHERE proname IN ('live_notify_positions', 'live_notify_transitions') ORDER BY 1`,
     );
     expect(rows).toEqual([
-      { proname: 'live_notify_positions', proconfig: ['jit=off'] },
+      { proname: 'live_notify_positions', proconfig: ['jit=off', 'enable_nestloop=off'] },
       { proname: 'live_notify_transitions', proconfig: ['jit=off'] },
     ]);
   });
