@@ -155,7 +155,8 @@ describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
   it('hands the pending events of a consumer that died to the next one', async () => {
     const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:c`, shards: 2, claimIdleMs: 200 });
     await Promise.all([1, 2, 3].map((serial) => bus.events.publish(event('013800000010', serial))));
-    // A consumer that fetches and then hangs forever, as a worker killed mid-batch would.
+    // A consumer that fetches and then hangs forever (stuck on its database): it renews its hold
+    // for ten claim idle times, then lets the batch go, as a worker killed mid-batch would at once.
     const dead = bus.events.consume(
       { group: 'ingest', consumer: 'dead', batchSize: 10, maxWaitMs: 50 },
       () => new Promise(() => {}),
@@ -174,6 +175,34 @@ describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
     expect(seen.map((d) => d.event.serial).sort()).toEqual([1, 2, 3]);
     await survivor.stop();
     void dead;
+    await bus.close();
+  });
+
+  it('keeps a slow batch its own, so no other consumer claims and stores it a second time', async () => {
+    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:l`, shards: 1, claimIdleMs: 200 });
+    for (let turn = 0; turn < 4; turn++)
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) => bus.events.publish(event('013800000070', turn * 10 + i))),
+      );
+    const stored: number[] = [];
+    let slowStarted = false;
+    // One batch takes ten claim idle times, as with a database under load...
+    const slow = bus.events.consume(
+      { group: 'ingest', consumer: 'slow', batchSize: 10, maxWaitMs: 50 },
+      async (batch) => {
+        slowStarted = true;
+        await new Promise((r) => setTimeout(r, 2000));
+        stored.push(...batch.map((d) => d.event.serial!));
+      },
+    );
+    await until(() => slowStarted);
+    // ...while another consumer is done with the rest and keeps looking for abandoned entries.
+    const fastSeen: Delivery[] = [];
+    const fast = collect(bus, 'ingest', 'fast', fastSeen);
+    await until(async () => (await bus.events.lag('ingest')) === 0, 15_000);
+    await Promise.all([slow.stop(), fast.stop()]); // the slow batch finishes first
+    stored.push(...fastSeen.map((d) => d.event.serial!));
+    expect(stored.sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i));
     await bus.close();
   });
 

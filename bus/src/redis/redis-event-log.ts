@@ -133,6 +133,9 @@ const COMMAND_DEADLINE_MS = 5000;
 /** Own pending entries are looked at again this often, whatever happened, as a backstop. */
 const OWN_PENDING_RESCAN_MS = 10_000;
 
+/** A consumer renews its hold on a batch in hand for at most this many claim idle times. */
+const HOLD_LIMIT = 10;
+
 /** How often a consumer trims from the streams what every group has acknowledged. */
 const TRIM_INTERVAL_MS = 1000;
 
@@ -199,7 +202,18 @@ class RedisConsumer implements EventConsumer {
       try {
         const batch = await this.nextBatch();
         if (batch.entries.length === 0) continue;
-        await this.handler(batch.deliveries);
+        // A batch the database is slow with must not look abandoned to the other consumers, or
+        // one of them claims it and stores it a second time beside this one. A handler still
+        // busy after HOLD_LIMIT idle times is taken to be stuck, and its batch is let go.
+        const heldUntil = Date.now() + HOLD_LIMIT * this.claimIdleMs;
+        const holding = setInterval(() => {
+          if (Date.now() < heldUntil) void this.keepHolding(batch.entries);
+        }, this.claimIdleMs / 3);
+        try {
+          await this.handler(batch.deliveries);
+        } finally {
+          clearInterval(holding);
+        }
         await this.ack(batch.entries);
         if (Date.now() - this.lastTrim > TRIM_INTERVAL_MS) {
           this.lastTrim = Date.now();
@@ -326,15 +340,22 @@ class RedisConsumer implements EventConsumer {
     return fetched;
   }
 
+  /** A pipeline that takes the stream scripts (ioredis adds them to pipelines too, untyped). */
+  private scriptPipeline(): StreamScripts & { exec(): Promise<unknown> } {
+    return this.redis.pipeline() as unknown as StreamScripts & { exec(): Promise<unknown> };
+  }
+
+  /** Renews this consumer's hold on the entries of the batch in hand (see stream-scripts). */
+  private async keepHolding(entries: FetchedEntry[]): Promise<void> {
+    const pipeline = this.scriptPipeline();
+    for (const [key, ids] of groupByKey(entries, (entry) => [entry.id]))
+      pipeline.keepHolding(key, this.options.group, this.options.consumer, ...ids);
+    await pipeline.exec().catch(() => {}); // a miss only risks a second store, which is idempotent
+  }
+
   private async ack(entries: FetchedEntry[]): Promise<void> {
-    const byKey = new Map<string, (string | number)[]>();
-    for (const { key, id, counted } of entries) {
-      const idsAndEvents = byKey.get(key) ?? [];
-      idsAndEvents.push(id, counted);
-      byKey.set(key, idsAndEvents);
-    }
-    const pipeline = this.redis.pipeline() as unknown as StreamScripts & { exec(): Promise<unknown> };
-    for (const [key, idsAndEvents] of byKey)
+    const pipeline = this.scriptPipeline();
+    for (const [key, idsAndEvents] of groupByKey(entries, (entry) => [entry.id, entry.counted]))
       pipeline.ackCounted(key, countsKey(key), this.options.group, ...idsAndEvents);
     await this.bounded(pipeline.exec());
   }
@@ -390,6 +411,17 @@ class RedisConsumer implements EventConsumer {
     });
     return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
   }
+}
+
+/** The entries' arguments, stream by stream. */
+function groupByKey<T>(entries: FetchedEntry[], args: (entry: FetchedEntry) => T[]): Map<string, T[]> {
+  const byKey = new Map<string, T[]>();
+  for (const entry of entries) {
+    const list = byKey.get(entry.key) ?? [];
+    list.push(...args(entry));
+    byKey.set(entry.key, list);
+  }
+  return byKey;
 }
 
 /** Orders two stream ids (`<ms>-<seq>`). */

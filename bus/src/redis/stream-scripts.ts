@@ -1,8 +1,9 @@
 import type { Redis } from 'ioredis';
 
 /**
- * The event streams' writes that must move a counter in the same step: Redis runs a script as one
- * command, so a crash can never leave an entry added or acknowledged without its events counted.
+ * The event streams' steps that must be one: Redis runs a script as one command, so a crash can
+ * never leave an entry added or acknowledged without its events counted, and a consumer renews
+ * only entries that are still its own.
  *
  * Each stream `<key>` has a hash `<key>:counts` with `published` (events appended in batch
  * entries) and `acked:<group>` (events of entries that group acknowledged), so a group's lag in
@@ -52,6 +53,22 @@ local published = tonumber(redis.call('HGET', KEYS[2], 'published') or '0')
 redis.call('HSET', KEYS[2], 'acked:' .. ARGV[1], published - held)
 return 1`;
 
+/**
+ * KEYS: stream. ARGV: group, consumer, then entry ids. Resets the idle time of the entries the
+ * consumer still holds (XCLAIM to itself; JUSTID leaves the delivery count alone) and leaves alone
+ * any that another consumer has taken over meanwhile. Returns how many it kept.
+ */
+const KEEP_HOLDING = `
+local kept = 0
+for i = 3, #ARGV do
+  local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+  if pending[1] and pending[1][2] == ARGV[2] then
+    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+    kept = kept + 1
+  end
+end
+return kept`;
+
 export interface StreamScripts {
   addBatch(stream: string, counts: string, maxLen: number, batch: Buffer, events: number): Promise<string>;
   ackCounted(
@@ -61,6 +78,7 @@ export interface StreamScripts {
     ...idsAndEvents: (string | number)[]
   ): Promise<number>;
   createGroupCounted(stream: string, counts: string, group: string): Promise<number>;
+  keepHolding(stream: string, group: string, consumer: string, ...ids: string[]): Promise<number>;
 }
 
 /** Defines the scripts on a connection (ioredis sends EVALSHA, and the script itself on NOSCRIPT). */
@@ -68,6 +86,7 @@ export function withStreamScripts(redis: Redis): Redis & StreamScripts {
   redis.defineCommand('addBatch', { numberOfKeys: 2, lua: ADD_BATCH });
   redis.defineCommand('ackCounted', { numberOfKeys: 2, lua: ACK_COUNTED });
   redis.defineCommand('createGroupCounted', { numberOfKeys: 2, lua: CREATE_GROUP_COUNTED });
+  redis.defineCommand('keepHolding', { numberOfKeys: 1, lua: KEEP_HOLDING });
   return redis as Redis & StreamScripts;
 }
 
