@@ -30,7 +30,7 @@ Usage:
 Options:
   --consumer NAME      this process's name in its consumer group (default: host name + pid);
                        a restarted process that reuses its name takes back its unfinished batches
-  --batch-size N       ingest: most events per batch (default 16000)
+  --batch-size N       ingest: most events per batch (default ${DEFAULT_INGEST_BATCH})
   --http-port N        /metrics and /healthz (default 9810; 0 = off)
   --api-port N         api: the HTTP API port (default 8080)
 
