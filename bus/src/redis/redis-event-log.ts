@@ -307,30 +307,20 @@ class RedisConsumer implements EventConsumer {
         if (!fields) continue; // an entry trimmed away while pending
         const id = idBuffer.toString();
         const batch = fieldValue(fields, 'b');
-        if (batch === undefined) {
-          // An entry of one event, as gateways wrote them before batching.
-          const raw = fieldValue(fields, 'e') ?? Buffer.alloc(0);
-          fetched.deliveries.push({ id: `${shard}/${id}`, raw, event: decodeOrPlaceholder(raw) });
-          fetched.entries.push({ key, id, counted: 0 });
-          continue;
-        }
-        const counted = Number(fieldValue(fields, 'n') ?? 0);
-        const events = splitOrUndefined(batch);
-        if (events === undefined) {
-          // Not a batch: handed on whole, as one unreadable event, to be dead-lettered.
-          fetched.deliveries.push({
-            id: `${shard}/${id}`,
-            raw: batch,
-            event: decodeOrPlaceholder(undefined),
-          });
-          fetched.entries.push({ key, id, counted });
+        fetched.entries.push({ key, id, counted: batch ? Number(fieldValue(fields, 'n') ?? 0) : 0 });
+        const events = batch && splitOrUndefined(batch);
+        if (!events) {
+          // One event as gateways wrote them before batching (field e), or a batch that does not
+          // split, handed on whole as one unreadable event to be dead-lettered.
+          const raw = batch ?? fieldValue(fields, 'e') ?? Buffer.alloc(0);
+          const event = decodeOrPlaceholder(batch ? undefined : raw);
+          fetched.deliveries.push({ id: `${shard}/${id}`, raw, event });
           continue;
         }
         for (let item = 0; item < events.length; item++) {
           const raw = events[item]!;
           fetched.deliveries.push({ id: `${shard}/${id}/${item}`, raw, event: decodeOrPlaceholder(raw) });
         }
-        fetched.entries.push({ key, id, counted });
       }
     }
     if (fetched.entries.length > 0) {

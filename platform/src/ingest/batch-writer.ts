@@ -31,8 +31,11 @@ export async function writeBatch(
   const positionsInserted = await insertPositions(client, rows.positions);
   let events = 0;
   events += await recordAlarmChanges(client, rows.positions);
-  await updateCurrentState(client, rows);
-  const heardNow = await recordHeardFrom(client, rows, heard);
+  // The batch's terminals in phone order: two workers updating overlapping terminals then lock
+  // their rows in the same order and wait for each other instead of deadlocking.
+  const phones = [...rows.activity.keys()].sort();
+  await updateCurrentState(client, rows, phones);
+  const heardNow = await recordHeardFrom(client, rows, phones, heard);
   events += await applySessions(client, rows);
   events += await applyRegistrations(client, rows);
   return { positionsInserted, events, heard: heardNow };
@@ -167,7 +170,7 @@ const UPDATE_CURRENT_STATE = `
     ).join(',\n    ')},
     updated_at = now()`;
 
-async function updateCurrentState(client: pg.PoolClient, rows: BatchRows): Promise<void> {
+async function updateCurrentState(client: pg.PoolClient, rows: BatchRows, phones: string[]): Promise<void> {
   if (rows.activity.size === 0) return;
   const newest = new Map<string, PositionRow>();
   for (const p of rows.positions) {
@@ -175,9 +178,6 @@ async function updateCurrentState(client: pg.PoolClient, rows: BatchRows): Promi
     const current = newest.get(p.phone);
     if (!current || p.gpsTime > current.gpsTime) newest.set(p.phone, p);
   }
-  // In phone order: two workers updating overlapping terminals then lock rows in the same order
-  // and wait for each other instead of deadlocking.
-  const phones = [...rows.activity.keys()].sort();
   const fixes = phones.map((phone) => newest.get(phone));
   await client.query(UPDATE_CURRENT_STATE, [
     phones,
@@ -190,11 +190,12 @@ async function updateCurrentState(client: pg.PoolClient, rows: BatchRows): Promi
 async function recordHeardFrom(
   client: pg.PoolClient,
   rows: BatchRows,
+  batchPhones: string[],
   heard: HeardFrom | undefined,
 ): Promise<WriteResult['heard']> {
   const hours: Date[] = [];
   const phones: string[] = [];
-  for (const phone of [...rows.activity.keys()].sort())
+  for (const phone of batchPhones)
     for (const hour of rows.activity.get(phone)!.hours) {
       if (heard?.has(hour, phone)) continue;
       hours.push(new Date(hour));
