@@ -234,6 +234,11 @@ async function setup(): Promise<Env> {
   return env;
 }
 
+/** Node's flags for a process: with --cpu-prof, a CPU profile per process (workers too) under prof/<name>. */
+function profiled(name: string): string[] {
+  return args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', join(RUN_DIR, 'prof', name)] : [];
+}
+
 function platformEnv(redisUrl: string): NodeJS.ProcessEnv {
   return { ...process.env, DATABASE_URL: DB_URL, REDIS_URL: redisUrl, LOG_LEVEL: 'warn' };
 }
@@ -243,6 +248,7 @@ async function startGateway(env: Env): Promise<void> {
     'gateway',
     'node',
     [
+      ...profiled('gateway'),
       BIN.gateway,
       '--host',
       '127.0.0.1',
@@ -269,11 +275,10 @@ async function startWorkers(env: Env, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     const port = await freePort();
     const name = `ingest-${++env.workerSeq}`;
-    const node = args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', join(RUN_DIR, 'prof', name)] : [];
     const proc = start(
       name,
       'node',
-      [...node, BIN.platform, 'ingest', '--consumer', `bench-${i + 1}`, '--http-port', String(port)],
+      [...profiled(name), BIN.platform, 'ingest', '--consumer', `bench-${i + 1}`, '--http-port', String(port)],
       RUN_DIR,
       platformEnv(`redis://127.0.0.1:${env.redisPort}`),
     );
@@ -475,10 +480,12 @@ function round(value: number, digits = 0): number {
 // ---------------------------------------------------------------- simulator
 
 function startSim(env: Env, interval: number, durationS: number): Proc {
+  const name = `fleet-sim-${++env.simSeq}`;
   env.sim = start(
-    `fleet-sim-${++env.simSeq}`,
+    name,
     'node',
     [
+      ...profiled(name),
       BIN.sim,
       '-n',
       String(TERMINALS),

@@ -251,6 +251,46 @@ describe.skipIf(!hasPostgres)('ingest (real PostgreSQL, in-process bus)', () => 
     ).toBe(false);
   });
 
+  it('applies a batch of session changes as if one by one, several per terminal among them', async () => {
+    const t = Date.parse('2026-11-23T10:00:00Z');
+    const phones = Array.from({ length: 300 }, (_, i) => `0139${String(i).padStart(8, '0')}`);
+    const batch: Delivery[] = [];
+    for (const phone of phones) batch.push(sessionEvent(phone, EventKind.Authenticated, `${phone}-a`, t));
+    // Every third drops and comes back within the batch; every fifth only drops.
+    phones.forEach((phone, i) => {
+      if (i % 3 === 0) {
+        batch.push(sessionEvent(phone, EventKind.Disconnected, `${phone}-a`, t + 1000, 'peer-closed'));
+        batch.push(sessionEvent(phone, EventKind.Authenticated, `${phone}-b`, t + 2000));
+      } else if (i % 5 === 0)
+        batch.push(sessionEvent(phone, EventKind.Disconnected, `${phone}-a`, t + 1000, 'idle'));
+    });
+    // A late AUTHENTICATED of an older connection does not displace the newer one.
+    batch.push(sessionEvent(phones[3]!, EventKind.Authenticated, 'stale', t - 5000));
+    await worker.handle(batch);
+    const { rows } = await pool.query<{
+      phone: string;
+      online: boolean;
+      session_id: string;
+      reason: string | null;
+    }>(
+      `SELECT phone, online, session_id, disconnect_reason AS reason FROM terminal_state
+        WHERE phone LIKE '139%' ORDER BY phone`,
+    );
+    expect(rows).toHaveLength(300);
+    rows.forEach((row, i) => {
+      const phone = phones[i]!;
+      expect(row.phone).toBe(phone.replace(/^0+/, ''));
+      if (i % 3 === 0)
+        expect(row).toMatchObject({ online: true, session_id: `${phone}-b`, reason: 'peer-closed' });
+      else if (i % 5 === 0)
+        expect(row).toMatchObject({ online: false, session_id: `${phone}-a`, reason: 'idle' });
+      else expect(row).toMatchObject({ online: true, session_id: `${phone}-a`, reason: null });
+    });
+    expect(await count(`SELECT count(*) AS n FROM terminal_events WHERE phone LIKE '139%'`)).toBe(
+      batch.length,
+    );
+  });
+
   it('dead-letters a poison message and stores the rest of its batch', async () => {
     const undecodable = messageEvent('013800000007', { name: 'locationReport', body: fix() });
     undecodable.event.body = new Uint8Array([1, 2, 3]);
@@ -295,38 +335,73 @@ describe.skipIf(!hasPostgres)('ingest (real PostgreSQL, in-process bus)', () => 
       `INSERT INTO centers (id, code, name, region) VALUES (9, 'C9', '测试中心', '郑州') ON CONFLICT DO NOTHING`,
     );
     await pool.query(`INSERT INTO vehicles (plate, plate_color, center_id) VALUES ('豫A77777', 2, 9)`);
-    const registration: Delivery = {
-      id: `0/${nextId++}-0`,
-      raw: new Uint8Array(0),
-      event: {
-        kind: EventKind.Registered,
-        phone: '00000000013800000009',
-        gatewayId: 'gw',
-        sessionId: 's',
-        atMs: Date.now(),
-        reason: 'pending',
-        messageId: 0x0100,
-        edition: '2019',
-        body: encodeBody({
-          name: 'registration',
-          header: { phone: '0', serial: 0, edition: '2019' },
-          body: {
-            edition: '2019',
-            provinceId: 41,
-            cityId: 100,
-            manufacturerId: 'ACME1',
-            model: 'GT-808',
-            terminalId: 'T0000009',
-            plateColor: 2,
-            plate: '豫A77777',
-          },
-        }),
-      },
-    };
+    const registration = registrationEvent('00000000013800000009', 'T0000009', '豫A77777');
     await worker.handle([registration]);
     const { rows } = await pool.query(
       `SELECT t.terminal_id, t.pending, t.edition, v.plate FROM terminals t JOIN vehicles v ON v.id = t.vehicle_id WHERE t.phone = '13800000009'`,
     );
     expect(rows).toEqual([{ terminal_id: 'T0000009', pending: true, edition: '2019', plate: '豫A77777' }]);
   });
+
+  it('gives a vehicle to the first of two terminals registering its plate in one batch', async () => {
+    await pool.query(
+      `INSERT INTO centers (id, code, name, region) VALUES (9, 'C9', '测试中心', '郑州') ON CONFLICT DO NOTHING`,
+    );
+    await pool.query(`INSERT INTO vehicles (plate, plate_color, center_id) VALUES ('豫A66666', 2, 9)`);
+    // Stored as one batch: the database did not refuse it (the one-by-one retry would hide that).
+    const warnings: string[] = [];
+    const watched = pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) });
+    worker = new IngestWorker(bus, pool, watched, { consumer: 'test' });
+    await worker.handle([
+      registrationEvent('00000000013800000010', 'T0000010', '豫A66666'),
+      registrationEvent('00000000013800000011', 'T0000011', '豫A66666'),
+      registrationEvent('00000000013800000010', 'T0000010b', '豫A66666'),
+    ]);
+    expect(warnings).toEqual([]);
+    const { rows } = await pool.query(
+      `SELECT t.phone, t.terminal_id, v.plate FROM terminals t LEFT JOIN vehicles v ON v.id = t.vehicle_id
+        WHERE t.phone IN ('13800000010', '13800000011') ORDER BY t.phone`,
+    );
+    expect(rows).toEqual([
+      { phone: '13800000010', terminal_id: 'T0000010b', plate: '豫A66666' },
+      { phone: '13800000011', terminal_id: 'T0000011', plate: null },
+    ]);
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM terminal_events WHERE kind = 'registered' AND phone IN ('13800000010', '13800000011')`,
+      ),
+    ).toBe(3);
+  });
 });
+
+/** A registration the gateway accepted as pending (the roster did not know the terminal). */
+function registrationEvent(phone: string, terminalId: string, plate: string): Delivery {
+  return {
+    id: `0/${nextId++}-0`,
+    raw: new Uint8Array(0),
+    event: {
+      kind: EventKind.Registered,
+      phone,
+      gatewayId: 'gw',
+      sessionId: 's',
+      atMs: Date.now(),
+      reason: 'pending',
+      messageId: 0x0100,
+      edition: '2019',
+      body: encodeBody({
+        name: 'registration',
+        header: { phone: '0', serial: 0, edition: '2019' },
+        body: {
+          edition: '2019',
+          provinceId: 41,
+          cityId: 100,
+          manufacturerId: 'ACME1',
+          model: 'GT-808',
+          terminalId,
+          plateColor: 2,
+          plate,
+        },
+      }),
+    },
+  };
+}
