@@ -278,7 +278,15 @@ async function startWorkers(env: Env, count: number): Promise<void> {
     const proc = start(
       name,
       'node',
-      [...profiled(name), BIN.platform, 'ingest', '--consumer', `bench-${i + 1}`, '--http-port', String(port)],
+      [
+        ...profiled(name),
+        BIN.platform,
+        'ingest',
+        '--consumer',
+        `bench-${i + 1}`,
+        '--http-port',
+        String(port),
+      ],
       RUN_DIR,
       platformEnv(`redis://127.0.0.1:${env.redisPort}`),
     );
