@@ -4,8 +4,8 @@ import { alarmFlags } from '@jt808/protocol';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { POSITION_COPY_COLUMNS } from '../storage/positions-table.js';
-import { copyLine } from './copy-text.js';
 import type { HeardFrom } from './heard-from.js';
+import { copyPositionsSql, encodePositions } from './position-copy.js';
 import { Quality } from './quality.js';
 import { applyRegistrations } from './registration-writer.js';
 import type { BatchRows, PositionRow } from './rows.js';
@@ -52,32 +52,11 @@ const CREATE_STAGING =
 
 async function insertPositions(client: pg.PoolClient, positions: PositionRow[]): Promise<number> {
   if (positions.length === 0) return 0;
-  const columns = POSITION_COPY_COLUMNS.join(', ');
-  const lines = positions.map((p) =>
-    copyLine([
-      p.phone,
-      p.gpsTime,
-      p.receivedAt,
-      p.latitude,
-      p.longitude,
-      p.altitude,
-      p.speed,
-      p.direction,
-      p.alarm,
-      p.status,
-      p.mileage,
-      p.fuel,
-      p.signalStrength,
-      p.satellites,
-      p.blindArea,
-      p.quality,
-      p.extras,
-    ]),
-  );
   await pipeline(
-    Readable.from([lines.join('')]),
-    client.query(copyFrom(`COPY positions_staging (${columns}) FROM STDIN`)),
+    Readable.from([encodePositions(positions)]),
+    client.query(copyFrom(copyPositionsSql('positions_staging'))),
   );
+  const columns = POSITION_COPY_COLUMNS.join(', ');
   const result = await client.query(
     `INSERT INTO positions (${columns}) SELECT ${columns} FROM positions_staging ON CONFLICT (phone, gps_time) DO NOTHING`,
   );
