@@ -296,6 +296,35 @@ describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
     await bus.close();
   });
 
+  it('lets a partial batch wait up to maxWaitMs for more events, and no longer', async () => {
+    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:l`, shards: 1 });
+    const batches: { size: number; at: number }[] = [];
+    const consumer = bus.events.consume(
+      { group: 'ingest', consumer: 'c1', batchSize: 1000, maxWaitMs: 400 },
+      async (batch) => {
+        batches.push({ size: batch.length, at: Date.now() });
+      },
+    );
+    await new Promise((r) => setTimeout(r, 100)); // the consumer is blocked in its first fetch
+    const started = Date.now();
+    const first = Promise.all(
+      Array.from({ length: 10 }, (_, i) => bus.events.publish(event('013800000061', i))),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    const second = Promise.all(
+      Array.from({ length: 10 }, (_, i) => bus.events.publish(event('013800000061', 10 + i))),
+    );
+    await Promise.all([first, second]);
+    await until(() => batches.length > 0);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(batches.map((b) => b.size)).toEqual([20]);
+    // Handed over once the wait from the first fetch was out: not at once, not much later.
+    expect(batches[0]!.at - started).toBeGreaterThanOrEqual(350);
+    expect(batches[0]!.at - started).toBeLessThan(1500);
+    await consumer.stop();
+    await bus.close();
+  });
+
   it('starts the lag of a group created late at what the stream still holds', async () => {
     const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:i`, shards: 1 });
     const key = `${prefix}:i:events:0`;

@@ -10,7 +10,7 @@ import type { Role } from './api/sessions.js';
 import { saveUser } from './api/users.js';
 import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
-import { DEFAULT_INGEST_BATCH, IngestWorker } from './ingest/ingest-worker.js';
+import { DEFAULT_INGEST_BATCH, DEFAULT_INGEST_WAIT_MS, IngestWorker } from './ingest/ingest-worker.js';
 import { createIngestMetrics } from './ingest/metrics.js';
 import { DEFAULT_SETTINGS } from './status/settings.js';
 import { StatusService } from './status/status-service.js';
@@ -31,6 +31,8 @@ Options:
   --consumer NAME      this process's name in its consumer group (default: host name + pid);
                        a restarted process that reuses its name takes back its unfinished batches
   --batch-size N       ingest: most events per batch (default ${DEFAULT_INGEST_BATCH})
+  --batch-wait-ms N    ingest: how long a batch with room left waits for more events (default ${DEFAULT_INGEST_WAIT_MS});
+                       longer makes fewer, larger transactions and adds up to that much ingest delay
   --http-port N        /metrics and /healthz (default 9810; 0 = off)
   --api-port N         api: the HTTP API port (default 8080)
 
@@ -45,6 +47,7 @@ async function main(): Promise<number> {
     options: {
       consumer: { type: 'string' },
       'batch-size': { type: 'string', default: String(DEFAULT_INGEST_BATCH) },
+      'batch-wait-ms': { type: 'string', default: String(DEFAULT_INGEST_WAIT_MS) },
       'http-port': { type: 'string', default: '9810' },
       'api-port': { type: 'string', default: '8080' },
       help: { type: 'boolean', short: 'h' },
@@ -58,6 +61,18 @@ async function main(): Promise<number> {
   ) {
     (values.help ? process.stdout : process.stderr).write(HELP);
     return values.help ? 0 : 2;
+  }
+  for (const [option, least] of [
+    ['batch-size', 1],
+    ['batch-wait-ms', 0],
+  ] as const) {
+    const value = Number(values[option]);
+    if (!Number.isInteger(value) || value < least) {
+      process.stderr.write(
+        `jt808-platform: --${option} takes a whole number from ${least} up, not ${values[option]}\n`,
+      );
+      return 2;
+    }
   }
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
@@ -152,7 +167,7 @@ async function main(): Promise<number> {
       bus,
       pool,
       log,
-      { consumer, batchSize: Number(values['batch-size']) },
+      { consumer, batchSize: Number(values['batch-size']), maxWaitMs: Number(values['batch-wait-ms']) },
       metrics,
     );
     worker.start();

@@ -232,9 +232,9 @@ class RedisConsumer implements EventConsumer {
     for (const key of this.keys) await this.redis.createGroupCounted(key, countsKey(key), this.options.group);
   }
 
-  /** Entries to ask each stream for: about batchSize events in all, whole entries. */
-  private get fetchCount(): number {
-    return Math.max(1, Math.floor(this.batchSize / this.eventsPerEntry / this.streamsWithEvents));
+  /** Entries to ask each stream for: about `events` events in all, whole entries. */
+  private fetchCount(events = this.batchSize): number {
+    return Math.max(1, Math.floor(events / this.eventsPerEntry / this.streamsWithEvents));
   }
 
   private async nextBatch(): Promise<Fetched> {
@@ -248,7 +248,7 @@ class RedisConsumer implements EventConsumer {
         group,
         consumer,
         'COUNT',
-        this.fetchCount,
+        this.fetchCount(),
         'STREAMS',
         ...this.keys,
         ...this.keys.map(() => '0'),
@@ -262,15 +262,33 @@ class RedisConsumer implements EventConsumer {
       const claimed = await this.claimIdle();
       if (claimed.entries.length > 0) return claimed;
     }
+    const fresh = await this.fetchNew(this.batchSize, this.maxWaitMs);
+    const fetchedAt = Date.now();
+    const room = this.batchSize - fresh.deliveries.length;
+    if (fresh.entries.length === 0 || room < this.eventsPerEntry) return fresh;
+    // A batch with room for more entries waits out maxWaitMs and takes what arrived meanwhile. At
+    // a steady rate a fetch finds only what arrived during the previous batch's transaction, a few
+    // hundred events, and each transaction costs its statements and a commit whatever its size.
+    await sleep(fetchedAt + this.maxWaitMs - Date.now());
+    const more = await this.fetchNew(room);
+    return {
+      deliveries: fresh.deliveries.concat(more.deliveries),
+      entries: fresh.entries.concat(more.entries),
+    };
+  }
+
+  /** New entries for about `events` events; waits up to blockMs for the first when none are there. */
+  private async fetchNew(events: number, blockMs?: number): Promise<Fetched> {
+    const { group, consumer } = this.options;
+    const block = blockMs === undefined ? [] : ['BLOCK', blockMs];
     const reply = (await this.call(
       'XREADGROUP',
       'GROUP',
       group,
       consumer,
       'COUNT',
-      this.fetchCount,
-      'BLOCK',
-      this.maxWaitMs,
+      this.fetchCount(events),
+      ...block,
       'STREAMS',
       ...this.keys,
       ...this.keys.map(() => '>'),
@@ -290,7 +308,7 @@ class RedisConsumer implements EventConsumer {
         this.claimIdleMs,
         '0-0',
         'COUNT',
-        this.fetchCount,
+        this.fetchCount(),
       )) as [Buffer, [Buffer, Buffer[]][]];
       const entries = reply[1].filter((entry) => entry !== null && entry[1] !== null);
       if (entries.length > 0) replies.push([Buffer.from(key), entries]);

@@ -8,12 +8,18 @@ import type { IngestMetrics } from './metrics.js';
 import { rowsOf } from './rows.js';
 
 /**
- * Most events in one transaction. A batch is whatever arrived within maxWaitMs (about 1,300 events
- * at the full fleet's rate), so this bites only with a backlog, and there large batches drain it
+ * Most events in one transaction. This bites only with a backlog, and there large batches drain it
  * faster: a terminal's many fixes in one batch cost one current-state update (bench/RESULTS.md,
  * "Storage and ingest").
  */
 export const DEFAULT_INGEST_BATCH = 16_000;
+
+/**
+ * How long a batch with room left waits for more events (Redis bus). Every transaction costs its
+ * statements and a commit whatever its size; without the wait a worker at the fleet's rate stored
+ * batches of about 550 events, with it about 3,000. It adds at most this much to the ingest delay.
+ */
+export const DEFAULT_INGEST_WAIT_MS = 250;
 
 export interface IngestOptions {
   group?: string;
@@ -54,7 +60,7 @@ export class IngestWorker {
         group: this.options.group ?? 'ingest',
         consumer: this.options.consumer,
         batchSize: this.options.batchSize ?? DEFAULT_INGEST_BATCH,
-        maxWaitMs: this.options.maxWaitMs ?? 100,
+        maxWaitMs: this.options.maxWaitMs ?? DEFAULT_INGEST_WAIT_MS,
       },
       (batch) => this.handle(batch),
     );
