@@ -47,7 +47,10 @@ export interface ConsumeOptions {
   consumer: string;
   /** Largest batch handed to the handler. */
   batchSize?: number;
-  /** Longest a partial batch waits for more events. */
+  /**
+   * Longest a partial batch waits for more events (the Redis bus; the in-process bus hands over
+   * what it has at once).
+   */
   maxWaitMs?: number;
 }
 

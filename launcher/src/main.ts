@@ -10,10 +10,9 @@ import {
   createPool,
   DEFAULT_SETTINGS,
   DEFAULT_TICKET_SETTINGS,
-  ensureStorage,
   IngestWorker,
   maintainStorage,
-  migrate,
+  prepareDatabase,
   refreshRollup,
   StatusService,
   saveUser,
@@ -72,9 +71,8 @@ async function main(): Promise<void> {
 
   mkdirSync(dataDir, { recursive: true });
   const database = await openDatabase(process.env.DATABASE_URL, dataDir, Number(values['pg-port']));
-  await migrate(database.url);
   const pool = createPool(database.url);
-  const mode = await ensureStorage(pool, { retentionDays: RETENTION_DAYS });
+  const mode = await prepareDatabase(database.url, pool, { retentionDays: RETENTION_DAYS });
   log.info(
     { mode },
     `positions stored with ${mode === 'timescaledb' ? 'TimescaleDB hypertables' : 'PostgreSQL daily partitions'}`,

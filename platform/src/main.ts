@@ -8,13 +8,13 @@ import { startAfterSalesRounds } from './aftersales/rounds.js';
 import { buildApi } from './api/app.js';
 import type { Role } from './api/sessions.js';
 import { saveUser } from './api/users.js';
-import { migrate } from './db/migrate.js';
 import { createPool } from './db/pool.js';
+import { prepareDatabase, withSchemaLock } from './db/prepare.js';
 import { DEFAULT_INGEST_BATCH, DEFAULT_INGEST_WAIT_MS, IngestWorker } from './ingest/ingest-worker.js';
 import { createIngestMetrics } from './ingest/metrics.js';
 import { DEFAULT_SETTINGS } from './status/settings.js';
 import { StatusService } from './status/status-service.js';
-import { ensureStorage, maintainStorage, refreshRollup } from './storage/layout.js';
+import { maintainStorage, refreshRollup } from './storage/layout.js';
 import { DEFAULT_TICKET_SETTINGS } from './tickets/ticket-keeper.js';
 
 const HELP = `jt808-platform — the platform's processes
@@ -81,9 +81,8 @@ async function main(): Promise<number> {
   }
   const log = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { role: `platform-${command}` } });
   const retentionDays = Number(process.env.RETENTION_DAYS ?? 180);
-  await migrate(databaseUrl);
   const pool = createPool(databaseUrl);
-  const mode = await ensureStorage(pool, { retentionDays });
+  const mode = await prepareDatabase(databaseUrl, pool, { retentionDays });
   log.info(
     { mode },
     `positions stored with ${mode === 'timescaledb' ? 'TimescaleDB hypertables' : 'PostgreSQL daily partitions'}`,
@@ -180,7 +179,7 @@ async function main(): Promise<number> {
       }, 2000),
       setInterval(() => {
         const now = new Date();
-        void maintainStorage(pool, mode, retentionDays, now)
+        void withSchemaLock(pool, () => maintainStorage(pool, mode, retentionDays, now))
           .then(() => refreshRollup(pool, mode, new Date(now.getTime() - 2 * 3_600_000), now))
           .catch((error: unknown) => log.warn({ err: error }, 'storage housekeeping failed'));
       }, 60_000),

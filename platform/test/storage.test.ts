@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../src/db/migrate.js';
+import { prepareDatabase } from '../src/db/prepare.js';
 import { ensureStorage, refreshRollup, timescaleAvailable } from '../src/storage/layout.js';
 import { dropExpiredPartitions, ensurePartitions, partitionName } from '../src/storage/partitions.js';
 import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
@@ -57,6 +58,23 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
         'terminal_events',
       ]),
     );
+  });
+
+  it('lets several platform processes starting together prepare one empty database', async () => {
+    const fresh = await freshDatabase('starters');
+    const pools = Array.from({ length: 4 }, () => new pg.Pool({ connectionString: fresh.url, max: 3 }));
+    try {
+      const modes = await Promise.all(
+        pools.map((starter) =>
+          prepareDatabase(fresh.url, starter, { retentionDays: 180, allowTimescale: false }),
+        ),
+      );
+      expect(modes).toEqual(['partitions', 'partitions', 'partitions', 'partitions']);
+      expect(await migrate(fresh.url)).toEqual([]);
+    } finally {
+      await Promise.all(pools.map((starter) => starter.end()));
+      await fresh.drop();
+    }
   });
 
   it('plans the live-feed triggers for any transition table, whatever the first one held', async () => {

@@ -7,7 +7,7 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.m
 /**
  * Brings the schema up to date with node-pg-migrate: from an empty database, or from any earlier
  * state; running it again on a migrated database changes nothing. A lock keeps concurrent starters
- * from migrating twice.
+ * from migrating twice: the later one waits for it and then finds nothing left to do.
  */
 export async function migrate(
   databaseUrl: string,
@@ -18,6 +18,7 @@ export async function migrate(
     dir: MIGRATIONS_DIR,
     direction: 'up',
     migrationsTable: 'schema_migrations',
+    advisoryLockMode: 'wait',
     count: Number.POSITIVE_INFINITY,
     log,
     verbose: false,
