@@ -63,9 +63,9 @@ async function insertPositions(client: pg.PoolClient, positions: PositionRow[]):
   return result.rowCount ?? 0;
 }
 
-/** Fixes that may move the "current position": a time present and not in the future. */
 const UNUSABLE_FOR_STATE = Quality.TimeMissing | Quality.TimeInFuture;
 
+/** Fixes that may move the "current position": a time present and not in the future. */
 function usableForState(p: PositionRow): boolean {
   return (p.quality & UNUSABLE_FOR_STATE) === 0;
 }
