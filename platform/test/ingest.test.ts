@@ -234,6 +234,21 @@ describe.skipIf(!hasPostgres)('ingest (real PostgreSQL, in-process bus)', () => 
     ]);
   });
 
+  it('clears a stored alarm with a later batch of plain fixes, and leaves quiet terminals alone', async () => {
+    const at = (s: number) => new Date(Date.parse('2026-11-23T08:10:00Z') + s * 1000);
+    const report = (phone: string, s: number, alarm: number) =>
+      messageEvent(phone, { name: 'locationReport', body: fix({ time: at(s), alarm }) }, at(s + 1).getTime());
+    await worker.handle([report('013800000012', 0, 1 << 5), report('013800000013', 0, 0)]);
+    await worker.handle([report('013800000012', 30, 0), report('013800000013', 30, 0)]);
+    const { rows } = await pool.query(
+      `SELECT phone, kind, at FROM terminal_events WHERE phone IN ('13800000012', '13800000013') ORDER BY at`,
+    );
+    expect(rows).toEqual([
+      { phone: '13800000012', kind: 'alarm-raised:gnssAntennaOpen', at: at(0) },
+      { phone: '13800000012', kind: 'alarm-cleared:gnssAntennaOpen', at: at(30) },
+    ]);
+  });
+
   it('keeps a terminal online when the connection it replaced closes', async () => {
     const t = Date.parse('2026-11-23T09:00:00Z');
     await worker.handle([

@@ -75,23 +75,36 @@ const USABLE_STAGED = `quality & ${UNUSABLE_FOR_STATE} = 0`;
 
 /**
  * Compares each terminal's alarm word fix by fix (in GNSS time order, starting from the stored one)
- * and records every bit raised or cleared as an event.
+ * and records every bit raised or cleared as an event. Only terminals with a word set, in the
+ * batch or stored, can raise or clear a bit: the stored state of the others is not read, and their
+ * fixes are not looked at again (most terminals, most of the time).
  */
 async function recordAlarmChanges(client: pg.PoolClient, positions: PositionRow[]): Promise<number> {
-  const byPhone = new Map<string, PositionRow[]>();
+  const batchPhones = new Set<string>();
+  const raising = new Set<string>();
   for (const p of positions) {
     if (!usableForState(p)) continue;
-    const list = byPhone.get(p.phone) ?? [];
-    list.push(p);
-    byPhone.set(p.phone, list);
+    batchPhones.add(p.phone);
+    if (p.alarm !== 0) raising.add(p.phone);
   }
-  if (byPhone.size === 0) return 0;
+  if (batchPhones.size === 0) return 0;
   const { rows: stored } = await client.query<{
     phone: string;
     alarm: string | null;
     last_fix_time: Date | null;
-  }>('SELECT phone, alarm, last_fix_time FROM terminal_state WHERE phone = ANY($1)', [[...byPhone.keys()]]);
+  }>(
+    `SELECT phone, alarm, last_fix_time FROM terminal_state
+      WHERE phone = ANY($1) AND (alarm <> 0 OR phone = ANY($2))`,
+    [[...batchPhones], [...raising]],
+  );
   const previous = new Map(stored.map((s) => [s.phone, s]));
+  const byPhone = new Map<string, PositionRow[]>();
+  for (const p of positions) {
+    if (!usableForState(p) || !(raising.has(p.phone) || previous.has(p.phone))) continue;
+    const list = byPhone.get(p.phone) ?? [];
+    list.push(p);
+    byPhone.set(p.phone, list);
+  }
   const events: TerminalEventRow[] = [];
   const alarmEvent = (fix: PositionRow, kind: string): TerminalEventRow => ({
     phone: fix.phone,
