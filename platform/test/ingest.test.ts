@@ -249,6 +249,17 @@ describe.skipIf(!hasPostgres)('ingest (real PostgreSQL, in-process bus)', () => 
     ]);
   });
 
+  it('stores a fix whose direction its column cannot hold, keeping the value in extras', async () => {
+    await worker.handle([
+      messageEvent('013800000014', { name: 'locationReport', body: fix({ direction: 40_000 }) }),
+    ]);
+    expect(bus.events.deadLetters).toEqual([]);
+    const { rows } = await pool.query(
+      `SELECT direction, extras->'rawDirection' AS raw FROM positions WHERE phone = '13800000014'`,
+    );
+    expect(rows).toEqual([{ direction: null, raw: 40_000 }]);
+  });
+
   it('keeps a terminal online when the connection it replaced closes', async () => {
     const t = Date.parse('2026-11-23T09:00:00Z');
     await worker.handle([

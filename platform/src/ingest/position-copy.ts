@@ -22,7 +22,8 @@ export function encodePositions(positions: readonly PositionRow[]): Buffer {
     copy.float8(p.longitude);
     copy.int4(p.altitude);
     copy.float4(p.speed);
-    copy.int2(p.direction);
+    if (p.direction === null) copy.null();
+    else copy.int2(p.direction);
     copy.int8(p.alarm);
     copy.int8(p.status);
     if (p.mileage === null) copy.null();

@@ -18,7 +18,8 @@ export interface PositionRow {
   longitude: number;
   altitude: number;
   speed: number;
-  direction: number;
+  /** Null when the terminal sent one the column cannot hold; extras.rawDirection keeps it. */
+  direction: number | null;
   alarm: number;
   status: number;
   mileage: number | null;
@@ -82,6 +83,8 @@ export interface BatchRows {
 }
 
 const HOUR_MS = 3_600_000;
+/** The largest direction the positions table's smallint column holds. */
+const DIRECTION_MAX = 32_767;
 const LOCATION_IDS = new Set([0x0200, 0x0201, 0x0704]);
 const PARAMETERS_RESPONSE = 0x0104;
 
@@ -202,7 +205,12 @@ function positionRow(
   source: string,
 ): PositionRow {
   const { mileage, fuel, signalStrength, satellites, ...rest } = fix.extras;
-  const extras = Object.keys(rest).length > 0 ? extrasJson(rest) : null;
+  // The field is a WORD and the standard asks for 0–359; a value past the smallint column would
+  // make the database refuse the whole fix. Kept in extras instead, and the fix stored.
+  const direction = fix.direction <= DIRECTION_MAX ? fix.direction : null;
+  const others: Record<string, unknown> =
+    direction === null ? { ...rest, rawDirection: fix.direction } : rest;
+  const extras = Object.keys(others).length > 0 ? extrasJson(others) : null;
   return {
     phone,
     // A fix without a usable time is filed under its arrival time and flagged TimeMissing.
@@ -212,7 +220,7 @@ function positionRow(
     longitude: fix.longitude,
     altitude: fix.altitude,
     speed: fix.speed,
-    direction: fix.direction,
+    direction,
     alarm: fix.alarm,
     status: fix.status,
     mileage: mileage ?? null,
