@@ -191,7 +191,8 @@ export interface TrackPoint {
   latitude: number;
   longitude: number;
   speed: number;
-  direction: number;
+  /** Null when the terminal sent one past what the column holds. */
+  direction: number | null;
   alarm: string;
   quality: number;
 }
