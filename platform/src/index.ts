@@ -11,7 +11,7 @@ export type { Role, User } from './api/sessions.js';
 export { type NewUser, saveUser } from './api/users.js';
 export { MIGRATIONS_DIR, migrate } from './db/migrate.js';
 export { createPool, type Queryable, transaction } from './db/pool.js';
-export { prepareDatabase, withSchemaLock } from './db/prepare.js';
+export { prepareDatabase } from './db/prepare.js';
 export { type IngestOptions, type IngestStats, IngestWorker } from './ingest/ingest-worker.js';
 export { normalizePhone } from './ingest/phone.js';
 export { QUALITY_LIMITS, Quality } from './ingest/quality.js';

@@ -9,7 +9,7 @@ import { buildApi } from './api/app.js';
 import type { Role } from './api/sessions.js';
 import { saveUser } from './api/users.js';
 import { createPool } from './db/pool.js';
-import { prepareDatabase, withSchemaLock } from './db/prepare.js';
+import { prepareDatabase } from './db/prepare.js';
 import { DEFAULT_INGEST_BATCH, DEFAULT_INGEST_WAIT_MS, IngestWorker } from './ingest/ingest-worker.js';
 import { createIngestMetrics } from './ingest/metrics.js';
 import { DEFAULT_SETTINGS } from './status/settings.js';
@@ -179,7 +179,7 @@ async function main(): Promise<number> {
       }, 2000),
       setInterval(() => {
         const now = new Date();
-        void withSchemaLock(pool, () => maintainStorage(pool, mode, retentionDays, now))
+        void maintainStorage(pool, mode, retentionDays, now)
           .then(() => refreshRollup(pool, mode, new Date(now.getTime() - 2 * 3_600_000), now))
           .catch((error: unknown) => log.warn({ err: error }, 'storage housekeeping failed'));
       }, 60_000),

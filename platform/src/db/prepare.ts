@@ -1,9 +1,7 @@
 import type pg from 'pg';
 import { ensureStorage, type StorageMode, type StorageOptions } from '../storage/layout.js';
 import { migrate } from './migrate.js';
-
-/** The advisory lock every starter takes around the schema and the storage layout ("jt808\0\0\1"). */
-const SCHEMA_LOCK = 0x6a74383038000001n;
+import { withSchemaLock } from './schema-lock.js';
 
 /**
  * Brings a database up to date for the platform: migrations, then the positions layout. Several
@@ -20,19 +18,4 @@ export async function prepareDatabase(
     await migrate(databaseUrl);
     return ensureStorage(pool, options);
   });
-}
-
-/** Runs `work` while holding the schema lock on a client of its own (work may use the pool). */
-export async function withSchemaLock<T>(pool: pg.Pool, work: () => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK.toString()]);
-    try {
-      return await work();
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [SCHEMA_LOCK.toString()]);
-    }
-  } finally {
-    client.release();
-  }
 }

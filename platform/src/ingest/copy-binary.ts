@@ -13,7 +13,8 @@ export class CopyRangeError extends RangeError {
 }
 
 /**
- * Writes rows in PostgreSQL's binary COPY format into one growing buffer. Binary, not text: no
+ * Writes rows in PostgreSQL's binary COPY format into one growing buffer (the numeric and JSON
+ * writers take null for SQL NULL). Binary, not text: no
  * number or date is turned into a string in the worker and parsed back by the server (text COPY
  * cost a string per value and most of the worker's garbage).
  */
@@ -49,6 +50,7 @@ export class BinaryCopyWriter {
 
   /** jsonb: a version byte, then the JSON text. */
   jsonb(value: unknown): void {
+    if (value === null) return this.null();
     const json = JSON.stringify(value);
     const bytes = Buffer.byteLength(json);
     this.reserve(5 + bytes);
@@ -63,7 +65,8 @@ export class BinaryCopyWriter {
     this.length = this.buffer.writeUInt8(value ? 1 : 0, this.length);
   }
 
-  int2(value: number): void {
+  int2(value: number | null): void {
+    if (value === null) return this.null();
     if (!(Number.isInteger(value) && value >= -32_768 && value <= 32_767))
       throw new CopyRangeError(`${value} is out of range for type smallint`);
     this.reserve(6);
@@ -88,13 +91,15 @@ export class BinaryCopyWriter {
     this.writeInt64(value);
   }
 
-  float4(value: number): void {
+  float4(value: number | null): void {
+    if (value === null) return this.null();
     this.reserve(8);
     this.length = this.buffer.writeInt32BE(4, this.length);
     this.length = this.buffer.writeFloatBE(value, this.length);
   }
 
-  float8(value: number): void {
+  float8(value: number | null): void {
+    if (value === null) return this.null();
     this.reserve(12);
     this.length = this.buffer.writeInt32BE(8, this.length);
     this.length = this.buffer.writeDoubleBE(value, this.length);

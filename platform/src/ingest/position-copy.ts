@@ -22,22 +22,16 @@ export function encodePositions(positions: readonly PositionRow[]): Buffer {
     copy.float8(p.longitude);
     copy.int4(p.altitude);
     copy.float4(p.speed);
-    if (p.direction === null) copy.null();
-    else copy.int2(p.direction);
+    copy.int2(p.direction);
     copy.int8(p.alarm);
     copy.int8(p.status);
-    if (p.mileage === null) copy.null();
-    else copy.float8(p.mileage);
-    if (p.fuel === null) copy.null();
-    else copy.float4(p.fuel);
-    if (p.signalStrength === null) copy.null();
-    else copy.int2(p.signalStrength);
-    if (p.satellites === null) copy.null();
-    else copy.int2(p.satellites);
+    copy.float8(p.mileage);
+    copy.float4(p.fuel);
+    copy.int2(p.signalStrength);
+    copy.int2(p.satellites);
     copy.bool(p.blindArea);
     copy.int2(p.quality);
-    if (p.extras === null) copy.null();
-    else copy.jsonb(p.extras);
+    copy.jsonb(p.extras);
   }
   return copy.finish();
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { withSchemaLock } from '../db/schema-lock.js';
 import {
   applyPartitionLayout,
   dropExpiredPartitions,
@@ -58,8 +59,12 @@ export async function maintainStorage(
   now = new Date(),
 ): Promise<void> {
   if (mode !== 'partitions') return;
-  await ensurePartitions(pool, now);
-  await dropExpiredPartitions(pool, now, retentionDays);
+  // Under the schema lock: several ingest workers keep the same partitions, and a process starting
+  // meanwhile lays them out too (see db/prepare.ts).
+  await withSchemaLock(pool, async () => {
+    await ensurePartitions(pool, now);
+    await dropExpiredPartitions(pool, now, retentionDays);
+  });
 }
 
 const HOUR_MS = 3_600_000;
