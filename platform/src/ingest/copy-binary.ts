@@ -50,7 +50,10 @@ export class BinaryCopyWriter {
 
   /** jsonb: a version byte, then the JSON text. */
   jsonb(value: unknown): void {
-    if (value === null) return this.null();
+    if (value === null) {
+      this.null();
+      return;
+    }
     const json = JSON.stringify(value);
     const bytes = Buffer.byteLength(json);
     this.reserve(5 + bytes);
@@ -66,7 +69,10 @@ export class BinaryCopyWriter {
   }
 
   int2(value: number | null): void {
-    if (value === null) return this.null();
+    if (value === null) {
+      this.null();
+      return;
+    }
     if (!(Number.isInteger(value) && value >= -32_768 && value <= 32_767))
       throw new CopyRangeError(`${value} is out of range for type smallint`);
     this.reserve(6);
@@ -92,14 +98,20 @@ export class BinaryCopyWriter {
   }
 
   float4(value: number | null): void {
-    if (value === null) return this.null();
+    if (value === null) {
+      this.null();
+      return;
+    }
     this.reserve(8);
     this.length = this.buffer.writeInt32BE(4, this.length);
     this.length = this.buffer.writeFloatBE(value, this.length);
   }
 
   float8(value: number | null): void {
-    if (value === null) return this.null();
+    if (value === null) {
+      this.null();
+      return;
+    }
     this.reserve(12);
     this.length = this.buffer.writeInt32BE(8, this.length);
     this.length = this.buffer.writeDoubleBE(value, this.length);
