@@ -28,8 +28,9 @@ export function start(
   args: string[],
   logDir: string,
   env: NodeJS.ProcessEnv = process.env,
+  as: { uid?: number; gid?: number } = {},
 ): Proc {
-  const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env, ...as });
   if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
   const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
   log.write(`$ ${command} ${args.join(' ')}\n`);

@@ -36,6 +36,7 @@ import {
   stagedInsert,
   stateTables,
 } from './db.js';
+import { type OwnPostgres, startOwnPostgres } from './own-postgres.js';
 import {
   CpuAccount,
   cpuOf,
@@ -87,6 +88,8 @@ const args = benchArgs(
     'keep-db': { type: 'boolean', default: false },
     'timescale-url': { type: 'string' },
     'quiet-wait': { type: 'string', default: '600' },
+    'own-postgres': { type: 'boolean', default: false },
+    'postgres-bin': { type: 'string', default: '/usr/lib/postgresql/15/bin' },
   },
 );
 
@@ -109,8 +112,10 @@ const RUN_DEADLINE_MS = 180 * 60_000;
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const RUN_DIR = join(tmpdir(), `jt808-bench-ingest-${stamp}`);
 const DB_NAME = `jt808_bench_ingest_${process.pid}`;
-const ADMIN_URL = args['admin-url']!;
-const DB_URL = databaseUrl(ADMIN_URL, DB_NAME);
+/** --admin-url's server, or with --own-postgres the bench's own (set in main). */
+let ADMIN_URL = args['admin-url']!;
+let DB_URL = databaseUrl(ADMIN_URL, DB_NAME);
+let ownPostgres: OwnPostgres | undefined;
 const OUT = args.out ?? join(RUN_DIR, 'results.json');
 
 const log = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -145,10 +150,16 @@ async function main(): Promise<void> {
   log(`run directory ${RUN_DIR}; database ${DB_NAME}`);
   let env: Env;
   try {
+    if (args['own-postgres']) {
+      ownPostgres = await startOwnPostgres(args['postgres-bin']!, join(RUN_DIR, 'postgres'), RUN_DIR);
+      ADMIN_URL = ownPostgres.adminUrl;
+      DB_URL = databaseUrl(ADMIN_URL, DB_NAME);
+      log(`own PostgreSQL at ${ADMIN_URL}`);
+    }
     env = await setup();
   } catch (error) {
     killAll();
-    await dropDatabase(ADMIN_URL, DB_NAME).catch(() => {});
+    if (!ownPostgres) await dropDatabase(ADMIN_URL, DB_NAME).catch(() => {});
     throw error;
   }
   try {
@@ -308,7 +319,8 @@ async function teardown(env: Env): Promise<void> {
   await env.bus.close().catch(() => {});
   await env.pool.end().catch(() => {});
   await stop(env.redis, 10_000);
-  if (!args['keep-db']) await dropDatabase(ADMIN_URL, DB_NAME);
+  if (ownPostgres) await ownPostgres.stop();
+  else if (!args['keep-db']) await dropDatabase(ADMIN_URL, DB_NAME);
   rmSync(join(RUN_DIR, 'rows.copy'), { force: true });
   rmSync(join(RUN_DIR, 'appendonlydir'), { recursive: true, force: true });
 }
@@ -1038,26 +1050,28 @@ function summary(): string {
   return lines.join('\n');
 }
 
+/** Ends the run early: every process killed, and the bench database (or its own server's files) gone. */
+function abandon(code: number): void {
+  killAll();
+  const exit = () => process.exit(code);
+  if (ownPostgres) {
+    rmSync(join(RUN_DIR, 'postgres'), { recursive: true, force: true });
+    exit();
+  } else if (args['keep-db'] && code !== 3) exit();
+  else dropDatabase(ADMIN_URL, DB_NAME).then(exit, exit);
+}
+
 const deadline = setTimeout(() => {
   log('run deadline reached: stopping everything');
-  killAll();
-  const exit = () => process.exit(3);
-  dropDatabase(ADMIN_URL, DB_NAME).then(exit, exit);
+  abandon(3);
 }, RUN_DEADLINE_MS);
 deadline.unref();
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => {
-    killAll();
-    const exit = () => process.exit(130);
-    if (args['keep-db']) exit();
-    else dropDatabase(ADMIN_URL, DB_NAME).then(exit, exit);
-  });
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => abandon(130));
 
 main().then(
   () => process.exit(0),
   (error: unknown) => {
     log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    killAll();
-    process.exit(1);
+    abandon(1);
   },
 );

@@ -1,0 +1,101 @@
+import { execFileSync } from 'node:child_process';
+import { chownSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { freePort, type Proc, start, stop } from './procs.js';
+
+/**
+ * The server settings of `--own-postgres`: what timescaledb-tune writes into the production image
+ * (docker-compose's timescale/timescaledb) for a machine of this size, with the memory cut to leave
+ * room for the gateway, the simulator and Redis on the same 24 GiB, and WAL sized so that checkpoints
+ * come by time (a write-heavy server's usual setting) rather than every two minutes of fixes.
+ *
+ * Why a server of the bench's own: the machine's PostgreSQL keeps Debian's defaults, and with 128 MB
+ * of shared_buffers the positions' primary key (one leaf page per terminal being written) no longer
+ * fits after a few minutes, so a ten-minute run measured the buffer pool rather than the platform.
+ */
+export const TUNED_SETTINGS: Record<string, string> = {
+  shared_buffers: '4GB',
+  effective_cache_size: '12GB',
+  maintenance_work_mem: '1GB',
+  work_mem: '16MB',
+  wal_buffers: '16MB',
+  min_wal_size: '1GB',
+  max_wal_size: '8GB',
+  checkpoint_timeout: '15min',
+  checkpoint_completion_target: '0.9',
+  random_page_cost: '1.1',
+  max_connections: '100',
+};
+
+export interface OwnPostgres {
+  adminUrl: string;
+  proc: Proc;
+  stop(): Promise<void>;
+}
+
+/**
+ * initdb and start a throwaway PostgreSQL under `dir` from the binaries in `binDir`, listening on
+ * loopback only. Run as root, it runs as the user `postgres` (the server refuses root).
+ */
+export async function startOwnPostgres(binDir: string, dir: string, logDir: string): Promise<OwnPostgres> {
+  const dataDir = join(dir, 'data');
+  mkdirSync(dataDir, { recursive: true });
+  const as = runAs();
+  if (as) chownSync(dataDir, as.uid, as.gid);
+  const spawnAs = as ? { uid: as.uid, gid: as.gid } : {};
+  const initdb = start(
+    'initdb',
+    join(binDir, 'initdb'),
+    ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C'],
+    logDir,
+    process.env,
+    spawnAs,
+  );
+  if ((await initdb.exited) !== 0) throw new Error(`initdb failed (see ${logDir}/initdb.log)`);
+  const port = await freePort();
+  const settings = { ...TUNED_SETTINGS, listen_addresses: '127.0.0.1', unix_socket_directories: dataDir };
+  const proc = start(
+    'postgres',
+    join(binDir, 'postgres'),
+    ['-D', dataDir, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])],
+    logDir,
+    process.env,
+    spawnAs,
+  );
+  const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  await ready(adminUrl, proc);
+  return {
+    adminUrl,
+    proc,
+    async stop() {
+      // SIGINT is the fast shutdown: no waiting for the bench's own connections to go.
+      proc.child.kill('SIGINT');
+      await stop(proc, 60_000);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function runAs(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+async function ready(url: string, proc: Proc): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const client = new pg.Client({ connectionString: url });
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch (error) {
+      await client.end().catch(() => {});
+      if (Date.now() > deadline || proc.child.exitCode !== null)
+        throw new Error(`own PostgreSQL did not start: ${String(error)}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
