@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import protobuf from 'protobufjs';
+import { readTerminalEvent } from './event-reader.js';
 import { writeTerminalEvent } from './event-writer.js';
 
 /**
@@ -81,7 +82,13 @@ export function encodeByReflection(event: TerminalEvent): Uint8Array {
   return TerminalEventType.encode(event).finish();
 }
 
+/** One event; the common case by the direct reader, anything unusual (and every error) by protobufjs. */
 export function decodeTerminalEvent(bytes: Uint8Array): TerminalEvent {
+  return (Buffer.isBuffer(bytes) && readTerminalEvent(bytes)) || decodeByReflection(bytes);
+}
+
+/** protobufjs's own decoding: the reference the reader is tested against. */
+export function decodeByReflection(bytes: Uint8Array): TerminalEvent {
   return fromWire(TerminalEventType, bytes) as unknown as TerminalEvent;
 }
 
