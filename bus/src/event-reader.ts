@@ -13,63 +13,65 @@ import type { TerminalEvent } from './schema.js';
 export function readTerminalEvent(bytes: Buffer): TerminalEvent | undefined {
   const event: Partial<TerminalEvent> = {};
   const end = bytes.length;
-  let at = 0;
-  while (at < end) {
-    const tag = bytes[at++]!;
+  cursor = 0;
+  while (cursor < end) {
+    const tag = bytes[cursor++]!;
     // Every field number of the schema fits a one-byte tag; anything else is left to protobufjs.
     if (tag >= 0x80) return;
     const field = tag >>> 3;
-    if ((tag & 7) === 0) {
-      if (!VARINT_FIELDS[field]) return;
-      let value = 0;
-      let scale = 1;
-      for (;;) {
-        if (at >= end || scale > 2 ** 49) return;
-        const byte = bytes[at++]!;
-        value += (byte & 0x7f) * scale;
-        scale *= 0x80;
-        if (byte < 0x80) break;
-      }
-      // Rare, and read differently by protobufjs: a uint32 past 2^32 (it keeps the low 32 bits), an
-      // int32 kind past 2^31 (negative), an int64 past 2^53 (rounded through two halves).
-      if (value > (field === 5 ? Number.MAX_SAFE_INTEGER : field === 1 ? 0x7fffffff : 0xffffffff)) return;
+    const wireType = tag & 7;
+    const max = VARINT_MAX[field];
+    if (wireType === 0 && max !== undefined) {
+      const value = readVarint(bytes, 8);
+      if (value < 0 || value > max) return;
       setVarint(event, field, value);
-    } else if ((tag & 7) === 2) {
-      if (!LENGTH_FIELDS[field]) return;
-      let length = 0;
-      let scale = 1;
-      for (;;) {
-        if (at >= end || scale > 2 ** 28) return;
-        const byte = bytes[at++]!;
-        length += (byte & 0x7f) * scale;
-        scale *= 0x80;
-        if (byte < 0x80) break;
-      }
-      if (at + length > end) return;
-      if (field === 10) event.body = bytes.subarray(at, at + length);
-      else setString(event, field, bytes.toString('utf8', at, at + length));
-      at += length;
+    } else if (wireType === 2 && LENGTH_FIELDS.has(field)) {
+      const length = readVarint(bytes, 5);
+      if (length < 0 || cursor + length > end) return;
+      if (field === 10) event.body = bytes.subarray(cursor, cursor + length);
+      else setString(event, field, bytes.toString('utf8', cursor, cursor + length));
+      cursor += length;
     } else return;
   }
   return event as TerminalEvent;
 }
 
-const VARINT_FIELDS: readonly boolean[] = [false, true, false, false, false, true, true, true, false, true];
-const LENGTH_FIELDS: readonly boolean[] = [
-  false,
-  false,
-  true,
-  true,
-  true,
-  false,
-  false,
-  false,
-  true,
-  false,
-  true,
-  true,
-  true,
+/** Where the event being read is; module state rather than a returned pair, so no allocation per field. */
+let cursor = 0;
+
+/** A base-128 varint of at most `maxBytes` bytes at the cursor; -1 when longer or cut short. */
+function readVarint(bytes: Buffer, maxBytes: number): number {
+  let value = 0;
+  let scale = 1;
+  for (let i = 0; i < maxBytes && cursor < bytes.length; i++) {
+    const byte = bytes[cursor++]!;
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) return value;
+    scale *= 0x80;
+  }
+  return -1;
+}
+
+/**
+ * The largest value of each varint field that protobufjs reads as this reader does: past it a
+ * uint32 keeps its low 32 bits, an int32 kind turns negative, an int64 is rounded through two
+ * halves. Those rare values are left to protobufjs.
+ */
+const VARINT_MAX: readonly (number | undefined)[] = [
+  undefined,
+  0x7fffffff, // 1 kind
+  undefined,
+  undefined,
+  undefined,
+  Number.MAX_SAFE_INTEGER, // 5 at_ms
+  0xffffffff, // 6 message_id
+  0xffffffff, // 7 serial
+  undefined,
+  0xffffffff, // 9 protocol_version
 ];
+
+/** The strings (2, 3, 4, 8, 11, 12) and the body (10). */
+const LENGTH_FIELDS = new Set([2, 3, 4, 8, 10, 11, 12]);
 
 function setVarint(event: Partial<TerminalEvent>, field: number, value: number): void {
   if (field === 1) event.kind = value as TerminalEvent['kind'];
