@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { TUNED_SETTINGS } from '../bench/ingest/own-postgres.js';
 import { DEFAULTS, parseConfig } from '../gateway/src/config.js';
 
 /**
@@ -64,6 +65,16 @@ describe('docker-compose.yml', () => {
     expect(database.hostname).toBe('timescaledb');
     expect(database.pathname).toBe(`/${timescale.environment!.POSTGRES_DB}`);
     expect(database.password).toBe(timescale.environment!.POSTGRES_PASSWORD);
+  });
+
+  it('sizes the WAL of TimescaleDB as the ingest benchmark sized its own server', () => {
+    const command = compose.services.timescaledb!.command ?? [];
+    expect(command[0]).toBe('postgres');
+    const settings = Object.fromEntries(
+      command.flatMap((arg, i) => (command[i - 1] === '-c' ? [arg.split('=')] : [])),
+    );
+    for (const name of ['max_wal_size', 'checkpoint_timeout'])
+      expect(settings[name], name).toBe(TUNED_SETTINGS[name]);
   });
 
   it('runs two ingest workers and one status engine, with distinct consumer names and options the platform CLI takes', () => {
