@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchArgs } from '../cli.js';
+import { bucketDelta, buckets, byLabel, parseMetrics, quantile, type Sample, sum } from '../prom.js';
 import { generalResponseFrame, locationFrame } from './frames.js';
 import {
   counterDelta,
@@ -29,7 +30,6 @@ import {
   stopAll,
   until,
 } from './processes.js';
-import { buckets, byLabel, parseMetrics, quantileBetween, type Sample, sum } from './prom.js';
 import { type HoldResult, markdown, type RampPoint, type ThroughputResult } from './report.js';
 
 /**
@@ -546,8 +546,8 @@ async function throughputGateway(mode: 'volatile' | 'durable'): Promise<Throughp
       redisCpuPercent: (100 * cpuDelta(cpu0.redis, cpu1.redis)) / seconds,
       clientCpuPercent: (100 * cpuDelta(cpu0.client, cpu1.client)) / seconds,
       busPublishMs: {
-        p50: ms(quantileBetween(b0, b1, 0.5)),
-        p99: ms(quantileBetween(b0, b1, 0.99)),
+        p50: ms(quantile(bucketDelta(b0, b1), 0.5)),
+        p99: ms(quantile(bucketDelta(b0, b1), 0.99)),
         mean: publishes > 0 ? (1000 * publishSum) / publishes : undefined,
       },
       ackMs: {

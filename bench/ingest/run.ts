@@ -25,6 +25,7 @@ import { RedisBus } from '@jt808/bus';
 import { refreshRollup } from '@jt808/platform';
 import pg from 'pg';
 import { benchArgs } from '../cli.js';
+import { bucketDelta, buckets, parseMetrics, quantile, type Sample, shareAtOrUnder, sum } from '../prom.js';
 import {
   copyIntoPositions,
   createDatabase,
@@ -53,7 +54,6 @@ import {
   stop,
   tree,
 } from './procs.js';
-import { bucketDelta, buckets, parseMetrics, quantile, type Sample, shareAtOrUnder, sum } from './prom.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const BIN = {

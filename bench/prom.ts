@@ -1,4 +1,4 @@
-/** A Prometheus text exposition, parsed just enough for the ingest worker's /metrics. */
+/** A Prometheus text exposition, parsed just enough for the /metrics of the gateway and the ingest worker. */
 export interface Sample {
   name: string;
   labels: Record<string, string>;
@@ -18,11 +18,28 @@ export function parseMetrics(text: string): Sample[] {
   return samples;
 }
 
-/** Sum of the samples called `name` (over label sets and over several scraped processes). */
-export function sum(samples: Sample[], name: string): number {
+/**
+ * Sum of the samples called `name` whose labels include `where` (over label sets and over several
+ * scraped processes).
+ */
+export function sum(samples: Sample[], name: string, where: Record<string, string> = {}): number {
   let total = 0;
-  for (const sample of samples) if (sample.name === name) total += sample.value;
+  for (const sample of samples) {
+    if (sample.name !== name) continue;
+    if (Object.entries(where).every(([key, value]) => sample.labels[key] === value)) total += sample.value;
+  }
   return total;
+}
+
+/** Values of `name` by one label, e.g. closed connections by reason. */
+export function byLabel(samples: Sample[], name: string, label: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const sample of samples) {
+    if (sample.name !== name) continue;
+    const key = sample.labels[label] ?? '';
+    out[key] = (out[key] ?? 0) + sample.value;
+  }
+  return out;
 }
 
 /** Cumulative bucket counts of a histogram, by upper bound (Infinity for +Inf). */
