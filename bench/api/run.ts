@@ -19,18 +19,8 @@ import { ensureStorage, migrate } from '@jt808/platform';
 import pg from 'pg';
 import { benchArgs } from '../cli.js';
 import { createDatabase, databaseUrl, dropDatabase, serverSettings } from '../ingest/db.js';
-import {
-  CpuAccount,
-  cpuOf,
-  freePort,
-  killAll,
-  loadAverage,
-  machineInfo,
-  type Proc,
-  sleep,
-  start,
-  stop,
-} from '../ingest/procs.js';
+import { CpuAccount, cpuOf, freePort, loadAverage, machineInfo } from '../ingest/procs.js';
+import { killAll, type Proc, sleep, start, stop } from '../processes.js';
 import { LiveClients, type LiveResult } from './live-clients.js';
 import { type RouteLoad, type RouteResult, runCapacity, runMix } from './load.js';
 import { type Operator, operatorName, saveUsers, signIn } from './operators.js';
@@ -171,11 +161,7 @@ async function prepareDatabase(): Promise<{ pool: pg.Pool; seeding: SeedReport; 
 
 async function startApi(port: number): Promise<Proc> {
   const api = start('api', 'node', [PLATFORM_BIN, 'api', '--api-port', String(port)], tmpdir(), {
-    ...process.env,
-    DATABASE_URL: DB_URL,
-    INSECURE_COOKIES: '1',
-    LOG_LEVEL: 'warn',
-    REDIS_URL: '',
+    env: { DATABASE_URL: DB_URL, INSECURE_COOKIES: '1', LOG_LEVEL: 'warn', REDIS_URL: '' },
   });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {

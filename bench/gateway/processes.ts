@@ -1,105 +1,10 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { type Proc, sleep, start } from '../processes.js';
 
-/**
- * Starting and stopping the processes of a run. Each one gets its own process group (detached), so
- * that a stop can end the group it created (a gateway's or simulator's workers with their parent)
- * and nothing else. Every wait has a deadline.
- */
-export interface Started {
-  name: string;
-  pid: number;
-  child: ChildProcess;
-  /** Resolves with the exit code (or signal name) once the process is gone. */
-  exited: Promise<number | string>;
-  stdout(): string;
-  /** stderr lines with the time (performance.now()) they arrived. */
-  readonly lines: { at: number; line: string }[];
-}
-
-const running = new Set<Started>();
-
-export function start(
-  name: string,
-  command: string,
-  args: string[],
-  logDir: string,
-  env: Record<string, string> = {},
-): Started {
-  mkdirSync(logDir, { recursive: true });
-  const child = spawn(command, args, {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
-  const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
-  const envText = Object.entries(env)
-    .map(([k, v]) => `${k}=${v} `)
-    .join('');
-  log.write(`$ ${envText}${command} ${args.join(' ')}\n`);
-  let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  const lines: { at: number; line: string }[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => {
-    lines.push({ at: performance.now(), line });
-    log.write(`${line}\n`);
-  });
-  const started: Started = {
-    name,
-    pid: child.pid,
-    child,
-    exited: new Promise((resolve) =>
-      child.once('exit', (code, signal) => {
-        running.delete(started);
-        log.end(`[exit ${signal ?? code}]\n`);
-        resolve(signal ?? code ?? -1);
-      }),
-    ),
-    stdout: () => out,
-    lines,
-  };
-  running.add(started);
-  return started;
-}
-
-/** Asks a process to stop (SIGTERM by default); after `graceMs` kills its whole process group. */
-export async function stop(process_: Started, graceMs = 30_000, signal: NodeJS.Signals = 'SIGTERM') {
-  if (!running.has(process_)) return process_.exited;
-  try {
-    process.kill(process_.pid, signal);
-  } catch {}
-  const timer = setTimeout(() => killGroup(process_), graceMs);
-  const result = await process_.exited;
-  clearTimeout(timer);
-  // Workers that outlived their parent (they should not) go with the group.
-  killGroup(process_);
-  return result;
-}
-
-/** Waits for a process to end by itself; kills its group at the deadline. */
-export async function finish(process_: Started, deadlineMs: number): Promise<number | string> {
-  const timer = setTimeout(() => killGroup(process_), deadlineMs);
-  const result = await process_.exited;
-  clearTimeout(timer);
-  return result;
-}
-
-function killGroup(process_: Started): void {
-  try {
-    process.kill(-process_.pid, 'SIGKILL');
-  } catch {}
-}
-
-/** Ends every process this run started and has not stopped yet (on an error or Ctrl-C). */
-export async function stopAll(): Promise<void> {
-  await Promise.all([...running].map((p) => stop(p, 5000)));
-}
+/** The gateway benchmark's helpers around the shared process lifecycle (../processes.ts). */
 
 /** Throws when something already listens on 127.0.0.1:`port` (a leftover would answer our probes). */
 export async function assertPortFree(port: number): Promise<void> {
@@ -112,10 +17,6 @@ export async function assertPortFree(port: number): Promise<void> {
     socket.once('error', () => resolve(false));
   });
   if (taken) throw new Error(`port ${port} is already in use; stop whatever listens there first`);
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
 
 /** Polls `probe` every `everyMs` until it returns a value other than undefined, or throws at the deadline. */
@@ -156,7 +57,7 @@ export async function startRedis(
   port: number,
   dataDir: string,
   logDir: string,
-): Promise<Started> {
+): Promise<Proc> {
   await assertPortFree(port);
   const dir = join(dataDir, `redis-${mode}`);
   rmSync(dir, { recursive: true, force: true });

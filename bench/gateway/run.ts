@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchArgs } from '../cli.js';
+import { finish, type Proc, sleep, start, stop, stopAll } from '../processes.js';
 import { bucketDelta, buckets, byLabel, parseMetrics, quantile, type Sample, sum } from '../prom.js';
 import { generalResponseFrame, locationFrame } from './frames.js';
 import {
@@ -18,18 +19,7 @@ import {
   socketsOf,
   tcpCounters,
 } from './proc.js';
-import {
-  assertPortFree,
-  finish,
-  httpGet,
-  type Started,
-  sleep,
-  start,
-  startRedis,
-  stop,
-  stopAll,
-  until,
-} from './processes.js';
+import { assertPortFree, httpGet, startRedis, until } from './processes.js';
 import { type HoldResult, markdown, type RampPoint, type ThroughputResult } from './report.js';
 
 /**
@@ -123,7 +113,7 @@ process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
 
 interface Server {
   name: string;
-  process: Started;
+  process: Proc;
   workers: number;
   /** The primary and its workers. */
   pids(): number[];
@@ -147,7 +137,7 @@ async function startGateway(
       ...['--log-level', 'warn'],
     ],
     logDir,
-    clusterEnv,
+    { env: clusterEnv },
   );
   const health = await until(
     'gateway /healthz',
@@ -189,7 +179,7 @@ async function startNoop(workers: number, replyBytes = 0): Promise<Server & { st
       ...['--reply', String(replyBytes)],
     ],
     logDir,
-    baselineEnv,
+    { env: baselineEnv },
   );
   const stats = async () =>
     JSON.parse(await httpGet(`http://127.0.0.1:${PORT.noopHttp}/`, 2000)) as NoopStats;
@@ -210,7 +200,7 @@ async function startNoop(workers: number, replyBytes = 0): Promise<Server & { st
 function startFleet(
   n: number,
   extra: { speed?: number; intervalS: number; durationS: number; ramp: number },
-): Started {
+): Proc {
   const args = [
     FLEET_SIM,
     ...['-n', String(n), '--port', String(PORT.gateway), '--ramp', String(extra.ramp)],
@@ -225,7 +215,7 @@ function startFleet(
 function startBlast(
   n: number,
   extra: { ramp: number; holdS: number; rate: number; durationS: number; frameHex?: string },
-): Started {
+): Proc {
   const args = [
     BLAST,
     ...['-n', String(n), '--port', String(PORT.noop), '--ramp', String(extra.ramp)],
@@ -276,7 +266,7 @@ const int = (s: string) => Number(s.replaceAll(',', ''));
  * Waits until the server holds `n` (authenticated sessions, or connections for the no-op), stops
  * early when nothing moved for 45 s or at the deadline; returns the count and when it got there.
  */
-async function ramp(server: Server, n: number, deadlineMs: number, client?: Started, redis?: Started) {
+async function ramp(server: Server, n: number, deadlineMs: number, client?: Proc, redis?: Proc) {
   const began = performance.now();
   let best = 0;
   let movedAt = began;
@@ -340,7 +330,7 @@ async function holdGateway(n: number): Promise<HoldResult> {
   void gateway.process.exited.then((code) => {
     exit = code;
   });
-  let fleet: Started | undefined;
+  let fleet: Proc | undefined;
   try {
     await sleep(5000);
     const before = sample(gateway.pids());

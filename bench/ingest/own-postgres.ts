@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { freePort, type Proc, start, stop } from './procs.js';
+import { type Proc, start, stop } from '../processes.js';
+import { freePort } from './procs.js';
 
 /**
  * The server settings of `--own-postgres`: what timescaledb-tune writes into the production image
@@ -43,13 +44,12 @@ export async function startOwnPostgres(binDir: string, dir: string, logDir: stri
   mkdirSync(dataDir, { recursive: true });
   const as = runAs();
   if (as) chownSync(dataDir, as.uid, as.gid);
-  const spawnAs = as ? { uid: as.uid, gid: as.gid } : {};
+  const spawnAs = as ?? {};
   const initdb = start(
     'initdb',
     join(binDir, 'initdb'),
     ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C'],
     logDir,
-    process.env,
     spawnAs,
   );
   if ((await initdb.exited) !== 0) throw new Error(`initdb failed (see ${logDir}/initdb.log)`);
@@ -60,7 +60,6 @@ export async function startOwnPostgres(binDir: string, dir: string, logDir: stri
     join(binDir, 'postgres'),
     ['-D', dataDir, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])],
     logDir,
-    process.env,
     spawnAs,
   );
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;

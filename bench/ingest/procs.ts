@@ -1,90 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 
-/**
- * The processes of a run and what /proc says about them. Every process is started in a process
- * group of its own (detached), so a stop ends exactly the group this benchmark created (a gateway's
- * or the simulator's workers with their parent) and nothing else. Every wait has a deadline.
- */
-export interface Proc {
-  name: string;
-  pid: number;
-  child: ChildProcess;
-  exited: Promise<number | string>;
-  /** stdout so far (the simulator's --json summary). */
-  stdout: () => string;
-  /** stderr lines with the time they arrived (performance.now()). */
-  lines: { at: number; line: string }[];
-}
-
-const running = new Set<Proc>();
-
-export function start(
-  name: string,
-  command: string,
-  args: string[],
-  logDir: string,
-  env: NodeJS.ProcessEnv = process.env,
-  as: { uid?: number; gid?: number } = {},
-): Proc {
-  const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env, ...as });
-  if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
-  const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
-  log.write(`$ ${command} ${args.join(' ')}\n`);
-  let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  const lines: { at: number; line: string }[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => {
-    lines.push({ at: performance.now(), line });
-    if (lines.length > 5000) lines.splice(0, 1000);
-    log.write(`${line}\n`);
-  });
-  const proc: Proc = {
-    name,
-    pid: child.pid,
-    child,
-    exited: new Promise((resolve) =>
-      child.once('exit', (code, signal) => {
-        running.delete(proc);
-        log.end(`[exit ${signal ?? code}]\n`);
-        resolve(signal ?? code ?? -1);
-      }),
-    ),
-    stdout: () => out,
-    lines,
-  };
-  running.add(proc);
-  return proc;
-}
-
-/** SIGTERM to the process; after `graceMs` SIGKILL to its whole group. */
-export async function stop(proc: Proc, graceMs = 30_000): Promise<number | string> {
-  if (!running.has(proc)) return proc.exited;
-  try {
-    process.kill(proc.pid, 'SIGTERM');
-  } catch {}
-  const timer = setTimeout(() => killGroup(proc), graceMs);
-  const result = await proc.exited;
-  clearTimeout(timer);
-  killGroup(proc); // workers that outlived their parent (they should not)
-  return result;
-}
-
-function killGroup(proc: Proc): void {
-  try {
-    process.kill(-proc.pid, 'SIGKILL');
-  } catch {}
-}
-
-/** Ends every process this run started that is still running (on errors and Ctrl-C). */
-export function killAll(): void {
-  for (const proc of running) killGroup(proc);
-}
+/** What /proc says about the processes of a run, and a free port for the next one. */
 
 /** A free TCP port on loopback (bound and released). */
 export function freePort(): Promise<number> {
@@ -96,10 +13,6 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 // ---- /proc ----

@@ -25,6 +25,7 @@ import { RedisBus } from '@jt808/bus';
 import { refreshRollup } from '@jt808/platform';
 import pg from 'pg';
 import { benchArgs } from '../cli.js';
+import { killAll, type Proc, sleep, start, stop } from '../processes.js';
 import { bucketDelta, buckets, parseMetrics, quantile, type Sample, shareAtOrUnder, sum } from '../prom.js';
 import {
   copyIntoPositions,
@@ -42,16 +43,11 @@ import {
   CpuAccount,
   cpuOf,
   freePort,
-  killAll,
   loadAverage,
   machineCpu,
   machineInfo,
-  type Proc,
   parents,
   rssOf,
-  sleep,
-  start,
-  stop,
   tree,
 } from './procs.js';
 
@@ -210,7 +206,9 @@ async function setup(): Promise<Env> {
       await probe.close();
     }
   });
-  const migrate = start('migrate', 'node', [BIN.platform, 'migrate'], RUN_DIR, platformEnv(redisUrl));
+  const migrate = start('migrate', 'node', [BIN.platform, 'migrate'], RUN_DIR, {
+    env: platformEnv(redisUrl),
+  });
   if ((await migrate.exited) !== 0)
     throw new Error(`jt808-platform migrate failed (see ${RUN_DIR}/migrate.log)`);
 
@@ -250,8 +248,9 @@ function profiled(name: string): string[] {
   return args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', join(RUN_DIR, 'prof', name)] : [];
 }
 
-function platformEnv(redisUrl: string): NodeJS.ProcessEnv {
-  return { ...process.env, DATABASE_URL: DB_URL, REDIS_URL: redisUrl, LOG_LEVEL: 'warn' };
+/** What the platform's processes get over this process's environment. */
+function platformEnv(redisUrl: string): Record<string, string> {
+  return { DATABASE_URL: DB_URL, REDIS_URL: redisUrl, LOG_LEVEL: 'warn' };
 }
 
 async function startGateway(env: Env): Promise<void> {
@@ -299,7 +298,7 @@ async function startWorkers(env: Env, count: number): Promise<void> {
         String(port),
       ],
       RUN_DIR,
-      platformEnv(`redis://127.0.0.1:${env.redisPort}`),
+      { env: platformEnv(`redis://127.0.0.1:${env.redisPort}`) },
     );
     env.workers.push({ proc, port });
   }
@@ -951,9 +950,7 @@ async function timescaleSize(env: Env, adminUrl: string) {
   pool.on('error', () => {});
   try {
     const migrate = start('migrate-timescale', 'node', [BIN.platform, 'migrate'], RUN_DIR, {
-      ...process.env,
-      DATABASE_URL: url,
-      LOG_LEVEL: 'warn',
+      env: { DATABASE_URL: url, LOG_LEVEL: 'warn' },
     });
     if ((await migrate.exited) !== 0)
       throw new Error('jt808-platform migrate failed on the TimescaleDB server');
