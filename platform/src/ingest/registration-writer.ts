@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { byPhone, rounds } from './rounds.js';
+import { byPhone, columns, rounds } from './rounds.js';
 import type { RegistrationRow } from './rows.js';
 import { insertEvents } from './terminal-events.js';
 
@@ -24,7 +24,7 @@ const REGISTER = `
  * statement every row sees the vehicle still free, so only the first registration of a plate in a
  * round may claim it, as it would have one by one. Decided: when a terminal registers twice in one
  * batch and another terminal registers the same plate in it, the plate may go to the other one
- * first; that takes three registrations within about 100 ms.
+ * first; that takes three registrations within one batch (at most 250 ms apart by default).
  */
 export async function applyRegistrations(
   client: pg.PoolClient,
@@ -40,17 +40,20 @@ export async function applyRegistrations(
       return r.plate;
     });
     const rows = byPhone(round.map((r, i) => ({ ...r, plate: plates[i] })));
-    await client.query(REGISTER, [
-      rows.map((r) => r.phone),
-      rows.map((r) => r.terminalId),
-      rows.map((r) => r.maker),
-      rows.map((r) => r.model),
-      rows.map((r) => r.edition),
-      rows.map((r) => r.at),
-      rows.map((r) => r.pending),
-      rows.map((r) => r.plate),
-      rows.map((r) => r.plateColor),
-    ]);
+    await client.query(
+      REGISTER,
+      columns(rows, [
+        'phone',
+        'terminalId',
+        'maker',
+        'model',
+        'edition',
+        'at',
+        'pending',
+        'plate',
+        'plateColor',
+      ]),
+    );
   }
   return insertEvents(
     client,

@@ -21,3 +21,8 @@ export function rounds<T>(changes: readonly T[], keyOf: (change: T) => string): 
 export function byPhone<T extends { phone: string }>(changes: T[]): T[] {
   return changes.sort((a, b) => (a.phone < b.phone ? -1 : a.phone > b.phone ? 1 : 0));
 }
+
+/** One array per field, in the order given: the parameters of an `unnest($1::…[], $2::…[], …)`. */
+export function columns<T>(rows: readonly T[], fields: readonly (keyof T)[]): unknown[][] {
+  return fields.map((field) => rows.map((row) => row[field]));
+}

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { byPhone, rounds } from './rounds.js';
+import { byPhone, columns, rounds } from './rounds.js';
 import type { SessionChange } from './rows.js';
 import { insertEvents, type TerminalEventRow } from './terminal-events.js';
 
@@ -33,20 +33,12 @@ export async function applySessions(client: pg.PoolClient, sessions: SessionChan
     const opened = changes.filter((change) => change.online);
     const closed = changes.filter((change) => !change.online);
     if (opened.length > 0)
-      await client.query(OPEN_SESSIONS, [
-        opened.map((c) => c.phone),
-        opened.map((c) => c.gatewayId),
-        opened.map((c) => c.sessionId),
-        opened.map((c) => c.remoteAddress),
-        opened.map((c) => c.at),
-      ]);
+      await client.query(
+        OPEN_SESSIONS,
+        columns(opened, ['phone', 'gatewayId', 'sessionId', 'remoteAddress', 'at']),
+      );
     if (closed.length > 0)
-      await client.query(CLOSE_SESSIONS, [
-        closed.map((c) => c.phone),
-        closed.map((c) => c.sessionId),
-        closed.map((c) => c.at),
-        closed.map((c) => c.reason),
-      ]);
+      await client.query(CLOSE_SESSIONS, columns(closed, ['phone', 'sessionId', 'at', 'reason']));
   }
   return insertEvents(client, sessions.map(sessionEvent));
 }
