@@ -59,12 +59,20 @@ export interface EventConsumer {
   stop(): Promise<void>;
 }
 
-/** Which gateway holds each terminal's session, so downlink commands can find it. */
+/**
+ * Which gateway holds each terminal's session, so downlink commands can find it, and which
+ * gateways are alive, so a gateway can tell a terminal's live session elsewhere from the entry a
+ * killed gateway left behind (entries are released on close, which a `kill -9` never reaches).
+ */
 export interface SessionDirectory {
   claim(phone: string, gatewayId: string): Promise<void>;
   /** Forgets the entry only if `gatewayId` still holds it (a newer connection may have taken over). */
   release(phone: string, gatewayId: string): Promise<void>;
   locate(phone: string): Promise<string | undefined>;
+  /** Marks `gatewayId` alive for `ttlMs`; a gateway repeats it well within that time while it runs. */
+  heartbeat(gatewayId: string, ttlMs: number): Promise<void>;
+  /** The gateway holding `phone`'s session if that gateway is alive, else undefined. */
+  liveHolder(phone: string): Promise<string | undefined>;
 }
 
 /** Downlink commands to gateways and their results back to whoever asked. */

@@ -378,6 +378,20 @@ describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
     await bus.close();
   });
 
+  it('names a live holder only while its gateway keeps its heartbeat', async () => {
+    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:alive` });
+    await bus.sessions.claim('013800000002', 'gw-a');
+    // Claimed, but gw-a never said it is alive (a gateway killed before its first heartbeat).
+    expect(await bus.sessions.liveHolder('013800000002')).toBeUndefined();
+    await bus.sessions.heartbeat('gw-a', 300);
+    expect(await bus.sessions.liveHolder('013800000002')).toBe('gw-a');
+    expect(await bus.sessions.liveHolder('013800000099')).toBeUndefined();
+    // gw-a killed: no more heartbeats, and its entry stops counting once the last one expires.
+    await until(async () => (await bus.sessions.liveHolder('013800000002')) === undefined);
+    expect(await bus.sessions.locate('013800000002')).toBe('gw-a');
+    await bus.close();
+  });
+
   it('routes a command to its gateway and the result back to the requester', async () => {
     const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:f` });
     const results: number[] = [];

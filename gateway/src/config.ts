@@ -8,11 +8,15 @@ export interface GatewayConfig {
   /** /metrics and /healthz; 0 disables. */
   httpPort: number;
   redisUrl: string | undefined;
+  /** The platform's PostgreSQL: its roster decides registrations and keeps the auth codes. */
+  databaseUrl: string | undefined;
   /** Worker processes; 0 means as many as `targetConnections` needs under the open-file limit (at least one per core). */
   workers: number;
   /** Connections the gateway should be able to hold in total (sizes the worker count). */
   targetConnections: number;
+  /** Roster file when there is no database (JSON lines; in memory without it). */
   rosterFile: string | undefined;
+  /** Default: reject with the platform's roster (database), pending with a file of the gateway's own. */
   unknownTerminals: UnknownTerminalPolicy;
   /** Seconds between terminal heartbeats; a connection silent for three of them is closed. */
   heartbeatSeconds: number;
@@ -28,6 +32,8 @@ export interface GatewayConfig {
   maxInFlight: number;
   /** Frames decoded but not yet acknowledged in one worker, over all its connections (see IntakeLimit). */
   maxWorkerInFlight: number;
+  /** Bytes all partial sub-packaged messages of one worker may hold together. */
+  reassemblyBudgetBytes: number;
   /** Bytes queued for a terminal that is not reading before the connection is dropped. */
   maxWriteBuffer: number;
   /** Per-worker connection cap; 0 derives it from the open-file limit. */
@@ -41,6 +47,7 @@ export const DEFAULTS: GatewayConfig = {
   port: 6808,
   httpPort: 9808,
   redisUrl: undefined,
+  databaseUrl: undefined,
   workers: 0,
   targetConnections: 20_000,
   rosterFile: undefined,
@@ -53,6 +60,7 @@ export const DEFAULTS: GatewayConfig = {
   frameBurst: 500,
   maxInFlight: 64,
   maxWorkerInFlight: 4096,
+  reassemblyBudgetBytes: 64 * 1024 * 1024,
   maxWriteBuffer: 256 * 1024,
   maxConnections: 0,
   gatewayId: hostname(),
@@ -70,13 +78,19 @@ Usage: jt808-gateway [options]
   --workers N              worker processes (default: enough for --target-connections)
   --target-connections N   connections to hold in total (default ${DEFAULTS.targetConnections})
   --max-connections N      per-worker cap (default: open-file limit less a margin)
-  --roster FILE            roster file, JSON lines (env JT808_ROSTER; default: in memory)
-  --unknown-terminals P    reject | pending (default ${DEFAULTS.unknownTerminals}: accept and mark pending for installers)
+  --database-url URL       the platform's PostgreSQL (env DATABASE_URL): its roster decides every
+                           registration and keeps the auth codes all gateways check
+  --roster FILE            without a database: a roster of this gateway's own, JSON lines
+                           (env JT808_ROSTER; default: in memory)
+  --unknown-terminals P    reject | pending: what an unknown phone gets (default: reject with the
+                           platform's roster, except for a vehicle with a planned installation;
+                           pending with --roster, accepted and marked for installers)
   --heartbeat-seconds N    terminal heartbeat interval; silent 3x this -> closed (default ${DEFAULTS.heartbeatSeconds})
   --auth-timeout N         seconds to authenticate (default ${DEFAULTS.authTimeoutSeconds})
   --stalled-frame N        seconds a partial frame may stay incomplete (default ${DEFAULTS.stalledFrameSeconds})
   --max-frames-per-second N, --frame-burst N   per-connection flood limit (default ${DEFAULTS.maxFramesPerSecond}, ${DEFAULTS.frameBurst})
   --max-worker-in-flight N frames a worker reads ahead of its answers before it stops reading (default ${DEFAULTS.maxWorkerInFlight})
+  --reassembly-budget-mb N memory all partial sub-packaged messages of one worker may hold (default ${DEFAULTS.reassemblyBudgetBytes / 1024 / 1024})
   --gateway-id ID          name of this gateway on the bus (default: host name)
   --log-level LEVEL        pino level (env LOG_LEVEL, default info)
   -h, --help               this text
@@ -94,6 +108,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       host: { type: 'string' },
       'http-port': { type: 'string' },
       'redis-url': { type: 'string' },
+      'database-url': { type: 'string' },
       workers: { type: 'string' },
       'target-connections': { type: 'string' },
       'max-connections': { type: 'string' },
@@ -105,21 +120,28 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       'max-frames-per-second': { type: 'string' },
       'frame-burst': { type: 'string' },
       'max-worker-in-flight': { type: 'string' },
+      'reassembly-budget-mb': { type: 'string' },
       'gateway-id': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return 'help';
-  const policy = values['unknown-terminals'] ?? DEFAULTS.unknownTerminals;
+  const databaseUrl = values['database-url'] ?? env.DATABASE_URL;
+  const policy = values['unknown-terminals'] ?? (databaseUrl ? 'reject' : DEFAULTS.unknownTerminals);
   if (policy !== 'reject' && policy !== 'pending')
     throw new ConfigError(`--unknown-terminals must be reject or pending`);
+  if (databaseUrl && (values.roster ?? env.JT808_ROSTER))
+    throw new ConfigError(
+      '--roster and --database-url exclude each other: with a database the platform keeps the roster',
+    );
   return {
     ...DEFAULTS,
     host: values.host ?? DEFAULTS.host,
     port: int('--port', values.port ?? env.JT808_PORT, DEFAULTS.port, 0, 65535),
     httpPort: int('--http-port', values['http-port'] ?? env.JT808_HTTP_PORT, DEFAULTS.httpPort, 0, 65535),
     redisUrl: values['redis-url'] ?? env.REDIS_URL,
+    databaseUrl,
     workers: int('--workers', values.workers, DEFAULTS.workers, 0, 512),
     targetConnections: int(
       '--target-connections',
@@ -167,6 +189,16 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       1,
       10_000_000,
     ),
+    reassemblyBudgetBytes:
+      int(
+        '--reassembly-budget-mb',
+        values['reassembly-budget-mb'],
+        DEFAULTS.reassemblyBudgetBytes / 1024 / 1024,
+        1,
+        65_536,
+      ) *
+      1024 *
+      1024,
     gatewayId: values['gateway-id'] ?? DEFAULTS.gatewayId,
     logLevel: values['log-level'] ?? env.LOG_LEVEL ?? DEFAULTS.logLevel,
   };

@@ -6,6 +6,7 @@ import type { CommandTracker } from './downlink/command-tracker.js';
 import type { Roster } from './roster/roster.js';
 import type { Metrics } from './runtime/metrics.js';
 import type { IntakeLimit } from './session/intake-limit.js';
+import type { ReassemblyBudget } from './session/reassembly-budget.js';
 import type { Session } from './session/session.js';
 
 /** A decoded message together with its body exactly as received (what goes on the bus). */
@@ -28,12 +29,13 @@ export interface GatewayContext {
   readonly commands: CommandTracker;
   /** The bound on messages this worker has read and not yet answered. */
   readonly intake: IntakeLimit;
+  /** The memory all sessions' partial sub-packaged messages may hold together in this worker. */
+  readonly reassembly: ReassemblyBudget;
   /** Authenticated sessions of this process by phone. */
   readonly live: Map<string, Session>;
   /** Logs at most a few lines a minute per key, so a flood of garbage cannot flood the log. */
   logSampled(key: string, fields: object, message: string): void;
   handle(session: Session, inbound: Inbound): Promise<void>;
-  onIdentified(session: Session): void;
   onAuthenticated(session: Session): void;
   onDeauthenticated(session: Session): void;
   onClosing(session: Session, reason: string): void;

@@ -6,15 +6,18 @@ import { AggregatorRegistry, collectDefaultMetrics, register } from 'prom-client
 import { ConfigError, type GatewayConfig, HELP, parseConfig } from './config.js';
 import { FileRoster } from './roster/file-roster.js';
 import { answerRosterRequest, IpcRoster } from './roster/ipc-roster.js';
+import { PostgresRoster } from './roster/postgres-roster.js';
+import type { Roster } from './roster/roster.js';
 import { startHttp } from './runtime/http.js';
 import { createMetrics } from './runtime/metrics.js';
 import { connectionCap, openFileLimit, workersFor } from './runtime/open-files.js';
 import { Gateway } from './server.js';
 
 /**
- * The standalone gateway: a cluster primary that owns the roster file and serves /metrics for all
- * workers, and worker processes sharing the terminal port. Workers are sized so that none holds more
- * connections than its open-file limit allows, and there is at least one per core.
+ * The standalone gateway: a cluster primary that serves /metrics for all workers (and owns the
+ * roster file when there is no database), and worker processes sharing the terminal port. With a
+ * database each worker asks the platform's roster itself. Workers are sized so that none holds
+ * more connections than its open-file limit allows, and there is at least one per core.
  */
 /** How long a graceful stop may take before the primary kills the workers still running. */
 const STOP_DEADLINE_MS = 15_000;
@@ -65,7 +68,17 @@ async function runPrimary(config: GatewayConfig): Promise<void> {
   // runs out of open files (measured: 1,134 of 50,000 terminals signed in, against 50,000 in 62 s
   // without it; see bench/RESULTS.md). NODE_CLUSTER_SCHED_POLICY=rr still selects round-robin.
   if (!process.env.NODE_CLUSTER_SCHED_POLICY) cluster.schedulingPolicy = cluster.SCHED_NONE;
-  const roster = await FileRoster.open(config.rosterFile, config.unknownTerminals);
+  // With the platform's database every worker asks it directly; the file roster has one owner.
+  const roster = config.databaseUrl
+    ? undefined
+    : await FileRoster.open(config.rosterFile, config.unknownTerminals);
+  log.info(
+    {
+      roster: config.databaseUrl ? 'platform database' : (config.rosterFile ?? 'in memory'),
+      unknownTerminals: config.unknownTerminals,
+    },
+    'roster',
+  );
   const aggregator = new AggregatorRegistry();
   /** Workers whose listener is up: health is green only when all of them accept connections. */
   const listening = new Set<number>();
@@ -74,7 +87,7 @@ async function runPrimary(config: GatewayConfig): Promise<void> {
     const worker = cluster.fork();
     worker.on('message', (message) => {
       if ((message as { gatewayListening?: boolean })?.gatewayListening) listening.add(worker.id);
-      else void answerRosterRequest(roster, message, (reply) => worker.send(reply));
+      else if (roster) void answerRosterRequest(roster, message, (reply) => worker.send(reply));
     });
     return worker;
   };
@@ -119,7 +132,7 @@ async function runPrimary(config: GatewayConfig): Promise<void> {
     await Promise.all(exits);
     clearTimeout(deadline);
     http?.close();
-    await roster.close();
+    await roster?.close();
     log.info('stopped');
     process.exit(0);
   };
@@ -128,13 +141,20 @@ async function runPrimary(config: GatewayConfig): Promise<void> {
 }
 
 async function runWorker(config: GatewayConfig, redisUrl: string): Promise<void> {
-  const gatewayId = `${config.gatewayId}-${cluster.worker?.id ?? process.pid}`;
+  // Each start is a new name on the bus: the session-directory entries a killed worker left behind
+  // must not look live again once a restarted worker with the same number says it is alive.
+  const incarnation = Date.now().toString(36);
+  const gatewayId = `${config.gatewayId}-${cluster.worker?.id ?? process.pid}.${incarnation}`;
   const log = pino({ level: config.logLevel, base: { role: 'gateway-worker' } });
   collectDefaultMetrics({ register });
   // Constructing one in the worker is what makes prom-client answer the primary's metric requests.
   new AggregatorRegistry();
   const bus = new RedisBus({ url: redisUrl });
-  const roster = new IpcRoster();
+  const roster: Roster = config.databaseUrl
+    ? new PostgresRoster(config.databaseUrl, config.unknownTerminals, {
+        onError: (error) => log.warn({ err: error }, 'roster database connection lost'),
+      })
+    : new IpcRoster();
   const gateway = new Gateway(
     { ...config, gatewayId },
     { bus, roster, log, metrics: createMetrics(register) },

@@ -12,6 +12,7 @@ import { LogSampler } from './runtime/log-sampler.js';
 import { createMetrics, type Metrics } from './runtime/metrics.js';
 import { connectionCap } from './runtime/open-files.js';
 import { IntakeLimit } from './session/intake-limit.js';
+import { ReassemblyBudget } from './session/reassembly-budget.js';
 import { sendResendRequests } from './session/resend.js';
 import { Session, type SessionState } from './session/session.js';
 
@@ -24,6 +25,13 @@ export interface GatewayDeps {
 
 /** How often idle, unauthenticated and stalled connections are looked for. */
 const SWEEP_INTERVAL_MS = 1000;
+/**
+ * How often this gateway tells the session directory it is alive, and for how long each time
+ * counts: a killed gateway's sessions stop counting as live (for the re-registration check) within
+ * the TTL.
+ */
+const ALIVE_EVERY_MS = 5000;
+const ALIVE_TTL_MS = 15_000;
 
 /**
  * One gateway process: the TCP listener, its sessions and their housekeeping. Several of these run
@@ -37,11 +45,13 @@ export class Gateway implements GatewayContext {
   readonly log: Logger;
   readonly commands: CommandTracker;
   readonly intake: IntakeLimit;
+  readonly reassembly: ReassemblyBudget;
   readonly live = new Map<string, Session>();
   private readonly sessions = new Set<Session>();
   private readonly server: Server;
   private readonly sampler: LogSampler;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private aliveTimer: NodeJS.Timeout | undefined;
   private readonly stateCounts: Record<SessionState, number> = {
     connected: 0,
     registered: 0,
@@ -59,6 +69,7 @@ export class Gateway implements GatewayContext {
     this.metrics = deps.metrics ?? createMetrics();
     this.sampler = new LogSampler(this.log);
     this.intake = new IntakeLimit(config.maxWorkerInFlight);
+    this.reassembly = new ReassemblyBudget(config.reassemblyBudgetBytes);
     this.commands = new CommandTracker(this.bus, this.gatewayId, this.live, this.metrics, this.log);
     this.server = createServer({ pauseOnConnect: false, noDelay: true }, (socket) => this.accept(socket));
     this.server.maxConnections = config.maxConnections || connectionCap();
@@ -84,6 +95,9 @@ export class Gateway implements GatewayContext {
     });
     this.sweepTimer = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweepTimer.unref();
+    this.sayAlive();
+    this.aliveTimer = setInterval(() => this.sayAlive(), ALIVE_EVERY_MS);
+    this.aliveTimer.unref();
     const address = this.server.address();
     const port = typeof address === 'object' && address ? address.port : this.config.port;
     this.log.info({ port, cap: this.server.maxConnections, gatewayId: this.gatewayId }, 'gateway listening');
@@ -117,10 +131,6 @@ export class Gateway implements GatewayContext {
     } finally {
       if (session.state !== before && !session.isClosed) this.moved(before, session.state);
     }
-  }
-
-  onIdentified(session: Session): void {
-    publishSessionEvent(this, session, EventKind.Connected, { remoteAddress: session.remoteAddress });
   }
 
   onAuthenticated(_session: Session): void {}
@@ -163,6 +173,14 @@ export class Gateway implements GatewayContext {
     }
   }
 
+  private sayAlive(): void {
+    this.bus.sessions
+      .heartbeat(this.gatewayId, ALIVE_TTL_MS)
+      .catch((error: unknown) =>
+        this.logSampled('alive', { err: error }, 'session directory heartbeat failed'),
+      );
+  }
+
   logSampled(key: string, fields: object, message: string): void {
     this.sampler.warn(key, fields, message);
   }
@@ -181,7 +199,7 @@ export class Gateway implements GatewayContext {
         session.close('auth-timeout');
       else if (session.partialSince > 0 && now - session.partialSince > stalledMs)
         session.close('stalled-frame');
-      else if (session.reassembly) sendResendRequests(session, now);
+      else if (session.reassembly) sendResendRequests(session, this.reassembly);
     }
   }
 
@@ -191,6 +209,7 @@ export class Gateway implements GatewayContext {
    */
   async close(drainMs = 5000): Promise<void> {
     clearInterval(this.sweepTimer);
+    clearInterval(this.aliveTimer);
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       for (const session of this.sessions) session.socket.pause();

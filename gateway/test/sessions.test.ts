@@ -171,7 +171,7 @@ describe('a handler that fails', () => {
     // A roster whose storage is down: every call fails.
     const down = () => Promise.reject(new Error('roster storage unavailable'));
     harness = await startHarness({
-      roster: { register: down, saveAuthCodeHash: down, authCodeHash: down, close: async () => {} },
+      roster: { register: down, authCodeHash: down, close: async () => {} },
     });
     const terminal = harness.terminal('013800000011');
     await terminal.connect();

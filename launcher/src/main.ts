@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Bus, CommandClient, MemoryBus, RedisBus } from '@jt808/bus';
-import { DEFAULTS, FileRoster, Gateway, startHttp } from '@jt808/gateway';
+import { DEFAULTS, Gateway, PostgresRoster, startHttp } from '@jt808/gateway';
 import {
   buildApi,
   CONSOLE_DIR,
@@ -33,7 +33,7 @@ Usage: npm start [-- options]   (or: npx jt808-start [options])
   --scenario FILE      faults to inject into the demo fleet (default simulators/scenarios/demo.json; "none" for none)
   --port N             terminal port of the gateway (default ${DEFAULTS.port})
   --http-port N        gateway /metrics and /healthz (default ${DEFAULTS.httpPort})
-  --data-dir DIR       where the embedded PostgreSQL and the roster file live (default .data)
+  --data-dir DIR       where the embedded PostgreSQL lives (default .data)
   --pg-port N          port of the embedded PostgreSQL (default ${EMBEDDED_PORT})
   --api-port N         the HTTP API (default 8080)
   --exit-after N       stop by itself after N seconds (smoke tests)
@@ -93,7 +93,10 @@ async function main(): Promise<void> {
   await status.start();
   const stopAfterSales = startAfterSalesRounds(pool, log.child({ component: 'after-sales' }));
 
-  const roster = await FileRoster.open(`${dataDir}/roster.jsonl`, 'pending');
+  // The platform's roster decides registrations, as it does for every gateway in production.
+  const roster = new PostgresRoster(database.url, 'reject', {
+    onError: (error) => log.warn({ err: error }, 'roster database connection lost'),
+  });
   const gateway = new Gateway(
     { ...DEFAULTS, host: '127.0.0.1', port: Number(values.port), gatewayId: 'embedded' },
     { bus, roster, log: log.child({ component: 'gateway' }) },

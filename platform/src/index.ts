@@ -1,3 +1,4 @@
+export { normalizePhone } from '@jt808/protocol';
 export { startAfterSalesRounds } from './aftersales/rounds.js';
 export { type ApiOptions, buildApi } from './api/app.js';
 export { CONSOLE_DIR } from './api/console.js';
@@ -13,7 +14,6 @@ export { MIGRATIONS_DIR, migrate } from './db/migrate.js';
 export { createPool, type Queryable, transaction } from './db/pool.js';
 export { prepareDatabase } from './db/prepare.js';
 export { type IngestOptions, type IngestStats, IngestWorker } from './ingest/ingest-worker.js';
-export { normalizePhone } from './ingest/phone.js';
 export { QUALITY_LIMITS, Quality } from './ingest/quality.js';
 export * from './roster/index.js';
 export { StatusEngine, type Transition } from './status/engine.js';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { MemoryBus } from '@jt808/bus';
 import { DEFAULTS, FileRoster, Gateway } from '@jt808/gateway';
+import { normalizePhone } from '@jt808/protocol';
 import {
   CITIES,
   type FaultSpec,
@@ -16,7 +17,6 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { migrate } from '../src/db/migrate.js';
 import { transaction } from '../src/db/pool.js';
-import { normalizePhone } from '../src/ingest/phone.js';
 import type { ScoringInput, TruthInterval } from '../src/scoring/input.js';
 import { readObservations } from '../src/scoring/observations.js';
 import { PlatformRun } from '../src/scoring/platform-run.js';

@@ -50,11 +50,11 @@ function message(atMs: number, messageId: number, body: Uint8Array): Delivery {
   };
 }
 
-function session(atMs: number, kind: EventKind): Delivery {
+function session(atMs: number, kind: EventKind, sessionId = 's'): Delivery {
   return {
     id: String(id++),
     raw: new Uint8Array(0),
-    event: { kind, phone: '013800000001', gatewayId: 'g', sessionId: 's', atMs },
+    event: { kind, phone: '013800000001', gatewayId: 'g', sessionId, atMs },
   };
 }
 
@@ -213,6 +213,19 @@ describe('per-center settings', () => {
     // The platform's floor (180 s) would say offline now; the center's 600 s does not yet.
     expect(engine.pass(last + 300 * S)).toEqual([]);
     expect(engine.pass(last + 601 * S)).toMatchObject([{ to: 'offline', atMs: last + 600 * S }]);
+  });
+});
+
+describe('sessions', () => {
+  it('ignores the close of a session that is not the terminal current one', () => {
+    const engine = engineWith([session(T0, EventKind.Authenticated, 'old'), ...reports(4, 30)]);
+    // The terminal signs in again on another connection (or gateway); the old one closes later.
+    engine.apply([session(T0 + 100 * S, EventKind.Authenticated, 'new')]);
+    engine.apply([session(T0 + 101 * S, EventKind.Disconnected, 'old')]);
+    expect(engine.get('13800000001')).toMatchObject({ online: true, sessionId: 'new', disconnectedAtMs: 0 });
+    expect(engine.pass(T0 + 110 * S)).toMatchObject([{ to: 'online' }]);
+    engine.apply([session(T0 + 120 * S, EventKind.Disconnected, 'new')]);
+    expect(engine.get('13800000001')).toMatchObject({ online: false, disconnectedAtMs: T0 + 120 * S });
   });
 });
 

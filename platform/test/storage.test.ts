@@ -41,6 +41,7 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
       '0017_activity_presence',
       '0018_live_notify_no_jit',
       '0019_live_notify_hash_join',
+      '0020_gateway_registry',
     ]);
     expect(await migrate(db.url)).toEqual([]);
     const { rows } = await pool.query(

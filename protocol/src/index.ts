@@ -14,6 +14,7 @@ export {
   MAX_BODY_LENGTH,
   type SubPackage,
 } from './frame/header.js';
+export { normalizePhone } from './frame/phone.js';
 export { DEFAULT_MAX_FRAME_BYTES, FrameSplitter, type FrameSplitterOptions } from './frame/splitter.js';
 export {
   ALARM_BITS,

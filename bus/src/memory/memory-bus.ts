@@ -189,6 +189,13 @@ class MemorySessionDirectory implements SessionDirectory {
   async locate(phone: string): Promise<string | undefined> {
     return this.holders.get(phone);
   }
+
+  /** In one process every holder is alive while the process is. */
+  async heartbeat(): Promise<void> {}
+
+  async liveHolder(phone: string): Promise<string | undefined> {
+    return this.holders.get(phone);
+  }
 }
 
 class MemoryCommandChannel implements CommandChannel {

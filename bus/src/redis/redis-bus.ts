@@ -54,7 +54,7 @@ export class RedisBus implements Bus {
       claimIdleMs: options.claimIdleMs ?? 30_000,
       onError,
     });
-    this.sessions = new RedisSessionDirectory(this.redis, `${prefix}:sessions`);
+    this.sessions = new RedisSessionDirectory(this.redis, prefix);
     this.commands = new RedisCommandChannel(this.redis, this.subscriber, prefix);
   }
 
@@ -75,12 +75,21 @@ export class RedisBus implements Bus {
 }
 
 const RELEASE_IF_HOLDER = `if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0`;
+/** The holder of ARGV[1] when the key `<ARGV[2]><holder>` (its heartbeat) exists. */
+const LIVE_HOLDER = `local holder = redis.call('HGET', KEYS[1], ARGV[1]) if holder and redis.call('EXISTS', ARGV[2] .. holder) == 1 then return holder end return false`;
 
+/** Entries in one hash (phone -> gateway id); each gateway's heartbeat a key that expires. */
 class RedisSessionDirectory implements SessionDirectory {
+  private readonly key: string;
+  private readonly alivePrefix: string;
+
   constructor(
     private readonly redis: Redis,
-    private readonly key: string,
-  ) {}
+    prefix: string,
+  ) {
+    this.key = `${prefix}:sessions`;
+    this.alivePrefix = `${prefix}:gateway-alive:`;
+  }
 
   async claim(phone: string, gatewayId: string): Promise<void> {
     await this.redis.hset(this.key, phone, gatewayId);
@@ -92,6 +101,19 @@ class RedisSessionDirectory implements SessionDirectory {
 
   async locate(phone: string): Promise<string | undefined> {
     return (await this.redis.hget(this.key, phone)) ?? undefined;
+  }
+
+  async heartbeat(gatewayId: string, ttlMs: number): Promise<void> {
+    await this.redis.set(`${this.alivePrefix}${gatewayId}`, '1', 'PX', ttlMs);
+  }
+
+  async liveHolder(phone: string): Promise<string | undefined> {
+    // The heartbeat key is built inside the script from the holder it reads, so it is not declared
+    // in KEYS: fine on one Redis, which is what the bus runs on (docs/bus.md).
+    const holder = (await this.redis.eval(LIVE_HOLDER, 1, this.key, phone, this.alivePrefix)) as
+      | string
+      | null;
+    return holder ?? undefined;
   }
 }
 

@@ -10,14 +10,15 @@ import { acknowledge, publishAndAcknowledge } from './replies.js';
 
 /**
  * Routes one inbound message. Registration and authentication are open to any connection; all
- * else needs an authenticated session of the same phone, otherwise it is refused with 0x8001
- * failure and not ingested.
+ * else, sub-packages included, needs an authenticated session of the same phone, otherwise it is
+ * refused with 0x8001 failure and not ingested.
  */
 export async function dispatch(ctx: GatewayContext, session: Session, inbound: Inbound): Promise<void> {
   const { message } = inbound;
   if (message.name === 'registration') return handleRegistration(ctx, session, inbound, message.body);
   if (message.name === 'authentication') return handleAuthentication(ctx, session, inbound, message.body);
   if (session.state !== 'authenticated' || message.header.phone !== session.phone) {
+    ctx.metrics.unauthenticated.inc();
     ctx.logSampled(
       'unauthenticated',
       { session: session.id, phone: message.header.phone, message: message.name },
@@ -27,6 +28,11 @@ export async function dispatch(ctx: GatewayContext, session: Session, inbound: I
     return;
   }
   switch (message.name) {
+    case 'fragment': {
+      // Reassembled only now, for an authenticated session: nobody else may fill our memory.
+      const whole = session.reassemble(message);
+      return whole && dispatch(ctx, session, whole);
+    }
     case 'logout':
       return handleLogout(ctx, session, inbound);
     case 'multimediaUpload':

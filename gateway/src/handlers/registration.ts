@@ -1,11 +1,18 @@
 import { EventKind } from '@jt808/bus';
 import { type BodyOf, type Header, RegistrationResult } from '@jt808/protocol';
 import type { GatewayContext, Inbound } from '../context.js';
+import type { RegistrationDecision } from '../roster/roster.js';
 import { hashAuthCode, newAuthCode } from '../session/auth-code.js';
 import type { Session } from '../session/session.js';
-import { publishSessionEvent } from './replies.js';
+import { publishReport } from './replies.js';
 
-/** 0x0100: asks the roster, issues a fresh auth code on success (keeping only its hash), replies 0x8100. */
+/**
+ * 0x0100: decided by the roster, which on success keeps the hash of a fresh auth code before the
+ * code goes out (0x8100). While the phone has a live authenticated session on another connection,
+ * any gateway's, a registration is refused (3): it would hand a second peer a code and lock the
+ * terminal out. Refusals of a phone the roster knows are reported to the platform as alerts on
+ * that terminal; refusals of unknown phones are only counted (anyone can send them).
+ */
 export async function handleRegistration(
   ctx: GatewayContext,
   session: Session,
@@ -13,27 +20,55 @@ export async function handleRegistration(
   registration: BodyOf<'registration'>,
 ): Promise<void> {
   const { header } = inbound.message;
-  const decision = await ctx.roster.register(header.phone, registration);
-  if (decision.result !== RegistrationResult.Success) {
-    reply(session, header, decision.result);
-    publishSessionEvent(
-      ctx,
-      session,
-      EventKind.Registered,
-      registeredFields(inbound, `refused:${decision.result}`),
-    );
+  const decision = (await liveElsewhere(ctx, session, header.phone))
+    ? ({
+        result: RegistrationResult.TerminalAlreadyRegistered,
+        pending: false,
+        known: true,
+        reason: 'live-session-elsewhere',
+      } satisfies RegistrationDecision)
+    : await registerWithNewCode(ctx, session, header, registration);
+  ctx.metrics.registrations.inc({ result: decision.reason ?? (decision.pending ? 'pending' : 'known') });
+  if (decision.result === RegistrationResult.Success) {
+    publishReport(ctx, session, inbound, EventKind.Registered, {
+      reason: decision.pending ? 'pending' : 'known',
+    });
     return;
   }
-  const authCode = newAuthCode();
-  await ctx.roster.saveAuthCodeHash(header.phone, hashAuthCode(authCode));
-  session.state = session.state === 'authenticated' ? session.state : 'registered';
-  reply(session, header, RegistrationResult.Success, authCode);
-  publishSessionEvent(
-    ctx,
-    session,
-    EventKind.Registered,
-    registeredFields(inbound, decision.pending ? 'pending' : 'known'),
+  reply(session, header, decision.result);
+  ctx.logSampled(
+    'registration-refused',
+    { session: session.id, phone: header.phone, result: decision.result, reason: decision.reason },
+    'registration refused',
   );
+  if (decision.known)
+    publishReport(ctx, session, inbound, EventKind.Registered, {
+      reason: `refused:${decision.result}:${decision.reason}`,
+      remoteAddress: session.remoteAddress,
+    });
+}
+
+async function registerWithNewCode(
+  ctx: GatewayContext,
+  session: Session,
+  header: Header,
+  registration: BodyOf<'registration'>,
+): Promise<RegistrationDecision> {
+  const authCode = newAuthCode();
+  const decision = await ctx.roster.register(header.phone, registration, hashAuthCode(authCode));
+  if (decision.result === RegistrationResult.Success) {
+    session.state = session.state === 'authenticated' ? session.state : 'registered';
+    reply(session, header, RegistrationResult.Success, authCode);
+  }
+  return decision;
+}
+
+/** Another connection, here or on a gateway that is still alive, holds the phone's session. */
+async function liveElsewhere(ctx: GatewayContext, session: Session, phone: string): Promise<boolean> {
+  const local = ctx.live.get(phone);
+  if (local !== undefined && local !== session && !local.isClosed) return true;
+  const holder = await ctx.bus.sessions.liveHolder(phone);
+  return holder !== undefined && holder !== ctx.gatewayId;
 }
 
 function reply(session: Session, header: Header, result: number, authCode?: string): void {
@@ -44,15 +79,4 @@ function reply(session: Session, header: Header, result: number, authCode?: stri
         ? { replySerial: header.serial, result }
         : { replySerial: header.serial, result, authCode },
   });
-}
-
-function registeredFields(inbound: Inbound, reason: string) {
-  const { header } = inbound.message;
-  return {
-    messageId: header.messageId,
-    serial: header.serial,
-    edition: header.edition,
-    body: inbound.body,
-    reason,
-  };
 }

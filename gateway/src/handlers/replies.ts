@@ -41,26 +41,52 @@ export async function publishMessage(ctx: GatewayContext, session: Session, inbo
   }
 }
 
-/** Session lifecycle events; their loss is logged, not fatal (the next frame tells the same story). */
+/**
+ * Session lifecycle events, only of a connection that authenticated as its phone: before that the
+ * phone is only a claim, and its events would count as the terminal's activity. Their loss is
+ * logged, not fatal (the next frame tells the same story).
+ */
 export function publishSessionEvent(
   ctx: GatewayContext,
   session: Session,
   kind: EventKind,
   extra: Partial<TerminalEvent> = {},
 ): void {
-  if (session.phone === undefined) return;
+  if (session.state !== 'authenticated' || session.phone === undefined) return;
+  publishQuietly(ctx, session, { kind, phone: session.phone, ...extra });
+}
+
+/**
+ * What became of a message that needs no authentication (a registration), reported for the phone
+ * its header names, with the body as received. Not a session event: nothing counts it as activity.
+ */
+export function publishReport(
+  ctx: GatewayContext,
+  session: Session,
+  inbound: Inbound,
+  kind: EventKind,
+  extra: Partial<TerminalEvent>,
+): void {
+  const { header } = inbound.message;
+  publishQuietly(ctx, session, {
+    kind,
+    phone: header.phone,
+    messageId: header.messageId,
+    serial: header.serial,
+    edition: header.edition,
+    body: inbound.body,
+    ...extra,
+  });
+}
+
+function publishQuietly(
+  ctx: GatewayContext,
+  session: Session,
+  event: Pick<TerminalEvent, 'kind' | 'phone'> & Partial<TerminalEvent>,
+): void {
   ctx.bus.events
-    .publish({
-      kind,
-      phone: session.phone,
-      gatewayId: ctx.gatewayId,
-      sessionId: session.id,
-      atMs: Date.now(),
-      ...extra,
-    })
-    .catch((error: unknown) =>
-      ctx.log.warn({ err: error, session: session.id }, 'session event not published'),
-    );
+    .publish({ gatewayId: ctx.gatewayId, sessionId: session.id, atMs: Date.now(), ...event })
+    .catch((error: unknown) => ctx.log.warn({ err: error, session: session.id }, 'event not published'));
 }
 
 /** Publishes, then acknowledges; a bus failure is answered with 0x8001 failure so the terminal retries. */

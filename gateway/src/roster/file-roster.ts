@@ -1,14 +1,21 @@
 import { type FileHandle, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Registration } from '@jt808/protocol';
-import type { RegistrationDecision, Roster, TerminalRecord, UnknownTerminalPolicy } from './roster.js';
+import type {
+  RegistrationDecision,
+  RegistrationFacts,
+  Roster,
+  TerminalRecord,
+  UnknownTerminalPolicy,
+} from './roster.js';
 import { decideRegistration } from './roster-rules.js';
 
 /** One line of the roster log: a terminal record, or the hash of the auth code issued to a phone. */
 type LogLine = { terminal: TerminalRecord } | { authCode: { phone: string; hash: string } };
 
 /**
- * Roster kept in a JSON-lines log: the interim store until the platform's database owns the roster.
+ * Roster kept in a JSON-lines log, for a gateway run without the platform's database (and tests);
+ * with a database the gateways share the platform's roster instead (PostgresRoster).
  * Each change is one appended line, fsynced before the call resolves (so an auth code is never sent
  * to a terminal whose hash could still be lost); changes that arrive together share one write and
  * one fsync. The log is compacted when it is opened. Appending keeps a registration's cost flat
@@ -62,43 +69,45 @@ export class FileRoster implements Roster {
     if (record.plate) this.plates.set(plateKey(record.plate, record.plateColor), record.phone);
   }
 
-  /** Adds or replaces terminals the platform knows (roster import). */
-  async upsert(records: TerminalRecord[]): Promise<void> {
-    for (const record of records) this.remember(record);
-    await this.append(records.map((terminal) => ({ terminal })));
-  }
-
-  async register(phone: string, registration: Registration): Promise<RegistrationDecision> {
+  async register(
+    phone: string,
+    registration: Registration,
+    authCodeHash: Buffer,
+  ): Promise<RegistrationDecision> {
+    const decision = decideRegistration(phone, registration, this.factsFor(phone, registration), this.policy);
+    if (decision.result !== 0) return decision;
     const known = this.terminals.get(phone);
-    const holder = this.plates.get(plateKey(registration.plate, registration.plateColor));
-    const decision = decideRegistration(phone, registration, known, holder, this.policy);
-    if (decision.result === 0) {
-      const terminal = {
-        phone,
-        terminalId: registration.terminalId,
-        plate: registration.plate,
-        plateColor: registration.plateColor,
-        pending: decision.pending,
-      };
-      this.remember(terminal);
-      await this.append([{ terminal }]);
-    }
+    const plate = registration.plate.trim();
+    const terminal: TerminalRecord = {
+      phone,
+      terminalId: known?.terminalId ?? registration.terminalId.trim(),
+      plate: known?.plate ?? (plate === '' ? undefined : plate),
+      plateColor: known?.plate ? known.plateColor : registration.plateColor,
+      pending: decision.pending,
+    };
+    const hash = authCodeHash.toString('hex');
+    this.remember(terminal);
+    this.hashes.set(phone, hash);
+    await this.append([{ terminal }, { authCode: { phone, hash } }]);
     return decision;
   }
 
-  async saveAuthCodeHash(phone: string, hash: Buffer): Promise<void> {
-    const hex = hash.toString('hex');
-    this.hashes.set(phone, hex);
-    await this.append([{ authCode: { phone, hash: hex } }]);
+  private factsFor(phone: string, registration: Registration): RegistrationFacts {
+    const known = this.terminals.get(phone);
+    const holder = this.plates.get(plateKey(registration.plate.trim(), registration.plateColor));
+    return {
+      terminal: known && {
+        terminalId: known.terminalId || null,
+        pending: known.pending ?? false,
+        vehicle: known.plate ? { plate: known.plate, plateColor: known.plateColor ?? 0, vin: null } : null,
+      },
+      plateVehicle: holder === undefined ? undefined : { terminalPhone: holder, plannedInstallation: false },
+    };
   }
 
   async authCodeHash(phone: string): Promise<Buffer | undefined> {
     const hex = this.hashes.get(phone);
     return hex === undefined ? undefined : Buffer.from(hex, 'hex');
-  }
-
-  lookup(phone: string): TerminalRecord | undefined {
-    return this.terminals.get(phone);
   }
 
   async close(): Promise<void> {

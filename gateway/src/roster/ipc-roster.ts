@@ -6,8 +6,7 @@ import type { RegistrationDecision, Roster } from './roster.js';
  * FileRoster (several processes writing one file would lose each other's changes).
  */
 type Call =
-  | { op: 'register'; phone: string; registration: Registration }
-  | { op: 'saveAuthCodeHash'; phone: string; hash: string }
+  | { op: 'register'; phone: string; registration: Registration; hash: string }
   | { op: 'authCodeHash'; phone: string };
 
 interface Request {
@@ -48,12 +47,8 @@ export class IpcRoster implements Roster {
     });
   }
 
-  register(phone: string, registration: Registration): Promise<RegistrationDecision> {
-    return this.call({ op: 'register', phone, registration });
-  }
-
-  saveAuthCodeHash(phone: string, hash: Buffer): Promise<void> {
-    return this.call({ op: 'saveAuthCodeHash', phone, hash: hash.toString('hex') });
+  register(phone: string, registration: Registration, authCodeHash: Buffer): Promise<RegistrationDecision> {
+    return this.call({ op: 'register', phone, registration, hash: authCodeHash.toString('hex') });
   }
 
   async authCodeHash(phone: string): Promise<Buffer | undefined> {
@@ -77,9 +72,8 @@ export async function answerRosterRequest(
   const { call } = request;
   try {
     let value: unknown;
-    if (call.op === 'register') value = await roster.register(call.phone, call.registration);
-    else if (call.op === 'saveAuthCodeHash')
-      value = await roster.saveAuthCodeHash(call.phone, Buffer.from(call.hash, 'hex'));
+    if (call.op === 'register')
+      value = await roster.register(call.phone, call.registration, Buffer.from(call.hash, 'hex'));
     else value = (await roster.authCodeHash(call.phone))?.toString('hex');
     reply({ rosterReply: request.rosterRequest, value });
   } catch (error) {

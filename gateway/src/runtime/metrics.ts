@@ -74,6 +74,22 @@ export function createMetrics(registry = new Registry()) {
       help: 'Events the bus did not accept (the terminal was not acknowledged)',
       registers,
     }),
+    registrations: new Counter({
+      name: 'jt808_registrations_total',
+      help: 'Registrations (0x0100) by outcome: known, pending, or the reason they were refused',
+      labelNames: ['result'],
+      registers,
+    }),
+    unauthenticated: new Counter({
+      name: 'jt808_unauthenticated_messages_total',
+      help: 'Messages refused because their connection had not authenticated as their phone (sub-packages included)',
+      registers,
+    }),
+    reassemblyBudget: new Counter({
+      name: 'jt808_reassembly_budget_refusals_total',
+      help: 'Sub-packages dropped because the worker held its budget of partial messages',
+      registers,
+    }),
     commands: new Counter({
       name: 'jt808_commands_total',
       help: 'Downlink commands by outcome',

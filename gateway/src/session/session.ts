@@ -11,6 +11,7 @@ import {
   isJt808Error,
   type Jt808Message,
   type OutgoingMessage,
+  PACKET_SLOT_BYTES,
   readFrame,
   SubPackageAssembler,
 } from '@jt808/protocol';
@@ -33,7 +34,7 @@ export class Session {
   readonly id: string;
   readonly remoteAddress: string;
   state: SessionState = 'connected';
-  /** Phone from the first frame that decoded; fixed once authenticated. */
+  /** Phone from the first frame that decoded (for our replies' headers); proven only once authenticated. */
   phone: string | undefined;
   edition: Edition = '2013';
   protocolVersion = 1;
@@ -103,18 +104,31 @@ export class Session {
     const wait = this.bucket.take(now);
     if (wait > 0) this.throttle(now + wait);
     if (this.phone === undefined) this.identify(message.header);
-    if (message.name === 'fragment') this.collectFragment(message);
-    else this.enqueue(inbound);
+    // Sub-packages too wait their turn: they are collected only once the messages before them (an
+    // authentication) are handled, and only for an authenticated session (see dispatch).
+    this.enqueue(inbound);
   }
 
-  private collectFragment(fragment: FragmentMessage): void {
+  /**
+   * Adds a packet of a sub-packaged message; returns the whole message once every packet is in.
+   * Within this session's bound (2 MiB, 16 messages) and the worker's ReassemblyBudget.
+   */
+  reassemble(fragment: FragmentMessage): Inbound | undefined {
+    const budget = this.ctx.reassembly;
+    const worstCase = fragment.body.length + PACKET_SLOT_BYTES * (fragment.header.subPackage?.total ?? 0);
+    if (!budget.admits(worstCase)) {
+      this.ctx.metrics.reassemblyBudget.inc();
+      return undefined;
+    }
     try {
       this.assembler ??= new SubPackageAssembler({ maxBytes: 2 * 1024 * 1024, maxMessages: 16 });
-      const whole = this.assembler.push(fragment);
-      if (whole) this.enqueue({ message: whole, body: rawBody(whole) });
+      const assembler = this.assembler;
+      const whole = budget.charge(assembler, () => assembler.push(fragment));
+      return whole && { message: whole, body: rawBody(whole) };
     } catch (error) {
       if (!isJt808Error(error)) throw error;
       this.onBadFrame(error.reason, error.message, error.hex);
+      return undefined;
     }
   }
 
@@ -127,7 +141,6 @@ export class Session {
     this.phone = header.phone;
     this.edition = header.edition;
     this.protocolVersion = header.protocolVersion || 1;
-    this.ctx.onIdentified(this);
   }
 
   /** Handles messages strictly in arrival order; stops reading while too many are unanswered. */
@@ -244,7 +257,7 @@ export class Session {
   close(reason: string): void {
     if (this.closed) return;
     this.closed = true;
-    this.ctx.intake.forget(this);
+    this.forgetHoldings();
     this.ctx.onClosing(this, reason);
     this.socket.end();
     this.socket.destroySoon();
@@ -255,8 +268,15 @@ export class Session {
   onSocketClosed(): void {
     if (this.closed) return;
     this.closed = true;
-    this.ctx.intake.forget(this);
+    this.forgetHoldings();
     this.ctx.onClosing(this, 'peer-closed');
+  }
+
+  /** Gives back what the session held of the worker's shared bounds. */
+  private forgetHoldings(): void {
+    this.ctx.intake.forget(this);
+    if (this.assembler) this.ctx.reassembly.release(this.assembler);
+    this.assembler = undefined;
   }
 }
 

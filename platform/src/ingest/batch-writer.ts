@@ -42,7 +42,7 @@ export async function writeBatch(
   await updateCurrentState(client, rows, phones);
   const heardNow = await recordHeardFrom(client, rows, phones, heard);
   events += await applySessions(client, rows.sessions);
-  events += await applyRegistrations(client, rows.registrations);
+  events += await applyRegistrations(client, rows.registrations, rows.refusals);
   return { positionsInserted, events, heard: heardNow };
 }
 

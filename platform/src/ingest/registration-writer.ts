@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { byPhone, columns, rounds } from './rounds.js';
-import type { RegistrationRow } from './rows.js';
+import type { RegistrationRefusal, RegistrationRow } from './rows.js';
 import { insertEvents } from './terminal-events.js';
 
 /**
@@ -29,6 +29,7 @@ const REGISTER = `
 export async function applyRegistrations(
   client: pg.PoolClient,
   registrations: RegistrationRow[],
+  refusals: RegistrationRefusal[],
 ): Promise<number> {
   for (const round of rounds(registrations, (r) => r.phone)) {
     const claimed = new Set<string>();
@@ -55,14 +56,20 @@ export async function applyRegistrations(
       ]),
     );
   }
-  return insertEvents(
-    client,
-    registrations.map((r) => ({
+  return insertEvents(client, [
+    ...registrations.map((r) => ({
       phone: r.phone,
       at: r.at,
       kind: 'registered',
       detail: { terminalId: r.terminalId, plate: r.plate, pending: r.pending },
       source: r.source,
     })),
-  );
+    ...refusals.map(({ phone, at, source, ...detail }) => ({
+      phone,
+      at,
+      kind: 'registration-refused',
+      detail,
+      source,
+    })),
+  ]);
 }

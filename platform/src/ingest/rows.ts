@@ -5,8 +5,8 @@ import {
   isJt808Error,
   type Jt808Message,
   type LocationFields,
+  normalizePhone,
 } from '@jt808/protocol';
-import { normalizePhone } from './phone.js';
 import { qualityOf } from './quality.js';
 
 /** One row of the positions table. */
@@ -57,6 +57,24 @@ export interface RegistrationRow {
   source: string;
 }
 
+/**
+ * A gateway refused a registration of a phone the roster knows (a wrong or missing terminal id, a
+ * plate of another vehicle, a live session elsewhere): an alert on that terminal, as someone else
+ * may be trying to take its identity.
+ */
+export interface RegistrationRefusal {
+  phone: string;
+  at: Date;
+  result: number;
+  reason: string;
+  terminalId: string | null;
+  plate: string | null;
+  plateColor: number | null;
+  remoteAddress: string | null;
+  gatewayId: string;
+  source: string;
+}
+
 /** Per terminal in a batch: when it was last heard from, and in which hours. */
 export interface Activity {
   lastSeen: Date;
@@ -77,6 +95,7 @@ export interface BatchRows {
   parameters: ParameterReport[];
   sessions: SessionChange[];
   registrations: RegistrationRow[];
+  refusals: RegistrationRefusal[];
   activity: Map<string, Activity>;
   /** Deliveries that cannot be stored, with the reason; they go to the dead-letter stream. */
   rejected: { delivery: Delivery; reason: string }[];
@@ -99,6 +118,7 @@ export function rowsOf(batch: Delivery[]): BatchRows {
     parameters: [],
     sessions: [],
     registrations: [],
+    refusals: [],
     activity: new Map(),
     rejected: [],
   };
@@ -257,10 +277,27 @@ function addRegistration(
   event: TerminalEvent,
   source: string,
 ): void {
-  // Only accepted registrations ("known" or "pending") reach the roster; refusals are session noise.
-  if (event.reason !== 'known' && event.reason !== 'pending') return;
+  // Accepted registrations ("known" or "pending") reach the roster; refusals ("refused:<result>:<why>",
+  // sent only for phones the roster knows) become alerts on the terminal.
+  const refused = /^refused:(\d+):(.+)$/.exec(event.reason ?? '');
+  if (!refused && event.reason !== 'known' && event.reason !== 'pending') return;
   const message = decode(event);
   if (message.name !== 'registration') return;
+  if (refused) {
+    rows.refusals.push({
+      phone,
+      at,
+      result: Number(refused[1]),
+      reason: refused[2]!,
+      terminalId: message.body.terminalId,
+      plate: message.body.plate,
+      plateColor: message.body.plateColor,
+      remoteAddress: event.remoteAddress ?? null,
+      gatewayId: event.gatewayId,
+      source,
+    });
+    return;
+  }
   rows.registrations.push({
     phone,
     terminalId: message.body.terminalId,

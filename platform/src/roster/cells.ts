@@ -1,4 +1,4 @@
-import { normalizePhone } from '../ingest/phone.js';
+import { normalizePhone } from '@jt808/protocol';
 
 /**
  * Parsers for the cells of a roster file. Each takes the trimmed, non-empty text of a cell and

@@ -78,7 +78,7 @@ export class StatusEngine {
     const rows = rowsOf(batch);
     for (const [phone, activity] of rows.activity) this.terminal(phone).seen(activity.lastSeen.getTime());
     for (const change of rows.sessions)
-      this.terminal(change.phone).session(change.online, change.at.getTime());
+      this.terminal(change.phone).session(change.online, change.at.getTime(), change.sessionId);
     for (const report of rows.parameters) this.terminal(report.phone).parameters(report.values);
     const fixes = rows.positions.slice().sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
     for (const fix of fixes) this.terminal(fix.phone).fix(fix, this.settings);

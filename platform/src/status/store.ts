@@ -10,6 +10,8 @@ interface HealthJson {
   lastSeenMs: number;
   online: boolean;
   connectedAtMs: number;
+  /** Absent in rows saved before it was kept. */
+  sessionId?: string;
   disconnectedAtMs: number;
   intervalAccOnMs: number;
   intervalAccOffMs: number;
@@ -34,6 +36,7 @@ function toJson(h: TerminalHealth): HealthJson {
     lastSeenMs: h.lastSeenMs,
     online: h.online,
     connectedAtMs: h.connectedAtMs,
+    sessionId: h.sessionId,
     disconnectedAtMs: h.disconnectedAtMs,
     intervalAccOnMs: h.intervalAccOnMs,
     intervalAccOffMs: h.intervalAccOffMs,
@@ -55,6 +58,7 @@ function restore(h: TerminalHealth, json: HealthJson, status: Status, reasons: s
     lastSeenMs: json.lastSeenMs,
     online: json.online,
     connectedAtMs: json.connectedAtMs ?? 0,
+    sessionId: json.sessionId ?? '',
     disconnectedAtMs: json.disconnectedAtMs,
     intervalAccOnMs: json.intervalAccOnMs,
     intervalAccOffMs: json.intervalAccOffMs,

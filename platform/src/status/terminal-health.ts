@@ -22,6 +22,8 @@ export class TerminalHealth {
   online = false;
   /** When the current (or last) session signed in, and when the last one closed. */
   connectedAtMs = 0;
+  /** The gateway session that signed in last ('' before any): only its close takes the terminal offline. */
+  sessionId = '';
   disconnectedAtMs = 0;
   /** Learned cadence: moving averages of the intervals between locations, by ACC state. */
   intervalAccOnMs = 0;
@@ -54,11 +56,19 @@ export class TerminalHealth {
     this.dirty = true;
   }
 
-  session(online: boolean, atMs: number): void {
+  /**
+   * A session opened or closed. The close of a session that is not the current one (a connection
+   * the terminal replaced, on this gateway or another) changes nothing: the terminal is still on
+   * its newer session.
+   */
+  session(online: boolean, atMs: number, sessionId: string): void {
+    if (!online && this.sessionId !== '' && sessionId !== this.sessionId) return;
     this.seen(atMs);
     this.online = online;
-    if (online) this.connectedAtMs = atMs;
-    else this.disconnectedAtMs = atMs;
+    if (online) {
+      this.connectedAtMs = atMs;
+      this.sessionId = sessionId;
+    } else this.disconnectedAtMs = atMs;
   }
 
   /** Takes in one fix (as ingest decoded it), received at `fix.receivedAt`. */
