@@ -1,4 +1,4 @@
-import { type AnsweringTerminalState, answerCommands } from '@jt808/simulators';
+import { type AnsweringTerminalState, answerCommands, TerminalConnection } from '@jt808/simulators';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasPostgres } from '../../platform/test/database.js';
@@ -222,6 +222,42 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the console in ch
     await admin.getByTestId('command-send').click();
     await expect.poll(() => admin.getByTestId('command-status').getAttribute('data-status')).toBe('offline');
     expect(await admin.getByTestId('command-status').textContent()).toContain('终端不在线');
+  });
+
+  it("shows a refused registration of a vehicle's terminal on its page, as an alert", async () => {
+    const real = await stack.terminal('13900000003', 1);
+    // Someone else registers the live terminal's phone with another terminal id.
+    const impostor = new TerminalConnection({
+      host: '127.0.0.1',
+      port: stack.gatewayPort,
+      phone: '13900000003',
+    });
+    await impostor.connect();
+    const refused = await impostor.request('registration', {
+      edition: '2013',
+      provinceId: 41,
+      cityId: 100,
+      manufacturerId: 'EVIL',
+      model: 'M',
+      terminalId: 'EVIL001',
+      plateColor: 2,
+      plate: '豫A10003',
+    });
+    impostor.destroy();
+    expect(refused.body).toMatchObject({ result: 3 });
+    const page = await pageAs(SEED.users.operator);
+    await page.goto(`${stack.url}/#/vehicles/3`);
+    const alert = page.getByTestId('events').locator('tr[data-kind="registration-refused"]');
+    await expect
+      .poll(async () => {
+        await page.reload();
+        return alert.count();
+      })
+      .toBe(1);
+    expect(await alert.textContent()).toContain('注册被拒');
+    expect(await alert.textContent()).toContain('终端在线时重复注册: EVIL001 / 豫A10003');
+    await screenshot(page, 'vehicle-registration-refused');
+    real.destroy();
   });
 
   it("keeps an operator of one center away from another center's vehicles", async () => {
