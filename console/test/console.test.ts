@@ -231,6 +231,7 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the console in ch
       host: '127.0.0.1',
       port: stack.gatewayPort,
       phone: '13900000003',
+      edition: '2013',
     });
     await impostor.connect();
     const refused = await impostor.request('registration', {

@@ -126,7 +126,12 @@ export class Gateway implements GatewayContext {
       await dispatch(this, session, inbound);
     } catch (error) {
       // A handler that fails (roster unreachable, ...) still answers: failure, so the terminal retries.
-      this.log.error({ err: error, session: session.id, message: inbound.message.name }, 'handler failed');
+      // Sampled: with the database down, every sign-in of a storm fails this way.
+      this.logSampled(
+        'handler-failed',
+        { err: error, session: session.id, message: inbound.message.name },
+        'handler failed; answered with failure',
+      );
       acknowledge(session, inbound.message.header, PlatformResult.Failure);
     } finally {
       if (session.state !== before && !session.isClosed) this.moved(before, session.state);
