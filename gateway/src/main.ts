@@ -72,13 +72,12 @@ async function runPrimary(config: GatewayConfig): Promise<void> {
   const roster = config.databaseUrl
     ? undefined
     : await FileRoster.open(config.rosterFile, config.unknownTerminals);
-  log.info(
-    {
-      roster: config.databaseUrl ? 'platform database' : (config.rosterFile ?? 'in memory'),
-      unknownTerminals: config.unknownTerminals,
-    },
-    'roster',
-  );
+  const rosterSource = config.databaseUrl ? 'platform database' : (config.rosterFile ?? 'in memory');
+  log.info({ roster: rosterSource, unknownTerminals: config.unknownTerminals }, 'roster');
+  if (!config.databaseUrl && !config.rosterFile)
+    log.warn(
+      '!!! roster in memory: every auth code is forgotten when this gateway stops; set DATABASE_URL !!!',
+    );
   const aggregator = new AggregatorRegistry();
   /** Workers whose listener is up: health is green only when all of them accept connections. */
   const listening = new Set<number>();
