@@ -12,14 +12,16 @@ export function unparsedNotes(body: unknown): string[] {
 }
 
 function walk(value: unknown, path: string, notes: string[]): void {
-  if (value === null || typeof value !== 'object' || value instanceof Uint8Array || value instanceof Date) return;
+  if (value === null || typeof value !== 'object' || value instanceof Uint8Array || value instanceof Date)
+    return;
   if (Array.isArray(value)) {
-    value.forEach((item, i) => walk(item, `${path}[${i}]`, notes));
+    for (const [i, item] of value.entries()) walk(item, `${path}[${i}]`, notes);
     return;
   }
   for (const [key, field] of Object.entries(value)) {
     if (key !== 'unparsed') walk(field, `${path}.${key}`, notes);
-    else for (const note of Array.isArray(field) ? field : [field]) notes.push(describe(note as Unparsed, path));
+    else
+      for (const note of Array.isArray(field) ? field : [field]) notes.push(describe(note as Unparsed, path));
   }
 }
 

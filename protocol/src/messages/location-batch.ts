@@ -1,6 +1,11 @@
 import { type Unparsed, unparsedAt } from '../codec/unparsed.js';
 import { Jt808Error } from '../errors.js';
-import { decodeLocation, encodeLocation, LOCATION_BASIC_BYTES, type LocationFields } from '../location/location.js';
+import {
+  decodeLocation,
+  encodeLocation,
+  LOCATION_BASIC_BYTES,
+  type LocationFields,
+} from '../location/location.js';
 import type { MessageCodec } from './message-codec.js';
 
 /** 0x0704 定位数据批量上传 body. */
@@ -32,7 +37,10 @@ export const locationBatch: MessageCodec<'locationBatch', LocationBatch> = {
     let unparsed: Unparsed[] | undefined;
     for (let i = 1; i <= count; i++) {
       if (r.remaining < 2) {
-        (unparsed ??= []).push(unparsedAt(r, r.pos, r.end, `body ends before location item ${i} of ${count}`));
+        unparsed = withNote(
+          unparsed,
+          unparsedAt(r, r.pos, r.end, `body ends before location item ${i} of ${count}`),
+        );
         r.pos = r.end;
         break;
       }
@@ -46,18 +54,18 @@ export const locationBatch: MessageCodec<'locationBatch', LocationBatch> = {
             ? `location item ${i} of ${count} declares ${length} bytes, ${left} left`
             : `location item ${i} of ${count} declares ${length} bytes, short of its basic information`;
         if (end - r.pos < LOCATION_BASIC_BYTES) {
-          (unparsed ??= []).push(unparsedAt(r, r.pos, end, reason));
+          unparsed = withNote(unparsed, unparsedAt(r, r.pos, end, reason));
           r.pos = end;
           continue;
         }
         // Cut short after its basic information: the fix is kept, the missing bytes noted.
-        (unparsed ??= []).push(unparsedAt(r, end, end, reason));
+        unparsed = withNote(unparsed, unparsedAt(r, end, end, reason));
       }
       items.push(decodeLocation(r, end));
     }
     if (r.remaining > 0) {
       const reason = `${r.remaining} bytes follow the ${count} location items the body declares`;
-      (unparsed ??= []).push(unparsedAt(r, r.pos, r.end, reason));
+      unparsed = withNote(unparsed, unparsedAt(r, r.pos, r.end, reason));
       r.pos = r.end;
     }
     if (unparsed === undefined) return { type, items };
@@ -86,3 +94,10 @@ export const locationBatch: MessageCodec<'locationBatch', LocationBatch> = {
     }
   },
 };
+
+/** `notes` with `note` added, the list made on the first: a well-formed batch allocates none. */
+function withNote(notes: Unparsed[] | undefined, note: Unparsed): Unparsed[] {
+  if (notes === undefined) return [note];
+  notes.push(note);
+  return notes;
+}
