@@ -383,7 +383,7 @@ describe('0x0704 location batch', () => {
     );
     expect(body.items).toHaveLength(3);
     expect(body.items[1]!.extras).toEqual({
-      unparsed: { offset: 63, reason: 'item 0x30 declares 1 bytes, 0 left', data: bytes('3001') },
+      unparsed: { offset: 63, reason: 'item 0x30 declares 1 byte, 0 left', data: bytes('3001') },
     });
     expect(body.items[2]!.extras).toEqual({});
     expect(body.unparsed).toBeUndefined();

@@ -21,3 +21,8 @@ export interface Unparsed {
 export function unparsedAt(r: BodyReader, from: number, to: number, reason: string): Unparsed {
   return { offset: from - r.start, reason, data: copyBytes(r.buf, from, to) };
 }
+
+/** "declares 4 bytes, 2 left": the reason for a length that runs past what was sent. */
+export function declaresMore(length: number, left: number): string {
+  return `declares ${length} byte${length === 1 ? '' : 's'}, ${left} left`;
+}

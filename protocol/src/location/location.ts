@@ -1,6 +1,6 @@
 import { copyBytes } from '../codec/bytes.js';
 import type { BodyReader } from '../codec/reader.js';
-import { type Unparsed, unparsedAt } from '../codec/unparsed.js';
+import { declaresMore, type Unparsed, unparsedAt } from '../codec/unparsed.js';
 import type { BodyWriter } from '../codec/writer.js';
 import { Jt808Error } from '../errors.js';
 import { alarmFlags, type LoadState, loadState, STATUS_SOUTH, STATUS_WEST, statusFlags } from './flags.js';
@@ -158,7 +158,7 @@ function decodeExtras(r: BodyReader, end: number): LocationExtras {
     const length = b[p + 1]!;
     const start = p + 2;
     if (start + length > end) {
-      const reason = `item 0x${id.toString(16).padStart(2, '0')} declares ${length} bytes, ${end - start} left`;
+      const reason = `item 0x${id.toString(16).padStart(2, '0')} ${declaresMore(length, end - start)}`;
       extras.unparsed = unparsedAt(r, p, end, reason);
       break;
     }

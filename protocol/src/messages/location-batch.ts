@@ -1,4 +1,4 @@
-import { type Unparsed, unparsedAt } from '../codec/unparsed.js';
+import { declaresMore, type Unparsed, unparsedAt } from '../codec/unparsed.js';
 import { Jt808Error } from '../errors.js';
 import {
   decodeLocation,
@@ -51,7 +51,7 @@ export const locationBatch: MessageCodec<'locationBatch', LocationBatch> = {
       if (length > left || length < LOCATION_BASIC_BYTES) {
         const reason =
           length > left
-            ? `location item ${i} of ${count} declares ${length} bytes, ${left} left`
+            ? `location item ${i} of ${count} ${declaresMore(length, left)}`
             : `location item ${i} of ${count} declares ${length} bytes, short of its basic information`;
         if (end - r.pos < LOCATION_BASIC_BYTES) {
           unparsed = withNote(unparsed, unparsedAt(r, r.pos, end, reason));

@@ -1,7 +1,7 @@
 import { copyBytes } from '../codec/bytes.js';
 import { readCountedList, writeCountedList } from '../codec/counted-list.js';
 import type { BodyReader } from '../codec/reader.js';
-import { type Unparsed, unparsedAt } from '../codec/unparsed.js';
+import { declaresMore, type Unparsed, unparsedAt } from '../codec/unparsed.js';
 import type { BodyWriter } from '../codec/writer.js';
 import { Jt808Error } from '../errors.js';
 import { type ParameterType, TERMINAL_PARAMETERS } from './parameter-table.js';
@@ -47,7 +47,7 @@ export function readIntactParameters(r: BodyReader): { parameters: Parameter[]; 
     const id = r.u32();
     const length = r.u8();
     if (length > r.remaining) {
-      const reason = `${describe(id)} (${i} of ${count}) declares ${length} bytes, ${r.remaining} left`;
+      const reason = `${describe(id)} (${i} of ${count}) ${declaresMore(length, r.remaining)}`;
       return { parameters, unparsed: unparsedAt(r, at, r.end, reason) };
     }
     parameters.push(readValue(r, id, length));
