@@ -249,6 +249,25 @@ describe.skipIf(!hasPostgres)('ingest (real PostgreSQL, in-process bus)', () => 
     ]);
   });
 
+  it('stores a fix whose additional area ends in zero padding, flagged, as the current position', async () => {
+    const padded = messageEvent('013800000015', { name: 'locationReport', body: fix({ extras: {} }) });
+    padded.event.body = new Uint8Array([...(padded.event.body ?? []), 0, 0, 0]);
+    await worker.handle([padded]);
+    expect(bus.events.deadLetters).toEqual([]);
+    const { rows } = await pool.query(`SELECT quality, extras FROM positions WHERE phone = '13800000015'`);
+    expect(rows).toEqual([
+      {
+        quality: Quality.ExtrasUnparsed,
+        extras: { unparsed: { offset: 28, reason: 'zero padding', hex: '000000' } },
+      },
+    ]);
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM terminal_state WHERE phone = '13800000015' AND last_fix_time IS NOT NULL`,
+      ),
+    ).toBe(1);
+  });
+
   it('stores a fix whose direction its column cannot hold, keeping the value in extras', async () => {
     await worker.handle([
       messageEvent('013800000014', { name: 'locationReport', body: fix({ direction: 40_000 }) }),

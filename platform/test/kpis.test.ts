@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../src/api/app.js';
 import { saveUser } from '../src/api/users.js';
 import { migrate } from '../src/db/migrate.js';
+import { Quality } from '../src/ingest/quality.js';
 import { ensureStorage, refreshRollup } from '../src/storage/layout.js';
 import { ensurePartitions } from '../src/storage/partitions.js';
 import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
@@ -36,10 +37,12 @@ describe.skipIf(!hasPostgres)("the regulator's KPIs (real PostgreSQL)", () => {
     );
     // Terminal 1001 drives east for the hour, one fix every 30 s (0-119), all qualified, but fixes
     // 60-79 are missing: a 630 s hole whose distance (21 of the 119 steps) counts as incomplete.
+    // Every tenth fix had sloppy extras (Quality.ExtrasUnparsed): intact basic data, still qualified.
     const fixes: unknown[][] = [];
     for (let i = 0; i < 120; i++) {
       if (i >= 60 && i < 80) continue;
-      fixes.push(['1001', new Date(from.getTime() + i * 30_000), 34.7, 113.0 + i * 0.001, 0]);
+      const quality = i % 10 === 5 ? Quality.ExtrasUnparsed : 0;
+      fixes.push(['1001', new Date(from.getTime() + i * 30_000), 34.7, 113.0 + i * 0.001, quality]);
     }
     // Terminal 1003 stands still; 2 of its 10 fixes break the regulator's rules.
     for (let i = 0; i < 10; i++)

@@ -127,6 +127,15 @@ describe('status engine', () => {
     expect(engine.pass(T0 + 30 * 30 * S + S)).toMatchObject([{ from: 'faulty', to: 'online' }]);
   });
 
+  it('takes fixes whose additional area ends in zero padding like any other: online, no fault', () => {
+    const padded = (t: number) => {
+      const { event } = location(t);
+      return message(t, 0x0200, new Uint8Array([...(event.body ?? []), 0, 0, 0]));
+    };
+    const engine = engineWith(reports(40, 30, padded));
+    expect(engine.pass(T0 + 39 * 30 * S)).toMatchObject([{ to: 'online', reasons: [] }]);
+  });
+
   it.each([
     ['no-fix', (t: number) => location(t, { status: 0b01 })],
     ['frozen-position', (t: number) => location(t, { longitude: 113.62, speed: 60 })],

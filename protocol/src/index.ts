@@ -1,5 +1,6 @@
 export { BodyReader } from './codec/reader.js';
 export { decodeGbk, encodeGbk } from './codec/text.js';
+export type { Unparsed } from './codec/unparsed.js';
 export { BodyWriter } from './codec/writer.js';
 export { isJt808Error, Jt808Error, type Jt808ErrorReason } from './errors.js';
 export { checksum } from './frame/checksum.js';

@@ -97,6 +97,7 @@ export function decodeBody(header: Header, data: Uint8Array, start = 0, end = da
   const codec = codecById(header.messageId);
   if (codec === undefined) return { name: 'unknown', header, body: copyBytes(data, start, end) };
   reader.buf = data;
+  reader.start = start;
   reader.pos = start;
   reader.end = end;
   const body = codec.decode(reader, header);

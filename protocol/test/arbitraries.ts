@@ -76,8 +76,9 @@ export const gnssTimeArb: fc.Arbitrary<Date | null> = fc.option(
 /** Additional item ids the codec decodes into named fields; raw items must use other ids. */
 const KNOWN_ITEM_IDS = new Set([0x01, 0x02, 0x03, 0x04, 0x11, 0x12, 0x13, 0x25, 0x2a, 0x2b, 0x30, 0x31]);
 
+// Nor 0x00: the standard defines no such item, and a trailing empty one reads as zero padding.
 const rawItemArb: fc.Arbitrary<RawItem> = fc.record({
-  id: byteArb.filter((id) => !KNOWN_ITEM_IDS.has(id)),
+  id: byteArb.filter((id) => id !== 0 && !KNOWN_ITEM_IDS.has(id)),
   data: bytesArb(16),
 });
 

@@ -159,6 +159,23 @@ describe('jt808 decode', () => {
     expect(run.stdout).not.toMatch(/\bat .*\.js:\d+/);
   });
 
+  it('shows what a sloppy frame had skipped and why, in the JSON and on stderr', () => {
+    // 0x0200 whose additional area ends in five zero bytes of padding (see lenient.test.ts).
+    const padded =
+      '7e02000024013912345678000700000000000c000302125d5706c66584006e0271005a26112315304530011f0000000000387e';
+    const run = jt808(['decode', padded]);
+    expect(run.status).toBe(0);
+    const body = run.lines[0]!.body as { extras: unknown };
+    expect(body.extras).toEqual({
+      signalStrength: 31,
+      unparsed: { offset: 31, reason: 'zero padding', data: '0000000000' },
+    });
+    expect(run.stderr).toBe(
+      'jt808: 0x0200 serial 7: body.extras: skipped 5 bytes at body offset 31: zero padding\n',
+    );
+    expect(jt808(['decode', '--help']).stdout).toContain('"unparsed": {"offset", "reason", "data"}');
+  });
+
   it('pretty-prints on request, compact by default in a pipe', () => {
     const pretty = jt808(['decode', '--pretty', HEARTBEAT_1]);
     expect(pretty.stdout).toBe(

@@ -59,6 +59,7 @@ function stripFlags(hex: string): Buffer {
 }
 
 const hex = (...fields: string[]) => fields.join('');
+const bytes = (hex: string) => new Uint8Array(Buffer.from(hex, 'hex'));
 
 /** 34.757975 N 113.665412 E, 110 m, 62.5 km/h, 90°, 2026-11-23 15:30:45 Beijing, ACC on + positioned + GPS + BeiDou. */
 const BASIC = hex(
@@ -358,22 +359,67 @@ describe('0x0704 location batch', () => {
     expect(decodeHex('locationBatch', '000000')).toEqual({ type: 0, items: [] });
   });
 
-  it('throws truncated when the count promises more items than the body holds', () => {
-    expect(errorReason(() => decodeHex('locationBatch', hex('0003', BODY.slice(4))))).toBe('truncated');
+  it('keeps the items present when the count promises more, and notes the missing ones', () => {
+    const body = decodeHex('locationBatch', hex('0003', BODY.slice(4)));
+    expect(body.items).toHaveLength(2);
+    expect(body.unparsed).toEqual([
+      { offset: 66, reason: 'body ends before location item 3 of 3', data: new Uint8Array() },
+    ]);
   });
 
-  it('throws truncated when an item length runs past the body', () => {
-    expect(errorReason(() => decodeHex('locationBatch', hex('000100', '0020', ITEM_2)))).toBe('truncated');
+  it('keeps an item whose length runs past the body when its basic information is there', () => {
+    const body = decodeHex('locationBatch', hex('000100', '0020', ITEM_2));
+    expect((body.items[0] as Location).extras).toEqual({ signalStrength: 26 });
+    expect(body.unparsed).toEqual([
+      { offset: 36, reason: 'location item 1 of 1 declares 32 bytes, 31 left', data: new Uint8Array() },
+    ]);
   });
 
   it('keeps an item length from letting its additional items spill into the next item', () => {
-    // Item 2 declared as 30 bytes cuts its 3-byte signal item short.
-    const body = hex('000200', '001c', ITEM_1, '001e', ITEM_2);
-    expect(errorReason(() => decodeHex('locationBatch', body))).toBe('truncated');
+    // Item 2 sent as 30 bytes cuts its 3-byte signal item short.
+    const body = decodeHex(
+      'locationBatch',
+      hex('000300', '001c', ITEM_1, '001e', ITEM_2.slice(0, 60), '001c', ITEM_1),
+    );
+    expect(body.items).toHaveLength(3);
+    expect(body.items[1]!.extras).toEqual({
+      unparsed: { offset: 63, reason: 'item 0x30 declares 1 byte, 0 left', data: bytes('3001') },
+    });
+    expect(body.items[2]!.extras).toEqual({});
+    expect(body.unparsed).toBeUndefined();
   });
 
-  it('throws bad-value when bytes follow the declared items', () => {
-    expect(errorReason(() => decodeHex('locationBatch', hex('0001', BODY.slice(4))))).toBe('bad-value');
+  it('skips an item shorter than its basic information and reads the ones after it', () => {
+    const body = decodeHex(
+      'locationBatch',
+      hex('000300', '001c', ITEM_1, '0004', 'deadbeef', '001f', ITEM_2),
+    );
+    expect(body.items.map((item) => item.alarm)).toEqual([0, 1]);
+    expect(body.unparsed).toEqual([
+      {
+        offset: 35,
+        reason: 'location item 2 of 3 declares 4 bytes, short of its basic information',
+        data: bytes('deadbeef'),
+      },
+    ]);
+  });
+
+  it('notes bytes after the declared items', () => {
+    const body = decodeHex('locationBatch', hex('0001', BODY.slice(4)));
+    expect(body.items).toHaveLength(1);
+    expect(body.unparsed).toEqual([
+      {
+        offset: 33,
+        reason: '33 bytes follow the 1 location items the body declares',
+        data: bytes(BODY.slice(66)),
+      },
+    ]);
+  });
+
+  it('throws truncated when no item has its basic information', () => {
+    expect(errorReason(() => decodeHex('locationBatch', hex('000100', '001c', ITEM_1.slice(0, 54))))).toBe(
+      'truncated',
+    );
   });
 });
 
@@ -480,9 +526,4 @@ describe('truncated bodies', () => {
       }
     });
   }
-
-  it('throws truncated inside a 0x0201 additional item', () => {
-    const body = hex('1234', BASIC, '010400000f');
-    expect(errorReason(() => decodeHex('locationQueryResponse', body))).toBe('truncated');
-  });
 });

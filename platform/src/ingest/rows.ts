@@ -6,6 +6,8 @@ import {
   type Jt808Message,
   type LocationFields,
   normalizePhone,
+  type RawItem,
+  type Unparsed,
 } from '@jt808/protocol';
 import { qualityOf } from './quality.js';
 
@@ -254,20 +256,26 @@ function positionRow(
   };
 }
 
-/** Additional items without a column of their own, as JSON (raw item bytes as hex). */
+/**
+ * Additional items without a column of their own, as JSON: raw item bytes as hex, and the bytes
+ * the codec could not parse as `unparsed: { offset, reason, hex }` (flagged Quality.ExtrasUnparsed).
+ */
 function extrasJson(extras: Record<string, unknown>): Record<string, unknown> {
   const json: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(extras)) {
     if (value === undefined) continue;
-    json[key] =
-      key === 'others'
-        ? (value as { id: number; data: Uint8Array }[]).map((item) => ({
-            id: item.id,
-            hex: Buffer.from(item.data).toString('hex'),
-          }))
-        : value;
+    if (key === 'others') {
+      json[key] = (value as RawItem[]).map((item) => ({ id: item.id, hex: hexOf(item.data) }));
+    } else if (key === 'unparsed') {
+      const { offset, reason, data } = value as Unparsed;
+      json[key] = { offset, reason, hex: hexOf(data) };
+    } else json[key] = value;
   }
   return json;
+}
+
+function hexOf(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 
 function addRegistration(

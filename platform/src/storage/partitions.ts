@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Queryable } from '../db/pool.js';
 import { transaction } from '../db/pool.js';
+import { UNQUALIFIED } from '../ingest/quality.js';
 import { CENTER_HOURLY_VIEW, POSITION_COLUMNS, POSITIONS_HOURLY_PHONE_INDEX } from './positions-table.js';
 
 const DAY_MS = 86_400_000;
@@ -107,7 +108,7 @@ export async function refreshPartitionRollup(db: Queryable, from: Date, to: Date
   await db.query(
     `INSERT INTO positions_hourly (hour, phone, fixes, unqualified)
      SELECT date_bin(INTERVAL '1 hour', gps_time, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS hour, phone,
-            count(*), count(*) FILTER (WHERE quality <> 0)
+            count(*), count(*) FILTER (WHERE quality & ${UNQUALIFIED} <> 0)
        FROM positions
       WHERE gps_time >= $1 AND gps_time < $2
       GROUP BY 1, 2

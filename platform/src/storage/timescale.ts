@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/pool.js';
+import { UNQUALIFIED } from '../ingest/quality.js';
 import { CENTER_HOURLY_VIEW, POSITION_COLUMNS, POSITIONS_HOURLY_PHONE_INDEX } from './positions-table.js';
 
 /**
@@ -20,7 +21,7 @@ export function timescaleStatements(retentionDays: number): string[] {
        SELECT time_bucket(INTERVAL '1 hour', gps_time) AS hour,
               phone,
               count(*) AS fixes,
-              count(*) FILTER (WHERE quality <> 0) AS unqualified
+              count(*) FILTER (WHERE quality & ${UNQUALIFIED} <> 0) AS unqualified
          FROM positions
         GROUP BY 1, 2
        WITH NO DATA`,

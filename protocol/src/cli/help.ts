@@ -28,6 +28,10 @@ Paste lines as found: with or without the 7e flags, any case, bytes apart by
 spaces, colons or 0x, a log prefix in front, several frames back to back.
 Prints one JSON object per frame; a frame that does not decode prints
 {"error", "message", "input"} in its place and the rest carry on.
+Bytes a sloppy terminal sent after the fields that matter (zero padding, an
+item longer than what is left, fewer list items than counted) do not fail
+the frame: they are kept as "unparsed": {"offset", "reason", "data"} in the
+body, and a line on stderr says what was skipped and why.
 Exit status: 0 all decoded, 1 some did not, 2 usage error.
 
 Examples:

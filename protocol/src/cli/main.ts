@@ -1,14 +1,15 @@
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { decodeFrame } from '../packet.js';
+import { decodeFrame, type Jt808Message } from '../packet.js';
 import { type Command, parseCommandLine, UsageError } from './args.js';
 import { encodeJson } from './encode-input.js';
 import { helpText, USAGE_HINT } from './help.js';
 import { framesInText, hexArgumentLines } from './hex-input.js';
 import { type JsonPiece, JsonSequence } from './json-input.js';
 import { formatJson } from './json-output.js';
-import { presentError, presentMessage } from './present.js';
+import { idHex, presentError, presentMessage } from './present.js';
+import { unparsedNotes } from './unparsed-notes.js';
 
 /**
  * The `jt808` command (bin/jt808.js imports the compiled module). Exit status: 0 every input was
@@ -53,15 +54,22 @@ async function decodeCommand(inputs: string[], out: Output): Promise<number> {
       continue;
     }
     for (const frame of frames) {
+      let message: Jt808Message;
       let view: Record<string, unknown>;
       try {
-        view = presentMessage(decodeFrame(frame));
+        message = decodeFrame(frame);
+        view = presentMessage(message);
       } catch (error) {
         // The frame as it would have been pasted, flags included, to copy into a bug report.
         await out.error(error, `7e${Buffer.from(frame).toString('hex')}7e`);
         continue;
       }
       await out.json(view);
+      // The notes are in the JSON too; on stderr they also catch the eye of someone piping it on.
+      const { messageId, serial } = message.header;
+      for (const note of unparsedNotes(message.body)) {
+        process.stderr.write(`jt808: ${idHex(messageId)} serial ${serial}: ${note}\n`);
+      }
     }
   }
   return out.status;

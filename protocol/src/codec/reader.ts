@@ -9,11 +9,14 @@ import { decodeGbk, decodePaddedGbk } from './text.js';
  */
 export class BodyReader {
   buf: Uint8Array;
+  /** Where the body starts in `buf`: offsets reported to callers count from here. */
+  start: number;
   pos: number;
   end: number;
 
   constructor(buf: Uint8Array, start = 0, end = buf.length) {
     this.buf = buf;
+    this.start = start;
     this.pos = start;
     this.end = end;
   }

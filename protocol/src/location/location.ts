@@ -1,5 +1,6 @@
 import { copyBytes } from '../codec/bytes.js';
 import type { BodyReader } from '../codec/reader.js';
+import { declaresMore, type Unparsed, unparsedAt } from '../codec/unparsed.js';
 import type { BodyWriter } from '../codec/writer.js';
 import { Jt808Error } from '../errors.js';
 import { alarmFlags, type LoadState, loadState, STATUS_SOUTH, STATUS_WEST, statusFlags } from './flags.js';
@@ -39,6 +40,11 @@ export interface LocationExtras {
   satellites?: number;
   /** Every other item (and a known id whose length is wrong), byte for byte in arrival order. */
   others?: RawItem[];
+  /**
+   * The rest of the additional area from the first byte that is not a whole item (zero padding, an
+   * item longer than what is left, a header cut short), raw; the items before it are decoded.
+   */
+  unparsed?: Unparsed;
 }
 
 /** The location basic information (28 bytes) plus additional items, shared by 0x0200/0x0201/0x0704. */
@@ -91,15 +97,12 @@ export class Location implements LocationFields {
 
 export const LOCATION_BASIC_BYTES = 28;
 
-/** Reads the 28-byte basic information and then additional items up to `end`. */
+/**
+ * Reads the 28-byte basic information and then additional items up to `end` (at most `r.end`).
+ * Only the basic information is required: additional bytes that do not parse end up in
+ * `extras.unparsed` instead of failing the location.
+ */
 export function decodeLocation(r: BodyReader, end = r.end): Location {
-  if (end > r.end) {
-    throw new Jt808Error(
-      'truncated',
-      `location of ${end - r.pos} bytes runs past the body`,
-      r.buf.subarray(r.pos, r.end),
-    );
-  }
   if (r.pos + LOCATION_BASIC_BYTES > end) {
     throw new Jt808Error(
       'truncated',
@@ -141,20 +144,25 @@ function decodeExtras(r: BodyReader, end: number): LocationExtras {
   const b = r.buf;
   let p = r.pos;
   while (p < end) {
-    if (p + 2 > end) {
-      throw new Jt808Error('truncated', 'additional item header cut short', b.subarray(p, end));
-    }
     const id = b[p]!;
+    // Checked only on an id 0x00, which the standard does not define: the happy path stays a
+    // two-byte read per item.
+    if (id === 0 && allZero(b, p, end)) {
+      extras.unparsed = unparsedAt(r, p, end, 'zero padding');
+      break;
+    }
+    if (p + 2 > end) {
+      extras.unparsed = unparsedAt(r, p, end, 'item header cut short, 1 byte left');
+      break;
+    }
     const length = b[p + 1]!;
     const start = p + 2;
-    p = start + length;
-    if (p > end) {
-      throw new Jt808Error(
-        'truncated',
-        `additional item 0x${id.toString(16)} declares ${length} bytes, ${end - start} remain`,
-        b.subarray(start - 2, end),
-      );
+    if (start + length > end) {
+      const reason = `item 0x${id.toString(16).padStart(2, '0')} ${declaresMore(length, end - start)}`;
+      extras.unparsed = unparsedAt(r, p, end, reason);
+      break;
     }
+    p = start + length;
     if (!decodeKnownItem(extras, id, b, start, length)) {
       if (extras.others === undefined) extras.others = [];
       extras.others.push({ id, data: copyBytes(b, start, p) });
@@ -162,6 +170,11 @@ function decodeExtras(r: BodyReader, end: number): LocationExtras {
   }
   r.pos = end;
   return extras;
+}
+
+function allZero(b: Uint8Array, from: number, end: number): boolean {
+  for (let p = from; p < end; p++) if (b[p] !== 0) return false;
+  return true;
 }
 
 /** Stores a known item in `extras`; false when the id is not known or its length is wrong. */
@@ -232,7 +245,10 @@ function decodeKnownItem(
   }
 }
 
-/** Writes the basic information; with `withExtras` also the additional items (known ids first). */
+/**
+ * Writes the basic information; with `withExtras` also the additional items (known ids first).
+ * `extras.unparsed` is a note on what a terminal sent, not an item: it is not written.
+ */
 export function encodeLocation(w: BodyWriter, location: LocationFields, withExtras = true): void {
   const south = location.latitude < 0 || Object.is(location.latitude, -0);
   const west = location.longitude < 0 || Object.is(location.longitude, -0);

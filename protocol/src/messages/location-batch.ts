@@ -1,6 +1,11 @@
-import { BodyReader } from '../codec/reader.js';
+import { declaresMore, type Unparsed, unparsedAt } from '../codec/unparsed.js';
 import { Jt808Error } from '../errors.js';
-import { decodeLocation, encodeLocation, type LocationFields } from '../location/location.js';
+import {
+  decodeLocation,
+  encodeLocation,
+  LOCATION_BASIC_BYTES,
+  type LocationFields,
+} from '../location/location.js';
 import type { MessageCodec } from './message-codec.js';
 
 /** 0x0704 定位数据批量上传 body. */
@@ -9,6 +14,12 @@ export interface LocationBatch {
   type: number;
   /** 位置汇报数据项: each a location exactly as in 0x0200, additional items included. */
   items: LocationFields[];
+  /**
+   * What did not parse as items, in body order: an item whose length runs past the body or leaves
+   * less than its basic information (skipped; the items after it are still read), items the count
+   * promises but the body lacks, bytes after the last item. Absent when the body was well formed.
+   */
+  unparsed?: Unparsed[];
 }
 
 /** Largest length a WORD item-length prefix can state. */
@@ -23,20 +34,50 @@ export const locationBatch: MessageCodec<'locationBatch', LocationBatch> = {
     const count = r.u16('location item count');
     const type = r.u8('location data type');
     const items: LocationFields[] = [];
-    for (let i = 0; i < count; i++) {
-      const length = r.u16('location item length');
-      // A reader over exactly the item's bytes: a length running past the body fails here as
-      // truncated, and the item's additional items cannot spill into the next item.
-      items.push(decodeLocation(new BodyReader(r.bytes(length, `location item ${i + 1} of ${count}`))));
+    let unparsed: Unparsed[] | undefined;
+    for (let i = 1; i <= count; i++) {
+      if (r.remaining < 2) {
+        unparsed = withNote(
+          unparsed,
+          unparsedAt(r, r.pos, r.end, `body ends before location item ${i} of ${count}`),
+        );
+        r.pos = r.end;
+        break;
+      }
+      const length = r.u16();
+      const left = r.remaining;
+      // Reading each item up to its own end keeps its additional items from spilling into the next.
+      const end = r.pos + Math.min(length, left);
+      if (length > left || length < LOCATION_BASIC_BYTES) {
+        const reason =
+          length > left
+            ? `location item ${i} of ${count} ${declaresMore(length, left)}`
+            : `location item ${i} of ${count} declares ${length} bytes, short of its basic information`;
+        if (end - r.pos < LOCATION_BASIC_BYTES) {
+          unparsed = withNote(unparsed, unparsedAt(r, r.pos, end, reason));
+          r.pos = end;
+          continue;
+        }
+        // Cut short after its basic information: the fix is kept, the missing bytes noted.
+        unparsed = withNote(unparsed, unparsedAt(r, end, end, reason));
+      }
+      items.push(decodeLocation(r, end));
     }
     if (r.remaining > 0) {
+      const reason = `${r.remaining} bytes follow the ${count} location items the body declares`;
+      unparsed = withNote(unparsed, unparsedAt(r, r.pos, r.end, reason));
+      r.pos = r.end;
+    }
+    if (unparsed === undefined) return { type, items };
+    // Nothing to keep: refused as truncated, as a 0x0200 shorter than its basic information is.
+    if (items.length === 0 && count > 0) {
       throw new Jt808Error(
-        'bad-value',
-        `${r.remaining} bytes follow the ${count} location items the body declares`,
-        r.buf.subarray(r.pos, r.end),
+        'truncated',
+        `no intact location item: ${unparsed[0]!.reason}`,
+        r.buf.subarray(r.start, r.end),
       );
     }
-    return { type, items };
+    return { type, items, unparsed };
   },
   encode(w, body) {
     w.u16(body.items.length, 'location item count').u8(body.type, 'location data type');
@@ -53,3 +94,10 @@ export const locationBatch: MessageCodec<'locationBatch', LocationBatch> = {
     }
   },
 };
+
+/** `notes` with `note` added, the list made on the first: a well-formed batch allocates none. */
+function withNote(notes: Unparsed[] | undefined, note: Unparsed): Unparsed[] {
+  if (notes === undefined) return [note];
+  notes.push(note);
+  return notes;
+}

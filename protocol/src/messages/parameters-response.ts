@@ -1,4 +1,5 @@
-import { type Parameter, readParameterList, writeParameterList } from '../params/parameter-list.js';
+import type { Unparsed } from '../codec/unparsed.js';
+import { type Parameter, readIntactParameters, writeParameterList } from '../params/parameter-list.js';
 import type { MessageCodec } from './message-codec.js';
 
 /** Body of 0x0104: the terminal's parameters, answering 0x8104 (all) or 0x8106 (the ones asked for). */
@@ -7,6 +8,8 @@ export interface ParametersResponse {
   replySerial: number;
   /** 参数项列表 (preceded on the wire by 应答参数个数, BYTE). */
   parameters: Parameter[];
+  /** The list from the first item that is not whole (fewer items than counted, one cut short). */
+  unparsed?: Unparsed;
 }
 
 /** 0x0104 查询终端参数应答. */
@@ -16,7 +19,7 @@ export const parametersResponse: MessageCodec<'parametersResponse', ParametersRe
   direction: 'uplink',
   decode: (r) => {
     const replySerial = r.u16('reply serial');
-    return { replySerial, parameters: readParameterList(r) };
+    return { replySerial, ...readIntactParameters(r) };
   },
   encode: (w, body) => {
     w.u16(body.replySerial, 'reply serial');

@@ -1,6 +1,7 @@
 import { copyBytes } from '../codec/bytes.js';
 import { readCountedList, writeCountedList } from '../codec/counted-list.js';
 import type { BodyReader } from '../codec/reader.js';
+import { declaresMore, type Unparsed, unparsedAt } from '../codec/unparsed.js';
 import type { BodyWriter } from '../codec/writer.js';
 import { Jt808Error } from '../errors.js';
 import { type ParameterType, TERMINAL_PARAMETERS } from './parameter-table.js';
@@ -25,6 +26,35 @@ export function readParameterList(r: BodyReader): Parameter[] {
   return readCountedList(r, 'BYTE', 'parameter', readParameter);
 }
 
+/**
+ * Reads 参数总数 (BYTE) and the items that are whole; from the first that is not (the body ends
+ * before the count is reached, or an item's length runs past it) the rest is noted, not thrown:
+ * a terminal's answer is worth its intact parameters.
+ */
+export function readIntactParameters(r: BodyReader): { parameters: Parameter[]; unparsed?: Unparsed } {
+  const count = r.u8('parameter count');
+  const parameters: Parameter[] = [];
+  for (let i = 1; i <= count; i++) {
+    const at = r.pos;
+    const left = r.remaining;
+    if (left < 5) {
+      const reason =
+        left === 0
+          ? `body ends after ${i - 1} of ${count} parameters`
+          : `parameter ${i} of ${count}: item header cut short, ${left} bytes left`;
+      return { parameters, unparsed: unparsedAt(r, at, r.end, reason) };
+    }
+    const id = r.u32();
+    const length = r.u8();
+    if (length > r.remaining) {
+      const reason = `${describe(id)} (${i} of ${count}) ${declaresMore(length, r.remaining)}`;
+      return { parameters, unparsed: unparsedAt(r, at, r.end, reason) };
+    }
+    parameters.push(readValue(r, id, length));
+  }
+  return { parameters };
+}
+
 /** Writes 参数总数 (BYTE) and the items; bad-value for more than 255 items or a mistyped value. */
 export function writeParameterList(w: BodyWriter, parameters: readonly Parameter[]): void {
   writeCountedList(w, 'BYTE', 'parameter', parameters, writeParameter);
@@ -32,7 +62,10 @@ export function writeParameterList(w: BodyWriter, parameters: readonly Parameter
 
 function readParameter(r: BodyReader): Parameter {
   const id = r.u32('parameter id');
-  const length = r.u8('parameter length');
+  return readValue(r, id, r.u8('parameter length'));
+}
+
+function readValue(r: BodyReader, id: number, length: number): Parameter {
   const what = describe(id);
   const type = TERMINAL_PARAMETERS.get(id)?.type;
   if (type === 'STRING') return { id, value: r.string(length, what) };

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
+import { UNQUALIFIED } from '../../ingest/quality.js';
 import { AnswerCache, type CachePolicy, periodTtlMs } from '../answer-cache.js';
 import { scopeOf } from '../scope.js';
 
@@ -22,7 +23,8 @@ interface KpiRow {
  * - 上线率 online rate: vehicles heard from in the period / networked vehicles;
  * - 轨迹完整率 track completeness: km between consecutive fixes no more than `gapSeconds` apart / all km
  *   between consecutive fixes (a longer gap is a hole in the track, its distance counts as missing);
- * - 数据合格率 data qualification rate: qualified fixes / all fixes (the regulator's ranges, see Quality);
+ * - 数据合格率 data qualification rate: qualified fixes / all fixes (the regulator's ranges: no UNQUALIFIED
+ *   bit; a fix whose additional area was sloppy, Quality.ExtrasUnparsed, has intact basic data and counts);
  * - 卫星定位漂移率 drift rate: vehicles judged drifting in the period / vehicles online in the period.
  */
 export const kpiRoutes: FastifyPluginAsync<{ pool: pg.Pool; cache: CachePolicy }> = async (
@@ -85,7 +87,7 @@ export const kpiRoutes: FastifyPluginAsync<{ pool: pg.Pool; cache: CachePolicy }
                                 sin(radians(latitude - lag(latitude) OVER w) / 2) ^ 2 +
                                 cos(radians(latitude)) * cos(radians(lag(latitude) OVER w)) * sin(radians(longitude - lag(longitude) OVER w) / 2) ^ 2
                               ))) AS km
-                         FROM positions p WHERE p.phone = s.phone AND p.gps_time >= $1 AND p.gps_time < $2 AND p.quality = 0
+                         FROM positions p WHERE p.phone = s.phone AND p.gps_time >= $1 AND p.gps_time < $2 AND p.quality & ${UNQUALIFIED} = 0
                        WINDOW w AS (ORDER BY gps_time)) segment
                 WHERE gap IS NOT NULL) tr ON true
             GROUP BY GROUPING SETS ((s.center_id), ())
