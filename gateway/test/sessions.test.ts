@@ -2,7 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventKind } from '@jt808/bus';
-import { decodeFrame, type Edition, encodeMessage, MessageId, readFrame } from '@jt808/protocol';
+import {
+  decodeFrame,
+  type Edition,
+  encodeBody,
+  encodeMessage,
+  encodeRaw,
+  MessageId,
+  readFrame,
+} from '@jt808/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, location, registrationFor, signIn, startHarness, until } from './harness.js';
 
@@ -125,6 +133,32 @@ describe('data before and after authentication', () => {
       .filter((d) => d.event.kind === EventKind.Message)
       .map((d) => d.event.messageId);
     expect(ids).toEqual([0x0002, 0x0704]);
+  });
+});
+
+describe('sloppy terminals', () => {
+  it('stores and answers a location whose additional area does not parse, keeping the rest raw', async () => {
+    harness = await startHarness();
+    const terminal = harness.terminal('013800000031');
+    await signIn(terminal, 'T000031', '豫A00031');
+    const header = { phone: '013800000031', edition: '2013' as const };
+    const body = encodeBody({ name: 'locationReport', header: { ...header, serial: 0 }, body: location() });
+    const sloppy = [
+      Buffer.concat([body, Buffer.alloc(6)]), // zero padding
+      Buffer.concat([body, Buffer.from([0x30, 0x05, 0x1f])]), // an item longer than what is left
+      Buffer.concat([body, Buffer.from([0x31])]), // an item header cut short
+    ];
+    for (const [i, bytes] of sloppy.entries()) {
+      const serial = 50 + i;
+      const answer = terminal.waitFor(
+        (m) => m.name === 'platformGeneralResponse' && m.body.replySerial === serial,
+      );
+      terminal.write(encodeRaw(0x0200, { ...header, serial }, bytes));
+      expect((await answer).body).toMatchObject({ replyId: 0x0200, result: 0 });
+    }
+    await until(() => harness.committed.filter((d) => d.event.messageId === 0x0200).length === 3);
+    const stored = harness.committed.filter((d) => d.event.messageId === 0x0200).map((d) => d.event.body);
+    expect(stored.map((b) => Buffer.from(b!))).toEqual(sloppy);
   });
 });
 
