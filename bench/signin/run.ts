@@ -224,6 +224,7 @@ interface StormResult {
     redis: number;
     simulator: number;
   };
+  /** NaN when nobody authenticated. */
   microsPerAuth: { gateway: number; postgres: number; postgresAll: number };
   database: DbCounters & { phonesPerStatement?: number };
   gateway: {
@@ -448,7 +449,7 @@ async function storm(
     );
     const pgBackends = backends.total();
     const pgAll = cpu1.postgres - cpu0.postgres;
-    const perAuth = (seconds: number) => (1e6 * seconds) / Math.max(authenticated, 1);
+    const perAuth = (seconds: number) => (authenticated > 0 ? (1e6 * seconds) / authenticated : Number.NaN);
     return {
       roster,
       run,
