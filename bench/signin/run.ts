@@ -42,11 +42,11 @@ const PER_WORKER = 20_000 - 256;
 const values = benchArgs('bench:signin', 'a sign-in storm, shared registry against in-memory roster', {
   terminals: { type: 'string', default: '100000' },
   /** Connections per second the simulator opens, over all its processes. */
-  ramp: { type: 'string', default: '10000' },
+  ramp: { type: 'string', default: '2000' },
   rosters: { type: 'string', default: 'shared,memory' },
   runs: { type: 'string', default: '1' },
   /** Real seconds a terminal waits for its authentication's answer before it reconnects. */
-  'ack-timeout': { type: 'string', default: '60' },
+  'ack-timeout': { type: 'string', default: '300' },
   /** Seconds one storm may take before it is called off. */
   deadline: { type: 'string', default: '600' },
   /** A storm that gains no authentication for this many seconds is called off. */
@@ -258,6 +258,9 @@ async function startGateway(roster: RosterKind, rosterFile: string, redisPort: n
       ...['--redis-url', `redis://127.0.0.1:${redisPort}`, '--target-connections', String(opts.target)],
       ...rosterArgs,
       ...['--auth-timeout', String(Math.max(60, opts.ackTimeoutS + 10)), '--log-level', 'warn'],
+      // The terminals stay quiet once signed in (heartbeat every 600 s): the gateway must not close
+      // them as idle (3 × its heartbeat interval) before the storm is over.
+      ...['--heartbeat-seconds', '3600'],
     ],
     logDir,
   );
