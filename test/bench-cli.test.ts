@@ -2,11 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
 /** The benchmark runners' command line (bench/cli.ts), run as a user would run one. */
-const run = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'bench/codec/run.ts', ...args], {
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
+const runner =
+  (script: string) =>
+  (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+const run = runner('bench/codec/run.ts');
+const signin = runner('bench/signin/run.ts');
 
 describe('benchmark runners', () => {
   it('list their options and defaults for --help, and run nothing', () => {
@@ -22,5 +26,27 @@ describe('benchmark runners', () => {
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toContain("Unknown option '--rnus'");
     expect(wrong.stderr).not.toContain('    at ');
+  });
+});
+
+describe('the sign-in storm runner (bench:signin)', () => {
+  it('lists its options and defaults for --help, and starts nothing', () => {
+    const help = signin('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('bench:signin:');
+    expect(help.stdout).toContain('--terminals VALUE  (default 100000)');
+    expect(help.stdout).toContain('--rosters VALUE  (default shared,memory)');
+    expect(help.stdout).toContain('--keep-db  (default false)');
+    expect(help.stderr).toBe('');
+  });
+
+  it('refuses an unknown option, and a roster it does not know, with one line and exit code 2', () => {
+    const wrong = signin('--terminal', '5');
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain("Unknown option '--terminal'");
+    expect(wrong.stderr).not.toContain('    at ');
+    const roster = signin('--rosters', 'shared,redis');
+    expect(roster.status).toBe(2);
+    expect(roster.stderr).toBe('bench:signin: --rosters: shared and/or memory, not redis\n');
   });
 });

@@ -97,6 +97,22 @@ export function cpuSeconds(pids: number[]): number {
   return ticks / TICKS_PER_SECOND;
 }
 
+/** The parent of a process, undefined once it is gone. */
+export function parentOf(pid: number): number | undefined {
+  const fields = statFields(pid);
+  return fields ? Number(fields[1]) : undefined;
+}
+
+/**
+ * CPU seconds of the children a process has waited for (cutime + cstime): a server that forks a
+ * process per connection (PostgreSQL's postmaster) accumulates here what its exited backends used.
+ */
+export function reapedChildrenCpuSeconds(pid: number): number {
+  const fields = statFields(pid);
+  // cutime and cstime are fields 16 and 17 of stat, i.e. 13 and 14 after the command name.
+  return fields ? (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND : 0;
+}
+
 /** CPU seconds per process, to take deltas over a window for a set of processes that stays alive. */
 export function cpuByPid(pids: number[]): Map<number, number> {
   return new Map(pids.map((pid) => [pid, cpuSeconds([pid])]));
