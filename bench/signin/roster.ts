@@ -22,7 +22,6 @@ export interface Terminal {
   /** The 12 configured digits (fleet-sim's state-file key). */
   phone: string;
   /** As the header carries it: 12 digits (2013) or 20 (2019), leading zeros kept. */
-  wirePhone: string;
   edition: Edition;
   terminalId: string;
   plate: string;
@@ -38,7 +37,6 @@ export function terminalsOf(fleet: StormFleet): Terminal[] {
     const authCode = randomBytes(16).toString('hex');
     out.push({
       phone: id.phone,
-      wirePhone: id.wirePhone,
       edition: id.edition,
       terminalId: id.terminalId,
       plate: id.plate,
@@ -80,21 +78,18 @@ export async function loadRoster(pool: pg.Pool, terminals: Terminal[]): Promise<
   await pool.query('ANALYZE centers, vehicles, terminals');
 }
 
-/**
- * The same roster as FileRoster's JSON lines (gateway/src/roster/file-roster.ts). FileRoster keys
- * by the phone exactly as the header carries it (it does not normalize, unlike PostgresRoster), so
- * the keys here are the wire phones: 12 digits for 2013 terminals, 20 for 2019.
- */
+/** The same roster as FileRoster's JSON lines (gateway/src/roster/file-roster.ts). */
 export function writeRosterFile(path: string, terminals: Terminal[]): void {
   const lines: string[] = [];
   for (const t of terminals) {
     lines.push(
       JSON.stringify({
-        terminal: { phone: t.wirePhone, terminalId: t.terminalId, plate: t.plate, plateColor: 2 },
+        terminal: { phone: normalizePhone(t.phone), terminalId: t.terminalId, plate: t.plate, plateColor: 2 },
       }),
     );
   }
-  for (const t of terminals) lines.push(JSON.stringify({ authCode: { phone: t.wirePhone, hash: t.hash } }));
+  for (const t of terminals)
+    lines.push(JSON.stringify({ authCode: { phone: normalizePhone(t.phone), hash: t.hash } }));
   writeFileSync(path, `${lines.join('\n')}\n`);
 }
 

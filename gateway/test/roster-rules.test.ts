@@ -100,7 +100,7 @@ describe('BatchedLookup', () => {
       1,
     );
     const first = [lookup.get('1'), lookup.get('2'), lookup.get('2')];
-    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 5));
     const later = ['3', '4', '5', '6', 'none'].map((k) => lookup.get(k));
     await new Promise((r) => setTimeout(r, 10));
     expect(calls).toEqual([['1', '2']]);
@@ -112,6 +112,30 @@ describe('BatchedLookup', () => {
       ['3', '4', '5'],
       ['6', 'none'],
     ]);
+  });
+
+  it('lets a key wait up to the gather time for others, and sends a full batch at once', async () => {
+    const calls: string[][] = [];
+    const lookup = new BatchedLookup<string>(
+      async (keys) => {
+        calls.push(keys);
+        return new Map(keys.map((k) => [k, k]));
+      },
+      4,
+      2,
+      50,
+    );
+    const spread = [lookup.get('a')];
+    await new Promise((r) => setTimeout(r, 10));
+    spread.push(lookup.get('b'));
+    await new Promise((r) => setTimeout(r, 10));
+    spread.push(lookup.get('c'));
+    expect(calls).toEqual([]);
+    expect(await Promise.all(spread)).toEqual(['a', 'b', 'c']);
+    expect(calls).toEqual([['a', 'b', 'c']]);
+    // A full batch does not wait out a gather time (a minute here: the test would time out).
+    const patient = new BatchedLookup<string>(async (keys) => new Map(keys.map((k) => [k, k])), 4, 2, 60_000);
+    expect(await Promise.all(['w', 'x', 'y', 'z'].map((k) => patient.get(k)))).toEqual(['w', 'x', 'y', 'z']);
   });
 
   it('fails the waiters of a failed batch only, and goes on', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventKind } from '@jt808/bus';
@@ -12,6 +12,7 @@ import {
   readFrame,
 } from '@jt808/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import { hashAuthCode } from '../src/session/auth-code.js';
 import { type Harness, location, registrationFor, signIn, startHarness, until } from './harness.js';
 
 let harness: Harness;
@@ -232,6 +233,39 @@ describe('the roster file', () => {
     const refused = await other.request('registration', registrationFor('2013', 'T000013', '豫A00012'));
     expect(refused.body).toMatchObject({ result: 1 });
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('phones in either spelling', () => {
+  it('are one terminal to the roster file, whichever edition wrote or reads it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jt808-roster-'));
+    const file = join(dir, 'roster.jsonl');
+    // The platform's spelling in the file; a 2013 terminal (12 digits) and a 2019 one (20) read it.
+    const code = 'c0ffee00c0ffee00c0ffee00c0ffee00';
+    writeFileSync(
+      file,
+      `${JSON.stringify({ authCode: { phone: '13800000041', hash: hashAuthCode(code).toString('hex') } })}\n`,
+    );
+    harness = await startHarness({ rosterFile: file });
+    for (const edition of ['2013', '2019'] as const) {
+      const terminal = harness.terminal('13800000041', edition);
+      await terminal.connect();
+      expect((await terminal.request('authentication', { authCode: code })).body).toMatchObject({
+        result: 0,
+      });
+      terminal.destroy();
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuse a registration in the other edition while the terminal is live', async () => {
+    harness = await startHarness();
+    const live = harness.terminal('013800000042', '2013');
+    await signIn(live, 'T000042', '豫A00042');
+    const other = harness.terminal('00000000013800000042', '2019');
+    await other.connect();
+    const reply = await other.request('registration', registrationFor('2019', 'T000042', '豫A00042'));
+    expect(reply.body).toMatchObject({ result: 3 });
   });
 });
 

@@ -1,5 +1,5 @@
 import { EventKind } from '@jt808/bus';
-import { type BodyOf, type Header, RegistrationResult } from '@jt808/protocol';
+import { type BodyOf, type Header, normalizePhone, RegistrationResult } from '@jt808/protocol';
 import type { GatewayContext, Inbound } from '../context.js';
 import type { RegistrationDecision } from '../roster/roster.js';
 import { hashAuthCode, newAuthCode } from '../session/auth-code.js';
@@ -63,12 +63,20 @@ async function registerWithNewCode(
   return decision;
 }
 
-/** Another connection, here or on a gateway that is still alive, holds the phone's session. */
+/**
+ * Another connection, here or on a gateway that is still alive, holds the phone's session. Sessions
+ * are known by the phone as their header carries it, so both editions' spellings are asked for: a
+ * terminal signed in as 2013 is the same SIM as a 2019 registration of it.
+ */
 async function liveElsewhere(ctx: GatewayContext, session: Session, phone: string): Promise<boolean> {
-  const local = ctx.live.get(phone);
-  if (local !== undefined && local !== session && !local.isClosed) return true;
-  const holder = await ctx.bus.sessions.liveHolder(phone);
-  return holder !== undefined && holder !== ctx.gatewayId;
+  const digits = normalizePhone(phone);
+  for (const spelling of new Set([phone, digits.padStart(12, '0'), digits.padStart(20, '0')])) {
+    const local = ctx.live.get(spelling);
+    if (local !== undefined && local !== session && !local.isClosed) return true;
+    const holder = await ctx.bus.sessions.liveHolder(spelling);
+    if (holder !== undefined && holder !== ctx.gatewayId) return true;
+  }
+  return false;
 }
 
 function reply(session: Session, header: Header, result: number, authCode?: string): void {

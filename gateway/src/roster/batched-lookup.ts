@@ -1,18 +1,21 @@
 /**
- * Looks keys up in batches: keys asked for while the connections are busy wait and go together in
- * the next query, so a sign-in storm costs the database one statement per few hundred terminals
- * instead of one per terminal, and a quiet gateway still answers within one event-loop turn.
+ * Looks keys up in batches: a key waits up to `gatherMs` for others (or until `maxBatch` are
+ * waiting), and keys asked for while the connections are busy go together in the next query. A
+ * statement's cost is mostly fixed: sent at the next event-loop turn, the statements of a 100,000
+ * sign-in storm carried two phones each, and the database spent 300 µs per sign-in (bench/RESULTS.md,
+ * "Sign-in storm"). A few milliseconds of waiting are nothing next to a terminal's answer timeout.
  */
 export class BatchedLookup<V> {
   /** Keys not yet sent, each with everyone waiting for it (one terminal may ask twice). */
   private waiting = new Map<string, Waiter<V>[]>();
   private running = 0;
-  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly fetch: (keys: string[]) => Promise<Map<string, V>>,
     private readonly maxBatch: number,
     private readonly maxConcurrent: number,
+    private readonly gatherMs = 0,
   ) {}
 
   get(key: string): Promise<V | undefined> {
@@ -24,14 +27,24 @@ export class BatchedLookup<V> {
     });
   }
 
-  /** Sends on the next turn, so everything asked for in this one goes in the same query. */
+  /**
+   * Sends once the gather time is up, or at once when a batch is full, so everything asked for
+   * meanwhile goes in the same query.
+   */
   private schedule(): void {
-    if (this.scheduled || this.running >= this.maxConcurrent) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.flush();
-    });
+    if (this.running >= this.maxConcurrent) return;
+    const full = this.waiting.size >= this.maxBatch;
+    if (this.timer !== undefined) {
+      if (!full) return;
+      clearTimeout(this.timer);
+    }
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.flush();
+      },
+      full ? 0 : this.gatherMs,
+    );
   }
 
   private flush(): void {

@@ -1,6 +1,6 @@
 import { type FileHandle, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Registration } from '@jt808/protocol';
+import { normalizePhone, type Registration } from '@jt808/protocol';
 import type {
   RegistrationDecision,
   RegistrationFacts,
@@ -53,7 +53,7 @@ export class FileRoster implements Roster {
 
   private apply(line: LogLine): void {
     if ('terminal' in line) this.remember(line.terminal);
-    else this.hashes.set(line.authCode.phone, line.authCode.hash);
+    else this.hashes.set(normalizePhone(line.authCode.phone), line.authCode.hash);
   }
 
   private snapshot(): string {
@@ -64,16 +64,22 @@ export class FileRoster implements Roster {
     return lines.map((line) => `${JSON.stringify(line)}\n`).join('');
   }
 
+  /**
+   * Keyed by the phone without leading zeros, as the platform keys terminals: a 2013 header carries
+   * it in 12 digits and a 2019 header in 20, and a file may hold either.
+   */
   private remember(record: TerminalRecord): void {
-    this.terminals.set(record.phone, record);
-    if (record.plate) this.plates.set(plateKey(record.plate, record.plateColor), record.phone);
+    const phone = normalizePhone(record.phone);
+    this.terminals.set(phone, { ...record, phone });
+    if (record.plate) this.plates.set(plateKey(record.plate, record.plateColor), phone);
   }
 
   async register(
-    phone: string,
+    wirePhone: string,
     registration: Registration,
     authCodeHash: Buffer,
   ): Promise<RegistrationDecision> {
+    const phone = normalizePhone(wirePhone);
     const decision = decideRegistration(phone, registration, this.factsFor(phone, registration), this.policy);
     if (decision.result !== 0) return decision;
     const known = this.terminals.get(phone);
@@ -106,7 +112,7 @@ export class FileRoster implements Roster {
   }
 
   async authCodeHash(phone: string): Promise<Buffer | undefined> {
-    const hex = this.hashes.get(phone);
+    const hex = this.hashes.get(normalizePhone(phone));
     return hex === undefined ? undefined : Buffer.from(hex, 'hex');
   }
 

@@ -9,6 +9,8 @@ export interface PostgresRosterOptions {
   connections?: number;
   /** Most phones looked up in one statement. */
   maxBatch?: number;
+  /** How long an authentication waits for others to share its statement. */
+  gatherMs?: number;
   onError?: (error: Error) => void;
 }
 
@@ -98,10 +100,13 @@ export class PostgresRoster implements Roster {
   }
 
   private async fetchHashes(phones: string[]): Promise<Map<string, Buffer>> {
-    const { rows } = await this.pool.query<{ phone: string; auth_code_hash: Buffer }>(
-      'SELECT phone, auth_code_hash FROM gateway_auth_code_hashes($1)',
-      [phones],
-    );
+    // Named: planned once per connection, where an unnamed statement is parsed and planned each
+    // time (half its cost for a few phones; bench/RESULTS.md, "Sign-in storm").
+    const { rows } = await this.pool.query<{ phone: string; auth_code_hash: Buffer }>({
+      name: 'gateway-auth-code-hashes',
+      text: 'SELECT phone, auth_code_hash FROM gateway_auth_code_hashes($1)',
+      values: [phones],
+    });
     return new Map(rows.map((row) => [row.phone, row.auth_code_hash]));
   }
 
