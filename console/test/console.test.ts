@@ -225,12 +225,12 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the console in ch
   });
 
   it("shows a refused registration of a vehicle's terminal on its page, as an alert", async () => {
-    const real = await stack.terminal('13900000003', 1);
+    const real = await stack.terminal('13900000005', 1);
     // Someone else registers the live terminal's phone with another terminal id.
     const impostor = new TerminalConnection({
       host: '127.0.0.1',
       port: stack.gatewayPort,
-      phone: '13900000003',
+      phone: '13900000005',
       edition: '2013',
     });
     await impostor.connect();
@@ -242,21 +242,26 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the console in ch
       model: 'M',
       terminalId: 'EVIL001',
       plateColor: 2,
-      plate: '豫A10003',
+      plate: '豫C20002',
     });
     impostor.destroy();
     expect(refused.body).toMatchObject({ result: 3 });
-    const page = await pageAs(SEED.users.operator);
-    await page.goto(`${stack.url}/#/vehicles/3`);
+    const page = await pageAs(SEED.users.admin);
+    await page.goto(`${stack.url}/#/vehicles/5`);
     const alert = page.getByTestId('events').locator('tr[data-kind="registration-refused"]');
+    // Ingest stores the alert a moment after the refusal; the page shows what was stored on load.
     await expect
-      .poll(async () => {
-        await page.reload();
-        return alert.count();
-      })
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByTestId('events').waitFor();
+          return alert.count();
+        },
+        { timeout: 15_000 },
+      )
       .toBe(1);
     expect(await alert.textContent()).toContain('注册被拒');
-    expect(await alert.textContent()).toContain('终端在线时重复注册: EVIL001 / 豫A10003');
+    expect(await alert.textContent()).toContain('终端在线时重复注册: EVIL001 / 豫C20002');
     await screenshot(page, 'vehicle-registration-refused');
     real.destroy();
   });
