@@ -70,13 +70,7 @@ function parseV1(data: Uint8Array): ProxyParse {
   // UNKNOWN: the balancer could not tell; the rest of the line is to be ignored.
   if (fields[0] === 'UNKNOWN') return { length, source: undefined };
   if (fields.length !== 5) return 'malformed';
-  const [family, source, destination, sourcePort, destinationPort] = fields as [
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
+  const [family, source = '', destination = '', sourcePort = '', destinationPort = ''] = fields;
   const valid = family === 'TCP4' ? isIPv4 : family === 'TCP6' ? isIPv6 : undefined;
   if (!valid?.(source) || !valid(destination)) return 'malformed';
   const port = portOf(sourcePort);
