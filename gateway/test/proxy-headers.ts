@@ -62,6 +62,6 @@ function ipv6Bytes(text: string): Buffer {
   const tail = right ? right.split(':') : [];
   const groups = [...head, ...Array(8 - head.length - tail.length).fill('0'), ...tail];
   const bytes = Buffer.alloc(16);
-  groups.forEach((group, i) => bytes.writeUInt16BE(Number.parseInt(group, 16), i * 2));
+  for (const [i, group] of groups.entries()) bytes.writeUInt16BE(Number.parseInt(group, 16), i * 2);
   return bytes;
 }
