@@ -1,17 +1,20 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** Debian installs it in /usr/sbin, which is not on every user's PATH. */
+const HAPROXY = existsSync('/usr/sbin/haproxy') ? '/usr/sbin/haproxy' : 'haproxy';
+
 /** Why HAProxy cannot run here, or undefined when it can. Under CI it must (.ci/run installs it). */
 export const haproxyMissing: string | undefined =
-  spawnSync('haproxy', ['-v']).status === 0 ? undefined : 'haproxy is not on PATH (apt-get install haproxy)';
+  spawnSync(HAPROXY, ['-v']).status === 0 ? undefined : 'haproxy is not installed (apt-get install haproxy)';
 if (haproxyMissing && process.env.CI) throw new Error(`CI needs HAProxy: ${haproxyMissing}`);
 
 /** `haproxy -c`: exit status and what it said. */
 export function checkHaproxyConfig(file: string): { status: number | null; output: string } {
-  const result = spawnSync('haproxy', ['-c', '-f', file], { encoding: 'utf8' });
+  const result = spawnSync(HAPROXY, ['-c', '-f', file], { encoding: 'utf8' });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -32,7 +35,7 @@ export async function startHaproxy(config: string, port: number): Promise<{ stop
   const dir = mkdtempSync(join(tmpdir(), 'jt808-haproxy-'));
   const file = join(dir, 'haproxy.cfg');
   writeFileSync(file, config);
-  const child = spawn('haproxy', ['-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(HAPROXY, ['-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'] });
   let output = '';
   child.stderr.on('data', (chunk) => {
     output += chunk;
