@@ -13,9 +13,9 @@ import { createMetrics, type Metrics } from './runtime/metrics.js';
 import { connectionCap } from './runtime/open-files.js';
 import { AddressLimits } from './session/address-limits.js';
 import { IntakeLimit } from './session/intake-limit.js';
-import { ReassemblyBudget } from './session/reassembly-budget.js';
 import { ProxyGate } from './session/proxy-gate.js';
 import { type Peer, socketPeer } from './session/proxy-header.js';
+import { ReassemblyBudget } from './session/reassembly-budget.js';
 import { sendResendRequests } from './session/resend.js';
 import { Session, type SessionState } from './session/session.js';
 

@@ -28,11 +28,12 @@ async function behind(header: Buffer, phone: string): Promise<TerminalConnection
   return terminal;
 }
 
-/** The address the gateway put in an event of the terminal's session. */
-async function addressSeen(phone: string, kind: EventKind = EventKind.Authenticated): Promise<string> {
-  await until(() => harness.committed.some((d) => d.event.phone === phone && d.event.kind === kind));
-  return harness.committed.find((d) => d.event.phone === phone && d.event.kind === kind)!.event
-    .remoteAddress!;
+/** The address the gateway put in the terminal's AUTHENTICATED event. */
+async function addressSeen(phone: string): Promise<string> {
+  const authenticated = () =>
+    harness.committed.find((d) => d.event.phone === phone && d.event.kind === EventKind.Authenticated);
+  await until(() => authenticated() !== undefined);
+  return authenticated()!.event.remoteAddress!;
 }
 
 const failures = (reason: string) =>
@@ -43,7 +44,6 @@ describe('PROXY protocol (--proxy-protocol)', () => {
     harness = await startHarness({ config: { proxyProtocol: true } });
     const terminal = await behind(proxyV1('TCP4', '203.0.113.7', 40001), '013800000201');
     await signIn(terminal, 'T000201');
-    expect(await addressSeen('013800000201', EventKind.Connected)).toBe('203.0.113.7:40001');
     expect(await addressSeen('013800000201')).toBe('203.0.113.7:40001');
   });
 
@@ -62,12 +62,15 @@ describe('PROXY protocol (--proxy-protocol)', () => {
     terminal.write(
       Buffer.concat([proxyV2({ family: 'inet6', address: '2001:db8::202', port: 40002 }), registration]),
     );
-    expect((await answer).body).toMatchObject({ replySerial: serial, result: 0 });
+    const reply = (await answer).body as { replySerial: number; result: number; authCode: string };
+    expect(reply).toMatchObject({ replySerial: serial, result: 0 });
     await until(() => harness.committed.some((d) => d.event.kind === EventKind.Registered));
     const registered = harness.committed.find((d) => d.event.kind === EventKind.Registered)!;
     const { data, bodyStart, bodyEnd } = readFrame(registration.subarray(1, -1)); // between the flags
     expect(Buffer.from(registered.event.body!)).toEqual(Buffer.from(data.subarray(bodyStart, bodyEnd)));
-    expect(await addressSeen(phone, EventKind.Connected)).toBe('2001:db8::202:40002');
+    const auth = { authCode: reply.authCode, imei: '860000000000001', softwareVersion: 'v1' };
+    expect((await terminal.request('authentication', auth)).body).toMatchObject({ result: 0 });
+    expect(await addressSeen(phone)).toBe('2001:db8::202:40002');
   });
 
   it('waits for a header split across segments, and reads the frames behind it', async () => {
