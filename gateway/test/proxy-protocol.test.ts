@@ -142,6 +142,17 @@ describe('PROXY protocol (--proxy-protocol)', () => {
     expect(slowMs).toBeGreaterThanOrEqual(900);
     expect(await failures('timeout')).toBe(2);
   });
+
+  it('stops without waiting for a connection that still owes its header', async () => {
+    harness = await startHarness({ config: { proxyProtocol: true, proxyHeaderSeconds: 3600 } });
+    const socket = await rawSocket(harness.port);
+    socket.write('PROXY TCP4 ');
+    const gone = closed(socket);
+    const started = Date.now();
+    await harness.gateway.close();
+    await gone;
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
 });
 
 const refusals = (limit: string) => metricValue(harness.metrics, 'jt808_address_refusals_total', { limit });

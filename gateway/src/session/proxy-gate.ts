@@ -25,10 +25,6 @@ export class ProxyGate {
     private readonly handlers: ProxyGateHandlers,
   ) {}
 
-  get waitingCount(): number {
-    return this.waiting.size;
-  }
-
   accept(socket: Socket): void {
     // Almost always the header arrives whole in the first segment (HAProxy sends it as it connects,
     // often with the terminal's first frame), and no bytes are copied.
