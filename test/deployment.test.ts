@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { TUNED_SETTINGS } from '../bench/ingest/own-postgres.js';
-import { DEFAULTS, parseConfig } from '../gateway/src/config.js';
+import { DEFAULTS, type GatewayConfig, parseConfig } from '../gateway/src/config.js';
+import { checkHaproxyConfig, haproxyMissing } from '../gateway/test/haproxy-process.js';
 
 /**
  * No Docker engine runs where the tests run, so docker-compose.yml is kept true to the code by
@@ -16,6 +17,8 @@ interface Service {
   command?: string[];
   environment?: Record<string, string | undefined>;
   ports?: string[];
+  volumes?: string[];
+  ulimits?: { nofile?: { soft: number; hard: number } };
 }
 
 const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8')) as {
@@ -27,6 +30,43 @@ const gateways = Object.entries(compose.services).filter(
 const platform = Object.entries(compose.services).filter(
   ([, s]) => s.command?.[1] === 'platform/bin/jt808-platform.js',
 );
+
+function gatewayConfig(name: string, service: Service): GatewayConfig {
+  const config = parseConfig(service.command!.slice(2), service.environment ?? {});
+  if (config === 'help') throw new Error(`${name} asks for help`);
+  return config;
+}
+
+/** Container ports a service publishes on the host. */
+const published = (service: Service) => (service.ports ?? []).map((p) => Number(p.split(':')[1]));
+
+const haproxy = compose.services.haproxy!;
+const HAPROXY_CFG_IN_IMAGE = '/usr/local/etc/haproxy/haproxy.cfg';
+/** The host side of the mount of HAProxy's configuration, relative to the repository. */
+const haproxyMount = (haproxy.volumes ?? [])
+  .find((v) => v.split(':')[1] === HAPROXY_CFG_IN_IMAGE)
+  ?.split(':')[0];
+const haproxyFile = fileURLToPath(new URL(haproxyMount ?? 'missing', new URL('../', import.meta.url)));
+/** HAProxy's configuration as the haproxy service mounts it: its lines, comments dropped, split into words. */
+const haproxyLines = existsSync(haproxyFile)
+  ? readFileSync(haproxyFile, 'utf8')
+      .split('\n')
+      .map((line) => line.replace(/#.*/, '').trim().split(/\s+/))
+      .filter((words) => words[0] !== '')
+  : [];
+const haproxyDirective = (...words: string[]) =>
+  haproxyLines.find((line) => words.every((word, i) => line[i] === word));
+/** `server NAME HOST:PORT options...` lines, by NAME. */
+const haproxyServers = new Map(haproxyLines.filter((l) => l[0] === 'server').map((l) => [l[1]!, l]));
+const sendsProxy = (server: string[]) => server.includes('send-proxy') || server.includes('send-proxy-v2');
+
+/** HAProxy durations: a number with a unit (ms, s, m, h, d), milliseconds without one. */
+function haproxyMs(text: string | undefined): number {
+  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(text ?? '');
+  if (!match) throw new Error(`not an HAProxy duration: ${text}`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? 'ms']!;
+  return Number(match[1]) * unit;
+}
 
 describe('docker-compose.yml', () => {
   it('runs at least two gateways built from this repository', () => {
@@ -40,15 +80,66 @@ describe('docker-compose.yml', () => {
 
   it('gives every gateway options and environment its configuration parser accepts', () => {
     for (const [name, service] of gateways) {
-      const config = parseConfig(service.command!.slice(2), service.environment ?? {});
-      if (config === 'help') throw new Error(`${name} asks for help`);
+      const config = gatewayConfig(name, service);
       expect(config.redisUrl, name).toBe('redis://redis:6379');
-      const published = (service.ports ?? []).map((p) => Number(p.split(':')[1]));
-      expect(published, name).toContain(config.port);
-      expect(published, name).toContain(config.httpPort);
+      expect(published(service), name).toContain(config.httpPort);
       expect(config.gatewayId, name).toBe(name);
     }
     expect(DEFAULTS.port).toBe(6808);
+  });
+
+  it('gives the gateways the database the platform services use (the roster)', () => {
+    const database = platform[0]![1].environment!.DATABASE_URL;
+    for (const [name, service] of [...gateways, ...platform])
+      expect(service.environment?.DATABASE_URL, name).toBe(database);
+  });
+
+  it('puts HAProxy on the terminal port, its configuration file mounted from the repository', () => {
+    expect(haproxy.image).toMatch(/^haproxy:\d+\.\d+/);
+    expect(existsSync(haproxyFile), haproxyFile).toBe(true);
+    expect(haproxy.volumes).toContain(`${haproxyMount}:${HAPROXY_CFG_IN_IMAGE}:ro`);
+    const bind = haproxyDirective('bind')![1]!;
+    const port = Number(bind.split(':').at(-1));
+    expect(haproxy.ports).toContain(`${DEFAULTS.port}:${port}`);
+    expect(haproxyDirective('balance', 'leastconn')).toBeDefined();
+    // Terminals are silent up to three heartbeats before the gateway drops them: HAProxy must not first.
+    for (const side of ['client', 'server'])
+      expect(haproxyMs(haproxyDirective('timeout', side)?.[2]), side).toBeGreaterThan(
+        3 * DEFAULTS.heartbeatSeconds * 1000,
+      );
+    // A province, with two descriptors per connection.
+    const maxconn = Number(haproxyDirective('maxconn')![1]);
+    expect(maxconn).toBeGreaterThanOrEqual(400_000);
+    expect(haproxy.ulimits?.nofile?.soft).toBeGreaterThanOrEqual(2 * maxconn);
+  });
+
+  it('balances over every gateway on its terminal port, checked on its /healthz', () => {
+    expect(haproxyDirective('option', 'httpchk', 'GET', '/healthz')).toBeDefined();
+    for (const [name, service] of gateways) {
+      const config = gatewayConfig(name, service);
+      const server = haproxyServers.get(name);
+      expect(server, name).toBeDefined();
+      expect(server![2], name).toBe(`${name}:${config.port}`);
+      expect(server, name).toContain('check');
+      expect(server![server!.indexOf('port') + 1], name).toBe(String(config.httpPort));
+    }
+    expect([...haproxyServers.keys()].sort()).toEqual(gateways.map(([name]) => name).sort());
+  });
+
+  it('has the gateways read the PROXY protocol exactly when HAProxy sends it, and publish no terminal port', () => {
+    for (const [name, service] of gateways) {
+      const config = gatewayConfig(name, service);
+      expect(config.proxyProtocol, name).toBe(sendsProxy(haproxyServers.get(name)!));
+      // Behind a balancer without it, every terminal would count against the balancer's address.
+      expect(config.proxyProtocol, name).toBe(true);
+      // Reachable directly, anyone could claim any address in a header.
+      expect(published(service), name).not.toContain(config.port);
+    }
+  });
+
+  it.skipIf(haproxyMissing !== undefined)('has a configuration HAProxy accepts (haproxy -c)', () => {
+    const { status, output } = checkHaproxyConfig(haproxyFile);
+    expect(status, output).toBe(0);
   });
 
   it('runs the bus Redis with an append-only file fsynced on every write', () => {

@@ -135,6 +135,8 @@ async function startGateway(
       ...['--host', '127.0.0.1', '--port', String(PORT.gateway), '--http-port', String(PORT.gatewayHttp)],
       ...['--redis-url', `redis://127.0.0.1:${redisPort}`, '--target-connections', String(target)],
       ...['--log-level', 'warn'],
+      // The simulated fleet comes from a few loopback addresses, thousands of terminals each.
+      ...['--max-connections-per-address', '0', '--registrations-per-address-per-minute', '0'],
     ],
     logDir,
     { env: clusterEnv },

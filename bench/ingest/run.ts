@@ -272,6 +272,11 @@ async function startGateway(env: Env): Promise<void> {
       String(Math.ceil(TERMINALS * 1.1)),
       '--log-level',
       'warn',
+      // The simulated fleet comes from a few loopback addresses, thousands of terminals each.
+      '--max-connections-per-address',
+      '0',
+      '--registrations-per-address-per-minute',
+      '0',
     ],
     RUN_DIR,
   );

@@ -38,6 +38,14 @@ export interface GatewayConfig {
   maxWriteBuffer: number;
   /** Per-worker connection cap; 0 derives it from the open-file limit. */
   maxConnections: number;
+  /** Every connection starts with a PROXY protocol header (v1 or v2) from the TCP balancer in front. */
+  proxyProtocol: boolean;
+  /** Seconds a connection may take to send its PROXY protocol header. */
+  proxyHeaderSeconds: number;
+  /** Connections one source address may hold in one worker; 0 = no cap. */
+  maxConnectionsPerAddress: number;
+  /** 0x0100 registrations one source address may make a minute in one worker; 0 = no limit. */
+  registrationsPerAddressPerMinute: number;
   gatewayId: string;
   logLevel: string;
 }
@@ -63,6 +71,12 @@ export const DEFAULTS: GatewayConfig = {
   reassemblyBudgetBytes: 64 * 1024 * 1024,
   maxWriteBuffer: 256 * 1024,
   maxConnections: 0,
+  proxyProtocol: false,
+  proxyHeaderSeconds: 5,
+  // A depot of 500 terminals behind one NAT, twice: after a network outage each may reconnect
+  // while its old connection has not timed out yet, and re-register once more if a reply is lost.
+  maxConnectionsPerAddress: 1000,
+  registrationsPerAddressPerMinute: 1000,
   gatewayId: hostname(),
   logLevel: 'info',
 };
@@ -91,6 +105,14 @@ Usage: jt808-gateway [options]
   --max-frames-per-second N, --frame-burst N   per-connection flood limit (default ${DEFAULTS.maxFramesPerSecond}, ${DEFAULTS.frameBurst})
   --max-worker-in-flight N frames a worker reads ahead of its answers before it stops reading (default ${DEFAULTS.maxWorkerInFlight})
   --reassembly-budget-mb N memory all partial sub-packaged messages of one worker may hold (default ${DEFAULTS.reassemblyBudgetBytes / 1024 / 1024})
+  --proxy-protocol         every connection starts with a PROXY protocol v1/v2 header from the balancer;
+                           its address is the terminal's (env JT808_PROXY_PROTOCOL=1; default off)
+  --proxy-header-timeout N seconds to send that header (default ${DEFAULTS.proxyHeaderSeconds})
+  --max-connections-per-address N
+                           connections one address may hold, per worker process (default ${DEFAULTS.maxConnectionsPerAddress}; 0 = off)
+  --registrations-per-address-per-minute N
+                           0x0100 registrations one address may make a minute, per worker process;
+                           over it they are not answered (default ${DEFAULTS.registrationsPerAddressPerMinute}; 0 = off)
   --gateway-id ID          name of this gateway on the bus (default: host name)
   --log-level LEVEL        pino level (env LOG_LEVEL, default info)
   -h, --help               this text
@@ -121,6 +143,10 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       'frame-burst': { type: 'string' },
       'max-worker-in-flight': { type: 'string' },
       'reassembly-budget-mb': { type: 'string' },
+      'proxy-protocol': { type: 'boolean' },
+      'proxy-header-timeout': { type: 'string' },
+      'max-connections-per-address': { type: 'string' },
+      'registrations-per-address-per-minute': { type: 'string' },
       'gateway-id': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -199,6 +225,28 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       ) *
       1024 *
       1024,
+    proxyProtocol: values['proxy-protocol'] ?? flag('JT808_PROXY_PROTOCOL', env.JT808_PROXY_PROTOCOL),
+    proxyHeaderSeconds: int(
+      '--proxy-header-timeout',
+      values['proxy-header-timeout'],
+      DEFAULTS.proxyHeaderSeconds,
+      1,
+      3600,
+    ),
+    maxConnectionsPerAddress: int(
+      '--max-connections-per-address',
+      values['max-connections-per-address'],
+      DEFAULTS.maxConnectionsPerAddress,
+      0,
+      10_000_000,
+    ),
+    registrationsPerAddressPerMinute: int(
+      '--registrations-per-address-per-minute',
+      values['registrations-per-address-per-minute'],
+      DEFAULTS.registrationsPerAddressPerMinute,
+      0,
+      10_000_000,
+    ),
     gatewayId: values['gateway-id'] ?? DEFAULTS.gatewayId,
     logLevel: values['log-level'] ?? env.LOG_LEVEL ?? DEFAULTS.logLevel,
   };
@@ -211,4 +259,11 @@ function int(flag: string, raw: string | undefined, fallback: number, min: numbe
     throw new ConfigError(`${flag} must be a whole number from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+/** An on/off environment variable: 1 or 0 (or true/false); anything else is a mistake worth saying. */
+function flag(name: string, raw: string | undefined): boolean {
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new ConfigError(`${name} must be 1 or 0, got "${raw}"`);
 }

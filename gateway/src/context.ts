@@ -5,6 +5,7 @@ import type { GatewayConfig } from './config.js';
 import type { CommandTracker } from './downlink/command-tracker.js';
 import type { Roster } from './roster/roster.js';
 import type { Metrics } from './runtime/metrics.js';
+import type { AddressLimits } from './session/address-limits.js';
 import type { IntakeLimit } from './session/intake-limit.js';
 import type { ReassemblyBudget } from './session/reassembly-budget.js';
 import type { Session } from './session/session.js';
@@ -31,6 +32,8 @@ export interface GatewayContext {
   readonly intake: IntakeLimit;
   /** The memory all sessions' partial sub-packaged messages may hold together in this worker. */
   readonly reassembly: ReassemblyBudget;
+  /** Connections and registrations per source address. */
+  readonly addressLimits: AddressLimits;
   /** Authenticated sessions of this process by phone. */
   readonly live: Map<string, Session>;
   /** Logs at most a few lines a minute per key, so a flood of garbage cannot flood the log. */

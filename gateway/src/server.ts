@@ -11,7 +11,10 @@ import type { Roster } from './roster/roster.js';
 import { LogSampler } from './runtime/log-sampler.js';
 import { createMetrics, type Metrics } from './runtime/metrics.js';
 import { connectionCap } from './runtime/open-files.js';
+import { AddressLimits } from './session/address-limits.js';
 import { IntakeLimit } from './session/intake-limit.js';
+import { ProxyGate } from './session/proxy-gate.js';
+import { type Peer, socketPeer } from './session/proxy-header.js';
 import { ReassemblyBudget } from './session/reassembly-budget.js';
 import { sendResendRequests } from './session/resend.js';
 import { Session, type SessionState } from './session/session.js';
@@ -46,10 +49,13 @@ export class Gateway implements GatewayContext {
   readonly commands: CommandTracker;
   readonly intake: IntakeLimit;
   readonly reassembly: ReassemblyBudget;
+  readonly addressLimits: AddressLimits;
   readonly live = new Map<string, Session>();
   private readonly sessions = new Set<Session>();
   private readonly server: Server;
   private readonly sampler: LogSampler;
+  /** With --proxy-protocol: connections waiting for their header. */
+  private readonly proxyGate: ProxyGate | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private aliveTimer: NodeJS.Timeout | undefined;
   private readonly stateCounts: Record<SessionState, number> = {
@@ -70,6 +76,8 @@ export class Gateway implements GatewayContext {
     this.sampler = new LogSampler(this.log);
     this.intake = new IntakeLimit(config.maxWorkerInFlight);
     this.reassembly = new ReassemblyBudget(config.reassemblyBudgetBytes);
+    this.addressLimits = this.createAddressLimits();
+    this.proxyGate = config.proxyProtocol ? this.createProxyGate() : undefined;
     this.commands = new CommandTracker(this.bus, this.gatewayId, this.live, this.metrics, this.log);
     this.server = createServer({ pauseOnConnect: false, noDelay: true }, (socket) => this.accept(socket));
     this.server.maxConnections = config.maxConnections || connectionCap();
@@ -109,14 +117,60 @@ export class Gateway implements GatewayContext {
   }
 
   private accept(socket: Socket): void {
-    const session = new Session(socket, this);
+    socket.on('error', () => {}); // resets and timeouts end in 'close'
+    if (this.proxyGate) this.proxyGate.accept(socket);
+    else this.admit(socket, socketPeer(socket), undefined);
+  }
+
+  /** A connection whose terminal address is known: refused at its address's cap, else a session. */
+  private admit(socket: Socket, peer: Peer, firstBytes: Buffer | undefined): void {
+    if (!this.addressLimits.open(peer.address)) {
+      socket.destroy();
+      return;
+    }
+    const session = new Session(socket, this, peer);
     this.sessions.add(session);
     this.stateCounts.connected++;
     this.updateGauges();
-    socket.on('error', () => {}); // resets and timeouts end in 'close'
     socket.on('close', () => {
       session.onSocketClosed();
       this.forget(session);
+    });
+    if (firstBytes !== undefined && firstBytes.length > 0) session.receive(firstBytes);
+  }
+
+  private createAddressLimits(): AddressLimits {
+    const refusals = {
+      connections: this.metrics.addressRefusals.labels({ limit: 'connections' }),
+      registrations: this.metrics.addressRefusals.labels({ limit: 'registrations' }),
+    };
+    return new AddressLimits(
+      this.config.maxConnectionsPerAddress,
+      this.config.registrationsPerAddressPerMinute,
+      (limit, address) => {
+        refusals[limit].inc();
+        this.logSampled(
+          `address-${limit}`,
+          { address, limit },
+          limit === 'connections'
+            ? 'connection closed: its address is at --max-connections-per-address'
+            : 'registration not answered: its address is over --registrations-per-address-per-minute',
+        );
+      },
+    );
+  }
+
+  private createProxyGate(): ProxyGate {
+    return new ProxyGate(this.config.proxyHeaderSeconds * 1000, {
+      admit: (socket, peer, rest) => this.admit(socket, peer, rest),
+      refuse: (socket, reason) => {
+        this.metrics.proxyHeaderFailures.inc({ reason });
+        this.logSampled(
+          `proxy-${reason}`,
+          { peer: socket.remoteAddress, reason },
+          'connection closed: no valid PROXY protocol header (--proxy-protocol)',
+        );
+      },
     });
   }
 
@@ -161,6 +215,7 @@ export class Gateway implements GatewayContext {
 
   private forget(session: Session): void {
     if (!this.sessions.delete(session)) return;
+    this.addressLimits.close(session.remoteIp);
     this.stateCounts[session.state]--;
     this.updateGauges();
   }
@@ -197,6 +252,8 @@ export class Gateway implements GatewayContext {
     const authMs = this.config.authTimeoutSeconds * 1000;
     const stalledMs = this.config.stalledFrameSeconds * 1000;
     this.metrics.workerInFlight.set(this.intake.inFlight);
+    this.proxyGate?.sweep(now);
+    this.addressLimits.sweep(now);
     for (const session of this.sessions) {
       if (session.isClosed) continue;
       if (now - session.lastFrameAt > idleMs) session.close('idle');
@@ -220,6 +277,7 @@ export class Gateway implements GatewayContext {
       for (const session of this.sessions) session.socket.pause();
       setTimeout(
         () => {
+          this.proxyGate?.closeAll();
           for (const session of this.sessions) session.close('shutdown');
         },
         Math.min(drainMs, 200),

@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net';
 import { type Bus, type Delivery, MemoryBus } from '@jt808/bus';
 import type { Edition, Registration } from '@jt808/protocol';
 import { TerminalConnection } from '@jt808/simulators';
@@ -17,7 +18,8 @@ export interface Harness {
   port: number;
   /** Events the consumer committed, in order. */
   committed: Delivery[];
-  terminal(phone: string, edition?: Edition): TerminalConnection;
+  /** A terminal connecting from `localAddress` (any 127.x.y.z; default the system's choice). */
+  terminal(phone: string, edition?: Edition, localAddress?: string): TerminalConnection;
   close(): Promise<void>;
 }
 
@@ -56,12 +58,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     metrics,
     port,
     committed,
-    terminal(phone, edition = '2013') {
+    terminal(phone, edition = '2013', localAddress = undefined) {
       const terminal = new TerminalConnection({
         host: '127.0.0.1',
         port,
         phone,
         edition,
+        localAddress,
         replyTimeoutMs: 5000,
       });
       terminals.push(terminal);
@@ -127,6 +130,24 @@ export function location(latitude = 34.757975, longitude = 113.665412) {
     time: new Date('2026-11-23T07:30:45Z'),
     extras: { mileage: 386.6, satellites: 12 },
   };
+}
+
+/** A bare TCP connection to the gateway, for peers that are not terminals. */
+export function rawSocket(port: number, localAddress?: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, localAddress }, () => resolve(socket));
+    socket.on('error', () => {});
+    socket.once('error', reject);
+  });
+}
+
+/** Resolves with the ms until the gateway closed the socket. */
+export function closed(socket: Socket): Promise<number> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    if (socket.destroyed) resolve(0);
+    socket.once('close', () => resolve(Date.now() - started));
+  });
 }
 
 export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {

@@ -1,27 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { connect, type Socket } from 'node:net';
 import { encodeMessage } from '@jt808/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, metricValue, signIn, startHarness, until } from './harness.js';
+import { closed, type Harness, metricValue, rawSocket, signIn, startHarness, until } from './harness.js';
 
 let harness: Harness;
 afterEach(async () => harness?.close());
-
-function rawSocket(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => resolve(socket));
-    socket.on('error', () => {});
-    socket.once('error', reject);
-  });
-}
-
-function closed(socket: Socket): Promise<number> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    if (socket.destroyed) resolve(0);
-    socket.once('close', () => resolve(Date.now() - started));
-  });
-}
 
 const heartbeatFrame = (phone: string, serial: number) =>
   encodeMessage({ name: 'heartbeat', header: { phone, serial }, body: {} });

@@ -98,7 +98,15 @@ async function main(): Promise<void> {
     onError: (error) => log.warn({ err: error }, 'roster database connection lost'),
   });
   const gateway = new Gateway(
-    { ...DEFAULTS, host: '127.0.0.1', port: Number(values.port), gatewayId: 'embedded' },
+    {
+      ...DEFAULTS,
+      host: '127.0.0.1',
+      port: Number(values.port),
+      gatewayId: 'embedded',
+      // The demo fleet connects and registers from one address, many more than a depot.
+      maxConnectionsPerAddress: 0,
+      registrationsPerAddressPerMinute: 0,
+    },
     { bus, roster, log: log.child({ component: 'gateway' }) },
   );
   const { port } = await gateway.listen();

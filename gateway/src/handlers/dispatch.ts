@@ -15,7 +15,12 @@ import { acknowledge, publishAndAcknowledge } from './replies.js';
  */
 export async function dispatch(ctx: GatewayContext, session: Session, inbound: Inbound): Promise<void> {
   const { message } = inbound;
-  if (message.name === 'registration') return handleRegistration(ctx, session, inbound, message.body);
+  if (message.name === 'registration') {
+    // Over its address's rate: not answered at all. A terminal re-sends an unanswered 0x0100 after
+    // its own growing timeout, where results 1-4 would be taken as final by some (docs/gateway.md).
+    if (!ctx.addressLimits.allowRegistration(session.remoteIp)) return;
+    return handleRegistration(ctx, session, inbound, message.body);
+  }
   if (message.name === 'authentication') return handleAuthentication(ctx, session, inbound, message.body);
   if (session.state !== 'authenticated' || message.header.phone !== session.phone) {
     ctx.metrics.unauthenticated.inc();

@@ -90,6 +90,18 @@ export function createMetrics(registry = new Registry()) {
       help: 'Sub-packages dropped because the worker held its budget of partial messages',
       registers,
     }),
+    proxyHeaderFailures: new Counter({
+      name: 'jt808_proxy_header_failures_total',
+      help: 'Connections closed for a PROXY protocol header that was missing, malformed or late (timeout)',
+      labelNames: ['reason'],
+      registers,
+    }),
+    addressRefusals: new Counter({
+      name: 'jt808_address_refusals_total',
+      help: 'Connections closed and registrations left unanswered at the per-address limits, by limit',
+      labelNames: ['limit'],
+      registers,
+    }),
     commands: new Counter({
       name: 'jt808_commands_total',
       help: 'Downlink commands by outcome',

@@ -16,6 +16,7 @@ import {
   SubPackageAssembler,
 } from '@jt808/protocol';
 import type { GatewayContext, Inbound, Reply } from '../context.js';
+import type { Peer } from './proxy-header.js';
 import { TokenBucket } from './token-bucket.js';
 
 export type SessionState = 'connected' | 'registered' | 'authenticated';
@@ -32,7 +33,10 @@ let sessionCounter = 0;
  */
 export class Session {
   readonly id: string;
+  /** The terminal's address and port (from the PROXY protocol header behind a balancer). */
   readonly remoteAddress: string;
+  /** The terminal's address alone: the key of the per-address limits. */
+  readonly remoteIp: string;
   state: SessionState = 'connected';
   /** Phone from the first frame that decoded (for our replies' headers); proven only once authenticated. */
   phone: string | undefined;
@@ -62,9 +66,11 @@ export class Session {
   constructor(
     readonly socket: Socket,
     private readonly ctx: GatewayContext,
+    peer: Peer,
   ) {
     this.id = `${ctx.gatewayId}:${process.pid}:${++sessionCounter}`;
-    this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.remoteIp = peer.address;
+    this.remoteAddress = `${peer.address}:${peer.port}`;
     this.openedAt = this.lastFrameAt = Date.now();
     this.bucket = new TokenBucket(ctx.config.maxFramesPerSecond, ctx.config.frameBurst, this.openedAt);
     this.splitter = new FrameSplitter({
@@ -72,10 +78,11 @@ export class Session {
       onError: (error) => this.onBadFrame(error.reason, error.message),
     });
     socket.setNoDelay(true);
-    socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('data', (chunk) => this.receive(chunk));
   }
 
-  private onData(chunk: Buffer): void {
+  /** Bytes from the terminal: the socket's, and those that came with the PROXY protocol header. */
+  receive(chunk: Buffer): void {
     this.splitter.push(chunk);
     this.partialSince = this.splitter.bufferedBytes > 0 ? this.partialSince || Date.now() : 0;
   }
