@@ -2,7 +2,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { advanceTicket } from '../../tickets/ticket-store.js';
 import { type TicketAction, TicketError, type TicketState } from '../../tickets/workflow.js';
-import { mayTakeTicketAction, TICKET_ACTION_NAMES, ticketActionsFor } from '../rights.js';
+import { ANYONE } from '../guard.js';
+import {
+  mayTakeTicketAction,
+  TICKET_ACTION_NAMES,
+  TICKET_ACTION_ROLES,
+  ticketActionsFor,
+} from '../rights.js';
 import { scopeOf } from '../scope.js';
 import type { Role } from '../sessions.js';
 
@@ -37,8 +43,9 @@ const actionBody = {
 
 export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
   app.get<{ Querystring: { state?: string; kind?: string; page?: number; pageSize?: number } }>(
-    '/api/tickets',
+    '/tickets',
     {
+      config: { roles: ANYONE },
       schema: {
         querystring: {
           type: 'object',
@@ -81,8 +88,8 @@ export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, {
   } as const;
 
   app.get<{ Params: { id: number } }>(
-    '/api/tickets/:id',
-    { schema: { params: idParams } },
+    '/tickets/:id',
+    { config: { roles: ANYONE }, schema: { params: idParams } },
     async (request, reply) => {
       const ticket = await visibleTicket(request.params.id, request);
       if (!ticket) return reply.code(404).send({ error: 'no such ticket' });
@@ -95,8 +102,8 @@ export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, {
   );
 
   app.post<{ Params: { id: number }; Body: Record<string, unknown> & { action: TicketAction['action'] } }>(
-    '/api/tickets/:id/actions',
-    { schema: { params: idParams, body: actionBody } },
+    '/tickets/:id/actions',
+    { config: { roles: TICKET_ACTION_ROLES }, schema: { params: idParams, body: actionBody } },
     async (request, reply) => {
       const ticket = await visibleTicket(request.params.id, request);
       if (!ticket) return reply.code(404).send({ error: 'no such ticket' });
