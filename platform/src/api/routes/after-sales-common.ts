@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type pg from 'pg';
 import { statusOf } from '../../aftersales/errors.js';
 import { scopeOf } from '../scope.js';

@@ -12,6 +12,7 @@ import {
 import { loadConfig } from '../../aftersales/config-store.js';
 import { maskRow } from '../../aftersales/masking.js';
 import { ANYONE } from '../guard.js';
+import { withinMaxSpan } from '../limits.js';
 import { scopeOf } from '../scope.js';
 import {
   answering,
@@ -96,6 +97,7 @@ export const callbackRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app,
     '/callbacks/figures',
     {
       config: { roles: ANYONE },
+      preHandler: withinMaxSpan,
       schema: {
         querystring: periodQuery,
       },

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { AnswerCache, type CachePolicy, periodTtlMs } from '../answer-cache.js';
 import { ANYONE } from '../guard.js';
+import { withinMaxSpan } from '../limits.js';
 import { scopeOf } from '../scope.js';
 
 interface CenterRow {
@@ -69,6 +70,7 @@ export const centerRoutes: FastifyPluginAsync<{ pool: pg.Pool; cache: CachePolic
     '/centers/hourly',
     {
       config: { roles: ANYONE },
+      preHandler: withinMaxSpan,
       schema: {
         querystring: {
           type: 'object',

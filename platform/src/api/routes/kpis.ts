@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { AnswerCache, type CachePolicy, periodTtlMs } from '../answer-cache.js';
 import { ANYONE } from '../guard.js';
+import { withinMaxSpan } from '../limits.js';
 import { scopeOf } from '../scope.js';
 
 /** The regulator's figures for one center (or the province, center = null) over a period. */
@@ -36,6 +37,7 @@ export const kpiRoutes: FastifyPluginAsync<{ pool: pg.Pool; cache: CachePolicy }
     '/kpis',
     {
       config: { roles: ANYONE },
+      preHandler: withinMaxSpan,
       schema: {
         querystring: {
           type: 'object',

@@ -4,6 +4,7 @@ import { addDays, startOfDay } from '../../aftersales/calendar.js';
 import { loadConfig } from '../../aftersales/config-store.js';
 import { monthlyServiceReport, serviceReportCsv } from '../../aftersales/report-store.js';
 import { ANYONE } from '../guard.js';
+import { withinMaxSpan } from '../limits.js';
 import { scopeOf } from '../scope.js';
 import { answering, monthPattern, periodQuery } from './after-sales-common.js';
 
@@ -43,6 +44,7 @@ export const serviceReportRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async 
     '/service-points/league',
     {
       config: { roles: ANYONE },
+      preHandler: withinMaxSpan,
       schema: {
         querystring: periodQuery,
       },

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { loadConfig } from '../../aftersales/config-store.js';
 import { settlementsCsv } from '../../aftersales/settlement.js';
 import { settlements } from '../../aftersales/settlement-store.js';
+import { withinMaxSpan } from '../limits.js';
 import { scopeOf } from '../scope.js';
 import { answering, idParams, periodProperties } from './after-sales-common.js';
 
@@ -27,6 +28,7 @@ export const settlementRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (ap
         },
       },
       config: { roles: ['admin', 'operator', 'service'] },
+      preHandler: withinMaxSpan,
     },
     async (request, reply) =>
       answering(reply, async () => {

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { advanceTicket } from '../../tickets/ticket-store.js';
-import { type TicketAction, TicketError, type TicketState } from '../../tickets/workflow.js';
+import { ACTION_FIELDS, type TicketAction, TicketError, type TicketState } from '../../tickets/workflow.js';
 import { ANYONE } from '../guard.js';
+import { pageProperties } from '../limits.js';
 import {
   mayTakeTicketAction,
   TICKET_ACTION_NAMES,
@@ -39,7 +40,13 @@ const actionBody = {
     comment: { type: 'string', maxLength: 1000 },
   },
   additionalProperties: false,
-} as const;
+  // Each action comes with the fields it needs: resolving without a fault cause is a 400, not a crash.
+  allOf: TICKET_ACTION_NAMES.map((action) => ({
+    if: { properties: { action: { const: action } } },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, never awaited
+    then: { required: ACTION_FIELDS[action] },
+  })),
+};
 
 export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
   app.get<{ Querystring: { state?: string; kind?: string; page?: number; pageSize?: number } }>(
@@ -53,8 +60,7 @@ export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, {
           properties: {
             state: { type: 'string', maxLength: 16 },
             kind: { type: 'string', enum: ['repair', 'install'] },
-            page: { type: 'integer', minimum: 1, default: 1 },
-            pageSize: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+            ...pageProperties,
           },
         },
       },

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { ANYONE } from '../guard.js';
+import { pageProperties, withinMaxSpan } from '../limits.js';
 import { commandsFor } from '../rights.js';
 import { scopeOf } from '../scope.js';
 
@@ -35,8 +36,7 @@ export const vehicleRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, 
           additionalProperties: false,
           properties: {
             q: { type: 'string', maxLength: 32 },
-            page: { type: 'integer', minimum: 1, default: 1 },
-            pageSize: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+            ...pageProperties,
           },
         },
       },
@@ -93,6 +93,7 @@ export const vehicleRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, 
     '/vehicles/:id/track',
     {
       config: { roles: ANYONE },
+      preHandler: withinMaxSpan,
       schema: {
         params: idParams,
         querystring: {
