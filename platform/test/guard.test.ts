@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CommandClient, MemoryBus } from '@jt808/bus';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
@@ -343,6 +344,22 @@ describe.skipIf(!hasPostgres)('the guard table: every route declares its access,
     for (const head of api.guards.filter((guard) => guard.method === 'HEAD')) {
       expect(sorted(head.access), head.url).toBe(registered[`GET ${head.url}`]);
     }
+  });
+
+  it('is the table of docs/security.md', () => {
+    const text = readFileSync(fileURLToPath(new URL('../../docs/security.md', import.meta.url)), 'utf8');
+    const section = text.split('## Authentication: the guard table')[1]!.split('\n## ')[0]!;
+    const documented = Object.fromEntries(
+      [...section.matchAll(/^\| `([A-Z]+ [^`]+)`[^|]* \| ([^|]+) \|/gm)].map(([, route, access]) => [
+        route,
+        access!.trim() === 'public'
+          ? 'public'
+          : sorted(access!.trim() === 'anyone' ? ANYONE : (access!.split(', ') as Role[])),
+      ]),
+    );
+    expect(documented).toEqual(
+      Object.fromEntries(Object.entries(ROUTES).map(([route, probe]) => [route, sorted(probe.access)])),
+    );
   });
 
   it('answers each role 2xx only where allowed and in scope, 403 for another role, 404 out of scope, 401 without a session', async () => {
