@@ -27,7 +27,8 @@ Usage:
   jt808-platform status [options] the online-status engine and the after-sales rounds (run exactly one)
   jt808-platform api [options]    the HTTP API (run one or more)
   jt808-platform user-add         add or update an API user: USERNAME, PASSWORD, ROLE (admin|operator|service|viewer|desk),
-                                  CENTERS (comma-separated ids), SERVICE_POINT from the environment
+                                  CENTERS (comma-separated ids), SERVICE_POINT from the environment;
+                                  a changed password ends the user's sessions
 
 Options:
   --consumer NAME      this process's name in its consumer group (default: host name + pid);
