@@ -11,6 +11,7 @@ import type { Roster } from './roster/roster.js';
 import { startHttp } from './runtime/http.js';
 import { createMetrics } from './runtime/metrics.js';
 import { connectionCap, openFileLimit, workersFor } from './runtime/open-files.js';
+import { logProcessFaults } from './runtime/process-faults.js';
 import { Gateway } from './server.js';
 
 /**
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
 
 async function runPrimary(config: GatewayConfig): Promise<void> {
   const log = pino({ level: config.logLevel, base: { role: 'gateway-primary' } });
+  logProcessFaults(log);
   const limit = openFileLimit();
   const cap = config.maxConnections || connectionCap(limit);
   const workers =
@@ -145,6 +147,7 @@ async function runWorker(config: GatewayConfig, redisUrl: string): Promise<void>
   const incarnation = Date.now().toString(36);
   const gatewayId = `${config.gatewayId}-${cluster.worker?.id ?? process.pid}.${incarnation}`;
   const log = pino({ level: config.logLevel, base: { role: 'gateway-worker' } });
+  logProcessFaults(log);
   collectDefaultMetrics({ register });
   // Constructing one in the worker is what makes prom-client answer the primary's metric requests.
   new AggregatorRegistry();

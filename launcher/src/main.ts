@@ -11,6 +11,7 @@ import {
   DEFAULT_SETTINGS,
   DEFAULT_TICKET_SETTINGS,
   IngestWorker,
+  logProcessFaults,
   maintainStorage,
   prepareDatabase,
   refreshRollup,
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
     return;
   }
   const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  logProcessFaults(log);
   const fleetSize = Number(values.fleet);
   const dataDir = values['data-dir'];
 
@@ -128,7 +130,12 @@ async function main(): Promise<void> {
   await saveUser(pool, { username: 'admin', password: adminPassword, role: 'admin' });
   const commands = new CommandClient(bus);
   await commands.start();
-  const api = await buildApi({ pool, commands, secureCookies: false });
+  const api = await buildApi({
+    pool,
+    commands,
+    secureCookies: false,
+    logger: log.child({ component: 'api' }),
+  });
   const apiPort = Number(values['api-port']);
   await api.listen({ port: apiPort, host: '127.0.0.1' });
 

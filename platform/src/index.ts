@@ -15,6 +15,7 @@ export { createPool, type Queryable, transaction } from './db/pool.js';
 export { prepareDatabase } from './db/prepare.js';
 export { type IngestOptions, type IngestStats, IngestWorker } from './ingest/ingest-worker.js';
 export { QUALITY_LIMITS, Quality } from './ingest/quality.js';
+export { logProcessFaults } from './process-faults.js';
 export * from './roster/index.js';
 export { StatusEngine, type Transition } from './status/engine.js';
 export { evaluate, type Verdict } from './status/evaluate.js';

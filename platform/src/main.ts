@@ -2,16 +2,18 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type Bus, CommandClient, RedisBus } from '@jt808/bus';
 import Fastify from 'fastify';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { startAfterSalesRounds } from './aftersales/rounds.js';
 import { buildApi } from './api/app.js';
-import type { Role } from './api/sessions.js';
+import { DEFAULT_SESSION_POLICY, type Role } from './api/sessions.js';
 import { saveUser } from './api/users.js';
 import { createPool } from './db/pool.js';
 import { prepareDatabase } from './db/prepare.js';
 import { DEFAULT_INGEST_BATCH, DEFAULT_INGEST_WAIT_MS, IngestWorker } from './ingest/ingest-worker.js';
 import { createIngestMetrics } from './ingest/metrics.js';
+import { logProcessFaults } from './process-faults.js';
 import { DEFAULT_SETTINGS } from './status/settings.js';
 import { StatusService } from './status/status-service.js';
 import { maintainStorage, refreshRollup } from './storage/layout.js';
@@ -25,7 +27,8 @@ Usage:
   jt808-platform status [options] the online-status engine and the after-sales rounds (run exactly one)
   jt808-platform api [options]    the HTTP API (run one or more)
   jt808-platform user-add         add or update an API user: USERNAME, PASSWORD, ROLE (admin|operator|service|viewer|desk),
-                                  CENTERS (comma-separated ids), SERVICE_POINT from the environment
+                                  CENTERS (comma-separated ids), SERVICE_POINT from the environment;
+                                  a changed password ends the user's sessions
 
 Options:
   --consumer NAME      this process's name in its consumer group (default: host name + pid);
@@ -35,10 +38,15 @@ Options:
                        longer makes fewer, larger transactions and adds up to that much ingest delay
   --http-port N        /metrics and /healthz (default 9810; 0 = off)
   --api-port N         api: the HTTP API port (default 8080)
+  --trust-proxy LIST   api: believe X-Forwarded-For from these proxies: addresses or CIDRs (comma-separated),
+                       a hop count, or "true" for any; needed behind the TLS proxy so that sign-in limits
+                       count clients rather than the proxy (default: none; env TRUST_PROXY)
 
-Environment: DATABASE_URL (required), REDIS_URL (required for ingest and status), RETENTION_DAYS (default 180),
-INSECURE_COOKIES=1 (api over plain HTTP, for development only),
-JT808_BUS_PREFIX (default jt808), LOG_LEVEL.
+Environment: DATABASE_URL (required), REDIS_URL (required for ingest and status; for api, commands and
+sign-in limits shared by several api processes), RETENTION_DAYS (default 180),
+INSECURE_COOKIES=1 (api over plain HTTP, for development only), SESSION_IDLE_MINUTES (default 30) and
+SESSION_HOURS (default 12): api sessions end unused for that long, or that long after sign-in,
+JT808_BUS_PREFIX (default jt808), LOG_LEVEL. docs/security.md has every limit.
 `;
 
 async function main(): Promise<number> {
@@ -50,6 +58,7 @@ async function main(): Promise<number> {
       'batch-wait-ms': { type: 'string', default: String(DEFAULT_INGEST_WAIT_MS) },
       'http-port': { type: 'string', default: '9810' },
       'api-port': { type: 'string', default: '8080' },
+      'trust-proxy': { type: 'string', default: process.env.TRUST_PROXY },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -80,6 +89,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const log = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { role: `platform-${command}` } });
+  logProcessFaults(log);
   const retentionDays = Number(process.env.RETENTION_DAYS ?? 180);
   const pool = createPool(databaseUrl);
   const mode = await prepareDatabase(databaseUrl, pool, { retentionDays });
@@ -121,7 +131,22 @@ async function main(): Promise<number> {
       : undefined;
     const commands = bus && new CommandClient(bus);
     await commands?.start();
-    const api = await buildApi({ pool, commands, secureCookies: process.env.INSECURE_COOKIES !== '1' });
+    // The sign-in limits of every api process in one place; a slow Redis must not hold up a sign-in.
+    const redis = process.env.REDIS_URL
+      ? new Redis(process.env.REDIS_URL, { connectTimeout: 1000, maxRetriesPerRequest: 1 })
+      : undefined;
+    const api = await buildApi({
+      pool,
+      commands,
+      secureCookies: process.env.INSECURE_COOKIES !== '1',
+      logger: log,
+      trustProxy: trustedProxies(values['trust-proxy']),
+      redis,
+      sessions: {
+        idleMinutes: Number(process.env.SESSION_IDLE_MINUTES ?? DEFAULT_SESSION_POLICY.idleMinutes),
+        absoluteHours: Number(process.env.SESSION_HOURS ?? DEFAULT_SESSION_POLICY.absoluteHours),
+      },
+    });
     await api.listen({ port: Number(values['api-port']), host: '0.0.0.0' });
     log.info({ port: values['api-port'] }, 'api listening');
     await new Promise<void>((resolve) => {
@@ -129,6 +154,7 @@ async function main(): Promise<number> {
       process.once('SIGINT', resolve);
     });
     await api.close();
+    redis?.disconnect();
     await commands?.stop();
     await bus?.close();
     await pool.end();
@@ -206,6 +232,14 @@ async function main(): Promise<number> {
   await pool.end();
   log.info({ stats: health() }, `${command} stopped`);
   return 0;
+}
+
+/** --trust-proxy: "true", a hop count, or addresses and CIDRs; none when not given. */
+function trustedProxies(value: string | undefined): boolean | number | string[] {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((entry) => entry.trim());
 }
 
 main().then(

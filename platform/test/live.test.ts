@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildApi } from '../src/api/app.js';
+import { MESSAGE_SHAPE } from '../src/api/live/client-messages.js';
 import { decodeSnapshot, encodeSnapshot } from '../src/api/live/snapshot.js';
 import { saveUser } from '../src/api/users.js';
 import { migrate } from '../src/db/migrate.js';
@@ -184,6 +185,69 @@ describe.skipIf(!hasPostgres)('live feed over WebSocket (real PostgreSQL, real s
     await pool.query(`UPDATE terminal_state SET last_seen_at = now(), updated_at = now()`);
     await new Promise((r) => setTimeout(r, 400));
     expect(received).toEqual([]);
+    socket.close();
+  });
+
+  it('answers a message of any other shape with an error and goes on serving (it used to stop the process)', async () => {
+    const socket = await connect();
+    const texts: unknown[] = [];
+    let snapshots = 0;
+    socket.on('message', (data: Buffer, binary: boolean) => {
+      if (binary) snapshots++;
+      else texts.push(JSON.parse(data.toString()));
+    });
+    const odd = [
+      'null',
+      '1',
+      '"x"',
+      '[]',
+      'true',
+      '{}',
+      '{"bbox": "x"}',
+      '{"bbox": [1, 2, 3]}',
+      '{"snapshot": 1}',
+      '{"other": 1}',
+      'not json',
+    ];
+    for (const message of odd) socket.send(message);
+    await until(() => texts.length === odd.length);
+    expect(texts).toEqual(odd.map(() => ({ error: MESSAGE_SHAPE })));
+    socket.send(JSON.stringify({ snapshot: true }));
+    await until(() => snapshots === 1);
+    socket.close();
+  });
+
+  it('answers a snapshot that fails with an internal error and goes on serving', async () => {
+    const socket = await connect();
+    const texts: { error?: string; requestId?: string }[] = [];
+    let snapshots = 0;
+    socket.on('message', (data: Buffer, binary: boolean) => {
+      if (binary) snapshots++;
+      else texts.push(JSON.parse(data.toString()));
+    });
+    await pool.query('ALTER TABLE terminal_status RENAME TO terminal_status_away');
+    try {
+      socket.send(JSON.stringify({ snapshot: true }));
+      await until(() => texts.length === 1);
+      expect(texts[0]).toEqual({ error: 'internal error', requestId: expect.any(String) });
+    } finally {
+      await pool.query('ALTER TABLE terminal_status_away RENAME TO terminal_status');
+    }
+    socket.send(JSON.stringify({ snapshot: true }));
+    await until(() => snapshots === 1);
+    socket.close();
+  });
+
+  it('works on one snapshot at a time per socket', async () => {
+    const socket = await connect();
+    let snapshots = 0;
+    socket.on('message', (_data: Buffer, binary: boolean) => {
+      if (binary) snapshots++;
+    });
+    for (let i = 0; i < 10; i++) socket.send(JSON.stringify({ snapshot: true }));
+    await until(() => snapshots >= 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(snapshots).toBe(1);
     socket.close();
   });
 

@@ -1,117 +1,127 @@
+import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { CommandClient } from '@jt808/bus';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { type CachePolicy, DEFAULT_CACHE_POLICY } from './answer-cache.js';
-import { consoleRoutes } from './console.js';
+import { answerError } from './errors.js';
+import { collectGuards, originFormOnly } from './guard.js';
+import { securityHeaders } from './headers.js';
 import { LiveFeed } from './live/live-feed.js';
-import { afterSalesConfigRoutes } from './routes/after-sales-config.js';
-import { authRoutes, SESSION_COOKIE } from './routes/auth.js';
-import { callbackRoutes } from './routes/callbacks.js';
-import { centerRoutes } from './routes/centers.js';
-import { commandRoutes } from './routes/commands.js';
-import { complaintRoutes } from './routes/complaints.js';
-import { contractRoutes } from './routes/contracts.js';
-import { customerRoutes } from './routes/customers.js';
-import { deskRoutes } from './routes/desk.js';
-import { installerRoutes } from './routes/installer.js';
-import { kpiRoutes } from './routes/kpis.js';
-import { liveRoutes } from './routes/live.js';
-import { mapRoutes } from './routes/map.js';
-import { servicePointRoutes } from './routes/service-points.js';
-import { serviceReportRoutes } from './routes/service-report.js';
-import { settlementRoutes } from './routes/settlements.js';
-import { ticketRoutes } from './routes/tickets.js';
-import { vehicleRoutes } from './routes/vehicles.js';
-import { type User, userOfSession } from './sessions.js';
+import { SocketSessions } from './live/socket-sessions.js';
+import { publicPlugin } from './public-routes.js';
+import { tileSettings } from './routes/map.js';
+import { DEFAULT_SESSION_POLICY, type SessionPolicy } from './sessions.js';
+import { signedInPlugin } from './signed-in-routes.js';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    user: User;
-  }
-}
+/**
+ * The whole request (headers and body) must arrive within this: a client that trickles its bytes
+ * holds a socket no longer.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
+/** A socket silent this long is closed: above the longest answer the API waits for, a terminal's (120 s). */
+export const CONNECTION_TIMEOUT_MS = 150_000;
+/** How often the sessions of open live feeds are checked again by default. */
+export const SOCKET_RECHECK_MS = 15_000;
 
 export interface ApiOptions {
   pool: pg.Pool;
   /** Downlink commands go through the bus; without one the command route answers 503. */
   commands?: CommandClient;
-  /** Send the session cookie only over HTTPS (on everywhere but local development). */
+  /** Send the session cookie only over HTTPS (on everywhere but local development); also HSTS. */
   secureCookies?: boolean;
-  logger?: boolean;
+  /** false (default) logs nothing, true fastify's own logger; or the process's pino logger. */
+  logger?: boolean | FastifyBaseLogger;
   /** How often the live feed looks for changes (default 1 s). */
   liveIntervalMs?: number;
   /** How long polled answers (center counts, KPIs, hourly series) are kept per scope (DEFAULT_CACHE_POLICY). */
   cache?: CachePolicy;
   /** The built console served at `/` (default console/dist of this checkout). */
   consoleDir?: string;
+  /**
+   * Which proxies' X-Forwarded-For to believe (fastify's trustProxy: true, a hop count, or
+   * addresses and CIDRs). Behind the TLS proxy, without it every client has the proxy's address
+   * and the per-address sign-in limit counts them all as one.
+   */
+  trustProxy?: boolean | number | string | string[];
+  /** Where several API processes keep the sign-in limits together (the bus Redis); memory without. */
+  redis?: Redis;
+  /** Session idle and absolute timeouts (DEFAULT_SESSION_POLICY). */
+  sessions?: SessionPolicy;
+  /** How often the sessions of open live feeds are checked again (SOCKET_RECHECK_MS). */
+  socketRecheckMs?: number;
+}
+
+/** fastify takes a hop count too, but its types only as the function that proxy-addr makes of one. */
+function trusted(proxies: ApiOptions['trustProxy']) {
+  return typeof proxies === 'number' ? (_address: string, hop: number) => hop < proxies : (proxies ?? false);
 }
 
 /**
- * The platform's HTTP API. Every route under /api but login needs a session; every query is scoped
- * to what the user may see; every input is checked against its JSON schema; the OpenAPI document
- * is served at /docs.
+ * The platform's HTTP API: a public plugin (sign-in, /docs, the console) and the signed-in plugin
+ * under /api, where every route names the roles it allows (guard.ts); every query is scoped to
+ * what the user may see; every input is checked against its JSON schema; the OpenAPI document is
+ * served at /docs. docs/security.md has the threat model, the guard table and every limit.
  */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
+  const { pool } = options;
+  const sessions = options.sessions ?? DEFAULT_SESSION_POLICY;
+  const secureCookies = options.secureCookies ?? true;
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: typeof options.logger === 'object' ? undefined : (options.logger ?? false),
+    loggerInstance: typeof options.logger === 'object' ? options.logger : undefined,
     // On shutdown, close every connection, also half-upgraded WebSocket ones that would hold it open.
     forceCloseConnections: true,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    connectionTimeout: CONNECTION_TIMEOUT_MS,
+    trustProxy: trusted(options.trustProxy),
+    // Unique across API processes, so the id an error answer names finds its one log line.
+    genReqId: () => randomUUID(),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true } },
   });
+  collectGuards(app);
+  app.addHook('onRequest', originFormOnly);
+  app.setErrorHandler(answerError);
+  const tiles = tileSettings();
+  await securityHeaders(app, {
+    https: secureCookies,
+    tileOrigin: tiles.tileUrl && new URL(tiles.tileUrl).origin,
+  });
   await app.register(cookie);
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, {
+    global: false,
+    // With Redis away, signing in goes on unthrottled (and logged) rather than not at all.
+    ...(options.redis ? { redis: options.redis, nameSpace: 'jt808-sign-in-', skipOnError: true } : {}),
+  });
   await app.register(swagger, {
     openapi: { info: { title: 'jt808 platform API', version: '0.1.0' } },
   });
-  app.get('/docs', { schema: { hide: true } }, async () => app.swagger());
 
-  app.decorateRequest('user', null as unknown as User);
-  app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/') || request.url.startsWith('/api/login')) return;
-    const token = request.cookies[SESSION_COOKIE];
-    const user = token ? await userOfSession(options.pool, token) : undefined;
-    if (!user) {
-      if (request.headers.upgrade?.toLowerCase() === 'websocket') {
-        // A refused WebSocket upgrade: answer on the raw socket and close it, or it lingers.
-        reply.hijack();
-        request.raw.socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
-        return;
-      }
-      return reply.code(401).send({ error: 'not signed in' });
-    }
-    request.user = user;
-  });
-
-  await app.register(authRoutes, { pool: options.pool, secureCookies: options.secureCookies ?? true });
-  const cache = options.cache ?? DEFAULT_CACHE_POLICY;
-  await app.register(centerRoutes, { pool: options.pool, cache });
-  await app.register(vehicleRoutes, { pool: options.pool });
-  await app.register(ticketRoutes, { pool: options.pool });
-  await app.register(installerRoutes, { pool: options.pool });
-  await app.register(kpiRoutes, { pool: options.pool, cache });
-  await app.register(servicePointRoutes, { pool: options.pool });
-  await app.register(commandRoutes, { pool: options.pool, commands: options.commands });
-  // After-sales operations (docs/after-sales.md).
-  for (const routes of [
-    deskRoutes,
-    complaintRoutes,
-    callbackRoutes,
-    settlementRoutes,
-    customerRoutes,
-    contractRoutes,
-    serviceReportRoutes,
-    afterSalesConfigRoutes,
-  ]) {
-    await app.register(routes, { pool: options.pool });
-  }
-  const feed = new LiveFeed(options.pool, options.liveIntervalMs);
+  const sockets = new SocketSessions(pool, sessions, options.socketRecheckMs ?? SOCKET_RECHECK_MS, app.log);
+  sockets.start();
+  // Closing the API closes its live connections first (the server would otherwise wait for them).
+  app.addHook('preClose', async () => sockets.stop());
+  const feed = new LiveFeed(pool, options.liveIntervalMs);
   await feed.start();
   app.addHook('onClose', async () => feed.stop());
-  await app.register(liveRoutes, { pool: options.pool, feed });
-  await app.register(mapRoutes, { pool: options.pool, feed });
-  await app.register(consoleRoutes, { root: options.consoleDir });
+
+  await app.register(publicPlugin, {
+    signIn: { pool, secureCookies, sessions, sockets },
+    consoleDir: options.consoleDir,
+  });
+  await app.register(signedInPlugin, {
+    prefix: '/api',
+    pool,
+    commands: options.commands,
+    cache: options.cache ?? DEFAULT_CACHE_POLICY,
+    feed,
+    sockets,
+    sessions,
+    tiles,
+  });
   await app.ready();
   return app;
 }

@@ -1,5 +1,5 @@
 import { actionsFrom, type TicketAction, type TicketState } from '../tickets/workflow.js';
-import type { Role } from './sessions.js';
+import { ROLES, type Role } from './sessions.js';
 
 /**
  * What each role may do beyond looking: which ticket workflow actions it may take and which
@@ -21,6 +21,11 @@ const TICKET_ACTIONS: Record<TicketActionName, readonly Role[]> = {
 };
 
 export const TICKET_ACTION_NAMES = Object.keys(TICKET_ACTIONS) as TicketActionName[];
+
+/** The roles that may take some ticket action: the route refuses the others outright. */
+export const TICKET_ACTION_ROLES: readonly Role[] = ROLES.filter((role) =>
+  Object.values(TICKET_ACTIONS).some((roles) => roles.includes(role)),
+);
 
 export function mayTakeTicketAction(role: Role, action: TicketActionName): boolean {
   return TICKET_ACTIONS[action].includes(role);
@@ -46,6 +51,9 @@ const COMMANDS_OF: Record<Role, readonly CommandName[]> = {
   desk: ['locationQuery', 'textMessage'],
   viewer: [],
 };
+
+/** The roles that may send some command: the route refuses the others outright. */
+export const COMMAND_ROLES: readonly Role[] = ROLES.filter((role) => COMMANDS_OF[role].length > 0);
 
 export function commandsFor(role: Role): readonly CommandName[] {
   return COMMANDS_OF[role];

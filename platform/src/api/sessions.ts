@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 
 /** `desk`: the 7×24 service desk (after-sales intake, complaints, callbacks); its centers, or all with none. */
-export type Role = 'admin' | 'operator' | 'service' | 'viewer' | 'desk';
+export const ROLES = ['admin', 'operator', 'service', 'viewer', 'desk'] as const;
+export type Role = (typeof ROLES)[number];
 
 export interface User {
   id: number;
@@ -12,23 +13,49 @@ export interface User {
   servicePointId: number | null;
 }
 
-export const SESSION_HOURS = 12;
+/** How long a session lasts (docs/security.md, "Sessions"). */
+export interface SessionPolicy {
+  /** A session unused this long is over. */
+  idleMinutes: number;
+  /** A session is over this long after sign-in, however busy. */
+  absoluteHours: number;
+}
 
-function hashToken(token: string): Buffer {
+/**
+ * 12 hours is one monitoring-center shift: whoever signs in at its start is signed out by the end
+ * of it. 30 minutes idle: a workstation left signed in is closed before the next person sits at
+ * it; the console's dashboards poll every few seconds and an open live feed counts as use, so a
+ * screen that is being watched stays signed in.
+ */
+export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMinutes: 30, absoluteHours: 12 };
+
+/** The cookie that carries the session token. */
+export const SESSION_COOKIE = 'jt808_session';
+
+export function hashToken(token: string): Buffer {
   return createHash('sha256').update(token).digest();
 }
 
 /** A new session: a random token for the cookie; only its hash is stored. */
-export async function createSession(pool: pg.Pool, userId: number): Promise<string> {
+export async function createSession(pool: pg.Pool, userId: number, policy: SessionPolicy): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await pool.query(
     `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() + make_interval(hours => $3))`,
-    [hashToken(token), userId, SESSION_HOURS],
+    [hashToken(token), userId, policy.absoluteHours],
   );
   return token;
 }
 
-export async function userOfSession(pool: pg.Pool, token: string): Promise<User | undefined> {
+/** The condition of a session row `s` that still signs its user in; `idle` is the idle timeout's parameter (minutes). */
+const valid = (idle: string) =>
+  `s.expires_at > now() AND s.last_used_at > now() - make_interval(mins => ${idle})`;
+
+/** The user of a valid session, marking it used; undefined for an unknown, expired or idle one. */
+export async function userOfSession(
+  pool: pg.Pool,
+  token: string,
+  policy: SessionPolicy,
+): Promise<User | undefined> {
   const { rows } = await pool.query<{
     id: number;
     username: string;
@@ -36,10 +63,10 @@ export async function userOfSession(pool: pg.Pool, token: string): Promise<User 
     center_ids: number[];
     service_point_id: number | null;
   }>(
-    `SELECT u.id, u.username, u.role, u.center_ids, u.service_point_id
-       FROM sessions s JOIN users u ON u.id = s.user_id
-      WHERE s.token_hash = $1 AND s.expires_at > now()`,
-    [hashToken(token)],
+    `UPDATE sessions s SET last_used_at = now() FROM users u
+      WHERE s.token_hash = $1 AND u.id = s.user_id AND ${valid('$2')}
+      RETURNING u.id, u.username, u.role, u.center_ids, u.service_point_id`,
+    [hashToken(token), policy.idleMinutes],
   );
   const row = rows[0];
   return (
@@ -53,6 +80,30 @@ export async function userOfSession(pool: pg.Pool, token: string): Promise<User 
   );
 }
 
+/**
+ * Which of these sessions (by token hash) are still valid, marking them used: an open live feed is
+ * use of its session.
+ */
+export async function stillValid(
+  pool: pg.Pool,
+  hashes: Buffer[],
+  policy: SessionPolicy,
+): Promise<Set<string>> {
+  const { rows } = await pool.query<{ token_hash: Buffer }>(
+    `UPDATE sessions s SET last_used_at = now() WHERE s.token_hash = ANY ($1) AND ${valid('$2')} RETURNING s.token_hash`,
+    [hashes, policy.idleMinutes],
+  );
+  return new Set(rows.map((row) => row.token_hash.toString('hex')));
+}
+
 export async function endSession(pool: pg.Pool, token: string): Promise<void> {
   await pool.query('DELETE FROM sessions WHERE token_hash = $1', [hashToken(token)]);
+}
+
+/** Deletes the sessions that can no longer sign anyone in; returns how many. */
+export async function purgeSessions(pool: pg.Pool, policy: SessionPolicy): Promise<number> {
+  const { rowCount } = await pool.query(`DELETE FROM sessions s WHERE NOT (${valid('$1')})`, [
+    policy.idleMinutes,
+  ]);
+  return rowCount ?? 0;
 }

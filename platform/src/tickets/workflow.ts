@@ -32,6 +32,25 @@ export type TicketAction =
   | { action: 'cancel'; reason: string }
   | { action: 'callback'; satisfaction: number; comment?: string };
 
+type ActionName = TicketAction['action'];
+type ActionOf<A extends ActionName> = Extract<TicketAction, { action: A }>;
+/** The fields an action cannot do without, besides its name. */
+type NeededBy<A extends ActionName> = Exclude<
+  { [K in keyof ActionOf<A>]-?: undefined extends ActionOf<A>[K] ? never : K }[keyof ActionOf<A>],
+  'action'
+>;
+
+/** What each action needs (the API's body schema requires it; the compiler checks it against TicketAction). */
+export const ACTION_FIELDS: { [A in ActionName]: readonly NeededBy<A>[] } = {
+  classify: ['category', 'severity'],
+  dispatch: ['installer'],
+  appoint: ['at'],
+  arrive: [],
+  resolve: ['faultCause'],
+  cancel: ['reason'],
+  callback: ['satisfaction'],
+};
+
 export class TicketError extends Error {
   override readonly name = 'TicketError';
 }

@@ -9,6 +9,7 @@ import { TruthFile } from '../scenario/truth.js';
 import type { StatsSnapshot } from '../stats/fleet-stats.js';
 import { type CliOptions, FLAG_OF, parseCommandLine, UsageError } from './args.js';
 import { HELP, USAGE_HINT } from './help.js';
+import { reportProcessFaults } from './process-faults.js';
 import { ProcessFleet } from './process-fleet.js';
 import { ProgressLine, reportText, runReport } from './report.js';
 import { runWorker } from './worker.js';
@@ -134,4 +135,5 @@ async function write(text: string): Promise<void> {
   if (!process.stdout.write(text)) await once(process.stdout, 'drain');
 }
 
+reportProcessFaults();
 process.exitCode = await main(process.argv.slice(2));

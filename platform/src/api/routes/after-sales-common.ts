@@ -1,19 +1,10 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type pg from 'pg';
 import { statusOf } from '../../aftersales/errors.js';
 import { scopeOf } from '../scope.js';
 import type { Role, User } from '../sessions.js';
 
-/** What the after-sales routes share: role checks, error answers, the ticket-in-scope check. */
-
-/** A preHandler that lets only these roles through (403 otherwise). */
-export function onlyFor(roles: readonly Role[]) {
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!roles.includes(request.user.role)) {
-      return reply.code(403).send({ error: `not for a ${request.user.role}` });
-    }
-  };
-}
+/** What the after-sales routes share: error answers, the ticket-in-scope check, schemas, the desk's roles. */
 
 /** Runs the work; an error of the after-sales rules answers 400/404/409 with its message. */
 export async function answering<T>(reply: FastifyReply, work: () => Promise<T>): Promise<T | FastifyReply> {

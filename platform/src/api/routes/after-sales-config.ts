@@ -7,17 +7,22 @@ import {
   saveCalendarDays,
   saveSettings,
 } from '../../aftersales/config-store.js';
-import { answering, dayPattern, onlyFor } from './after-sales-common.js';
+import { ANYONE } from '../guard.js';
+import { answering, dayPattern } from './after-sales-common.js';
 
 /** The after-sales settings and the working-day calendar: everyone reads them, administrators change them. */
 export const afterSalesConfigRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
-  app.get('/api/after-sales/settings', async () => (await loadConfig(pool)).settings);
+  app.get(
+    '/after-sales/settings',
+    { config: { roles: ANYONE } },
+    async () => (await loadConfig(pool)).settings,
+  );
 
   app.put<{ Body: Record<string, number> }>(
-    '/api/after-sales/settings',
+    '/after-sales/settings',
     {
       schema: { body: { type: 'object', additionalProperties: { type: 'number' }, maxProperties: 50 } },
-      preHandler: onlyFor(['admin']),
+      config: { roles: ['admin'] },
     },
     async (request, reply) =>
       answering(reply, async () => {
@@ -27,8 +32,9 @@ export const afterSalesConfigRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = asy
   );
 
   app.get<{ Querystring: { year: number } }>(
-    '/api/calendar',
+    '/calendar',
     {
+      config: { roles: ANYONE },
       schema: {
         querystring: {
           type: 'object',
@@ -42,7 +48,7 @@ export const afterSalesConfigRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = asy
   );
 
   app.put<{ Body: { days?: CalendarDay[]; remove?: string[] } }>(
-    '/api/calendar',
+    '/calendar',
     {
       schema: {
         body: {
@@ -67,7 +73,7 @@ export const afterSalesConfigRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = asy
           },
         },
       },
-      preHandler: onlyFor(['admin']),
+      config: { roles: ['admin'] },
     },
     async (request, reply) =>
       answering(reply, async () => {

@@ -1,22 +1,38 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
+import { ANYONE } from '../guard.js';
+import type { SocketSessions } from '../live/socket-sessions.js';
+import { loginThrottle } from '../login-throttle.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
-import { createSession, endSession, SESSION_HOURS } from '../sessions.js';
-
-export const SESSION_COOKIE = 'jt808_session';
+import {
+  createSession,
+  endSession,
+  hashToken,
+  purgeSessions,
+  SESSION_COOKIE,
+  type SessionPolicy,
+} from '../sessions.js';
 
 /** Spent on unknown usernames too, so a guess takes as long whether or not the user exists. */
 const DUMMY_HASH = hashPassword('not a password of anyone');
 
-export const authRoutes: FastifyPluginAsync<{ pool: pg.Pool; secureCookies: boolean }> = async (
+export interface SignInOptions {
+  pool: pg.Pool;
+  secureCookies: boolean;
+  sessions: SessionPolicy;
+  sockets: SocketSessions;
+}
+
+/** Sign-in and sign-out: public routes (the public plugin). */
+export const signInRoutes: FastifyPluginAsync<SignInOptions> = async (
   app,
-  { pool, secureCookies },
+  { pool, secureCookies, sessions, sockets },
 ) => {
+  const throttle = loginThrottle(app);
+
   app.post<{ Body: { username: string; password: string } }>(
     '/api/login',
     {
-      // Five tries a minute per address: a password guesser gets nowhere.
-      config: { rateLimit: { max: 5, timeWindow: '1 minute' } },
       schema: {
         body: {
           type: 'object',
@@ -30,31 +46,50 @@ export const authRoutes: FastifyPluginAsync<{ pool: pg.Pool; secureCookies: bool
       },
     },
     async (request, reply) => {
+      const wait = await throttle.wait(request);
+      if (wait > 0) {
+        return reply
+          .code(429)
+          .header('retry-after', wait)
+          .send({ error: `too many wrong passwords: try again in ${wait} s` });
+      }
       const { rows } = await pool.query<{ id: number; password_hash: string }>(
         'SELECT id, password_hash FROM users WHERE username = $1',
         [request.body.username],
       );
       const user = rows[0];
       const ok = await verifyPassword(request.body.password, user?.password_hash ?? (await DUMMY_HASH));
-      if (!user || !ok) return reply.code(401).send({ error: 'wrong username or password' });
-      const token = await createSession(pool, user.id);
+      if (!user || !ok) {
+        await throttle.failed(request);
+        return reply.code(401).send({ error: 'wrong username or password' });
+      }
+      // Sign-ins are rare and the table small: the sessions that can no longer sign anyone in go here.
+      await purgeSessions(pool, sessions);
+      const token = await createSession(pool, user.id, sessions);
       reply.setCookie(SESSION_COOKIE, token, {
         httpOnly: true,
         secure: secureCookies,
         sameSite: 'strict',
         path: '/',
-        maxAge: SESSION_HOURS * 3600,
+        maxAge: sessions.absoluteHours * 3600,
       });
       return { ok: true };
     },
   );
 
+  // Public, so that a session that already ended still clears its cookie.
   app.post('/api/logout', async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
-    if (token) await endSession(pool, token);
+    if (token) {
+      await endSession(pool, token);
+      sockets.endSession(hashToken(token));
+    }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true };
   });
+};
 
-  app.get('/api/me', async (request) => request.user);
+/** The signed-in user (the signed-in plugin). */
+export const userRoutes: FastifyPluginAsync = async (app) => {
+  app.get('/me', { config: { roles: ANYONE } }, async (request) => request.user);
 };

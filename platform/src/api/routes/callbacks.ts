@@ -11,6 +11,8 @@ import {
 } from '../../aftersales/callback-store.js';
 import { loadConfig } from '../../aftersales/config-store.js';
 import { maskRow } from '../../aftersales/masking.js';
+import { ANYONE } from '../guard.js';
+import { withinMaxSpan } from '../limits.js';
 import { scopeOf } from '../scope.js';
 import {
   answering,
@@ -18,14 +20,13 @@ import {
   dayPattern,
   idParams,
   monthPattern,
-  onlyFor,
   periodQuery,
 } from './after-sales-common.js';
 
 /** Callbacks: the tasks due (every closed ticket's, the owners' monthly), their answers, and the figures against target. */
 export const callbackRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
   app.get<{ Querystring: { day?: string } }>(
-    '/api/callbacks/due',
+    '/callbacks/due',
     {
       schema: {
         querystring: {
@@ -34,7 +35,7 @@ export const callbackRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app,
           properties: { day: { type: 'string', pattern: dayPattern } },
         },
       },
-      preHandler: onlyFor(DESK_ROLES),
+      config: { roles: DESK_ROLES },
     },
     async (request, reply) =>
       answering(reply, async () => {
@@ -46,7 +47,7 @@ export const callbackRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app,
   );
 
   app.post<{ Params: { id: number }; Body: CallbackAnswer }>(
-    '/api/callbacks/:id',
+    '/callbacks/:id',
     {
       schema: {
         params: idParams,
@@ -61,7 +62,7 @@ export const callbackRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app,
           },
         },
       },
-      preHandler: onlyFor(DESK_ROLES),
+      config: { roles: DESK_ROLES },
     },
     async (request, reply) => {
       const scope = scopeOf(request.user, 2);
@@ -77,7 +78,7 @@ export const callbackRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app,
   );
 
   app.post<{ Body: { month: string } }>(
-    '/api/callbacks/monthly',
+    '/callbacks/monthly',
     {
       schema: {
         body: {
@@ -87,14 +88,16 @@ export const callbackRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app,
           properties: { month: { type: 'string', pattern: monthPattern } },
         },
       },
-      preHandler: onlyFor(['admin']),
+      config: { roles: ['admin'] },
     },
     async (request) => ({ scheduled: await scheduleMonthlyCallbacks(pool, request.body.month) }),
   );
 
   app.get<{ Querystring: { from: string; to: string } }>(
-    '/api/callbacks/figures',
+    '/callbacks/figures',
     {
+      config: { roles: ANYONE },
+      preHandler: withinMaxSpan,
       schema: {
         querystring: periodQuery,
       },

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { AnswerCache, type CachePolicy, periodTtlMs } from '../answer-cache.js';
+import { ANYONE } from '../guard.js';
+import { withinMaxSpan } from '../limits.js';
 import { scopeOf } from '../scope.js';
 
 interface CenterRow {
@@ -35,7 +37,7 @@ export const centerRoutes: FastifyPluginAsync<{ pool: pg.Pool; cache: CachePolic
   // The dashboards poll these: the same scope (and period) get the same answer for a while.
   const countsCache = new AnswerCache<CenterRow[]>();
   const hourlyCache = new AnswerCache<HourlyRow[]>();
-  app.get('/api/centers', async (request) => {
+  app.get('/centers', { config: { roles: ANYONE } }, async (request) => {
     const scope = scopeOf(request.user, 1);
     const rows = await countsCache.get(JSON.stringify(scope), policy.currentMs, async () => {
       const { rows } = await pool.query<CenterRow>(
@@ -65,8 +67,10 @@ export const centerRoutes: FastifyPluginAsync<{ pool: pg.Pool; cache: CachePolic
 
   /** Hourly series for charts: vehicles heard from, vehicles reporting fixes, fixes and unqualified fixes. */
   app.get<{ Querystring: { from: string; to: string } }>(
-    '/api/centers/hourly',
+    '/centers/hourly',
     {
+      config: { roles: ANYONE },
+      preHandler: withinMaxSpan,
       schema: {
         querystring: {
           type: 'object',

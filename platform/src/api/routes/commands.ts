@@ -3,7 +3,7 @@ import { decodeBody, encodeBody, type Header, isJt808Error, type OutgoingMessage
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { readableBody, typedParameter } from '../command-payload.js';
-import { type CommandName, maySendCommand } from '../rights.js';
+import { COMMAND_ROLES, type CommandName, maySendCommand } from '../rights.js';
 import { scopeOf } from '../scope.js';
 
 /** The commands the API offers, each a downlink message of the codec. */
@@ -61,8 +61,9 @@ export const commandRoutes: FastifyPluginAsync<{
   commands: CommandClient | undefined;
 }> = async (app, { pool, commands }) => {
   app.post<{ Params: { id: number }; Body: CommandRequest }>(
-    '/api/vehicles/:id/commands',
+    '/vehicles/:id/commands',
     {
+      config: { roles: COMMAND_ROLES },
       schema: {
         params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
         body: commandRequest,

@@ -9,8 +9,9 @@ import {
 } from '../../aftersales/complaint-store.js';
 import { loadConfig } from '../../aftersales/config-store.js';
 import { maskRow } from '../../aftersales/masking.js';
+import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
-import { answering, DESK_ROLES, idParams, onlyFor, ticketInScope } from './after-sales-common.js';
+import { answering, DESK_ROLES, idParams, ticketInScope } from './after-sales-common.js';
 
 /**
  * Complaints: recorded by the desk, raised by the platform's rules (repeat fault, several faults in
@@ -19,8 +20,9 @@ import { answering, DESK_ROLES, idParams, onlyFor, ticketInScope } from './after
  */
 export const complaintRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
   app.get<{ Querystring: { open?: boolean; limit?: number } }>(
-    '/api/complaints',
+    '/complaints',
     {
+      config: { roles: ANYONE },
       schema: {
         querystring: {
           type: 'object',
@@ -50,7 +52,7 @@ export const complaintRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app
   app.post<{
     Body: { description: string; complex?: boolean; ticketId?: number; vehicleId?: number; handler?: string };
   }>(
-    '/api/complaints',
+    '/complaints',
     {
       schema: {
         body: {
@@ -66,7 +68,7 @@ export const complaintRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app
           },
         },
       },
-      preHandler: onlyFor(DESK_ROLES),
+      config: { roles: DESK_ROLES },
     },
     async (request, reply) => {
       const { ticketId, vehicleId, ...rest } = request.body;
@@ -101,7 +103,7 @@ export const complaintRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app
   );
 
   app.post<{ Params: { id: number }; Body: Finding }>(
-    '/api/complaints/:id/answer',
+    '/complaints/:id/answer',
     {
       schema: {
         params: idParams,
@@ -118,7 +120,7 @@ export const complaintRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app
           },
         },
       },
-      preHandler: onlyFor(DESK_ROLES),
+      config: { roles: DESK_ROLES },
     },
     async (request, reply) => {
       const scope = scopeOf(request.user, 2);
@@ -135,7 +137,7 @@ export const complaintRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app
 
   /** Runs the platform's complaint rules over the terminals repaired in the last `days` days. */
   app.post<{ Body: { days?: number } }>(
-    '/api/complaints/review',
+    '/complaints/review',
     {
       schema: {
         body: {
@@ -144,7 +146,7 @@ export const complaintRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app
           properties: { days: { type: 'integer', minimum: 1, maximum: 366 } },
         },
       },
-      preHandler: onlyFor(['admin']),
+      config: { roles: ['admin'] },
     },
     async (request) => {
       const now = Date.now();

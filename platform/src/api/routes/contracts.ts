@@ -6,12 +6,13 @@ import {
   contractsOf,
   createContract,
 } from '../../aftersales/contract-store.js';
+import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
-import type { User } from '../sessions.js';
-import { answering, dayPattern, idParams, onlyFor } from './after-sales-common.js';
+import type { Role, User } from '../sessions.js';
+import { answering, dayPattern, idParams } from './after-sales-common.js';
 
 /** Who may sign contracts up: administrators and the service desk (operators watch, they do not sell). */
-const WRITERS = onlyFor(['admin', 'desk']);
+const WRITERS: readonly Role[] = ['admin', 'desk'];
 
 async function customerInScope(pool: pg.Pool, user: User, vehicleId: number): Promise<boolean> {
   const scope = scopeOf(user, 2);
@@ -29,8 +30,8 @@ async function customerInScope(pool: pg.Pool, user: User, vehicleId: number): Pr
  */
 export const contractRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
   app.get<{ Params: { id: number } }>(
-    '/api/customers/:id/contracts',
-    { schema: { params: idParams } },
+    '/customers/:id/contracts',
+    { config: { roles: ANYONE }, schema: { params: idParams } },
     async (request, reply) => {
       if (!(await customerInScope(pool, request.user, request.params.id))) {
         return reply.code(404).send({ error: 'no such customer' });
@@ -40,9 +41,9 @@ export const contractRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app,
   );
 
   app.post<{ Params: { id: number }; Body: ContractInput }>(
-    '/api/customers/:id/contracts',
+    '/customers/:id/contracts',
     {
-      preHandler: WRITERS,
+      config: { roles: WRITERS },
       schema: {
         params: idParams,
         body: {

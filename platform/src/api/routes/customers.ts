@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { contractsOf, OF_CUSTOMER, SAME_CUSTOMER } from '../../aftersales/contract-store.js';
 import { maskRow, mayViewInFull, type PersonalField } from '../../aftersales/masking.js';
+import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
 import { idParams } from './after-sales-common.js';
 
@@ -62,8 +63,9 @@ const TIMELINE = `SELECT * FROM (
  */
 export const customerRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
   app.get<{ Querystring: { q: string } }>(
-    '/api/customers',
+    '/customers',
     {
+      config: { roles: ANYONE },
       schema: {
         querystring: {
           type: 'object',
@@ -88,8 +90,9 @@ export const customerRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app,
   );
 
   app.get<{ Params: { id: number }; Querystring: { full?: boolean } }>(
-    '/api/customers/:id',
+    '/customers/:id',
     {
+      config: { roles: ANYONE },
       schema: {
         params: idParams,
         querystring: {
@@ -140,11 +143,10 @@ export const customerRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app,
   );
 
   app.get<{ Params: { id: number } }>(
-    '/api/customers/:id/views',
-    { schema: { params: idParams } },
-    async (request, reply) => {
-      if (request.user.role !== 'admin')
-        return reply.code(403).send({ error: 'only administrators see who looked' });
+    '/customers/:id/views',
+    // Only administrators see who looked.
+    { config: { roles: ['admin'] }, schema: { params: idParams } },
+    async (request) => {
       const { rows } = await pool.query(
         `SELECT at, username, fields FROM personal_data_views WHERE subject = 'vehicle-owner' AND subject_id = $1 ORDER BY at DESC LIMIT 200`,
         [String(request.params.id)],

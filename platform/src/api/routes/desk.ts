@@ -7,8 +7,9 @@ import { answerTicket, clockEvent, recordCall } from '../../aftersales/intake-st
 import { maskRow } from '../../aftersales/masking.js';
 import { decide } from '../../aftersales/warranty.js';
 import { unitOf } from '../../aftersales/warranty-store.js';
+import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
-import { answering, DESK_ROLES, dayPattern, idParams, onlyFor, ticketInScope } from './after-sales-common.js';
+import { answering, DESK_ROLES, dayPattern, idParams, ticketInScope } from './after-sales-common.js';
 
 const callBody = {
   type: 'object',
@@ -42,8 +43,8 @@ const callBody = {
  */
 export const deskRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
   app.post<{ Body: Omit<CallReport, 'receivedAt'> & { receivedAt?: string } }>(
-    '/api/desk/calls',
-    { schema: { body: callBody }, preHandler: onlyFor(DESK_ROLES) },
+    '/desk/calls',
+    { schema: { body: callBody }, config: { roles: DESK_ROLES } },
     async (request, reply) =>
       answering(reply, async () => {
         const { receivedAt, ...call } = request.body;
@@ -54,7 +55,7 @@ export const deskRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { p
   );
 
   app.get<{ Querystring: { q?: string; limit?: number } }>(
-    '/api/desk/calls',
+    '/desk/calls',
     {
       schema: {
         querystring: {
@@ -66,7 +67,7 @@ export const deskRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { p
           },
         },
       },
-      preHandler: onlyFor(DESK_ROLES),
+      config: { roles: DESK_ROLES },
     },
     async (request) => {
       const { q = '', limit = 100 } = request.query;
@@ -88,13 +89,13 @@ export const deskRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { p
   );
 
   app.post<{ Params: { id: number }; Body: { settled?: boolean } }>(
-    '/api/desk/tickets/:id/answer',
+    '/desk/tickets/:id/answer',
     {
       schema: {
         params: idParams,
         body: { type: 'object', additionalProperties: false, properties: { settled: { type: 'boolean' } } },
       },
-      preHandler: onlyFor(DESK_ROLES),
+      config: { roles: DESK_ROLES },
     },
     async (request, reply) => {
       if (!(await ticketInScope(pool, request.user, request.params.id)))
@@ -119,7 +120,7 @@ export const deskRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { p
       at?: string;
     };
   }>(
-    '/api/desk/tickets/:id/clocks',
+    '/desk/tickets/:id/clocks',
     {
       schema: {
         params: idParams,
@@ -134,7 +135,7 @@ export const deskRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { p
           },
         },
       },
-      preHandler: onlyFor([...DESK_ROLES, 'service']),
+      config: { roles: [...DESK_ROLES, 'service'] },
     },
     async (request, reply) => {
       if (!(await ticketInScope(pool, request.user, request.params.id)))
@@ -154,8 +155,8 @@ export const deskRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { p
   );
 
   app.get<{ Params: { id: number } }>(
-    '/api/desk/tickets/:id/clocks',
-    { schema: { params: idParams } },
+    '/desk/tickets/:id/clocks',
+    { config: { roles: ANYONE }, schema: { params: idParams } },
     async (request, reply) => {
       if (!(await ticketInScope(pool, request.user, request.params.id)))
         return reply.code(404).send({ error: 'no such ticket' });
@@ -172,8 +173,9 @@ export const deskRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { p
     Params: { terminal: string };
     Querystring: { today?: string; quality?: boolean; receivedOn?: string };
   }>(
-    '/api/warranty/:terminal',
+    '/warranty/:terminal',
     {
+      config: { roles: ANYONE },
       schema: {
         params: {
           type: 'object',

@@ -2,6 +2,7 @@ import { alarmFlags } from '@jt808/protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { transaction } from '../../db/pool.js';
+import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
 import type { User } from '../sessions.js';
 
@@ -63,8 +64,8 @@ export const installerRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app
   } as const;
 
   app.get<{ Params: { key: string } }>(
-    '/api/installer/:key',
-    { schema: { params: keyParams } },
+    '/installer/:key',
+    { config: { roles: ANYONE }, schema: { params: keyParams } },
     async (request, reply) => {
       const result = await checklist(request.user, request.params.key);
       return result ?? reply.code(404).send({ error: 'no such vehicle or terminal' });
@@ -72,12 +73,10 @@ export const installerRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app
   );
 
   app.post<{ Params: { key: string } }>(
-    '/api/installer/:key/accept',
-    { schema: { params: keyParams } },
+    '/installer/:key/accept',
+    // Only service-point staff (and administrators) accept installations.
+    { config: { roles: ['admin', 'service'] }, schema: { params: keyParams } },
     async (request, reply) => {
-      if (request.user.role !== 'service' && request.user.role !== 'admin') {
-        return reply.code(403).send({ error: 'only service-point staff accept installations' });
-      }
       const result = await checklist(request.user, request.params.key);
       if (!result) return reply.code(404).send({ error: 'no such vehicle or terminal' });
       if (!result.allGreen)

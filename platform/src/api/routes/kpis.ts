@@ -2,6 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { UNQUALIFIED } from '../../ingest/quality.js';
 import { AnswerCache, type CachePolicy, periodTtlMs } from '../answer-cache.js';
+import { ANYONE } from '../guard.js';
+import { withinMaxSpan } from '../limits.js';
 import { scopeOf } from '../scope.js';
 
 /** The regulator's figures for one center (or the province, center = null) over a period. */
@@ -34,8 +36,10 @@ export const kpiRoutes: FastifyPluginAsync<{ pool: pg.Pool; cache: CachePolicy }
   // The dashboards poll the KPIs: the same scope and period get the same figures for a while.
   const cache = new AnswerCache<KpiRow[]>();
   app.get<{ Querystring: { from: string; to: string; gapSeconds?: number; format?: 'json' | 'csv' } }>(
-    '/api/kpis',
+    '/kpis',
     {
+      config: { roles: ANYONE },
+      preHandler: withinMaxSpan,
       schema: {
         querystring: {
           type: 'object',

@@ -1,33 +1,37 @@
 import websocket from '@fastify/websocket';
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
+import { ANYONE } from '../guard.js';
+import { type ClientMessage, MESSAGE_SHAPE, parseClientMessage } from '../live/client-messages.js';
 import type { LiveClient, LiveFeed } from '../live/live-feed.js';
 import { encodeSnapshot, loadSnapshotVehicles } from '../live/snapshot.js';
+import type { SocketSessions } from '../live/socket-sessions.js';
 import { scopeOf } from '../scope.js';
+import { hashToken, SESSION_COOKIE } from '../sessions.js';
+
+/** A client this far behind gets no more until it catches up: it does not grow our memory. */
+const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
 
 /**
  * GET /api/live (WebSocket). Client → server JSON: {"snapshot": true} asks for a binary
  * FleetSnapshot (schema/live.proto) of every vehicle the user may see; {"bbox": [minLon, minLat,
- * maxLon, maxLat]} (or null) sets the map viewport. Server → client: JSON arrays of deltas
- * (position and status changes) within the user's scope and viewport, and the binary snapshot.
+ * maxLon, maxLat]} (or null) sets the map viewport; anything else is answered with an error. Server →
+ * client: JSON arrays of deltas (position and status changes) within the user's scope and viewport,
+ * and the binary snapshot. The feed closes (code 4401) when its session ends.
  */
-export const liveRoutes: FastifyPluginAsync<{ pool: pg.Pool; feed: LiveFeed }> = async (
-  app,
-  { pool, feed },
-) => {
+export const liveRoutes: FastifyPluginAsync<{
+  pool: pg.Pool;
+  feed: LiveFeed;
+  sockets: SocketSessions;
+}> = async (app, { pool, feed, sockets }) => {
   await app.register(websocket, { options: { maxPayload: 4096 } });
-  const sockets = new Set<{ terminate(): void }>();
-  // Closing the API closes its live connections first (the server would otherwise wait for them).
-  app.addHook('preClose', async () => {
-    for (const socket of sockets) socket.terminate();
-  });
-  app.get('/api/live', { websocket: true }, async (socket, request) => {
+  app.get('/live', { websocket: true, config: { roles: ANYONE } }, async (socket, request) => {
     const user = request.user;
+    const hasRoom = () => socket.bufferedAmount < MAX_UNSENT_BYTES;
     const client: LiveClient = {
       user,
       send: (deltas) => {
-        // A client that does not keep up loses deltas rather than growing our memory.
-        if (socket.bufferedAmount < 4 * 1024 * 1024) socket.send(JSON.stringify(deltas));
+        if (hasRoom()) socket.send(JSON.stringify(deltas));
       },
     };
     if (user.role === 'service') {
@@ -38,28 +42,41 @@ export const liveRoutes: FastifyPluginAsync<{ pool: pg.Pool; feed: LiveFeed }> =
       client.vehicles = new Set(rows.map((r) => Number(r.vehicle_id)));
     }
     feed.add(client);
-    sockets.add(socket);
+    // The signed-in plugin let the upgrade through, so the cookie is there.
+    sockets.add(socket, hashToken(request.cookies[SESSION_COOKIE]!));
     socket.on('close', () => {
       feed.remove(client);
-      sockets.delete(socket);
+      sockets.remove(socket);
     });
-    socket.on('message', async (data: Buffer) => {
-      let message: { snapshot?: boolean; bbox?: [number, number, number, number] | null };
-      try {
-        message = JSON.parse(data.toString()) as typeof message;
-      } catch {
-        socket.send(JSON.stringify({ error: 'messages are JSON' }));
+
+    // One snapshot at a time per socket: asking again while one is on its way gets that one.
+    let snapshotting = false;
+    const answer = async (message: ClientMessage) => {
+      if (message.bbox !== undefined) client.bbox = message.bbox ?? undefined;
+      if (message.snapshot !== true || snapshotting) return;
+      if (!hasRoom()) {
+        socket.send(JSON.stringify({ error: 'too much unsent: ask for the snapshot again later' }));
         return;
       }
-      if ('bbox' in message) {
-        const box = message.bbox;
-        client.bbox =
-          Array.isArray(box) && box.length === 4 && box.every((n) => typeof n === 'number') ? box : undefined;
-      }
-      if (message.snapshot === true) {
+      snapshotting = true;
+      try {
         const vehicles = await loadSnapshotVehicles(pool, scopeOf(user, 1));
         socket.send(encodeSnapshot(vehicles, Date.now()));
+      } finally {
+        snapshotting = false;
       }
+    };
+    socket.on('message', (data: Buffer) => {
+      const message = parseClientMessage(data);
+      if (!message) {
+        socket.send(JSON.stringify({ error: MESSAGE_SHAPE }));
+        return;
+      }
+      // Nothing may escape an event listener: an unhandled rejection would reach the process.
+      answer(message).catch((error: unknown) => {
+        request.log.error({ err: error }, 'live feed: answering a message failed');
+        socket.send(JSON.stringify({ error: 'internal error', requestId: request.id }));
+      });
     });
   });
 };

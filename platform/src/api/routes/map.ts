@@ -2,6 +2,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
+import { ANYONE } from '../guard.js';
 import type { LiveFeed } from '../live/live-feed.js';
 import { encodeFleetColumns } from '../map/fleet-columns.js';
 import { FleetKeeper } from '../map/fleet-keeper.js';
@@ -16,9 +17,20 @@ export interface MapRouteOptions {
    * A raster tile URL template ({z}/{x}/{y}) for production (default: the MAP_TILE_URL environment
    * variable); without one the console draws its offline basemap.
    */
-  tileUrl?: string | undefined;
+  tileUrl?: string | null | undefined;
   /** Attribution the tile server requires (default: MAP_TILE_ATTRIBUTION). */
-  tileAttribution?: string | undefined;
+  tileAttribution?: string | null | undefined;
+}
+
+/** The basemap settings: the options, else MAP_TILE_URL and MAP_TILE_ATTRIBUTION (null: none). */
+export function tileSettings(options: Pick<MapRouteOptions, 'tileUrl' | 'tileAttribution'> = {}): {
+  tileUrl: string | null;
+  tileAttribution: string | null;
+} {
+  return {
+    tileUrl: (options.tileUrl ?? process.env.MAP_TILE_URL) || null,
+    tileAttribution: (options.tileAttribution ?? process.env.MAP_TILE_ATTRIBUTION) || null,
+  };
 }
 
 /**
@@ -28,17 +40,13 @@ export interface MapRouteOptions {
  */
 export const mapRoutes: FastifyPluginAsync<MapRouteOptions> = async (app, options) => {
   const { pool } = options;
-  const tileUrl = options.tileUrl ?? process.env.MAP_TILE_URL ?? null;
-  const tileAttribution = options.tileAttribution ?? process.env.MAP_TILE_ATTRIBUTION ?? null;
+  const { tileUrl, tileAttribution } = tileSettings(options);
   const keeper = new FleetKeeper(pool, options.feed);
   app.addHook('onClose', async () => keeper.stop());
 
-  app.get('/api/map/config', async () => ({
-    tileUrl: tileUrl || null,
-    tileAttribution: tileAttribution || null,
-  }));
+  app.get('/map/config', { config: { roles: ANYONE } }, async () => ({ tileUrl, tileAttribution }));
 
-  app.get('/api/map/fleet', async (request, reply) => {
+  app.get('/map/fleet', { config: { roles: ANYONE } }, async (request, reply) => {
     const index = await keeper.current();
     // The index holds state; who may see which vehicle is decided by the same scope query as
     // every other route.

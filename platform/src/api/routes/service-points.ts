@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
+import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
 
 /**
@@ -8,7 +9,7 @@ import { scopeOf } from '../scope.js';
  * the average callback satisfaction.
  */
 export const servicePointRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
-  app.get('/api/service-points', async (request) => {
+  app.get('/service-points', { config: { roles: ANYONE } }, async (request) => {
     const scope = scopeOf(request.user, 1);
     const { rows } = await pool.query(
       `SELECT point.id, point.code, point.name, point.center_id, point.capacity,

@@ -3,14 +3,17 @@ import type pg from 'pg';
 import { addDays, startOfDay } from '../../aftersales/calendar.js';
 import { loadConfig } from '../../aftersales/config-store.js';
 import { monthlyServiceReport, serviceReportCsv } from '../../aftersales/report-store.js';
+import { ANYONE } from '../guard.js';
+import { withinMaxSpan } from '../limits.js';
 import { scopeOf } from '../scope.js';
 import { answering, monthPattern, periodQuery } from './after-sales-common.js';
 
 /** The monthly service report (JSON or CSV) and the service points' league table. */
 export const serviceReportRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
   app.get<{ Querystring: { month: string; format?: 'json' | 'csv'; part?: 'summary' | 'faults' } }>(
-    '/api/reports/service',
+    '/reports/service',
     {
+      config: { roles: ANYONE },
       schema: {
         querystring: {
           type: 'object',
@@ -38,8 +41,10 @@ export const serviceReportRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async 
    * best satisfaction; with tickets handled, repeat faults and complaints against them.
    */
   app.get<{ Querystring: { from: string; to: string } }>(
-    '/api/service-points/league',
+    '/service-points/league',
     {
+      config: { roles: ANYONE },
+      preHandler: withinMaxSpan,
       schema: {
         querystring: periodQuery,
       },

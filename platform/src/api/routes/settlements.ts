@@ -3,8 +3,9 @@ import type pg from 'pg';
 import { loadConfig } from '../../aftersales/config-store.js';
 import { settlementsCsv } from '../../aftersales/settlement.js';
 import { settlements } from '../../aftersales/settlement-store.js';
+import { withinMaxSpan } from '../limits.js';
 import { scopeOf } from '../scope.js';
-import { answering, idParams, onlyFor, periodProperties } from './after-sales-common.js';
+import { answering, idParams, periodProperties } from './after-sales-common.js';
 
 /**
  * Installers' settlements for a period, JSON or CSV (no personal data: fit to send to the
@@ -12,7 +13,7 @@ import { answering, idParams, onlyFor, periodProperties } from './after-sales-co
  */
 export const settlementRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
   app.get<{ Querystring: { from: string; to: string; installer?: string; format?: 'json' | 'csv' } }>(
-    '/api/settlements',
+    '/settlements',
     {
       schema: {
         querystring: {
@@ -26,7 +27,8 @@ export const settlementRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (ap
           },
         },
       },
-      preHandler: onlyFor(['admin', 'operator', 'service']),
+      config: { roles: ['admin', 'operator', 'service'] },
+      preHandler: withinMaxSpan,
     },
     async (request, reply) =>
       answering(reply, async () => {
@@ -41,8 +43,8 @@ export const settlementRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (ap
   );
 
   app.post<{ Params: { id: number } }>(
-    '/api/installations/:id/owner-signoff',
-    { schema: { params: idParams }, preHandler: onlyFor(['admin', 'service']) },
+    '/installations/:id/owner-signoff',
+    { schema: { params: idParams }, config: { roles: ['admin', 'service'] } },
     async (request, reply) => {
       const scope = scopeOf(request.user, 2);
       const { rows } = await pool.query(

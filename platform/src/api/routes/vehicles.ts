@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
+import { ANYONE } from '../guard.js';
+import { pageProperties, withinMaxSpan } from '../limits.js';
 import { commandsFor } from '../rights.js';
 import { scopeOf } from '../scope.js';
 
@@ -25,16 +27,16 @@ const idParams = {
  */
 export const vehicleRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
   app.get<{ Querystring: { q?: string; page?: number; pageSize?: number } }>(
-    '/api/vehicles',
+    '/vehicles',
     {
+      config: { roles: ANYONE },
       schema: {
         querystring: {
           type: 'object',
           additionalProperties: false,
           properties: {
             q: { type: 'string', maxLength: 32 },
-            page: { type: 'integer', minimum: 1, default: 1 },
-            pageSize: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+            ...pageProperties,
           },
         },
       },
@@ -62,8 +64,8 @@ export const vehicleRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, 
   );
 
   app.get<{ Params: { id: number } }>(
-    '/api/vehicles/:id',
-    { schema: { params: idParams } },
+    '/vehicles/:id',
+    { config: { roles: ANYONE }, schema: { params: idParams } },
     async (request, reply) => {
       const scope = scopeOf(request.user, 2);
       const { rows } = await pool.query(
@@ -88,8 +90,10 @@ export const vehicleRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, 
   );
 
   app.get<{ Params: { id: number }; Querystring: { from: string; to: string; maxPoints?: number } }>(
-    '/api/vehicles/:id/track',
+    '/vehicles/:id/track',
     {
+      config: { roles: ANYONE },
+      preHandler: withinMaxSpan,
       schema: {
         params: idParams,
         querystring: {

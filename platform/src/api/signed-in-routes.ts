@@ -1,0 +1,71 @@
+import type { CommandClient } from '@jt808/bus';
+import type { FastifyPluginAsync } from 'fastify';
+import type pg from 'pg';
+import type { CachePolicy } from './answer-cache.js';
+import { requireSession } from './guard.js';
+import type { LiveFeed } from './live/live-feed.js';
+import type { SocketSessions } from './live/socket-sessions.js';
+import { afterSalesConfigRoutes } from './routes/after-sales-config.js';
+import { userRoutes } from './routes/auth.js';
+import { callbackRoutes } from './routes/callbacks.js';
+import { centerRoutes } from './routes/centers.js';
+import { commandRoutes } from './routes/commands.js';
+import { complaintRoutes } from './routes/complaints.js';
+import { contractRoutes } from './routes/contracts.js';
+import { customerRoutes } from './routes/customers.js';
+import { deskRoutes } from './routes/desk.js';
+import { installerRoutes } from './routes/installer.js';
+import { kpiRoutes } from './routes/kpis.js';
+import { liveRoutes } from './routes/live.js';
+import { type MapRouteOptions, mapRoutes } from './routes/map.js';
+import { servicePointRoutes } from './routes/service-points.js';
+import { serviceReportRoutes } from './routes/service-report.js';
+import { settlementRoutes } from './routes/settlements.js';
+import { ticketRoutes } from './routes/tickets.js';
+import { vehicleRoutes } from './routes/vehicles.js';
+import type { SessionPolicy } from './sessions.js';
+
+export interface SignedInOptions {
+  pool: pg.Pool;
+  commands: CommandClient | undefined;
+  cache: CachePolicy;
+  feed: LiveFeed;
+  sockets: SocketSessions;
+  sessions: SessionPolicy;
+  tiles: Pick<MapRouteOptions, 'tileUrl' | 'tileAttribution'>;
+}
+
+/**
+ * Everything under /api but sign-in: each route names the roles it allows, and the session check
+ * (guard.ts) runs before any of them, for HTTP and WebSocket alike.
+ */
+export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, options) => {
+  const { pool, cache, feed } = options;
+  requireSession(app, pool, options.sessions);
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }),
+  );
+  await app.register(userRoutes);
+  await app.register(centerRoutes, { pool, cache });
+  await app.register(vehicleRoutes, { pool });
+  await app.register(ticketRoutes, { pool });
+  await app.register(installerRoutes, { pool });
+  await app.register(kpiRoutes, { pool, cache });
+  await app.register(servicePointRoutes, { pool });
+  await app.register(commandRoutes, { pool, commands: options.commands });
+  // After-sales operations (docs/after-sales.md).
+  for (const routes of [
+    deskRoutes,
+    complaintRoutes,
+    callbackRoutes,
+    settlementRoutes,
+    customerRoutes,
+    contractRoutes,
+    serviceReportRoutes,
+    afterSalesConfigRoutes,
+  ]) {
+    await app.register(routes, { pool });
+  }
+  await app.register(liveRoutes, { pool, feed, sockets: options.sockets });
+  await app.register(mapRoutes, { pool, feed, ...options.tiles });
+};
