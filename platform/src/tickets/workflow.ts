@@ -32,8 +32,15 @@ export type TicketAction =
   | { action: 'cancel'; reason: string }
   | { action: 'callback'; satisfaction: number; comment?: string };
 
+/** A refused action: `conflict` when the ticket's state or the things it names forbid it (409), `invalid` for input that can never be right here (400). */
 export class TicketError extends Error {
   override readonly name = 'TicketError';
+  constructor(
+    message: string,
+    readonly kind: 'conflict' | 'invalid' = 'conflict',
+  ) {
+    super(message);
+  }
 }
 
 const FROM: Record<TicketAction['action'], readonly TicketState[]> = {

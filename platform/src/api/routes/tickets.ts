@@ -114,7 +114,8 @@ export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, {
         const advanced = await advanceTicket(pool, String(ticket.id), action, request.user.username);
         return withActions(advanced, request.user.role);
       } catch (error) {
-        if (error instanceof TicketError) return reply.code(409).send({ error: error.message });
+        if (error instanceof TicketError)
+          return reply.code(error.kind === 'invalid' ? 400 : 409).send({ error: error.message });
         throw error;
       }
     },
