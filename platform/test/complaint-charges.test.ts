@@ -38,7 +38,7 @@ describe.skipIf(!hasPostgres)(
       api = await startApiServer(pool);
       await api.login('op1', 'op1-secret');
       await api.login('op2', 'op2-secret');
-    });
+    }, 120_000);
     afterAll(async () => {
       await api?.close();
       await pool?.end();

@@ -51,7 +51,7 @@ describe.skipIf(!hasPostgres)('ticket actions stay inside the ticket’s center'
     await api.login('op1', 'op1-secret');
     await api.login('sp1', 'sp1-secret');
     await api.login('sp2', 'sp2-secret');
-  });
+  }, 120_000);
   afterAll(async () => {
     await api?.close();
     await pool?.end();

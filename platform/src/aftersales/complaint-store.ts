@@ -178,7 +178,7 @@ export async function raiseAutomaticComplaints(
       servicePointId: t.service_point_id,
       installer: t.installer,
     }));
-    for (const complaint of automaticComplaints(phone, history)) {
+    for (const complaint of automaticComplaints(history)) {
       const ticket = tickets.find((t) => t.id === complaint.ticketId)!;
       const inserted = await pool.query(
         `INSERT INTO complaints (source, rule_key, ticket_id, phone, vehicle_id, center_id, service_point_id, installer,
