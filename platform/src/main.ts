@@ -7,7 +7,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { startAfterSalesRounds } from './aftersales/rounds.js';
 import { buildApi } from './api/app.js';
 import type { Role } from './api/sessions.js';
-import { saveUser } from './api/users.js';
+import { parseCenters, saveUser, UserError } from './api/users.js';
 import { createPool } from './db/pool.js';
 import { prepareDatabase } from './db/prepare.js';
 import { DEFAULT_INGEST_BATCH, DEFAULT_INGEST_WAIT_MS, IngestWorker } from './ingest/ingest-worker.js';
@@ -25,7 +25,9 @@ Usage:
   jt808-platform status [options] the online-status engine and the after-sales rounds (run exactly one)
   jt808-platform api [options]    the HTTP API (run one or more)
   jt808-platform user-add         add or update an API user: USERNAME, PASSWORD, ROLE (admin|operator|service|viewer|desk),
-                                  CENTERS (comma-separated ids), SERVICE_POINT from the environment
+                                  CENTERS (comma-separated ids; ALL for the province, viewer and desk only;
+                                  required for operator, viewer, desk; admins see the province without it),
+                                  SERVICE_POINT (required for service) from the environment
 
 Options:
   --consumer NAME      this process's name in its consumer group (default: host name + pid);
@@ -104,14 +106,21 @@ async function main(): Promise<number> {
       );
       return 2;
     }
-    await saveUser(pool, {
-      username: USERNAME,
-      password: PASSWORD,
-      role: ROLE as Role,
-      centerIds: CENTERS ? CENTERS.split(',').map(Number) : [],
-      servicePointId: SERVICE_POINT ? Number(SERVICE_POINT) : undefined,
-    });
-    await pool.end();
+    try {
+      await saveUser(pool, {
+        username: USERNAME,
+        password: PASSWORD,
+        role: ROLE as Role,
+        centerIds: parseCenters(CENTERS),
+        servicePointId: SERVICE_POINT ? Number(SERVICE_POINT) : undefined,
+      });
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      process.stderr.write(`jt808-platform user-add: ${error.message}\n`);
+      return 2;
+    } finally {
+      await pool.end();
+    }
     return 0;
   }
   if (command === 'api') {
