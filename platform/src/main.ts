@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type Bus, CommandClient, RedisBus } from '@jt808/bus';
-import Fastify from 'fastify';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { startAfterSalesRounds } from './aftersales/rounds.js';
@@ -12,6 +11,7 @@ import { createPool } from './db/pool.js';
 import { prepareDatabase } from './db/prepare.js';
 import { DEFAULT_INGEST_BATCH, DEFAULT_INGEST_WAIT_MS, IngestWorker } from './ingest/ingest-worker.js';
 import { createIngestMetrics } from './ingest/metrics.js';
+import { DEFAULT_SIDE_HOST, startSideHttp } from './side-http.js';
 import { DEFAULT_SETTINGS } from './status/settings.js';
 import { StatusService } from './status/status-service.js';
 import { maintainStorage, refreshRollup } from './storage/layout.js';
@@ -36,6 +36,7 @@ Options:
   --batch-wait-ms N    ingest: how long a batch with room left waits for more events (default ${DEFAULT_INGEST_WAIT_MS});
                        longer makes fewer, larger transactions and adds up to that much ingest delay
   --http-port N        /metrics and /healthz (default 9810; 0 = off)
+  --http-host ADDR     their listen address (default ${DEFAULT_SIDE_HOST}: this host only; 0.0.0.0 to open them)
   --api-port N         api: the HTTP API port (default 8080)
 
 Environment: DATABASE_URL (required), REDIS_URL (required for ingest and status), RETENTION_DAYS (default 180),
@@ -51,6 +52,7 @@ async function main(): Promise<number> {
       'batch-size': { type: 'string', default: String(DEFAULT_INGEST_BATCH) },
       'batch-wait-ms': { type: 'string', default: String(DEFAULT_INGEST_WAIT_MS) },
       'http-port': { type: 'string', default: '9810' },
+      'http-host': { type: 'string', default: DEFAULT_SIDE_HOST },
       'api-port': { type: 'string', default: '8080' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -197,12 +199,9 @@ async function main(): Promise<number> {
     stopWork = () => worker.stop();
   }
   const httpPort = Number(values['http-port']);
-  const http = Fastify();
-  http.get('/metrics', async (_request, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
-  );
-  http.get('/healthz', async () => ({ ok: true, stats: health() }));
-  if (httpPort) await http.listen({ port: httpPort, host: '0.0.0.0' });
+  const http = httpPort
+    ? await startSideHttp({ port: httpPort, host: values['http-host'], registry, health, log })
+    : undefined;
   log.info({ consumer, httpPort }, `${command} started`);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
@@ -210,7 +209,7 @@ async function main(): Promise<number> {
   });
   for (const timer of timers) clearInterval(timer);
   await stopWork();
-  await http.close();
+  await http?.close();
   await bus.close();
   await pool.end();
   log.info({ stats: health() }, `${command} stopped`);
