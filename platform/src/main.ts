@@ -8,7 +8,7 @@ import { buildApi } from './api/app.js';
 import type { Role } from './api/sessions.js';
 import { parseCenters, saveUser, UserError } from './api/users.js';
 import { createPool } from './db/pool.js';
-import { prepareDatabase } from './db/prepare.js';
+import { mayChangeSchema, prepareDatabase } from './db/prepare.js';
 import { DEFAULT_INGEST_BATCH, DEFAULT_INGEST_WAIT_MS, IngestWorker } from './ingest/ingest-worker.js';
 import { createIngestMetrics } from './ingest/metrics.js';
 import { DEFAULT_SIDE_HOST, startSideHttp } from './side-http.js';
@@ -20,7 +20,8 @@ import { DEFAULT_TICKET_SETTINGS } from './tickets/ticket-keeper.js';
 const HELP = `jt808-platform — the platform's processes
 
 Usage:
-  jt808-platform migrate          bring the schema and the positions storage up to date, then exit
+  jt808-platform migrate          bring the schema and the positions storage up to date (partitions a week ahead,
+                                  expired ones dropped), then exit; as the schema's owner
   jt808-platform ingest [options] store terminal events from the bus (run one or more)
   jt808-platform status [options] the online-status engine and the after-sales rounds (run exactly one)
   jt808-platform api [options]    the HTTP API (run one or more)
@@ -92,6 +93,8 @@ async function main(): Promise<number> {
     `positions stored with ${mode === 'timescaledb' ? 'TimescaleDB hypertables' : 'PostgreSQL daily partitions'}`,
   );
   if (command === 'migrate') {
+    // Also the partitions' upkeep: run daily by the owner where the processes may not do it (0021).
+    await maintainStorage(pool, mode, retentionDays);
     await pool.end();
     return 0;
   }
@@ -181,6 +184,7 @@ async function main(): Promise<number> {
       metrics,
     );
     worker.start();
+    const ownsSchema = await mayChangeSchema(pool);
     timers.push(
       setInterval(() => {
         bus.events.lag('ingest').then(
@@ -190,8 +194,14 @@ async function main(): Promise<number> {
       }, 2000),
       setInterval(() => {
         const now = new Date();
-        void maintainStorage(pool, mode, retentionDays, now)
-          .then(() => refreshRollup(pool, mode, new Date(now.getTime() - 2 * 3_600_000), now))
+        // A role that may not change the schema (jt808_app) leaves the partitions to the owner's
+        // daily `migrate` and TimescaleDB's rollup to its policy; the partitions' rollup is rows.
+        void (ownsSchema ? maintainStorage(pool, mode, retentionDays, now) : Promise.resolve())
+          .then(() =>
+            ownsSchema || mode === 'partitions'
+              ? refreshRollup(pool, mode, new Date(now.getTime() - 2 * 3_600_000), now)
+              : undefined,
+          )
           .catch((error: unknown) => log.warn({ err: error }, 'storage housekeeping failed'));
       }, 60_000),
     );
