@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { hashPassword } from './passwords.js';
+import { hashPassword, verifyPassword } from './passwords.js';
 import type { Role } from './sessions.js';
 
 export interface NewUser {
@@ -64,13 +64,38 @@ export function parseCenters(text: string | undefined): number[] | 'all' | undef
 
 /** Adds a user, or sets the password and rights of an existing one. */
 export async function saveUser(pool: pg.Pool, user: NewUser): Promise<number> {
+  const saved = await insertUser(
+    pool,
+    user,
+    `DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role,
+       center_ids = EXCLUDED.center_ids, service_point_id = EXCLUDED.service_point_id`,
+  );
+  return saved!;
+}
+
+/**
+ * Adds a user unless one of that name exists, which is left as it is (a password its owner changed
+ * stays changed). True when it was added.
+ */
+export async function addUserIfMissing(pool: pg.Pool, user: NewUser): Promise<boolean> {
+  return (await insertUser(pool, user, 'DO NOTHING')) !== undefined;
+}
+
+async function insertUser(pool: pg.Pool, user: NewUser, onConflict: string): Promise<number | undefined> {
   const scope = storedScope(user);
   const { rows } = await pool.query<{ id: number }>(
     `INSERT INTO users (username, password_hash, role, center_ids, service_point_id) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role,
-       center_ids = EXCLUDED.center_ids, service_point_id = EXCLUDED.service_point_id
-     RETURNING id`,
+     ON CONFLICT (username) ${onConflict} RETURNING id`,
     [user.username, await hashPassword(user.password), user.role, scope.centerIds, scope.servicePointId],
   );
-  return rows[0]!.id;
+  return rows[0]?.id;
+}
+
+/** Whether `password` is the user's password now. */
+export async function isPasswordOf(pool: pg.Pool, username: string, password: string): Promise<boolean> {
+  const { rows } = await pool.query<{ password_hash: string }>(
+    'SELECT password_hash FROM users WHERE username = $1',
+    [username],
+  );
+  return rows[0] !== undefined && (await verifyPassword(password, rows[0].password_hash));
 }
