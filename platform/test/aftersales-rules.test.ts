@@ -302,10 +302,7 @@ describe('automatic complaints', () => {
   });
 
   it('raises a repeat fault when the same cause comes back after a repair, charged to that repair', () => {
-    const raised = automaticComplaints('13900000001', [
-      ticket('1', 0, 'antenna-open'),
-      ticket('2', 40, 'antenna-open'),
-    ]);
+    const raised = automaticComplaints([ticket('1', 0, 'antenna-open'), ticket('2', 40, 'antenna-open')]);
     expect(raised).toEqual([
       expect.objectContaining({
         source: 'repeat-fault',
@@ -318,7 +315,7 @@ describe('automatic complaints', () => {
   });
 
   it('raises multiple faults for two different causes within a year, once a year', () => {
-    const raised = automaticComplaints('13900000001', [
+    const raised = automaticComplaints([
       ticket('1', 0, 'antenna-open'),
       ticket('2', 100, 'power-cut'),
       ticket('3', 200, 'camera'),
@@ -330,14 +327,14 @@ describe('automatic complaints', () => {
 
   it('ignores cancelled tickets, self-recoveries, faults never repaired and faults more than a year apart', () => {
     expect(
-      automaticComplaints('1', [
+      automaticComplaints([
         ticket('1', 0, 'offline', { closeReason: 'self-recovered', resolvedAtMs: null }),
         ticket('2', 10, 'camera', { closeReason: 'cancelled' }),
         ticket('3', 20, 'gnss', { resolvedAtMs: null, closeReason: null }),
         ticket('4', 30, 'gnss'),
       ]),
     ).toEqual([]);
-    expect(automaticComplaints('1', [ticket('1', 0, 'gnss'), ticket('2', 400, 'camera')])).toEqual([]);
+    expect(automaticComplaints([ticket('1', 0, 'gnss'), ticket('2', 400, 'camera')])).toEqual([]);
   });
 });
 

@@ -55,7 +55,7 @@ describe.skipIf(!hasPostgres)('live feed over WebSocket (real PostgreSQL, real s
       `INSERT INTO terminal_status (phone, status, health) VALUES ('1001', 'online', '{}'), ('1002', 'offline', '{}')`,
     );
     await saveUser(pool, { username: 'op1', password: 'op1-secret', role: 'operator', centerIds: [1] });
-    await saveUser(pool, { username: 'desk', password: 'desk-secret', role: 'desk' });
+    await saveUser(pool, { username: 'desk', password: 'desk-secret', role: 'desk', centerIds: 'all' });
     api = await buildApi({ pool, secureCookies: false, liveIntervalMs: 100 });
     await api.listen({ port: 0, host: '127.0.0.1' });
     const address = api.server.address();

@@ -42,6 +42,7 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
       '0018_live_notify_no_jit',
       '0019_live_notify_hash_join',
       '0020_gateway_registry',
+      '0021_least_privilege',
       '0022_session_idle',
     ]);
     expect(await migrate(db.url)).toEqual([]);

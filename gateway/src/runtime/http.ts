@@ -3,6 +3,8 @@ import { createServer, type Server } from 'node:http';
 export interface HttpEndpoints {
   metrics: () => Promise<{ contentType: string; body: string }>;
   health: () => Promise<{ ok: boolean; [key: string]: unknown }>;
+  /** Told what made an endpoint fail (the answer itself carries no error text). */
+  onError?: (error: unknown) => void;
 }
 
 /**
@@ -24,7 +26,10 @@ export function startHttp(port: number, host: string, endpoints: HttpEndpoints):
         response.writeHead(404).end();
       }
     } catch (error) {
-      response.writeHead(500).end(String(error));
+      // No error text in the answer: these ports may be opened to a load balancer, and a message
+      // can carry a connection string or a host name. The log gets it instead.
+      endpoints.onError?.(error);
+      response.writeHead(500, { 'content-type': 'text/plain' }).end('internal error');
     }
   });
   return new Promise((resolve, reject) => {

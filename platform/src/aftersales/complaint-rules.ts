@@ -33,7 +33,11 @@ export interface RaisedComplaint {
 
 const YEAR_MS = 365 * 86_400_000;
 
-export function automaticComplaints(phone: string, history: readonly FaultTicket[]): RaisedComplaint[] {
+/**
+ * The complaints one terminal's history raises. Their descriptions name tickets, never the SIM: a
+ * complaint is listed to everyone in its scope, and its ticket leads to the terminal.
+ */
+export function automaticComplaints(history: readonly FaultTicket[]): RaisedComplaint[] {
   const faults = history
     .filter((t) => t.closeReason !== 'cancelled' && t.closeReason !== 'self-recovered')
     .sort((a, b) => a.openedAtMs - b.openedAtMs || Number(a.id) - Number(b.id));
@@ -51,7 +55,7 @@ export function automaticComplaints(phone: string, history: readonly FaultTicket
         source: 'repeat-fault',
         ruleKey: `repeat-fault:${ticket.id}`,
         ticketId: ticket.id,
-        description: `终端${phone}的故障“${ticket.cause}”在维修（工单${repaired.id}）后再次出现 / fault "${ticket.cause}" on terminal ${phone} came back after the repair of ticket ${repaired.id}`,
+        description: `工单${ticket.id}：故障“${ticket.cause}”在维修（工单${repaired.id}）后再次出现 / ticket ${ticket.id}: fault "${ticket.cause}" came back after the repair of ticket ${repaired.id}`,
         servicePointId: repaired.servicePointId,
         installer: repaired.installer,
       });
@@ -63,7 +67,7 @@ export function automaticComplaints(phone: string, history: readonly FaultTicket
         source: 'multiple-faults',
         ruleKey: `multiple-faults:${ticket.id}`,
         ticketId: ticket.id,
-        description: `终端${phone}一年内出现${causes.size}种不同故障（${[...causes].join('、')}） / terminal ${phone} had ${causes.size} different faults within a year (${[...causes].join(', ')})`,
+        description: `工单${ticket.id}：该终端一年内出现${causes.size}种不同故障（${[...causes].join('、')}） / ticket ${ticket.id}: its terminal had ${causes.size} different faults within a year (${[...causes].join(', ')})`,
         servicePointId: ticket.servicePointId,
         installer: ticket.installer,
       });

@@ -72,13 +72,14 @@ export async function answerComplaint(
     throw new AfterSalesError('an upheld complaint is charged to a service point or an installer');
   }
   return transaction(pool, async (client) => {
-    const { rows } = await client.query<{ answered_at: Date | null; due_at: Date }>(
-      'SELECT answered_at, due_at FROM complaints WHERE id = $1 FOR UPDATE',
+    const { rows } = await client.query<{ answered_at: Date | null; due_at: Date; center_id: number | null }>(
+      'SELECT answered_at, due_at, center_id FROM complaints WHERE id = $1 FOR UPDATE',
       [id],
     );
     const current = rows[0];
     if (!current) throw new AfterSalesError(`no complaint ${id}`, 'not-found');
     if (current.answered_at) throw new AfterSalesError(`complaint ${id} was answered already`, 'conflict');
+    if (finding.finding === 'upheld') await assertChargeable(client, finding, current.center_id);
     await client.query(
       `UPDATE complaints SET answered_at = $2, finding = $3, measures = $4, handler = coalesce($5, handler),
               charged_service_point_id = $6, charged_installer = $7 WHERE id = $1`,
@@ -94,6 +95,41 @@ export async function answerComplaint(
     );
     return { answeredAt: at, late: at > current.due_at };
   });
+}
+
+/**
+ * The party an upheld complaint charges must belong to the complaint's center: a charge costs a
+ * service point its standing and an installer part of their pay, so a desk of one center must not
+ * reach another's. Installers have no register yet: one is known by the code of their contract
+ * (installer_contracts), and belongs to the center of that contract's service point (ids come with
+ * the register). A service point that does not exist gets the same answer as another center's.
+ */
+async function assertChargeable(
+  client: pg.PoolClient,
+  finding: Finding,
+  centerId: number | null,
+): Promise<void> {
+  if (finding.chargedServicePointId !== undefined) {
+    const { rows } = await client.query('SELECT 1 FROM service_points WHERE id = $1 AND center_id = $2', [
+      finding.chargedServicePointId,
+      centerId,
+    ]);
+    if (rows.length === 0)
+      throw new AfterSalesError(
+        `service point ${finding.chargedServicePointId} is not one of center ${centerId}'s`,
+      );
+  }
+  if (finding.chargedInstaller) {
+    const { rows } = await client.query(
+      `SELECT 1 FROM installer_contracts c JOIN service_points point ON point.id = c.service_point_id
+        WHERE c.installer = $1 AND point.center_id = $2`,
+      [finding.chargedInstaller, centerId],
+    );
+    if (rows.length === 0)
+      throw new AfterSalesError(
+        `installer ${finding.chargedInstaller} has no contract with a service point of center ${centerId}`,
+      );
+  }
 }
 
 /**
@@ -142,7 +178,7 @@ export async function raiseAutomaticComplaints(
       servicePointId: t.service_point_id,
       installer: t.installer,
     }));
-    for (const complaint of automaticComplaints(phone, history)) {
+    for (const complaint of automaticComplaints(history)) {
       const ticket = tickets.find((t) => t.id === complaint.ticketId)!;
       const inserted = await pool.query(
         `INSERT INTO complaints (source, rule_key, ticket_id, phone, vehicle_id, center_id, service_point_id, installer,

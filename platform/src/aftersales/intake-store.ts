@@ -84,15 +84,6 @@ export async function recordCall(
                 reasons = CASE WHEN $2 = ANY (reasons) THEN reasons ELSE reasons || $2 END WHERE id = $1`,
         [ticketId, `desk:${report.category}`],
       );
-      await client.query(
-        `INSERT INTO ticket_events (ticket_id, actor, from_state, to_state, reason, detail) VALUES ($1, $2, $3, $3, 'desk call attached', $4)`,
-        [
-          ticketId,
-          actor,
-          state,
-          JSON.stringify({ callerPhone: report.callerPhone, description: report.description }),
-        ],
-      );
     } else {
       const clocks = intakeClocks(
         report.receivedAt,
@@ -141,20 +132,6 @@ export async function recordCall(
           ],
         );
       }
-      await client.query(
-        `INSERT INTO ticket_events (ticket_id, actor, from_state, to_state, reason, detail) VALUES ($1, $2, NULL, $3, $4, $5)`,
-        [
-          ticketId,
-          actor,
-          state,
-          plan.closesAtOnce ? 'desk call: answered on the call' : 'desk call: opened',
-          JSON.stringify({
-            category: report.category,
-            severity: report.severity,
-            description: report.description,
-          }),
-        ],
-      );
     }
     const call = await client.query<{ id: string }>(
       `INSERT INTO desk_calls (received_at, caller_name, caller_phone, vehicle_id, phone, description, category, severity,
@@ -173,6 +150,27 @@ export async function recordCall(
         ticketId,
         existing !== undefined,
         actor,
+      ],
+    );
+    // The audit names the call, not what the caller said or their number: those stay in the call
+    // log, which only the desk roles read (masked), while a ticket's history is shown to all in scope.
+    await client.query(
+      `INSERT INTO ticket_events (ticket_id, actor, from_state, to_state, reason, detail) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [
+        ticketId,
+        actor,
+        existing ? state : null,
+        state,
+        existing
+          ? 'desk call attached'
+          : plan.closesAtOnce
+            ? 'desk call: answered on the call'
+            : 'desk call: opened',
+        JSON.stringify(
+          existing
+            ? { callId: call.rows[0]!.id }
+            : { callId: call.rows[0]!.id, category: report.category, severity: report.severity },
+        ),
       ],
     );
     const clocks = await client.query<{ clock: ClockName; due_at: Date; met_at: Date | null }>(

@@ -1,9 +1,15 @@
 import type { Role } from '../api/sessions.js';
 
 /**
- * Personal data (SIM numbers, identity numbers, names and contact numbers): masked in every list
- * and export, shown in full only on a detail view to roles whose work needs it, and each such view
- * is recorded (personal_data_views). Pure.
+ * Personal data (SIM numbers, identity numbers, names and contact numbers) and the one policy for
+ * showing it (docs/security.md, "Scope and personal data"). Pure.
+ *
+ * - Lists, timelines, histories and exports: masked for every role (`maskRow`).
+ * - One vehicle's or ticket's detail (with its track and the installer's checklist): the terminal's
+ *   SIM in full for the roles of FULL_VIEW, who command the terminal and talk about it; masked for
+ *   service-point staff and viewers; everything else masked (`maskDetail`).
+ * - The customer archive opened with `full=true`: everything in full, for FULL_VIEW only, and every
+ *   such view is recorded (personal_data_views).
  */
 export type PersonalField = 'sim' | 'idNumber' | 'phone' | 'name';
 
@@ -40,14 +46,21 @@ export function mask(field: PersonalField, value: string | null | undefined): st
 }
 
 /** A row with its personal fields masked; `fields` maps a column to what it holds. */
-export function maskRow<T extends Record<string, unknown>>(
-  row: T,
-  fields: Partial<Record<keyof T, PersonalField>>,
-): T {
-  const out: Record<string, unknown> = { ...row };
+export function maskRow<T extends object>(row: T, fields: Partial<Record<keyof T, PersonalField>>): T {
+  const out = { ...row } as Record<string, unknown>;
   for (const [column, field] of Object.entries(fields) as [string, PersonalField][]) {
     const value = out[column];
     if (typeof value === 'string' || value === null) out[column] = mask(field, value);
   }
   return out as T;
+}
+
+/** One record's detail as `role` sees it: SIMs in full for the roles of FULL_VIEW, the rest masked. */
+export function maskDetail<T extends object>(
+  role: Role,
+  row: T,
+  fields: Partial<Record<keyof T, PersonalField>>,
+): T {
+  const masked = Object.entries(fields).filter(([, field]) => field !== 'sim' || !mayViewInFull(role));
+  return maskRow(row, Object.fromEntries(masked) as Partial<Record<keyof T, PersonalField>>);
 }

@@ -47,9 +47,16 @@ export async function settlements(
     [installers, start, end],
   );
   const { rows: complaints } = await pool.query<{ id: string; installer: string; answered_on: string }>(
-    `SELECT id, charged_installer AS installer, to_char(answered_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS answered_on
-       FROM complaints WHERE finding = 'upheld' AND charged_installer = ANY ($1) AND answered_at >= $2 AND answered_at < $3
-      ORDER BY id`,
+    // Only complaints of the center the installer's contract is with: one charged by another
+    // center (before charges were checked, complaint-store.ts) does not touch this pay.
+    `SELECT complaint.id, complaint.charged_installer AS installer,
+            to_char(complaint.answered_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS answered_on
+       FROM complaints complaint
+       JOIN installer_contracts c ON c.installer = complaint.charged_installer
+       JOIN service_points point ON point.id = c.service_point_id AND point.center_id = complaint.center_id
+      WHERE complaint.finding = 'upheld' AND complaint.charged_installer = ANY ($1)
+        AND complaint.answered_at >= $2 AND complaint.answered_at < $3
+      ORDER BY complaint.id`,
     [installers, start, end],
   );
   const workingDays = config.calendar.workingDaysIn(period.from, period.to).length;

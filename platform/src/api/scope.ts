@@ -4,7 +4,7 @@ import type { User } from './sessions.js';
  * What a user may see, as SQL conditions used by every query (scoping is enforced in the queries,
  * not by filtering results): administrators and unrestricted viewers see everything, operators and
  * restricted viewers their centers (so does the service desk: a province-wide desk has no centers
- * and sees everything), service-point staff the vehicles on their service point's
+ * and sees everything; users.ts stores no centers only for CENTERS=ALL), service-point staff the vehicles on their service point's
  * tickets. `params` continues the query's own parameter list.
  */
 export interface Scope {

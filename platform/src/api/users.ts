@@ -7,17 +7,69 @@ export interface NewUser {
   username: string;
   password: string;
   role: Role;
-  centerIds?: number[];
+  /**
+   * What the user sees, said explicitly: operators their centers; viewers and desk staff their
+   * centers or `'all'`, the province. Administrators see the province by definition and name no
+   * centers; service-point staff name their service point instead.
+   */
+  centerIds?: number[] | 'all';
   servicePointId?: number;
+}
+
+export class UserError extends Error {
+  override readonly name = 'UserError';
+}
+
+const article = (role: Role) => (role === 'admin' || role === 'operator' ? 'an' : 'a');
+
+/**
+ * The stored scope of a new user, refusing one left implicit: a missing or empty list of centers
+ * used to make a viewer or desk user province-wide (scope.ts reads no centers as the province for
+ * those roles), so the province must now be asked for by name.
+ */
+function storedScope(user: NewUser): { centerIds: number[]; servicePointId: number | null } {
+  const { role, centerIds, servicePointId } = user;
+  if (role === 'service') {
+    if (servicePointId === undefined) throw new UserError('service-point staff need SERVICE_POINT');
+    if (centerIds !== undefined)
+      throw new UserError('service-point staff see their service point: no CENTERS');
+    return { centerIds: [], servicePointId };
+  }
+  if (servicePointId !== undefined) throw new UserError(`${article(role)} ${role} has no SERVICE_POINT`);
+  if (role === 'admin') {
+    if (centerIds !== undefined && centerIds !== 'all')
+      throw new UserError('an admin sees the whole province: no CENTERS (or CENTERS=ALL)');
+    return { centerIds: [], servicePointId: null };
+  }
+  if (centerIds === 'all') {
+    if (role === 'operator')
+      throw new UserError('an operator runs centers: name them (the province is an admin’s)');
+    return { centerIds: [], servicePointId: null };
+  }
+  if (centerIds === undefined || centerIds.length === 0)
+    throw new UserError(
+      `${article(role)} ${role} needs CENTERS: center ids${role === 'operator' ? '' : ', or ALL for the province'}`,
+    );
+  return { centerIds, servicePointId: null };
+}
+
+/** CENTERS as user-add takes it: `ALL`, or comma-separated center ids. */
+export function parseCenters(text: string | undefined): number[] | 'all' | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  if (text.trim().toUpperCase() === 'ALL') return 'all';
+  const ids = text.split(',').map((part) => Number(part.trim()));
+  if (ids.some((id) => !Number.isInteger(id) || id < 1))
+    throw new UserError(`CENTERS is ALL or comma-separated center ids, not "${text}"`);
+  return ids;
 }
 
 /**
  * Adds a user, or sets the password and rights of an existing one. A changed password ends every
- * session of the user (whoever knew the old one is signed out); the same password again (the
- * one-command start saves its admin at every start) keeps them. Rights need no such care: every
- * request reads them afresh.
+ * session of the user (whoever knew the old one is signed out); the same password again keeps
+ * them. Rights need no such care: every request reads them afresh.
  */
 export async function saveUser(pool: pg.Pool, user: NewUser): Promise<number> {
+  const scope = storedScope(user);
   const passwordHash = await hashPassword(user.password);
   return transaction(pool, async (client) => {
     const { rows: old } = await client.query<{ password_hash: string }>(
@@ -29,7 +81,7 @@ export async function saveUser(pool: pg.Pool, user: NewUser): Promise<number> {
        ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role,
          center_ids = EXCLUDED.center_ids, service_point_id = EXCLUDED.service_point_id
        RETURNING id`,
-      [user.username, passwordHash, user.role, user.centerIds ?? [], user.servicePointId ?? null],
+      [user.username, passwordHash, user.role, scope.centerIds, scope.servicePointId],
     );
     const id = rows[0]!.id;
     const previous = old[0]?.password_hash;
@@ -38,4 +90,27 @@ export async function saveUser(pool: pg.Pool, user: NewUser): Promise<number> {
     }
     return id;
   });
+}
+
+/**
+ * Adds a user unless one of that name exists, which is left as it is (a password its owner changed
+ * stays changed). True when it was added.
+ */
+export async function addUserIfMissing(pool: pg.Pool, user: NewUser): Promise<boolean> {
+  const scope = storedScope(user);
+  const { rows } = await pool.query<{ id: number }>(
+    `INSERT INTO users (username, password_hash, role, center_ids, service_point_id) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (username) DO NOTHING RETURNING id`,
+    [user.username, await hashPassword(user.password), user.role, scope.centerIds, scope.servicePointId],
+  );
+  return rows.length > 0;
+}
+
+/** Whether `password` is the user's password now. */
+export async function isPasswordOf(pool: pg.Pool, username: string, password: string): Promise<boolean> {
+  const { rows } = await pool.query<{ password_hash: string }>(
+    'SELECT password_hash FROM users WHERE username = $1',
+    [username],
+  );
+  return rows[0] !== undefined && (await verifyPassword(password, rows[0].password_hash));
 }

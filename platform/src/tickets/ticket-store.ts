@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { transaction } from '../db/pool.js';
+import { swapTerminal } from './terminal-swap.js';
 import { deadlines, nextState, type TicketAction, TicketError, type TicketState } from './workflow.js';
 
 export interface OpenRequest {
@@ -15,7 +16,8 @@ export interface OpenRequest {
 export interface TicketRow {
   id: string;
   kind: string;
-  phone: string;
+  phone: string | null;
+  vehicle_id: string | null;
   state: TicketState;
   reason: string;
   reasons: string[];
@@ -121,6 +123,8 @@ export async function advanceTicket(
         break;
       }
       case 'dispatch': {
+        if (action.servicePointId !== undefined)
+          await assertServicePointOf(client, ticket, action.servicePointId);
         const servicePoint = action.servicePointId ?? (await nearestServicePoint(client, ticket));
         if (servicePoint === null)
           throw new TicketError(`no service point of center ${ticket.center_id} has room`);
@@ -135,11 +139,11 @@ export async function advanceTicket(
         await client.query('UPDATE tickets SET appointment_at = $2 WHERE id = $1', [id, action.at]);
         break;
       case 'resolve':
+        if (action.replacementPhone) await swapTerminal(client, ticket, action.replacementPhone);
         await client.query(
           'UPDATE tickets SET fault_cause = $2, parts_replaced = $3, replacement_phone = $4, resolved_at = now() WHERE id = $1',
           [id, action.faultCause, action.partsReplaced ?? [], action.replacementPhone ?? null],
         );
-        if (action.replacementPhone) await swapTerminal(client, ticket.phone, action.replacementPhone);
         break;
       case 'cancel':
         await client.query(`UPDATE tickets SET closed_at = now(), close_reason = 'cancelled' WHERE id = $1`, [
@@ -182,19 +186,25 @@ async function nearestServicePoint(client: pg.PoolClient, ticket: TicketRow): Pr
   return rows[0]?.id ?? null;
 }
 
-/** A swapped terminal: the vehicle now carries the new one; the old one leaves the vehicle. */
-async function swapTerminal(client: pg.PoolClient, oldPhone: string, newPhone: string): Promise<void> {
-  const { rows } = await client.query<{ vehicle_id: string | null }>(
-    'SELECT vehicle_id FROM terminals WHERE phone = $1',
-    [oldPhone],
-  );
-  const vehicle = rows[0]?.vehicle_id ?? null;
-  await client.query('UPDATE terminals SET vehicle_id = NULL WHERE phone = $1', [oldPhone]);
-  await client.query(
-    `INSERT INTO terminals (phone, vehicle_id, installed_at, warranty_until) VALUES ($1, $2, now(), (now() + interval '1 year')::date)
-     ON CONFLICT (phone) DO UPDATE SET vehicle_id = EXCLUDED.vehicle_id, installed_at = now(), warranty_until = EXCLUDED.warranty_until`,
-    [newPhone, vehicle],
-  );
+/**
+ * A service point named by the dispatcher must be one of the ticket's center: its staff get to see
+ * the vehicle, its track and its archive, and to send it commands. One that does not exist and one
+ * of another center get the same answer (400), so the answer tells nothing about other centers.
+ */
+async function assertServicePointOf(
+  client: pg.PoolClient,
+  ticket: TicketRow,
+  servicePointId: number,
+): Promise<void> {
+  const { rows } = await client.query('SELECT 1 FROM service_points WHERE id = $1 AND center_id = $2', [
+    servicePointId,
+    ticket.center_id,
+  ]);
+  if (rows.length === 0)
+    throw new TicketError(
+      `service point ${servicePointId} is not one of center ${ticket.center_id}'s`,
+      'invalid',
+    );
 }
 
 /** The platform's own moves: self-recovery, verification, closing, releasing a held ticket; false when the ticket had moved on. */

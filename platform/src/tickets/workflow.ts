@@ -51,8 +51,15 @@ export const ACTION_FIELDS: { [A in ActionName]: readonly NeededBy<A>[] } = {
   callback: ['satisfaction'],
 };
 
+/** A refused action: `conflict` when the ticket's state or the things it names forbid it (409), `invalid` for input that can never be right here (400). */
 export class TicketError extends Error {
   override readonly name = 'TicketError';
+  constructor(
+    message: string,
+    readonly kind: 'conflict' | 'invalid' = 'conflict',
+  ) {
+    super(message);
+  }
 }
 
 const FROM: Record<TicketAction['action'], readonly TicketState[]> = {

@@ -26,7 +26,8 @@ const startOfLocal = (date: string) => `(${date})::timestamp AT TIME ZONE 'Asia/
 
 /**
  * One customer's history across their vehicles ($2) and contracts (of vehicle $1's customer),
- * newest first: a contract's end appears once it has come.
+ * newest first: a contract's end appears once it has come. No personal data in the summaries (a
+ * timeline is masked for every role): an exchange names its ticket (`ref`), not the new SIM.
  */
 const TIMELINE = `SELECT * FROM (
    SELECT coalesce(accepted_at, done_at, planned_on::timestamptz) AS at, 'installation' AS what, id::text AS ref, vehicle_id,
@@ -35,7 +36,7 @@ const TIMELINE = `SELECT * FROM (
    UNION ALL
    SELECT opened_at, 'ticket', id::text, vehicle_id, concat_ws(' ', kind, reason, state, close_reason) FROM tickets WHERE vehicle_id = ANY ($2)
    UNION ALL
-   SELECT resolved_at, 'exchange', id::text, vehicle_id, concat('terminal replaced by ', replacement_phone)
+   SELECT resolved_at, 'exchange', id::text, vehicle_id, 'terminal replaced'
      FROM tickets WHERE vehicle_id = ANY ($2) AND replacement_phone IS NOT NULL AND resolved_at IS NOT NULL
    UNION ALL
    SELECT received_at, 'call', id::text, vehicle_id, concat_ws(' ', category, description) FROM desk_calls WHERE vehicle_id = ANY ($2)

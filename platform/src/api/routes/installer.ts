@@ -1,6 +1,7 @@
 import { alarmFlags } from '@jt808/protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
+import { maskDetail } from '../../aftersales/masking.js';
 import { transaction } from '../../db/pool.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
@@ -68,7 +69,8 @@ export const installerRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app
     { config: { roles: ANYONE }, schema: { params: keyParams } },
     async (request, reply) => {
       const result = await checklist(request.user, request.params.key);
-      return result ?? reply.code(404).send({ error: 'no such vehicle or terminal' });
+      if (!result) return reply.code(404).send({ error: 'no such vehicle or terminal' });
+      return maskDetail(request.user.role, result, { phone: 'sim' });
     },
   );
 
@@ -105,7 +107,7 @@ export const installerRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app
           );
         }
       });
-      return { accepted: true, ...result };
+      return { accepted: true, ...maskDetail(request.user.role, result, { phone: 'sim' }) };
     },
   );
 };

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
+import { maskDetail, maskRow } from '../../aftersales/masking.js';
 import { advanceTicket } from '../../tickets/ticket-store.js';
 import { ACTION_FIELDS, type TicketAction, TicketError, type TicketState } from '../../tickets/workflow.js';
 import { ANYONE } from '../guard.js';
@@ -21,6 +22,11 @@ const TICKET_SELECT = `SELECT ticket.*, vehicle.plate, vehicle.plate_color FROM 
 function withActions<T extends { state: TicketState }>(ticket: T, role: Role): T & { actions: string[] } {
   return { ...ticket, actions: ticketActionsFor(role, ticket.state) };
 }
+
+/** The terminals a ticket names; masked in lists, on its detail by role (aftersales/masking.ts). */
+const TICKET_SIMS = { phone: 'sim', replacement_phone: 'sim' } as const;
+/** What the history's audit details may hold: older desk calls kept the caller's number there. */
+const HISTORY_PERSONAL = { callerPhone: 'phone', replacementPhone: 'sim' } as const;
 
 const actionBody = {
   type: 'object',
@@ -74,7 +80,11 @@ export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, {
           ORDER BY ticket.opened_at DESC LIMIT $3 OFFSET $4`,
         [state, kind, pageSize, (page - 1) * pageSize, ...scope.params],
       );
-      return { page, pageSize, items: rows.map((ticket) => withActions(ticket, request.user.role)) };
+      return {
+        page,
+        pageSize,
+        items: rows.map((ticket) => withActions(maskRow(ticket, TICKET_SIMS), request.user.role)),
+      };
     },
   );
 
@@ -103,7 +113,13 @@ export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, {
         'SELECT at, actor, from_state, to_state, reason, detail FROM ticket_events WHERE ticket_id = $1 ORDER BY id',
         [ticket.id],
       );
-      return { ...withActions(ticket, request.user.role), history };
+      return {
+        ...withActions(maskDetail(request.user.role, ticket, TICKET_SIMS), request.user.role),
+        history: history.map((event) => ({
+          ...event,
+          detail: event.detail && maskRow(event.detail, HISTORY_PERSONAL),
+        })),
+      };
     },
   );
 
@@ -125,9 +141,10 @@ export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, {
       } as TicketAction;
       try {
         const advanced = await advanceTicket(pool, String(ticket.id), action, request.user.username);
-        return withActions(advanced, request.user.role);
+        return withActions(maskDetail(request.user.role, advanced, TICKET_SIMS), request.user.role);
       } catch (error) {
-        if (error instanceof TicketError) return reply.code(409).send({ error: error.message });
+        if (error instanceof TicketError)
+          return reply.code(error.kind === 'invalid' ? 400 : 409).send({ error: error.message });
         throw error;
       }
     },

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
+import { maskDetail, maskRow } from '../../aftersales/masking.js';
 import { ANYONE } from '../guard.js';
 import { pageProperties, withinMaxSpan } from '../limits.js';
 import { commandsFor } from '../rights.js';
@@ -14,6 +15,9 @@ const VEHICLE_JOINS = `FROM vehicles vehicle
   LEFT JOIN terminals t ON t.vehicle_id = vehicle.id
   LEFT JOIN terminal_status s ON s.phone = t.phone
   LEFT JOIN terminal_state st ON st.phone = t.phone`;
+
+/** The terminal's SIM: masked in the list, on one vehicle by role (aftersales/masking.ts). */
+const VEHICLE_SIM = { phone: 'sim' } as const;
 
 const idParams = {
   type: 'object',
@@ -59,7 +63,7 @@ export const vehicleRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, 
           ORDER BY vehicle.id LIMIT $2 OFFSET $3`,
         [q, pageSize, (page - 1) * pageSize, ...scope.params],
       );
-      return { page, pageSize, items: rows };
+      return { page, pageSize, items: rows.map((row) => maskRow(row, VEHICLE_SIM)) };
     },
   );
 
@@ -85,7 +89,7 @@ export const vehicleRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, 
         : [];
       // The downlink commands the user may send here (none without a terminal to send them to).
       const commands = vehicle.phone ? commandsFor(request.user.role) : [];
-      return { ...vehicle, events, commands };
+      return { ...maskDetail(request.user.role, vehicle, VEHICLE_SIM), events, commands };
     },
   );
 
@@ -127,7 +131,7 @@ export const vehicleRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, 
           ORDER BY gps_time`,
         [owner[0].phone, from, to, maxPoints],
       );
-      return { phone: owner[0].phone, points: rows };
+      return { ...maskDetail(request.user.role, { phone: owner[0].phone }, VEHICLE_SIM), points: rows };
     },
   );
 };

@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { buildApi } from '../src/api/app.js';
+
+export interface Answer {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: JSON of many shapes, read by the tests as they expect it (like inject's json()).
+  body: any;
+}
+
+/** The API on a real port, and signed-in users talking to it over HTTP. */
+export interface ApiServer {
+  /** Signs `username` in; later calls name the user. */
+  login(username: string, password: string): Promise<void>;
+  get(username: string, path: string): Promise<Answer>;
+  post(username: string, path: string, body: object): Promise<Answer>;
+  close(): Promise<void>;
+}
+
+export async function startApiServer(pool: pg.Pool): Promise<ApiServer> {
+  const api: FastifyInstance = await buildApi({ pool, secureCookies: false });
+  await api.listen({ port: 0, host: '127.0.0.1' });
+  const address = api.server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const cookies = new Map<string, string>();
+  const call = async (username: string | undefined, method: string, path: string, body?: object) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...(username ? { cookie: cookies.get(username) ?? '' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    return { response, answer: { status: response.status, body: text ? JSON.parse(text) : undefined } };
+  };
+  return {
+    async login(username, password) {
+      const { response, answer } = await call(undefined, 'POST', '/api/login', { username, password });
+      if (answer.status !== 200) throw new Error(`${username} could not sign in: ${answer.status}`);
+      const cookie = response.headers.getSetCookie().find((c) => c.startsWith('jt808_session='));
+      cookies.set(username, cookie!.split(';')[0]!);
+    },
+    get: async (username, path) => (await call(username, 'GET', path)).answer,
+    post: async (username, path, body) => (await call(username, 'POST', path, body)).answer,
+    close: () => api.close(),
+  };
+}
