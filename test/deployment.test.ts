@@ -99,10 +99,14 @@ describe('docker-compose.yml', () => {
     expect(DEFAULTS.port).toBe(6808);
   });
 
-  it('gives the gateways the database the platform services use (the roster)', () => {
-    const database = platform[0]![1].environment!.DATABASE_URL;
-    for (const [name, service] of [...gateways, ...platform])
-      expect(service.environment?.DATABASE_URL, name).toBe(database);
+  it('gives the gateways the database the platform services use (the roster), as the role that may only call its gateway functions', () => {
+    const database = new URL(platform[0]![1].environment!.DATABASE_URL!);
+    for (const [name, service] of [...gateways, ...platform]) {
+      const url = new URL(service.environment!.DATABASE_URL!);
+      expect(`${url.host}${url.pathname}`, name).toBe(`${database.host}${database.pathname}`);
+    }
+    for (const [name, service] of gateways)
+      expect(new URL(service.environment!.DATABASE_URL!).username, name).toBe('jt808_gateway');
   });
 
   it('puts HAProxy on the terminal port, its configuration file mounted from the repository', () => {
