@@ -50,10 +50,16 @@ LANGUAGE sql VOLATILE AS $$
 $$;
 
 -- The hashes of many phones at once: gateways batch the authentications of a sign-in storm.
+-- PL/pgSQL, not SQL: it keeps its statement's plan per connection, where a SQL function that is
+-- SECURITY DEFINER (0021) is not inlined and plans its query at every call (the sign-in storm's
+-- database cost was mostly that: bench/RESULTS.md, "Sign-in storm").
 CREATE FUNCTION gateway_auth_code_hashes(p_phones text[])
 RETURNS TABLE (phone text, auth_code_hash bytea)
-LANGUAGE sql STABLE AS $$
-  SELECT t.phone, t.auth_code_hash FROM terminals t WHERE t.phone = ANY (p_phones) AND t.auth_code_hash IS NOT NULL
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN QUERY
+    SELECT t.phone, t.auth_code_hash FROM terminals t WHERE t.phone = ANY (p_phones) AND t.auth_code_hash IS NOT NULL;
+END
 $$;
 
 -- Down Migration

@@ -58,6 +58,7 @@ export class PostgresRoster implements Roster {
       (phones) => this.fetchHashes(phones),
       options.maxBatch ?? 1000,
       connections,
+      options.gatherMs ?? 50,
     );
   }
 
