@@ -1,8 +1,9 @@
 import { EventKind } from '@jt808/bus';
 import { TerminalConnection } from '@jt808/simulators';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, haproxyMissing, startHaproxy } from './haproxy-process.js';
+import { haproxyMissing, startHaproxy } from './haproxy-process.js';
 import { type Harness, signIn, startHarness, until } from './harness.js';
+import { freePort } from './redis-process.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
