@@ -5,9 +5,10 @@ export { CONSOLE_DIR } from './api/console.js';
 export {
   decodeSnapshot,
   encodeSnapshot,
-  loadSnapshotVehicles,
   type SnapshotVehicle,
+  snapshotVehicles,
 } from './api/live/snapshot.js';
+export { FleetIndex } from './api/map/fleet-index.js';
 export type { Role, User } from './api/sessions.js';
 export { addUserIfMissing, isPasswordOf, type NewUser, saveUser } from './api/users.js';
 export { MIGRATIONS_DIR, migrate } from './db/migrate.js';

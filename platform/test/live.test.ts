@@ -225,13 +225,14 @@ describe.skipIf(!hasPostgres)('live feed over WebSocket (real PostgreSQL, real s
       if (binary) snapshots++;
       else texts.push(JSON.parse(data.toString()));
     });
-    await pool.query('ALTER TABLE terminal_status RENAME TO terminal_status_away');
+    // The operator's scope is asked of the database at every snapshot (the states come from memory).
+    await pool.query('ALTER TABLE vehicles RENAME TO vehicles_away');
     try {
       socket.send(JSON.stringify({ snapshot: true }));
       await until(() => texts.length === 1);
       expect(texts[0]).toEqual({ error: 'internal error', requestId: expect.any(String) });
     } finally {
-      await pool.query('ALTER TABLE terminal_status_away RENAME TO terminal_status');
+      await pool.query('ALTER TABLE vehicles_away RENAME TO vehicles');
     }
     socket.send(JSON.stringify({ snapshot: true }));
     await until(() => snapshots === 1);

@@ -135,3 +135,54 @@ describe.skipIf(!hasPostgres)('map routes (real PostgreSQL)', () => {
       ]);
   });
 });
+
+describe.skipIf(!hasPostgres)('the fleet index follows the roster (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let pool: pg.Pool;
+  let api: FastifyInstance;
+  let cookie: string;
+
+  beforeAll(async () => {
+    db = await freshDatabase('map_roster');
+    await migrate(db.url);
+    pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    await pool.query(
+      `INSERT INTO centers (id, code, name, region, latitude, longitude) VALUES (1, 'C1', '郑州', '郑州', 34.75, 113.65), (2, 'C2', '洛阳', '洛阳', 34.62, 112.45)`,
+    );
+    await pool.query(`INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES (1, '豫A1', 2, 1)`);
+    await saveUser(pool, { username: 'admin', password: 'admin-secret', role: 'admin' });
+    api = await buildApi({ pool, secureCookies: false, liveIntervalMs: 100 });
+    const login = await api.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { username: 'admin', password: 'admin-secret' },
+    });
+    cookie = `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`;
+  });
+  afterAll(async () => {
+    await api?.close();
+    await pool?.end();
+    await db?.drop();
+  });
+
+  const fleet = async () =>
+    readSnapshot(
+      (await api.inject({ method: 'GET', url: '/api/map/fleet', headers: { cookie } })).rawPayload,
+    ).map((v) => ({ id: v.id, center: v.center }));
+
+  it('shows a vehicle added, moved or removed after the API started within seconds', async () => {
+    await expect.poll(fleet, { timeout: 5000 }).toEqual([{ id: 1, center: 1 }]);
+    await pool.query(`INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES (2, '豫C2', 2, 2)`);
+    await expect.poll(fleet, { timeout: 5000 }).toEqual([
+      { id: 1, center: 1 },
+      { id: 2, center: 2 },
+    ]);
+    await pool.query(`UPDATE vehicles SET center_id = 2 WHERE id = 1`);
+    await expect.poll(fleet, { timeout: 5000 }).toEqual([
+      { id: 1, center: 2 },
+      { id: 2, center: 2 },
+    ]);
+    await pool.query(`DELETE FROM vehicles WHERE id = 2`);
+    await expect.poll(fleet, { timeout: 5000 }).toEqual([{ id: 1, center: 2 }]);
+  });
+});

@@ -12,6 +12,7 @@ import { collectGuards, originFormOnly } from './guard.js';
 import { securityHeaders } from './headers.js';
 import { LiveFeed } from './live/live-feed.js';
 import { SocketSessions } from './live/socket-sessions.js';
+import { FleetKeeper } from './map/fleet-keeper.js';
 import { publicPlugin } from './public-routes.js';
 import { tileSettings } from './routes/map.js';
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from './sessions.js';
@@ -107,6 +108,12 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const feed = new LiveFeed(pool, options.liveIntervalMs);
   await feed.start();
   app.addHook('onClose', async () => feed.stop());
+  // Every vehicle's map state in memory, loaded now rather than by the first map or snapshot.
+  const fleet = new FleetKeeper(pool, feed);
+  fleet.warm((error) =>
+    app.log.warn({ err: error }, 'loading the fleet index failed; the first map request tries again'),
+  );
+  app.addHook('onClose', async () => fleet.stop());
 
   await app.register(publicPlugin, {
     signIn: { pool, secureCookies, sessions, sockets },
@@ -118,6 +125,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     commands: options.commands,
     cache: options.cache ?? DEFAULT_CACHE_POLICY,
     feed,
+    fleet,
     sockets,
     sessions,
     tiles,

@@ -5,6 +5,7 @@ import type { CachePolicy } from './answer-cache.js';
 import { requireSession } from './guard.js';
 import type { LiveFeed } from './live/live-feed.js';
 import type { SocketSessions } from './live/socket-sessions.js';
+import type { FleetKeeper } from './map/fleet-keeper.js';
 import { afterSalesConfigRoutes } from './routes/after-sales-config.js';
 import { userRoutes } from './routes/auth.js';
 import { callbackRoutes } from './routes/callbacks.js';
@@ -30,6 +31,7 @@ export interface SignedInOptions {
   commands: CommandClient | undefined;
   cache: CachePolicy;
   feed: LiveFeed;
+  fleet: FleetKeeper;
   sockets: SocketSessions;
   sessions: SessionPolicy;
   tiles: Pick<MapRouteOptions, 'tileUrl' | 'tileAttribution'>;
@@ -66,6 +68,6 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
   ]) {
     await app.register(routes, { pool });
   }
-  await app.register(liveRoutes, { pool, feed, sockets: options.sockets });
-  await app.register(mapRoutes, { pool, feed, ...options.tiles });
+  await app.register(liveRoutes, { pool, feed, fleet: options.fleet, sockets: options.sockets });
+  await app.register(mapRoutes, { pool, fleet: options.fleet, ...options.tiles });
 };

@@ -41,6 +41,8 @@ export class LiveFeed {
   /** Newest announced position per phone since the last flush. */
   private positions = new Map<string, Notices['positions'][number]>();
   private transitions: Notices['transitions'] = [];
+  /** Called when the roster announced a change (the fleet index reloads). */
+  private readonly rosterListeners = new Set<() => void>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -62,6 +64,11 @@ export class LiveFeed {
     this.clients.delete(client);
   }
 
+  onRosterChange(listener: () => void): () => void {
+    this.rosterListeners.add(listener);
+    return () => this.rosterListeners.delete(listener);
+  }
+
   private async listen(): Promise<void> {
     const client = await this.pool.connect();
     this.listener = client;
@@ -70,6 +77,10 @@ export class LiveFeed {
       const notices = parseNotices(message.payload);
       for (const position of notices.positions) this.positions.set(position.phone, position);
       for (const transition of notices.transitions) this.transitions.push(transition);
+      if (notices.rosterChanged) {
+        this.vehicles.forget();
+        for (const listener of this.rosterListeners) listener();
+      }
     });
     client.on('error', () => this.relisten(client));
     client.on('end', () => this.relisten(client));

@@ -1,6 +1,8 @@
 /**
- * What the database announces on the `jt808_live` channel (migration 0016's triggers): one line per
- * change, up to 100 lines per notification. Parsed here, in one place, for the live feed.
+ * What the database announces on the `jt808_live` channel (migration 0016's and 0024's triggers):
+ * one line per change, up to 100 lines per notification, and a line "R" when the roster changed
+ * (vehicles, their centers, which terminal is on which vehicle). Parsed here, in one place, for
+ * the live feed.
  */
 export const LIVE_CHANNEL = 'jt808_live';
 
@@ -24,10 +26,14 @@ export interface TransitionNotice {
 export interface Notices {
   positions: PositionNotice[];
   transitions: TransitionNotice[];
+  rosterChanged: boolean;
 }
 
 /** The changes in one payload; a line that does not parse is skipped, not fatal. */
-export function parseNotices(payload: string, into: Notices = { positions: [], transitions: [] }): Notices {
+export function parseNotices(
+  payload: string,
+  into: Notices = { positions: [], transitions: [], rosterChanged: false },
+): Notices {
   for (const line of payload.split('\n')) {
     const f = line.split('|');
     if (f[0] === 'P' && f.length === 7) {
@@ -41,6 +47,8 @@ export function parseNotices(payload: string, into: Notices = { positions: [], t
       };
       if (Number.isFinite(position.lat) && Number.isFinite(position.lon) && Number.isFinite(position.atMs))
         into.positions.push(position);
+    } else if (f[0] === 'R' && f.length === 1) {
+      into.rosterChanged = true;
     } else if (f[0] === 'S' && f.length === 5) {
       const atMs = Number(f[4]);
       if (Number.isFinite(atMs))

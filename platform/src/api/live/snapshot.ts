@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type pg from 'pg';
 import protobuf from 'protobufjs';
-import type { Scope } from '../scope.js';
+import { type FleetColumnsSource, MAP_STATUS, type MapStatus, NO_POSITION } from '../map/fleet-columns.js';
 
 const root = protobuf.parse(
   readFileSync(new URL('../../../schema/live.proto', import.meta.url), 'utf8'),
@@ -133,27 +132,40 @@ export function decodeSnapshot(bytes: Uint8Array): { atMs: number; vehicles: Sna
   return { atMs: message.atMs, vehicles };
 }
 
-/** Every vehicle in scope with its position and status, ready for encodeSnapshot. */
-export async function loadSnapshotVehicles(pool: pg.Pool, scope: Scope): Promise<SnapshotVehicle[]> {
-  const { rows } = await pool.query<{
-    id: string;
-    latitude: number | null;
-    longitude: number | null;
-    status: string | null;
-  }>(
-    `SELECT vehicle.id, st.latitude, st.longitude, s.status
-       FROM vehicles vehicle
-       LEFT JOIN terminals t ON t.vehicle_id = vehicle.id
-       LEFT JOIN terminal_state st ON st.phone = t.phone
-       LEFT JOIN terminal_status s ON s.phone = t.phone
-      WHERE ${scope.vehicles}
-      ORDER BY vehicle.id`,
-    scope.params,
-  );
-  return rows.map((r) => ({
-    id: Number(r.id),
-    latitude: r.latitude,
-    longitude: r.longitude,
-    status: r.status ?? 'never-seen',
-  }));
+/** The live status of each map status (the map splits "online" by motion). */
+const LIVE_STATUS_OF_MAP: Record<MapStatus, string> = {
+  'never-seen': 'never-seen',
+  moving: 'online',
+  parked: 'online',
+  offline: 'offline',
+  faulty: 'faulty',
+};
+const MAP_STATUS_NAMES = Object.keys(MAP_STATUS) as MapStatus[];
+
+/**
+ * The vehicles of the in-memory fleet index whose slot `keep` accepts (all without it), sorted by
+ * id, ready for encodeSnapshot: a snapshot is a pass over memory, not a query over the roster.
+ * A vehicle that never reported is where the index placed it (its center).
+ */
+export function snapshotVehicles(
+  index: FleetColumnsSource,
+  keep?: (slot: number) => boolean,
+): SnapshotVehicle[] {
+  const vehicles: SnapshotVehicle[] = [];
+  let sorted = true;
+  for (let slot = 0; slot < index.count; slot++) {
+    if (keep && !keep(slot)) continue;
+    const id = index.ids[slot]!;
+    if (vehicles.length > 0 && id < vehicles[vehicles.length - 1]!.id) sorted = false;
+    const located = index.latitudes[slot] !== NO_POSITION;
+    vehicles.push({
+      id,
+      latitude: located ? index.latitudes[slot]! / 1e5 : null,
+      longitude: located ? index.longitudes[slot]! / 1e5 : null,
+      status: LIVE_STATUS_OF_MAP[MAP_STATUS_NAMES[index.statuses[slot]!]!],
+    });
+  }
+  // Vehicles the index learned of after loading sit at its end.
+  if (!sorted) vehicles.sort((a, b) => a.id - b.id);
+  return vehicles;
 }

@@ -5,7 +5,10 @@ export interface VehicleOfPhone {
   centerId: number;
 }
 
-/** Entries are forgotten this often, so a terminal moved to another vehicle or center is seen again. */
+/**
+ * Entries are forgotten this often besides when the roster announces a change (a change announced
+ * while the feed's listening connection was down is caught this way).
+ */
 const FORGET_AFTER_MS = 5 * 60_000;
 
 /**
@@ -19,11 +22,14 @@ export class VehicleLookup {
 
   constructor(private readonly pool: pg.Pool) {}
 
+  /** The roster changed: ask again for every phone. */
+  forget(): void {
+    this.known = new Map();
+    this.since = Date.now();
+  }
+
   async resolve(phones: string[]): Promise<Map<string, VehicleOfPhone | null>> {
-    if (Date.now() - this.since > FORGET_AFTER_MS) {
-      this.known = new Map();
-      this.since = Date.now();
-    }
+    if (Date.now() - this.since > FORGET_AFTER_MS) this.forget();
     const unknown = [...new Set(phones.filter((phone) => !this.known.has(phone)))];
     if (unknown.length > 0) {
       const { rows } = await this.pool.query<{ phone: string; id: string; center_id: number }>(

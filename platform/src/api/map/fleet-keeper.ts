@@ -13,9 +13,11 @@ const WHOLE_FLEET: User = {
 };
 
 /**
- * Owns the API process's FleetIndex: loads it on first use, keeps it current from the live feed,
- * and reloads it in the background when it is older than `maxAgeMs` (roster changes reach it
- * that way), replaying the deltas that arrived during the reload.
+ * Owns the API process's FleetIndex: loads it at start (warm) or first use, keeps it current from
+ * the live feed, and reloads it in the background when the roster announces a change (a vehicle
+ * added, removed or moved, a terminal refitted) or when it is older than `maxAgeMs` (a change
+ * announced while the feed was not listening), replaying the deltas that arrived during the
+ * reload. Meanwhile the current index answers.
  */
 export class FleetKeeper {
   private index: FleetIndex | undefined;
@@ -24,7 +26,9 @@ export class FleetKeeper {
   /** Deltas received while a load runs, for the index it will produce. */
   private buffered: LiveDelta[][] | undefined;
   private readonly client: LiveClient = { user: WHOLE_FLEET, send: (deltas) => this.receive(deltas) };
-  private listening = false;
+  private unsubscribe: (() => void) | undefined;
+  /** The roster changed while a reload was running: that reload may have read it before. */
+  private reloadAgain = false;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -32,10 +36,18 @@ export class FleetKeeper {
     private readonly maxAgeMs = 10 * 60_000,
   ) {}
 
+  /**
+   * Starts following the feed and loads the index in the background, so the first map or snapshot
+   * after a start does not wait for the load (nor do hundreds of them at once: they share it).
+   */
+  warm(onError: (error: unknown) => void): void {
+    this.current().catch(onError);
+  }
+
   async current(): Promise<FleetIndex> {
-    if (!this.listening) {
+    if (!this.unsubscribe) {
       this.feed.add(this.client);
-      this.listening = true;
+      this.unsubscribe = this.feed.onRosterChange(() => this.rosterChanged());
     }
     if (!this.index) return this.reload();
     if (Date.now() - this.loadedAt > this.maxAgeMs) {
@@ -47,7 +59,14 @@ export class FleetKeeper {
 
   stop(): void {
     this.feed.remove(this.client);
-    this.listening = false;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
+  private rosterChanged(): void {
+    // A load in progress may have read the roster before the change: it is followed by another.
+    if (this.loading) this.reloadAgain = true;
+    else if (this.index) this.reload().catch(() => undefined); // else the first request loads it
   }
 
   private reload(): Promise<FleetIndex> {
@@ -63,6 +82,10 @@ export class FleetKeeper {
       .finally(() => {
         this.buffered = undefined;
         this.loading = undefined;
+        if (this.reloadAgain) {
+          this.reloadAgain = false;
+          this.reload().catch(() => undefined);
+        }
       });
     return this.loading;
   }

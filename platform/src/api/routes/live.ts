@@ -4,9 +4,10 @@ import type pg from 'pg';
 import { ANYONE } from '../guard.js';
 import { type ClientMessage, MESSAGE_SHAPE, parseClientMessage } from '../live/client-messages.js';
 import type { LiveClient, LiveFeed } from '../live/live-feed.js';
-import { encodeSnapshot, loadSnapshotVehicles } from '../live/snapshot.js';
+import { encodeSnapshot, snapshotVehicles } from '../live/snapshot.js';
 import type { SocketSessions } from '../live/socket-sessions.js';
-import { scopeOf } from '../scope.js';
+import type { FleetKeeper } from '../map/fleet-keeper.js';
+import { visibleSlots } from '../map/visible.js';
 import { hashToken, SESSION_COOKIE } from '../sessions.js';
 
 /** A client this far behind gets no more until it catches up: it does not grow our memory. */
@@ -22,8 +23,9 @@ const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
 export const liveRoutes: FastifyPluginAsync<{
   pool: pg.Pool;
   feed: LiveFeed;
+  fleet: FleetKeeper;
   sockets: SocketSessions;
-}> = async (app, { pool, feed, sockets }) => {
+}> = async (app, { pool, feed, fleet, sockets }) => {
   await app.register(websocket, { options: { maxPayload: 4096 } });
   app.get('/live', { websocket: true, config: { roles: ANYONE } }, async (socket, request) => {
     const user = request.user;
@@ -60,7 +62,10 @@ export const liveRoutes: FastifyPluginAsync<{
       }
       snapshotting = true;
       try {
-        const vehicles = await loadSnapshotVehicles(pool, scopeOf(user, 1));
+        // From the API's in-memory fleet index: hundreds of operators connecting at once share
+        // its one load, then each costs a pass over memory and a query for its scope's ids.
+        const index = await fleet.current();
+        const vehicles = snapshotVehicles(index, await visibleSlots(pool, index, user));
         socket.send(encodeSnapshot(vehicles, Date.now()));
       } finally {
         snapshotting = false;

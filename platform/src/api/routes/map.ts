@@ -3,16 +3,15 @@ import { gzip } from 'node:zlib';
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { ANYONE } from '../guard.js';
-import type { LiveFeed } from '../live/live-feed.js';
 import { encodeFleetColumns } from '../map/fleet-columns.js';
-import { FleetKeeper } from '../map/fleet-keeper.js';
-import { scopeOf } from '../scope.js';
+import type { FleetKeeper } from '../map/fleet-keeper.js';
+import { visibleSlots } from '../map/visible.js';
 
 const gzipAsync = promisify(gzip);
 
 export interface MapRouteOptions {
   pool: pg.Pool;
-  feed: LiveFeed;
+  fleet: FleetKeeper;
   /**
    * A raster tile URL template ({z}/{x}/{y}) for production (default: the MAP_TILE_URL environment
    * variable); without one the console draws its offline basemap.
@@ -39,27 +38,14 @@ export function tileSettings(options: Pick<MapRouteOptions, 'tileUrl' | 'tileAtt
  * in-memory fleet index, and GET /api/map/config, the basemap settings.
  */
 export const mapRoutes: FastifyPluginAsync<MapRouteOptions> = async (app, options) => {
-  const { pool } = options;
+  const { pool, fleet } = options;
   const { tileUrl, tileAttribution } = tileSettings(options);
-  const keeper = new FleetKeeper(pool, options.feed);
-  app.addHook('onClose', async () => keeper.stop());
 
   app.get('/map/config', { config: { roles: ANYONE } }, async () => ({ tileUrl, tileAttribution }));
 
   app.get('/map/fleet', { config: { roles: ANYONE } }, async (request, reply) => {
-    const index = await keeper.current();
-    // The index holds state; who may see which vehicle is decided by the same scope query as
-    // every other route.
-    const scope = scopeOf(request.user, 1);
-    let keep: ((slot: number) => boolean) | undefined;
-    if (scope.vehicles !== 'TRUE') {
-      const { rows } = await pool.query<{ id: string }>(
-        `SELECT vehicle.id FROM vehicles vehicle WHERE ${scope.vehicles}`,
-        scope.params,
-      );
-      const visible = new Set(rows.map((row) => Number(row.id)));
-      keep = (slot) => visible.has(index.ids[slot]!);
-    }
+    const index = await fleet.current();
+    const keep = await visibleSlots(pool, index, request.user);
     const bytes = encodeFleetColumns(index, Date.now(), keep);
     reply.header('content-type', 'application/octet-stream').header('cache-control', 'no-store');
     if (!/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? '')))
