@@ -22,7 +22,7 @@ export function operatorName(prefix: string, center: number, n: number): string 
  */
 export async function saveUsers(
   pool: pg.Pool,
-  users: { username: string; role: Role; centerIds: number[] }[],
+  users: { username: string; role: Role; centerIds?: number[] }[],
   password: string,
 ): Promise<void> {
   const queue = [...users];

@@ -147,7 +147,8 @@ async function prepareDatabase(): Promise<{ pool: pg.Pool; seeding: SeedReport; 
       });
     }
   }
-  users.push({ username: ADMIN, role: 'admin' as const, centerIds: [] });
+  // An administrator sees the whole province: no centers.
+  users.push({ username: ADMIN, role: 'admin' as const });
   await saveUsers(pool, users, PASSWORD);
   seeding.seconds.users = (performance.now() - t0) / 1000;
   seeding.rows.users = users.length;
