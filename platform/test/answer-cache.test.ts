@@ -9,8 +9,36 @@ describe('answer cache', () => {
     const [a, b] = await Promise.all([cache.get('k', 1000, compute, 0), cache.get('k', 1000, compute, 10)]);
     expect([a, b, computed]).toEqual([1, 1, 1]);
     expect(await cache.get('k', 1000, compute, 999)).toBe(1);
-    expect(await cache.get('k', 1000, compute, 1000)).toBe(2);
-    expect(await cache.get('other', 1000, compute, 1000)).toBe(3);
+    expect(await cache.get('other', 1000, compute, 1000)).toBe(2);
+  });
+
+  it('gives an expired answer at once while one computation replaces it, until it is too old', async () => {
+    const cache = new AnswerCache<number>();
+    let computed = 0;
+    let release = () => {};
+    const slow = () =>
+      new Promise<number>((resolve) => {
+        computed++;
+        release = () => resolve(computed);
+      });
+    const first = cache.get('k', 1000, slow, 0);
+    release();
+    expect(await first).toBe(1);
+    // Expired: the old answer now, and one refresh for any number of requests.
+    expect(await cache.get('k', 1000, slow, 1500)).toBe(1);
+    expect(await cache.get('k', 1000, slow, 1600)).toBe(1);
+    expect(computed).toBe(2);
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await cache.get('k', 1000, slow, 1700)).toBe(2);
+    // A failed refresh keeps the old answer, and the next request tries again.
+    expect(await cache.get('k', 1000, () => Promise.reject(new Error('db down')), 2600)).toBe(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await cache.get('k', 1000, async () => 9, 2700)).toBe(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await cache.get('k', 1000, async () => 10, 2800)).toBe(9);
+    // Older than four times its time to live past expiry: computed again, and waited for.
+    expect(await cache.get('k', 1000, async () => 11, 2700 + 5000)).toBe(11);
   });
 
   it('does not keep failures, nor anything with a time to live of 0', async () => {

@@ -1,12 +1,29 @@
+interface Entry<T> {
+  expires: number;
+  /** Past `expires` and before this, the answer is still given while a new one is computed. */
+  staleUntil: number;
+  value: Promise<T>;
+  /** The answer once computed. */
+  settled?: { value: T };
+  /** A computation of the next answer under way. */
+  refreshing?: boolean;
+}
+
+/** An expired answer is still given, while one computation replaces it, for this many times its time to live. */
+const STALE_TTLS = 4;
+
 /**
  * Answers kept for a short while by key, for what every operator's dashboard polls every few
- * seconds: the centers' counts and the period aggregates (KPIs, hourly series), which change by the
- * minute at most while one computation reads a whole center's terminals or period of rollups and
- * fixes (bench/RESULTS.md, "API"). Concurrent requests for the same key share one computation; a
- * failed one is not kept. The key must hold everything the answer depends on, the user's scope first.
+ * seconds: the period aggregates (KPIs, hourly series), which change by the minute at most while
+ * one computation reads a whole center's terminals or period of rollups and fixes
+ * (bench/RESULTS.md, "API"). Concurrent requests for the same key share one computation; a failed
+ * one is not kept. Once a key has an answer, no request waits for it again: an expired answer is
+ * given while one background computation replaces it (stale-while-revalidate), so a poll never
+ * holds a database connection for seconds. The key must hold everything the answer depends on, the
+ * user's scope first.
  */
 export class AnswerCache<T> {
-  private readonly entries = new Map<string, { expires: number; value: Promise<T> }>();
+  private readonly entries = new Map<string, Entry<T>>();
 
   constructor(private readonly maxEntries = 1000) {}
 
@@ -14,13 +31,42 @@ export class AnswerCache<T> {
     const hit = this.entries.get(key);
     if (hit && hit.expires > now) return hit.value;
     if (ttlMs <= 0) return compute();
+    if (hit?.settled && hit.staleUntil > now) {
+      if (!hit.refreshing) {
+        hit.refreshing = true;
+        // A failed refresh keeps the stale answer (until it is too old) and is tried again next time.
+        this.compute(key, ttlMs, compute, now, true)
+          .catch(() => undefined)
+          .finally(() => {
+            hit.refreshing = false;
+          });
+      }
+      return Promise.resolve(hit.settled.value);
+    }
+    return this.compute(key, ttlMs, compute, now);
+  }
+
+  private compute(
+    key: string,
+    ttlMs: number,
+    compute: () => Promise<T>,
+    now: number,
+    refresh = false,
+  ): Promise<T> {
     this.makeRoom(now);
     const value = compute();
-    const entry = { expires: now + ttlMs, value };
-    this.entries.set(key, entry);
-    value.catch(() => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
-    });
+    const entry: Entry<T> = { expires: now + ttlMs, staleUntil: now + (1 + STALE_TTLS) * ttlMs, value };
+    // While a refresh runs the stale entry keeps answering; the new one takes over when it is done.
+    if (!refresh) this.entries.set(key, entry);
+    value.then(
+      (answer) => {
+        entry.settled = { value: answer };
+        this.entries.set(key, entry);
+      },
+      () => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      },
+    );
     return value;
   }
 

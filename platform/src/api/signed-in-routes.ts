@@ -1,5 +1,6 @@
 import type { CommandClient } from '@jt808/bus';
 import type { FastifyPluginAsync } from 'fastify';
+import pLimit from 'p-limit';
 import type pg from 'pg';
 import type { CachePolicy } from './answer-cache.js';
 import { requireSession } from './guard.js';
@@ -38,21 +39,29 @@ export interface SignedInOptions {
 }
 
 /**
+ * Period aggregates (KPIs, hourly series) computed at once, at most: each reads a center's rollups
+ * and fixes for seconds when its answer is not cached, and with the API's pool of 10 (one of them
+ * the live feed's listener) the lookups, tracks and tickets keep the other connections.
+ */
+const AGGREGATE_QUERIES = 3;
+
+/**
  * Everything under /api but sign-in: each route names the roles it allows, and the session check
  * (guard.ts) runs before any of them, for HTTP and WebSocket alike.
  */
 export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, options) => {
   const { pool, cache, feed } = options;
   requireSession(app, pool, options.sessions);
+  const aggregates = pLimit(AGGREGATE_QUERIES);
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );
   await app.register(userRoutes);
-  await app.register(centerRoutes, { pool, cache });
+  await app.register(centerRoutes, { pool, cache, aggregates, fleet: options.fleet });
   await app.register(vehicleRoutes, { pool });
   await app.register(ticketRoutes, { pool });
   await app.register(installerRoutes, { pool });
-  await app.register(kpiRoutes, { pool, cache });
+  await app.register(kpiRoutes, { pool, cache, aggregates });
   await app.register(servicePointRoutes, { pool });
   await app.register(commandRoutes, { pool, commands: options.commands });
   // After-sales operations (docs/after-sales.md).

@@ -9,6 +9,8 @@ import {
   NO_POSITION,
 } from './fleet-columns.js';
 
+const MAP_STATUS_NAMES = Object.keys(MAP_STATUS) as MapStatus[];
+
 export interface FleetRow {
   id: number;
   centerId: number;
@@ -92,6 +94,21 @@ export class FleetIndex implements FleetColumnsSource {
         status: mapStatusOf(status, speed),
       })),
     );
+  }
+
+  /** Vehicles of each center by map status (a center without vehicles is absent). */
+  countsByCenter(): Map<number, Record<MapStatus, number>> {
+    const counts = new Map<number, Record<MapStatus, number>>();
+    for (let slot = 0; slot < this.count; slot++) {
+      const center = this.centers[slot]!;
+      let of = counts.get(center);
+      if (!of) {
+        of = { 'never-seen': 0, moving: 0, parked: 0, offline: 0, faulty: 0 };
+        counts.set(center, of);
+      }
+      of[MAP_STATUS_NAMES[this.statuses[slot]!]!]++;
+    }
+    return counts;
   }
 
   slotOf(id: number): number | undefined {

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { LimitFunction } from 'p-limit';
 import type pg from 'pg';
 import { AnswerCache, type CachePolicy, periodTtlMs } from '../answer-cache.js';
 import { ANYONE } from '../guard.js';
 import { withinMaxSpan } from '../limits.js';
+import type { FleetKeeper } from '../map/fleet-keeper.js';
 import { scopeOf } from '../scope.js';
 
 interface CenterRow {
@@ -12,11 +14,6 @@ interface CenterRow {
   region: string;
   latitude: number | null;
   longitude: number | null;
-  vehicles: number;
-  online: number;
-  faulty: number;
-  offline: number;
-  never_seen: number;
 }
 
 interface HourlyRow {
@@ -30,38 +27,45 @@ interface HourlyRow {
 }
 
 /** Centers the user may see, with counts by status and the current online rate. */
-export const centerRoutes: FastifyPluginAsync<{ pool: pg.Pool; cache: CachePolicy }> = async (
-  app,
-  { pool, cache: policy },
-) => {
+export const centerRoutes: FastifyPluginAsync<{
+  pool: pg.Pool;
+  cache: CachePolicy;
+  aggregates: LimitFunction;
+  fleet: FleetKeeper;
+}> = async (app, { pool, cache: policy, aggregates, fleet }) => {
   // The dashboards poll these: the same scope (and period) get the same answer for a while.
-  const countsCache = new AnswerCache<CenterRow[]>();
+  const centersCache = new AnswerCache<CenterRow[]>();
   const hourlyCache = new AnswerCache<HourlyRow[]>();
   app.get('/centers', { config: { roles: ANYONE } }, async (request) => {
     const scope = scopeOf(request.user, 1);
-    const rows = await countsCache.get(JSON.stringify(scope), policy.currentMs, async () => {
+    const centers = await centersCache.get(JSON.stringify(scope), policy.currentMs, async () => {
       const { rows } = await pool.query<CenterRow>(
-        `SELECT center.id, center.code, center.name, center.region, center.latitude, center.longitude,
-              count(vehicle.id)::int AS vehicles,
-              count(*) FILTER (WHERE s.status = 'online')::int AS online,
-              count(*) FILTER (WHERE s.status = 'faulty')::int AS faulty,
-              count(*) FILTER (WHERE s.status = 'offline')::int AS offline,
-              (count(vehicle.id) - count(*) FILTER (WHERE s.status IN ('online', 'faulty', 'offline')))::int AS never_seen
-         FROM centers center
-         LEFT JOIN vehicles vehicle ON vehicle.center_id = center.id
-         LEFT JOIN terminals t ON t.vehicle_id = vehicle.id
-         LEFT JOIN terminal_status s ON s.phone = t.phone
-        WHERE ${scope.centers}
-        GROUP BY center.id
-        ORDER BY center.id`,
+        `SELECT center.id, center.code, center.name, center.region, center.latitude, center.longitude
+           FROM centers center WHERE ${scope.centers} ORDER BY center.id`,
         scope.params,
       );
       return rows;
     });
-    // Online rate: vehicles connected now (healthy or not) over vehicles whose terminal ever checked in.
-    return rows.map((row) => {
-      const seen = row.online + row.faulty + row.offline;
-      return { ...row, onlineRate: seen === 0 ? 0 : (row.online + row.faulty) / seen };
+    // The counts come from the API's in-memory fleet index, current to the last second: a count
+    // query over a center's terminals and statuses per scope cost 0.2-1.3 s (bench/RESULTS.md, "API").
+    const counts = (await fleet.current()).countsByCenter();
+    return centers.map((center) => {
+      const of = counts.get(center.id);
+      const online = (of?.moving ?? 0) + (of?.parked ?? 0);
+      const faulty = of?.faulty ?? 0;
+      const offline = of?.offline ?? 0;
+      const neverSeen = of?.['never-seen'] ?? 0;
+      const seen = online + faulty + offline;
+      return {
+        ...center,
+        vehicles: seen + neverSeen,
+        online,
+        faulty,
+        offline,
+        never_seen: neverSeen,
+        // Online rate: vehicles connected now (healthy or not) over vehicles whose terminal ever checked in.
+        onlineRate: seen === 0 ? 0 : (online + faulty) / seen,
+      };
     });
   });
 
@@ -86,10 +90,8 @@ export const centerRoutes: FastifyPluginAsync<{ pool: pg.Pool; cache: CachePolic
     async (request) => {
       const { from, to } = request.query;
       const scope = scopeOf(request.user, 1);
-      const rows = await hourlyCache.get(
-        JSON.stringify([scope, from, to]),
-        periodTtlMs(policy, to),
-        async () => {
+      const rows = await hourlyCache.get(JSON.stringify([scope, from, to]), periodTtlMs(policy, to), () =>
+        aggregates(async () => {
           // The centers in scope first, then the view with a plain condition on its center column,
           // which PostgreSQL pushes into the view's grouping; scoped through a join instead, the view
           // would add up every center's hours before the join kept one.
@@ -106,7 +108,7 @@ export const centerRoutes: FastifyPluginAsync<{ pool: pg.Pool; cache: CachePolic
             [from, to, centers.map((c) => c.id)],
           );
           return rows;
-        },
+        }),
       );
       return rows.map((row) => ({
         ...row,

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { LimitFunction } from 'p-limit';
 import type pg from 'pg';
 import { UNQUALIFIED } from '../../ingest/quality.js';
 import { AnswerCache, type CachePolicy, periodTtlMs } from '../answer-cache.js';
@@ -29,10 +30,11 @@ interface KpiRow {
  *   bit; a fix whose additional area was sloppy, Quality.ExtrasUnparsed, has intact basic data and counts);
  * - 卫星定位漂移率 drift rate: vehicles judged drifting in the period / vehicles online in the period.
  */
-export const kpiRoutes: FastifyPluginAsync<{ pool: pg.Pool; cache: CachePolicy }> = async (
-  app,
-  { pool, cache: policy },
-) => {
+export const kpiRoutes: FastifyPluginAsync<{
+  pool: pg.Pool;
+  cache: CachePolicy;
+  aggregates: LimitFunction;
+}> = async (app, { pool, cache: policy, aggregates }) => {
   // The dashboards poll the KPIs: the same scope and period get the same figures for a while.
   const cache = new AnswerCache<KpiRow[]>();
   app.get<{ Querystring: { from: string; to: string; gapSeconds?: number; format?: 'json' | 'csv' } }>(
@@ -58,11 +60,12 @@ export const kpiRoutes: FastifyPluginAsync<{ pool: pg.Pool; cache: CachePolicy }
       const { from, to, gapSeconds = 180, format = 'json' } = request.query;
       const scope = scopeOf(request.user, 4);
       const key = JSON.stringify([scope, from, to, gapSeconds]);
-      const rows = await cache.get(key, periodTtlMs(policy, to), async () => {
-        const { rows } = await pool.query<KpiRow>(
-          // Everything is looked up per terminal of the scope, through indexes that start with the
-          // terminal, so a center's KPIs cost that center's rows rather than the province's.
-          `WITH scoped AS MATERIALIZED (
+      const rows = await cache.get(key, periodTtlMs(policy, to), () =>
+        aggregates(async () => {
+          const { rows } = await pool.query<KpiRow>(
+            // Everything is looked up per terminal of the scope, through indexes that start with the
+            // terminal, so a center's KPIs cost that center's rows rather than the province's.
+            `WITH scoped AS MATERIALIZED (
              SELECT vehicle.id, vehicle.center_id, t.phone FROM vehicles vehicle LEFT JOIN terminals t ON t.vehicle_id = vehicle.id
               WHERE ${scope.vehicles})
            SELECT s.center_id,
@@ -96,10 +99,11 @@ export const kpiRoutes: FastifyPluginAsync<{ pool: pg.Pool; cache: CachePolicy }
                 WHERE gap IS NOT NULL) tr ON true
             GROUP BY GROUPING SETS ((s.center_id), ())
             ORDER BY s.center_id NULLS LAST`,
-          [from, to, gapSeconds, ...scope.params],
-        );
-        return rows;
-      });
+            [from, to, gapSeconds, ...scope.params],
+          );
+          return rows;
+        }),
+      );
       const kpis = rows.map((row) => ({
         center: row.center_id === null ? 'province' : row.center_id,
         vehicles: row.vehicles,
