@@ -5,7 +5,8 @@ import { AnswerCache, type CachePolicy, periodTtlMs } from '../answer-cache.js';
 import { ANYONE } from '../guard.js';
 import { withinMaxSpan } from '../limits.js';
 import type { FleetKeeper } from '../map/fleet-keeper.js';
-import { scopeOf } from '../scope.js';
+import { answersPerCenter } from '../per-center.js';
+import { type Scope, scopeOf } from '../scope.js';
 
 interface CenterRow {
   id: number;
@@ -35,10 +36,10 @@ export const centerRoutes: FastifyPluginAsync<{
 }> = async (app, { pool, cache: policy, aggregates, fleet }) => {
   // The dashboards poll these: the same scope (and period) get the same answer for a while.
   const centersCache = new AnswerCache<CenterRow[]>();
-  const hourlyCache = new AnswerCache<HourlyRow[]>();
-  app.get('/centers', { config: { roles: ANYONE } }, async (request) => {
-    const scope = scopeOf(request.user, 1);
-    const centers = await centersCache.get(JSON.stringify(scope), policy.currentMs, async () => {
+  /** Per center and period. */
+  const hourlyCache = new AnswerCache<HourlyRow[]>(10_000);
+  const centersOf = (scope: Scope) =>
+    centersCache.get(JSON.stringify(scope), policy.currentMs, async () => {
       const { rows } = await pool.query<CenterRow>(
         `SELECT center.id, center.code, center.name, center.region, center.latitude, center.longitude
            FROM centers center WHERE ${scope.centers} ORDER BY center.id`,
@@ -46,6 +47,9 @@ export const centerRoutes: FastifyPluginAsync<{
       );
       return rows;
     });
+  app.get('/centers', { config: { roles: ANYONE } }, async (request) => {
+    const scope = scopeOf(request.user, 1);
+    const centers = await centersOf(scope);
     // The counts come from the API's in-memory fleet index, current to the last second: a count
     // query over a center's terminals and statuses per scope cost 0.2-1.3 s (bench/RESULTS.md, "API").
     const counts = (await fleet.current()).countsByCenter();
@@ -90,26 +94,33 @@ export const centerRoutes: FastifyPluginAsync<{
     async (request) => {
       const { from, to } = request.query;
       const scope = scopeOf(request.user, 1);
-      const rows = await hourlyCache.get(JSON.stringify([scope, from, to]), periodTtlMs(policy, to), () =>
-        aggregates(async () => {
-          // The centers in scope first, then the view with a plain condition on its center column,
-          // which PostgreSQL pushes into the view's grouping; scoped through a join instead, the view
-          // would add up every center's hours before the join kept one.
-          const { rows: centers } = await pool.query<{ id: number }>(
-            `SELECT center.id FROM centers center WHERE ${scope.centers}`,
-            scope.params,
-          );
-          const { rows } = await pool.query<HourlyRow>(
-            `SELECT h.center_id, h.hour, h.vehicles_online::int, h.vehicles_reporting::int, h.fixes::int, h.unqualified_fixes::int,
-                  (SELECT count(*) FROM vehicles v WHERE v.center_id = h.center_id)::int AS vehicles
-             FROM center_hourly h
-            WHERE h.hour >= $1 AND h.hour < $2 AND h.center_id = ANY ($3::int[])
-            ORDER BY h.center_id, h.hour`,
-            [from, to, centers.map((c) => c.id)],
-          );
-          return rows;
-        }),
+      const centers = await centersOf(scope);
+      const perCenter = await answersPerCenter(
+        hourlyCache,
+        centers.map((center) => center.id),
+        (center) => JSON.stringify([center, from, to]),
+        periodTtlMs(policy, to),
+        (missing) =>
+          aggregates(async () => {
+            // A plain condition on the view's center column, which PostgreSQL pushes into the
+            // view's grouping; scoped through a join instead, the view would add up every center's
+            // hours before the join kept one.
+            const { rows } = await pool.query<HourlyRow>(
+              `SELECT h.center_id, h.hour, h.vehicles_online::int, h.vehicles_reporting::int, h.fixes::int, h.unqualified_fixes::int,
+                    (SELECT count(*) FROM vehicles v WHERE v.center_id = h.center_id)::int AS vehicles
+               FROM center_hourly h
+              WHERE h.hour >= $1 AND h.hour < $2 AND h.center_id = ANY ($3::int[])
+              ORDER BY h.center_id, h.hour`,
+              [from, to, missing],
+            );
+            const byCenter = new Map<number, HourlyRow[]>();
+            for (const row of rows)
+              byCenter.set(row.center_id, [...(byCenter.get(row.center_id) ?? []), row]);
+            return byCenter;
+          }),
+        () => [],
       );
+      const rows = perCenter.flat();
       return rows.map((row) => ({
         ...row,
         onlineRate: row.vehicles === 0 ? 0 : row.vehicles_online / row.vehicles,
