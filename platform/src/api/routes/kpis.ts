@@ -59,27 +59,25 @@ export const kpiRoutes: FastifyPluginAsync<{ pool: pg.Pool; cache: CachePolicy }
               WHERE ${scope.vehicles})
            SELECT s.center_id,
                   count(*)::int AS vehicles,
-                  count(*) FILTER (WHERE n.networked)::int AS networked,
-                  count(*) FILTER (WHERE o.online)::int AS online,
-                  count(*) FILTER (WHERE d.drifting)::int AS drifting,
+                  -- Online is networked AND heard from, drifting is online AND judged drifting:
+                  -- each count is a subset of the one before it, vehicle by vehicle.
+                  count(*) FILTER (WHERE flag.networked)::int AS networked,
+                  count(*) FILTER (WHERE flag.networked AND flag.heard)::int AS online,
+                  count(*) FILTER (WHERE flag.networked AND flag.heard AND flag.judged_drifting)::int AS drifting,
                   coalesce(sum(f.fixes), 0)::float8 AS fixes,
                   coalesce(sum(f.qualified), 0)::float8 AS qualified_fixes,
                   coalesce(sum(tr.km), 0)::float8 AS track_km,
                   coalesce(sum(tr.complete_km), 0)::float8 AS complete_track_km
              FROM scoped s
-            -- Each flag is the one before it AND a condition of its own: online ⊆ networked and
-            -- drifting ⊆ online hold row by row, whatever the tables hold.
             CROSS JOIN LATERAL (
-              SELECT EXISTS (SELECT 1 FROM positions_hourly h WHERE h.phone = s.phone AND h.hour < $2 AND h.fixes > h.unqualified)
-                     AS networked) n
-            CROSS JOIN LATERAL (
-              SELECT n.networked AND EXISTS (SELECT 1 FROM terminal_activity_hourly a WHERE a.phone = s.phone
-                       AND a.hour >= date_bin('1 hour', $1::timestamptz, TIMESTAMPTZ '2000-01-01Z') AND a.hour < $2)
-                     AS online) o
-            CROSS JOIN LATERAL (
-              SELECT o.online AND EXISTS (SELECT 1 FROM status_transitions d WHERE d.phone = s.phone AND d.at >= $1 AND d.at < $2
-                       AND 'drift' = ANY (d.reasons))
-                     AS drifting) d
+              SELECT EXISTS (SELECT 1 FROM positions_hourly h WHERE h.phone = s.phone AND h.hour < $2 AND h.fixes > h.unqualified) AS networked,
+                     EXISTS (SELECT 1 FROM terminal_activity_hourly a WHERE a.phone = s.phone
+                                AND a.hour >= date_bin('1 hour', $1::timestamptz, TIMESTAMPTZ '2000-01-01Z') AND a.hour < $2) AS heard,
+                     EXISTS (SELECT 1 FROM status_transitions d WHERE d.phone = s.phone AND d.at >= $1 AND d.at < $2
+                                AND 'drift' = ANY (d.reasons)) AS judged_drifting
+              -- Keeps the planner from pasting each EXISTS into every FILTER that names its flag
+              -- (networked would be looked up three times per vehicle).
+              OFFSET 0) flag
              -- Qualified fixes and all fixes are counted from the same rollup rows.
              LEFT JOIN LATERAL (
                SELECT sum(h.fixes) AS fixes, sum(h.fixes - h.unqualified) AS qualified FROM positions_hourly h
