@@ -1,5 +1,5 @@
 import { type Delivery, EventKind, MemoryBus, type TerminalEvent } from '@jt808/bus';
-import { encodeBody, type LocationFields, type OutgoingMessage } from '@jt808/protocol';
+import { codecByName, encodeBody, type LocationFields, type OutgoingMessage } from '@jt808/protocol';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -39,8 +39,7 @@ function messageEvent(
     gatewayId: 'gw',
     sessionId: 's1',
     atMs,
-    messageId:
-      { locationReport: 0x0200, locationBatch: 0x0704, heartbeat: 0x0002 }[message.name as string] ?? 0,
+    messageId: codecByName(message.name)!.id,
     serial: 1,
     edition: '2013',
     protocolVersion: 0,
@@ -166,6 +165,48 @@ describe.skipIf(!hasPostgres)('ingest (real PostgreSQL, in-process bus)', () => 
     expect(
       await count(`SELECT count(*) AS n FROM terminal_activity_hourly WHERE phone = '13800000009'`),
     ).toBe(1);
+  });
+
+  it('hears from a terminal when it reports, not when it connects, signs in, answers or logs out', async () => {
+    const phone = '013800000021';
+    const t = Date.parse('2026-11-23T11:00:00Z');
+    const state = async () =>
+      (
+        await pool.query(`SELECT online, connected_at, last_seen_at FROM terminal_state WHERE phone = $1`, [
+          '13800000021',
+        ])
+      ).rows[0];
+    const heard = () =>
+      count(`SELECT count(*) AS n FROM terminal_activity_hourly WHERE phone = '13800000021'`);
+    const connected: Delivery = {
+      id: `0/${nextId++}-0`,
+      event: { kind: EventKind.Connected, phone, gatewayId: 'gw', sessionId: 's1', atMs: t },
+      raw: new Uint8Array(0),
+    };
+    await worker.handle([
+      connected,
+      sessionEvent(phone, EventKind.Authenticated, 's1', t),
+      messageEvent(
+        phone,
+        { name: 'terminalGeneralResponse', body: { replySerial: 1, replyId: 0x8103, result: 0 } },
+        t + 1000,
+      ),
+      messageEvent(
+        phone,
+        { name: 'parametersResponse', body: { replySerial: 2, parameters: [{ id: 0x0029, value: 30 }] } },
+        t + 2000,
+      ),
+      messageEvent(phone, { name: 'logout', body: {} }, t + 3000),
+      sessionEvent(phone, EventKind.Disconnected, 's1', t + 3000, 'logout'),
+      sessionEvent(phone, EventKind.Authenticated, 's2', t + 4000),
+    ]);
+    expect(bus.events.deadLetters).toEqual([]);
+    // The installer's checklist still sees the sign-in; nothing says the terminal reported.
+    expect(await state()).toEqual({ online: true, connected_at: new Date(t + 4000), last_seen_at: null });
+    expect(await heard()).toBe(0);
+    await worker.handle([messageEvent(phone, { name: 'heartbeat', body: {} }, t + 5000)]);
+    expect((await state()).last_seen_at).toEqual(new Date(t + 5000));
+    expect(await heard()).toBe(1);
   });
 
   it('flags fixes that break the regulator rules and still stores them', async () => {

@@ -30,10 +30,10 @@ describe.skipIf(!hasPostgres)("the regulator's KPIs (real PostgreSQL)", () => {
       `INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州', '郑州'), (2, 'C2', '洛阳', '洛阳')`,
     );
     await pool.query(
-      `INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES (1, '豫A1', 2, 1), (2, '豫A2', 2, 1), (3, '豫C3', 2, 2), (4, '豫C4', 2, 2)`,
+      `INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES (1, '豫A1', 2, 1), (2, '豫A2', 2, 1), (3, '豫C3', 2, 2), (4, '豫C4', 2, 2), (5, '豫A5', 2, 1)`,
     );
     await pool.query(
-      `INSERT INTO terminals (phone, vehicle_id) VALUES ('1001', 1), ('1002', 2), ('1003', 3)`,
+      `INSERT INTO terminals (phone, vehicle_id) VALUES ('1001', 1), ('1002', 2), ('1003', 3), ('1005', 5)`,
     );
     // Terminal 1001 drives east for the hour, one fix every 30 s (0-119), all qualified, but fixes
     // 60-79 are missing: a 630 s hole whose distance (21 of the 119 steps) counts as incomplete.
@@ -47,17 +47,23 @@ describe.skipIf(!hasPostgres)("the regulator's KPIs (real PostgreSQL)", () => {
     // Terminal 1003 stands still; 2 of its 10 fixes break the regulator's rules.
     for (let i = 0; i < 10; i++)
       fixes.push(['1003', new Date(from.getTime() + i * 60_000), 34.6, 112.4, i < 2 ? 4 : 0]);
+    // Terminal 1005 is heard from and judged drifting, but none of its 3 fixes is qualified: not
+    // networked, so neither online nor drifting (it was once online without being networked: 上线率
+    // over 100 %).
+    for (let i = 0; i < 3; i++)
+      fixes.push(['1005', new Date(from.getTime() + i * 60_000), 34.6, 112.4, Quality.SpeedOutOfRange]);
     for (const [phone, time, lat, lon, quality] of fixes) {
       await pool.query(
         `INSERT INTO positions (phone, gps_time, received_at, latitude, longitude, alarm, status, quality) VALUES ($1, $2, $2, $3, $4, 0, 3, $5)`,
         [phone, time, lat, lon, quality],
       );
     }
-    await pool.query(`INSERT INTO terminal_activity_hourly (hour, phone) VALUES ($1, '1001'), ($1, '1003')`, [
-      from,
-    ]);
     await pool.query(
-      `INSERT INTO status_transitions (phone, at, from_status, to_status, reasons) VALUES ('1003', $1, 'online', 'faulty', '{drift}')`,
+      `INSERT INTO terminal_activity_hourly (hour, phone) VALUES ($1, '1001'), ($1, '1003'), ($1, '1005')`,
+      [from],
+    );
+    await pool.query(
+      `INSERT INTO status_transitions (phone, at, from_status, to_status, reasons) VALUES ('1003', $1, 'online', 'faulty', '{drift}'), ('1005', $1, 'online', 'faulty', '{drift}')`,
       [new Date(from.getTime() + 10 * 60_000)],
     );
     await refreshRollup(pool, 'partitions', from, to);
@@ -74,7 +80,7 @@ describe.skipIf(!hasPostgres)("the regulator's KPIs (real PostgreSQL)", () => {
     };
     cookie = await login('admin', 'admin-secret');
     cookies.op2 = await login('op2', 'op2-secret');
-  });
+  }, 60_000);
   const cookies: Record<string, string> = {};
   afterAll(async () => {
     await api?.close();
@@ -88,15 +94,25 @@ describe.skipIf(!hasPostgres)("the regulator's KPIs (real PostgreSQL)", () => {
   it('computes the five rates per center and for the province', async () => {
     const response = await api.inject({ method: 'GET', url: `/api/kpis?${period()}`, headers: { cookie } });
     expect(response.statusCode).toBe(200);
+    // Every rate comes with the counts it is the ratio of; the province's are its centers' sums.
     expect(response.json().kpis).toEqual([
       {
         center: 1,
-        vehicles: 2,
-        networkedRate: 0.5,
+        vehicles: 3,
+        networkedRate: 0.3333,
         onlineRate: 1,
         trackCompleteness: 0.8235,
-        dataQualificationRate: 1,
+        dataQualificationRate: 0.9709,
         driftRate: 0,
+        counts: {
+          networked: 1,
+          online: 1,
+          drifting: 0,
+          fixes: 103,
+          qualifiedFixes: 100,
+          trackKm: 10.879,
+          completeTrackKm: 8.959,
+        },
       },
       {
         center: 2,
@@ -106,15 +122,33 @@ describe.skipIf(!hasPostgres)("the regulator's KPIs (real PostgreSQL)", () => {
         trackCompleteness: 0,
         dataQualificationRate: 0.8,
         driftRate: 1,
+        counts: {
+          networked: 1,
+          online: 1,
+          drifting: 1,
+          fixes: 10,
+          qualifiedFixes: 8,
+          trackKm: 0,
+          completeTrackKm: 0,
+        },
       },
       {
         center: 'province',
-        vehicles: 4,
-        networkedRate: 0.5,
+        vehicles: 5,
+        networkedRate: 0.4,
         onlineRate: 1,
         trackCompleteness: 0.8235,
-        dataQualificationRate: 0.9818,
+        dataQualificationRate: 0.9558,
         driftRate: 0.5,
+        counts: {
+          networked: 2,
+          online: 2,
+          drifting: 1,
+          fixes: 113,
+          qualifiedFixes: 108,
+          trackKm: 10.879,
+          completeTrackKm: 8.959,
+        },
       },
     ]);
   });
@@ -147,7 +181,12 @@ describe.skipIf(!hasPostgres)("the regulator's KPIs (real PostgreSQL)", () => {
     });
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     const lines = csv.body.replace('\uFEFF', '').trim().split('\r\n');
-    expect(lines[0]).toBe('center,vehicles,入网率,上线率,轨迹完整率,数据合格率,卫星定位漂移率');
-    expect(lines.slice(1)).toEqual(['2,2,0.5,1,0,0.8,1', 'province,2,0.5,1,0,0.8,1']);
+    expect(lines[0]).toBe(
+      'center,vehicles,入网率,上线率,轨迹完整率,数据合格率,卫星定位漂移率,networked,online,drifting,fixes,qualifiedFixes,trackKm,completeTrackKm',
+    );
+    expect(lines.slice(1)).toEqual([
+      '2,2,0.5,1,0,0.8,1,1,1,1,10,8,0,0',
+      'province,2,0.5,1,0,0.8,1,1,1,1,10,8,0,0',
+    ]);
   });
 });

@@ -244,9 +244,15 @@ describe('rules corrected after scoring against the simulator (docs/status-scori
     const back = T0 + 100 * S + 40 * 60 * S;
     expect(engine.pass(back - S)).toMatchObject([{ to: 'offline' }]);
     engine.apply([session(back, EventKind.Authenticated)]);
-    expect(engine.pass(back + S)).toMatchObject([{ from: 'offline', to: 'online' }]);
+    // A sign-in is not a report (ingest/reports.ts): back with its first heartbeat.
+    expect(engine.pass(back + S)).toEqual([]);
+    const beats = Array.from({ length: 20 }, (_, i) => heartbeat(back + (i + 1) * 60 * S));
+    engine.apply(beats.slice(0, 1));
+    expect(engine.pass(back + 61 * S)).toMatchObject([
+      { from: 'offline', to: 'online', atMs: back + 60 * S },
+    ]);
     // Signed in but only heartbeats since: heartbeat-only, counted from the sign-in.
-    engine.apply(Array.from({ length: 20 }, (_, i) => heartbeat(back + (i + 1) * 60 * S)));
+    engine.apply(beats.slice(1));
     expect(engine.pass(back + 20 * 60 * S)).toMatchObject([
       { to: 'faulty', reasons: ['heartbeat-only'], atMs: back + 90 * S + 900 * S },
     ]);
@@ -265,5 +271,48 @@ describe('rules corrected after scoring against the simulator (docs/status-scori
     expect(engine.pass(frozenAt + 23 * 30 * S)).toMatchObject([
       { to: 'faulty', reasons: ['frozen-position'], atMs: frozenAt + 600 * S },
     ]);
+  });
+});
+
+describe('a terminal that signs in again and again but reports nothing', () => {
+  it('is offline at the silence rule time, stays offline through its sign-ins, and is back at its next location', () => {
+    // Reporting every 30 s with ACC on, then nothing for 10 minutes: the gateway closes the idle
+    // link after 3 minutes and the terminal connects and signs in again at once, each time.
+    const engine = engineWith(reports(10, 30));
+    const last = T0 + 9 * 30 * S;
+    const silence = 600 * S;
+    const sessions: Delivery[] = [];
+    for (let at = last + 180 * S, n = 1; at < last + silence; at += 185 * S, n++) {
+      sessions.push(session(at, EventKind.Disconnected, n === 1 ? 's' : `s${n}`));
+      sessions.push(session(at + 5 * S, EventKind.Authenticated, `s${n + 1}`));
+    }
+    const changes = [];
+    for (let t = last; t < last + silence; t += 5 * S) {
+      engine.apply(sessions.filter((d) => d.event.atMs > t - 5 * S && d.event.atMs <= t));
+      changes.push(...engine.pass(t));
+    }
+    // Three intervals of 30 s are under the 180 s floor: offline 180 s after the last report.
+    expect(changes).toMatchObject([
+      { from: 'never-seen', to: 'online' },
+      { from: 'online', to: 'offline', atMs: last + 180 * S },
+    ]);
+    expect(engine.get('13800000001')).toMatchObject({ online: true, status: 'offline' });
+    engine.apply([location(last + silence)]);
+    expect(engine.pass(last + silence + S)).toMatchObject([
+      { from: 'offline', to: 'online', atMs: last + silence },
+    ]);
+  });
+
+  it('is not kept online by answers to the platform commands either', () => {
+    const engine = engineWith(reports(10, 30));
+    const last = T0 + 9 * 30 * S;
+    const answer = (atMs: number, messageId: number) => message(atMs, messageId, new Uint8Array(5));
+    engine.pass(last);
+    engine.apply([
+      session(last + 100 * S, EventKind.Authenticated, 's2'),
+      answer(last + 101 * S, 0x0001),
+      answer(last + 102 * S, 0x0107),
+    ]);
+    expect(engine.pass(last + 181 * S)).toMatchObject([{ to: 'offline', atMs: last + 180 * S }]);
   });
 });

@@ -52,6 +52,16 @@ export interface Kpi {
   trackCompleteness: number;
   dataQualificationRate: number;
   driftRate: number;
+  /** What each rate is the ratio of (docs/api.md, "KPIs"). */
+  counts: {
+    networked: number;
+    online: number;
+    drifting: number;
+    fixes: number;
+    qualifiedFixes: number;
+    trackKm: number;
+    completeTrackKm: number;
+  };
 }
 
 export interface KpiReport {

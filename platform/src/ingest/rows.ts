@@ -10,6 +10,7 @@ import {
   type Unparsed,
 } from '@jt808/protocol';
 import { qualityOf } from './quality.js';
+import { LOCATION_IDS, REPORT_IDS } from './reports.js';
 
 /** One row of the positions table. */
 export interface PositionRow {
@@ -77,10 +78,10 @@ export interface RegistrationRefusal {
   source: string;
 }
 
-/** Per terminal in a batch: when it was last heard from, and in which hours. */
+/** Per terminal in a batch: when it was last heard from (reports.ts says what counts), and in which hours. */
 export interface Activity {
   lastSeen: Date;
-  /** Starts (ms) of the hours it sent anything in. */
+  /** Starts (ms) of the hours it reported in. */
   hours: Set<number>;
 }
 
@@ -106,7 +107,6 @@ export interface BatchRows {
 const HOUR_MS = 3_600_000;
 /** The largest direction the positions table's smallint column holds. */
 const DIRECTION_MAX = 32_767;
-const LOCATION_IDS = new Set([0x0200, 0x0201, 0x0704]);
 const PARAMETERS_RESPONSE = 0x0104;
 
 /**
@@ -149,13 +149,12 @@ function addDelivery(rows: BatchRows, delivery: Delivery): void {
   const at = new Date(event.atMs);
   switch (event.kind) {
     case EventKind.Message:
-      noteActivity(rows, phone, at);
+      if (REPORT_IDS.has(event.messageId ?? -1)) noteActivity(rows, phone, at);
       if (LOCATION_IDS.has(event.messageId ?? -1)) addPositions(rows, phone, at, decode(event), delivery.id);
       else if (event.messageId === PARAMETERS_RESPONSE) addParameters(rows, phone, at, decode(event));
       return;
     case EventKind.Authenticated:
     case EventKind.Disconnected:
-      noteActivity(rows, phone, at);
       rows.sessions.push({
         phone,
         online: event.kind === EventKind.Authenticated,
@@ -171,7 +170,7 @@ function addDelivery(rows: BatchRows, delivery: Delivery): void {
       addRegistration(rows, phone, at, event, delivery.id);
       return;
     case EventKind.Connected:
-      noteActivity(rows, phone, at);
+      // Old entries only (gateways no longer send it); a connection is not a report.
       return;
     default:
       rows.rejected.push({ delivery, reason: `unknown event kind ${event.kind}` });

@@ -14,7 +14,7 @@ const EWMA_WEIGHT = 0.2;
 
 /**
  * What the engine knows of one terminal, kept small (well under 1 KB) for 400,000 of them: when it
- * was last heard from, its learned report cadence with ACC on and off, its last fix, and since when
+ * last reported (ingest/reports.ts), its learned report cadence with ACC on and off, its last fix, and since when
  * each fault condition has held (0 when it does not).
  */
 export class TerminalHealth {
@@ -59,11 +59,12 @@ export class TerminalHealth {
   /**
    * A session opened or closed. The close of a session that is not the current one (a connection
    * the terminal replaced, on this gateway or another) changes nothing: the terminal is still on
-   * its newer session.
+   * its newer session. Neither is hearing from the terminal (ingest/reports.ts): a terminal that
+   * signs in again and again but reports nothing goes offline all the same.
    */
   session(online: boolean, atMs: number, sessionId: string): void {
     if (!online && this.sessionId !== '' && sessionId !== this.sessionId) return;
-    this.seen(atMs);
+    this.dirty = true;
     this.online = online;
     if (online) {
       this.connectedAtMs = atMs;

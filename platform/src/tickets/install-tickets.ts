@@ -5,7 +5,7 @@ import type { TicketSettings } from './ticket-keeper.js';
 /**
  * Install tickets, from the installation register and the roster rather than from verdicts:
  * - an installation past its planned date (plus the grace days) whose vehicle has no terminal that
- *   ever checked in: 'installation-overdue';
+ *   ever reported (never-seen: signing in alone is not reporting): 'installation-overdue';
  * - a terminal that registered (was installed) long enough ago but never authenticated
  *   ('never-authenticated') or never sent a fix ('no-fix-after-install').
  * An install ticket closes by itself once its terminal is online with a fix before anyone was

@@ -4,39 +4,47 @@ import type pg from 'pg';
 import { UNQUALIFIED } from '../../ingest/quality.js';
 import { AnswerCache, type CachePolicy, periodTtlMs } from '../answer-cache.js';
 import { ANYONE } from '../guard.js';
+import { type CenterCounts, COUNT_NAMES, kpisOf } from '../kpi-figures.js';
 import { withinMaxSpan } from '../limits.js';
-import { scopeOf } from '../scope.js';
+import { answersPerCenter } from '../per-center.js';
+import { scopeOf, seesEverything } from '../scope.js';
 
-/** The regulator's figures for one center (or the province, center = null) over a period. */
-interface KpiRow {
-  center_id: number | null;
-  vehicles: number;
-  networked: number;
-  online: number;
-  fixes: number;
-  qualified_fixes: number;
-  drifting: number;
-  track_km: number;
-  complete_track_km: number;
-}
+const NO_COUNTS: Omit<CenterCounts, 'center_id'> = {
+  vehicles: 0,
+  networked: 0,
+  online: 0,
+  drifting: 0,
+  fixes: 0,
+  qualified_fixes: 0,
+  track_km: 0,
+  complete_track_km: 0,
+};
 
 /**
- * The regulator's KPIs over [from, to), per center and for the province:
- * - 入网率 networked rate: vehicles whose terminal ever sent a qualified fix (up to `to`) / vehicles in the roster;
- * - 上线率 online rate: vehicles heard from in the period / networked vehicles;
- * - 轨迹完整率 track completeness: km between consecutive fixes no more than `gapSeconds` apart / all km
- *   between consecutive fixes (a longer gap is a hole in the track, its distance counts as missing);
- * - 数据合格率 data qualification rate: qualified fixes / all fixes (the regulator's ranges: no UNQUALIFIED
- *   bit; a fix whose additional area was sloppy, Quality.ExtrasUnparsed, has intact basic data and counts);
- * - 卫星定位漂移率 drift rate: vehicles judged drifting in the period / vehicles online in the period.
+ * The regulator's KPIs over [from, to), per center and for the province (docs/api.md, "KPIs", has
+ * each next to the regulator's wording). Every numerator counts a subset of its denominator's
+ * vehicles, fixes or km by the query's construction, never by a clamp, so no rate can pass 100 %:
+ * - 入网率: networked vehicles (their terminal sent a qualified fix in an hour that starts before `to`) / vehicles;
+ * - 上线率: online vehicles (networked, and heard from, ingest/reports.ts, in an hour the period
+ *   touches) / networked vehicles;
+ * - 轨迹完整率: km between consecutive qualified fixes in the period at most `gapSeconds` apart / all
+ *   km between them (a longer gap is a hole in the track, its distance counts as missing);
+ * - 数据合格率: qualified fixes (no UNQUALIFIED bit; sloppy extras, Quality.ExtrasUnparsed, still
+ *   count) / all fixes of the same vehicles in the hours the period touches;
+ * - 卫星定位漂移率: online vehicles judged drifting in the period / online vehicles.
+ * The counts go out with the rates, so a regulator can recompute each rate and the province's.
  */
 export const kpiRoutes: FastifyPluginAsync<{
   pool: pg.Pool;
   cache: CachePolicy;
   aggregates: LimitFunction;
 }> = async (app, { pool, cache: policy, aggregates }) => {
-  // The dashboards poll the KPIs: the same scope and period get the same figures for a while.
-  const cache = new AnswerCache<KpiRow[]>();
+  // The dashboards poll the KPIs: the same center and period get the same counts for a while, and
+  // every scope is made of its centers' counts (a service point's, made of its tickets' vehicles,
+  // is kept as a whole).
+  const perCenter = new AnswerCache<CenterCounts>(20_000);
+  const perScope = new AnswerCache<CenterCounts[]>();
+  const allCenters = new AnswerCache<number[]>();
   app.get<{ Querystring: { from: string; to: string; gapSeconds?: number; format?: 'json' | 'csv' } }>(
     '/kpis',
     {
@@ -59,34 +67,41 @@ export const kpiRoutes: FastifyPluginAsync<{
     async (request, reply) => {
       const { from, to, gapSeconds = 180, format = 'json' } = request.query;
       const scope = scopeOf(request.user, 4);
-      const key = JSON.stringify([scope, from, to, gapSeconds]);
-      const rows = await cache.get(key, periodTtlMs(policy, to), () =>
+      const ttlMs = periodTtlMs(policy, to);
+      const countsOf = (vehicles: string, params: unknown[]) =>
         aggregates(async () => {
-          const { rows } = await pool.query<KpiRow>(
+          const { rows } = await pool.query<CenterCounts>(
             // Everything is looked up per terminal of the scope, through indexes that start with the
             // terminal, so a center's KPIs cost that center's rows rather than the province's.
             `WITH scoped AS MATERIALIZED (
              SELECT vehicle.id, vehicle.center_id, t.phone FROM vehicles vehicle LEFT JOIN terminals t ON t.vehicle_id = vehicle.id
-              WHERE ${scope.vehicles})
+              WHERE ${vehicles})
            SELECT s.center_id,
                   count(*)::int AS vehicles,
+                  -- Online is networked AND heard from, drifting is online AND judged drifting:
+                  -- each count is a subset of the one before it, vehicle by vehicle.
                   count(*) FILTER (WHERE flag.networked)::int AS networked,
-                  count(*) FILTER (WHERE flag.online)::int AS online,
+                  count(*) FILTER (WHERE flag.networked AND flag.heard)::int AS online,
+                  count(*) FILTER (WHERE flag.networked AND flag.heard AND flag.judged_drifting)::int AS drifting,
                   coalesce(sum(f.fixes), 0)::float8 AS fixes,
                   coalesce(sum(f.qualified), 0)::float8 AS qualified_fixes,
-                  count(*) FILTER (WHERE flag.drifting AND flag.online)::int AS drifting,
                   coalesce(sum(tr.km), 0)::float8 AS track_km,
                   coalesce(sum(tr.complete_km), 0)::float8 AS complete_track_km
              FROM scoped s
             CROSS JOIN LATERAL (
               SELECT EXISTS (SELECT 1 FROM positions_hourly h WHERE h.phone = s.phone AND h.hour < $2 AND h.fixes > h.unqualified) AS networked,
                      EXISTS (SELECT 1 FROM terminal_activity_hourly a WHERE a.phone = s.phone
-                                AND a.hour >= date_bin('1 hour', $1::timestamptz, TIMESTAMPTZ '2000-01-01Z') AND a.hour < $2) AS online,
+                                AND a.hour >= date_bin('1 hour', $1::timestamptz, TIMESTAMPTZ '2000-01-01Z') AND a.hour < $2) AS heard,
                      EXISTS (SELECT 1 FROM status_transitions d WHERE d.phone = s.phone AND d.at >= $1 AND d.at < $2
-                                AND 'drift' = ANY (d.reasons)) AS drifting) flag
+                                AND 'drift' = ANY (d.reasons)) AS judged_drifting
+              -- Keeps the planner from pasting each EXISTS into every FILTER that names its flag
+              -- (networked would be looked up three times per vehicle).
+              OFFSET 0) flag
+             -- Qualified fixes and all fixes are counted from the same rollup rows.
              LEFT JOIN LATERAL (
                SELECT sum(h.fixes) AS fixes, sum(h.fixes - h.unqualified) AS qualified FROM positions_hourly h
                 WHERE h.phone = s.phone AND h.hour >= date_bin('1 hour', $1::timestamptz, TIMESTAMPTZ '2000-01-01Z') AND h.hour < $2) f ON true
+             -- Complete km are the all-km segments a filter keeps; every segment is >= 0 km.
              LEFT JOIN LATERAL (
                SELECT sum(km) AS km, sum(km) FILTER (WHERE gap <= $3) AS complete_km
                  FROM (SELECT extract(epoch FROM gps_time - lag(gps_time) OVER w) AS gap,
@@ -97,24 +112,43 @@ export const kpiRoutes: FastifyPluginAsync<{
                          FROM positions p WHERE p.phone = s.phone AND p.gps_time >= $1 AND p.gps_time < $2 AND p.quality & ${UNQUALIFIED} = 0
                        WINDOW w AS (ORDER BY gps_time)) segment
                 WHERE gap IS NOT NULL) tr ON true
-            GROUP BY GROUPING SETS ((s.center_id), ())
-            ORDER BY s.center_id NULLS LAST`,
-            [from, to, gapSeconds, ...scope.params],
+            GROUP BY s.center_id
+            ORDER BY s.center_id`,
+            [from, to, gapSeconds, ...params],
           );
           return rows;
-        }),
-      );
-      const kpis = rows.map((row) => ({
-        center: row.center_id === null ? 'province' : row.center_id,
-        vehicles: row.vehicles,
-        networkedRate: ratio(row.networked, row.vehicles),
-        onlineRate: ratio(row.online, row.networked),
-        trackCompleteness: ratio(row.complete_track_km, row.track_km),
-        dataQualificationRate: ratio(row.qualified_fixes, row.fixes),
-        driftRate: ratio(row.drifting, row.online),
-      }));
+        });
+      let rows: CenterCounts[];
+      if (request.user.role === 'service') {
+        rows = await perScope.get(JSON.stringify([scope, from, to, gapSeconds]), ttlMs, () =>
+          countsOf(scope.vehicles, scope.params),
+        );
+      } else {
+        const centers = seesEverything(request.user)
+          ? await allCenters.get('all', policy.currentMs, async () =>
+              (await pool.query<{ id: number }>('SELECT id FROM centers ORDER BY id')).rows.map((c) => c.id),
+            )
+          : request.user.centerIds;
+        const counts = await answersPerCenter(
+          perCenter,
+          centers,
+          (center) => JSON.stringify([center, from, to, gapSeconds]),
+          ttlMs,
+          async (missing) =>
+            new Map(
+              (await countsOf('vehicle.center_id = ANY ($4::int[])', [missing])).map((row) => [
+                row.center_id,
+                row,
+              ]),
+            ),
+          (center) => ({ ...NO_COUNTS, center_id: center }),
+        );
+        // A center without vehicles has no figures (as the query gives none for it).
+        rows = counts.filter((row) => row.vehicles > 0);
+      }
+      const kpis = kpisOf(rows);
       if (format === 'json') return { from, to, gapSeconds, kpis };
-      const header = 'center,vehicles,入网率,上线率,轨迹完整率,数据合格率,卫星定位漂移率';
+      const header = `center,vehicles,入网率,上线率,轨迹完整率,数据合格率,卫星定位漂移率,${COUNT_NAMES.join(',')}`;
       const lines = kpis.map((k) =>
         [
           k.center,
@@ -124,13 +158,10 @@ export const kpiRoutes: FastifyPluginAsync<{
           k.trackCompleteness,
           k.dataQualificationRate,
           k.driftRate,
+          ...COUNT_NAMES.map((name) => k.counts[name]),
         ].join(','),
       );
       return reply.type('text/csv; charset=utf-8').send(`\uFEFF${[header, ...lines].join('\r\n')}\r\n`);
     },
   );
 };
-
-function ratio(part: number, whole: number): number {
-  return whole > 0 ? Number((part / whole).toFixed(4)) : 0;
-}
