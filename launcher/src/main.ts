@@ -135,6 +135,12 @@ async function main(): Promise<void> {
     logger: log.child({ component: 'api' }),
   });
   const apiPort = Number(values['api-port']);
+  // Requests only once the first screens' answers are computed (a failure is logged, not fatal:
+  // the routes compute what they lack).
+  await api.warmUp().then(
+    (seconds) => log.info({ seconds }, 'api warmed up'),
+    (error: unknown) => log.warn({ err: error }, 'api warm-up failed'),
+  );
   await api.listen({ port: apiPort, host: '127.0.0.1' });
 
   const housekeeping = setInterval(() => {

@@ -161,6 +161,12 @@ async function main(): Promise<number> {
         absoluteHours: Number(process.env.SESSION_HOURS ?? DEFAULT_SESSION_POLICY.absoluteHours),
       },
     });
+    // Requests only once the first screens' answers are computed (a failure is logged, not fatal:
+    // the routes compute what they lack).
+    await api.warmUp().then(
+      (seconds) => log.info({ seconds }, 'api warmed up'),
+      (error: unknown) => log.warn({ err: error }, 'api warm-up failed'),
+    );
     await api.listen({ port: Number(values['api-port']), host: '0.0.0.0' });
     log.info({ port: values['api-port'] }, 'api listening');
     await new Promise<void>((resolve) => {

@@ -17,6 +17,7 @@ import { publicPlugin } from './public-routes.js';
 import { tileSettings } from './routes/map.js';
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from './sessions.js';
 import { signedInPlugin } from './signed-in-routes.js';
+import type { WarmUps } from './warm-up.js';
 
 /**
  * The whole request (headers and body) must arrive within this: a client that trickles its bytes
@@ -54,6 +55,18 @@ export interface ApiOptions {
   sessions?: SessionPolicy;
   /** How often the sessions of open live feeds are checked again (SOCKET_RECHECK_MS). */
   socketRecheckMs?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Computes ahead what every operator's screens ask for first (the fleet index, the dashboard's
+     * default KPIs and hourly series for every center); resolves with the seconds it took. The API
+     * process runs it before it listens (jt808-platform api), so a restart does not meet hundreds
+     * of dashboards with cold caches.
+     */
+    warmUp(): Promise<number>;
+  }
 }
 
 /** fastify takes a hop count too, but its types only as the function that proxy-addr makes of one. */
@@ -114,6 +127,12 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     app.log.warn({ err: error }, 'loading the fleet index failed; the first map request tries again'),
   );
   app.addHook('onClose', async () => fleet.stop());
+  const warmUps: WarmUps = [async () => void (await fleet.current())];
+  app.decorate('warmUp', async () => {
+    const started = performance.now();
+    await Promise.all(warmUps.map((warmUp) => warmUp()));
+    return (performance.now() - started) / 1000;
+  });
 
   await app.register(publicPlugin, {
     signIn: { pool, secureCookies, sessions, sockets },
@@ -126,6 +145,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     cache: options.cache ?? DEFAULT_CACHE_POLICY,
     feed,
     fleet,
+    warmUps,
     sockets,
     sessions,
     tiles,

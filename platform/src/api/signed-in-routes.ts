@@ -26,6 +26,7 @@ import { settlementRoutes } from './routes/settlements.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { vehicleRoutes } from './routes/vehicles.js';
 import type { SessionPolicy } from './sessions.js';
+import type { WarmUps } from './warm-up.js';
 
 export interface SignedInOptions {
   pool: pg.Pool;
@@ -33,6 +34,8 @@ export interface SignedInOptions {
   cache: CachePolicy;
   feed: LiveFeed;
   fleet: FleetKeeper;
+  /** The plugins add what they compute ahead (warm-up.ts). */
+  warmUps: WarmUps;
   sockets: SocketSessions;
   sessions: SessionPolicy;
   tiles: Pick<MapRouteOptions, 'tileUrl' | 'tileAttribution'>;
@@ -57,11 +60,17 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
     reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );
   await app.register(userRoutes);
-  await app.register(centerRoutes, { pool, cache, aggregates, fleet: options.fleet });
+  await app.register(centerRoutes, {
+    pool,
+    cache,
+    aggregates,
+    fleet: options.fleet,
+    warmUps: options.warmUps,
+  });
   await app.register(vehicleRoutes, { pool });
   await app.register(ticketRoutes, { pool });
   await app.register(installerRoutes, { pool });
-  await app.register(kpiRoutes, { pool, cache, aggregates });
+  await app.register(kpiRoutes, { pool, cache, aggregates, warmUps: options.warmUps });
   await app.register(servicePointRoutes, { pool });
   await app.register(commandRoutes, { pool, commands: options.commands });
   // After-sales operations (docs/after-sales.md).

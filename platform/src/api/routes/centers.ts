@@ -2,11 +2,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { LimitFunction } from 'p-limit';
 import type pg from 'pg';
 import { AnswerCache, type CachePolicy, periodTtlMs } from '../answer-cache.js';
+import { dashboardPeriods } from '../dashboard-periods.js';
 import { ANYONE } from '../guard.js';
 import { withinMaxSpan } from '../limits.js';
 import type { FleetKeeper } from '../map/fleet-keeper.js';
 import { answersPerCenter } from '../per-center.js';
 import { type Scope, scopeOf } from '../scope.js';
+import type { User } from '../sessions.js';
+import type { WarmUps } from '../warm-up.js';
 
 interface CenterRow {
   id: number;
@@ -27,13 +30,17 @@ interface HourlyRow {
   vehicles: number;
 }
 
+/** Whom the warm-up computes for: every center. */
+const PROVINCE: User = { id: 0, username: 'warm-up', role: 'admin', centerIds: [], servicePointId: null };
+
 /** Centers the user may see, with counts by status and the current online rate. */
 export const centerRoutes: FastifyPluginAsync<{
   pool: pg.Pool;
   cache: CachePolicy;
   aggregates: LimitFunction;
   fleet: FleetKeeper;
-}> = async (app, { pool, cache: policy, aggregates, fleet }) => {
+  warmUps: WarmUps;
+}> = async (app, { pool, cache: policy, aggregates, fleet, warmUps }) => {
   // The dashboards poll these: the same scope (and period) get the same answer for a while.
   const centersCache = new AnswerCache<CenterRow[]>();
   /** Per center and period. */
@@ -47,6 +54,39 @@ export const centerRoutes: FastifyPluginAsync<{
       );
       return rows;
     });
+  const hourlyPerCenter = (period: { from: string; to: string }, centers: readonly number[]) =>
+    answersPerCenter(
+      hourlyCache,
+      centers,
+      (center) => JSON.stringify([center, period.from, period.to]),
+      periodTtlMs(policy, period.to),
+      (missing) =>
+        aggregates(async () => {
+          // A plain condition on the view's center column, which PostgreSQL pushes into the
+          // view's grouping; scoped through a join instead, the view would add up every center's
+          // hours before the join kept one.
+          const { rows } = await pool.query<HourlyRow>(
+            `SELECT h.center_id, h.hour, h.vehicles_online::int, h.vehicles_reporting::int, h.fixes::int, h.unqualified_fixes::int,
+                (SELECT count(*) FROM vehicles v WHERE v.center_id = h.center_id)::int AS vehicles
+           FROM center_hourly h
+          WHERE h.hour >= $1 AND h.hour < $2 AND h.center_id = ANY ($3::int[])
+          ORDER BY h.center_id, h.hour`,
+            [period.from, period.to, missing],
+          );
+          const byCenter = new Map<number, HourlyRow[]>();
+          for (const row of rows) byCenter.set(row.center_id, [...(byCenter.get(row.center_id) ?? []), row]);
+          return byCenter;
+        }),
+      () => [],
+    );
+  // The dashboard's default chart for every center, before the API takes requests (app.ts, warmUp).
+  warmUps.push(async () => {
+    const centers = await centersOf(scopeOf(PROVINCE, 1));
+    await hourlyPerCenter(
+      dashboardPeriods(Date.now()).hourly,
+      centers.map((center) => center.id),
+    );
+  });
   app.get('/centers', { config: { roles: ANYONE } }, async (request) => {
     const scope = scopeOf(request.user, 1);
     const centers = await centersOf(scope);
@@ -95,32 +135,12 @@ export const centerRoutes: FastifyPluginAsync<{
       const { from, to } = request.query;
       const scope = scopeOf(request.user, 1);
       const centers = await centersOf(scope);
-      const perCenter = await answersPerCenter(
-        hourlyCache,
-        centers.map((center) => center.id),
-        (center) => JSON.stringify([center, from, to]),
-        periodTtlMs(policy, to),
-        (missing) =>
-          aggregates(async () => {
-            // A plain condition on the view's center column, which PostgreSQL pushes into the
-            // view's grouping; scoped through a join instead, the view would add up every center's
-            // hours before the join kept one.
-            const { rows } = await pool.query<HourlyRow>(
-              `SELECT h.center_id, h.hour, h.vehicles_online::int, h.vehicles_reporting::int, h.fixes::int, h.unqualified_fixes::int,
-                    (SELECT count(*) FROM vehicles v WHERE v.center_id = h.center_id)::int AS vehicles
-               FROM center_hourly h
-              WHERE h.hour >= $1 AND h.hour < $2 AND h.center_id = ANY ($3::int[])
-              ORDER BY h.center_id, h.hour`,
-              [from, to, missing],
-            );
-            const byCenter = new Map<number, HourlyRow[]>();
-            for (const row of rows)
-              byCenter.set(row.center_id, [...(byCenter.get(row.center_id) ?? []), row]);
-            return byCenter;
-          }),
-        () => [],
-      );
-      const rows = perCenter.flat();
+      const rows = (
+        await hourlyPerCenter(
+          { from, to },
+          centers.map((center) => center.id),
+        )
+      ).flat();
       return rows.map((row) => ({
         ...row,
         onlineRate: row.vehicles === 0 ? 0 : row.vehicles_online / row.vehicles,
