@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../src/api/app.js';
+import { dashboardPeriods } from '../src/api/dashboard-periods.js';
 import { saveUser } from '../src/api/users.js';
 import { migrate } from '../src/db/migrate.js';
 import { Quality } from '../src/ingest/quality.js';
@@ -171,6 +172,56 @@ describe.skipIf(!hasPostgres)("the regulator's KPIs (real PostgreSQL)", () => {
         onlineRate: 0.5,
       },
     ]);
+  });
+
+  it("answers the dashboard's default KPIs and chart from the warm-up while the fixes are locked away", async () => {
+    // A second API that warms up, as the API process does before it listens.
+    const warm = await buildApi({ pool, secureCookies: false });
+    const locker = await pool.connect();
+    try {
+      expect(await warm.warmUp()).toBeGreaterThanOrEqual(0);
+      const login = await warm.inject({
+        method: 'POST',
+        url: '/api/login',
+        payload: { username: 'admin', password: 'admin-secret' },
+      });
+      const headers = {
+        cookie: `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`,
+      };
+      const { kpis, hourly } = dashboardPeriods(Date.now());
+      const query = (p: { from: string; to: string }) =>
+        `from=${encodeURIComponent(p.from)}&to=${encodeURIComponent(p.to)}`;
+      // Nothing can read what the KPIs and the chart are computed from until the lock goes.
+      await locker.query('BEGIN');
+      await locker.query(
+        'LOCK TABLE positions, positions_hourly, terminal_activity_hourly, status_transitions IN ACCESS EXCLUSIVE MODE',
+      );
+      const cold = warm.inject({ method: 'GET', url: `/api/kpis?${period()}`, headers });
+      let coldAnswered = false;
+      void cold.then(() => {
+        coldAnswered = true;
+      });
+      const [warmKpis, warmChart] = await Promise.all([
+        warm.inject({ method: 'GET', url: `/api/kpis?${query(kpis)}`, headers }),
+        warm.inject({ method: 'GET', url: `/api/centers/hourly?${query(hourly)}`, headers }),
+      ]);
+      expect(warmKpis.statusCode).toBe(200);
+      expect(warmKpis.json().kpis.at(-1)).toMatchObject({
+        center: 'province',
+        vehicles: 5,
+        networkedRate: 0.4,
+      });
+      expect(warmChart.statusCode).toBe(200);
+      expect(warmChart.json().length).toBeGreaterThan(0);
+      // The period nobody warmed waits for the database.
+      expect(coldAnswered).toBe(false);
+      await locker.query('ROLLBACK');
+      expect((await cold).statusCode).toBe(200);
+    } finally {
+      await locker.query('ROLLBACK').catch(() => undefined);
+      locker.release();
+      await warm.close();
+    }
   });
 
   it('exports CSV and keeps an operator to the own center', async () => {

@@ -17,7 +17,7 @@ import { publicPlugin } from './public-routes.js';
 import { tileSettings } from './routes/map.js';
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from './sessions.js';
 import { signedInPlugin } from './signed-in-routes.js';
-import type { WarmUps } from './warm-up.js';
+import { WarmUpSchedule, type WarmUps } from './warm-up.js';
 
 /**
  * The whole request (headers and body) must arrive within this: a client that trickles its bytes
@@ -61,7 +61,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /**
      * Computes ahead what every operator's screens ask for first (the fleet index, the dashboard's
-     * default KPIs and hourly series for every center); resolves with the seconds it took. The API
+     * default KPIs and hourly series for every center), and from then on the next periods' shortly
+     * before each rollover (warm-up.ts); resolves with the seconds the first round took. The API
      * process runs it before it listens (jt808-platform api), so a restart does not meet hundreds
      * of dashboards with cold caches.
      */
@@ -128,11 +129,14 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   );
   app.addHook('onClose', async () => fleet.stop());
   const warmUps: WarmUps = [async () => void (await fleet.current())];
-  app.decorate('warmUp', async () => {
-    const started = performance.now();
-    await Promise.all(warmUps.map((warmUp) => warmUp()));
-    return (performance.now() - started) / 1000;
-  });
+  const warmUpSchedule = new WarmUpSchedule(warmUps, (error) =>
+    app.log.warn(
+      { err: error },
+      'computing the next dashboard periods failed; the routes compute what they lack',
+    ),
+  );
+  app.decorate('warmUp', () => warmUpSchedule.start());
+  app.addHook('onClose', async () => warmUpSchedule.stop());
 
   await app.register(publicPlugin, {
     signIn: { pool, secureCookies, sessions, sockets },

@@ -80,10 +80,10 @@ export const centerRoutes: FastifyPluginAsync<{
       () => [],
     );
   // The dashboard's default chart for every center, before the API takes requests (app.ts, warmUp).
-  warmUps.push(async () => {
+  warmUps.push(async (nowMs) => {
     const centers = await centersOf(scopeOf(PROVINCE, 1));
     await hourlyPerCenter(
-      dashboardPeriods(Date.now()).hourly,
+      dashboardPeriods(nowMs).hourly,
       centers.map((center) => center.id),
     );
   });

@@ -123,8 +123,8 @@ export const kpiRoutes: FastifyPluginAsync<{
     );
   // The dashboard's default period for every center, computed before the API takes requests
   // (app.ts, warmUp): a few centers per query, through the aggregates' lane.
-  warmUps.push(async () => {
-    const { kpis } = dashboardPeriods(Date.now());
+  warmUps.push(async (nowMs) => {
+    const { kpis } = dashboardPeriods(nowMs);
     const centers = await centerIds();
     const batches: number[][] = [];
     for (let i = 0; i < centers.length; i += WARM_UP_CENTERS)
