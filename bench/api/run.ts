@@ -15,7 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureStorage, migrate } from '@jt808/platform';
+import { dashboardPeriods, ensureStorage, migrate } from '@jt808/platform';
 import pg from 'pg';
 import { benchArgs } from '../cli.js';
 import { createDatabase, databaseUrl, dropDatabase, serverSettings } from '../ingest/db.js';
@@ -205,13 +205,23 @@ function routeLoads(operators: number): RouteLoad[] {
   const from = encodeURIComponent(`${DAY}T00:00:00Z`);
   const to = encodeURIComponent(new Date(seedOptions.day.getTime() + 86_400_000).toISOString());
   const day = `from=${from}&to=${to}`;
+  // The dashboard asks for its default periods (the KPIs of the last seven days and today, the
+  // chart of the last 24 hours), which move with the clock: the seeded day is yesterday's by default.
+  const dashboard = (which: 'kpis' | 'hourly') => {
+    const period = dashboardPeriods(Date.now())[which];
+    return `from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`;
+  };
   const randomK = (limit: number) => Math.floor(Math.random() * limit);
   const poll = operators / POLL_S;
   const work = operators / WORK_S;
   return [
     { name: 'GET /api/centers', rate: poll, path: () => '/api/centers' },
-    { name: 'GET /api/centers/hourly (day)', rate: poll, path: () => `/api/centers/hourly?${day}` },
-    { name: 'GET /api/kpis (day)', rate: poll, path: () => `/api/kpis?${day}` },
+    {
+      name: 'GET /api/centers/hourly (dashboard)',
+      rate: poll,
+      path: () => `/api/centers/hourly?${dashboard('hourly')}`,
+    },
+    { name: 'GET /api/kpis (dashboard)', rate: poll, path: () => `/api/kpis?${dashboard('kpis')}` },
     {
       name: 'GET /api/vehicles?q= (4 plate digits)',
       rate: work,

@@ -2,6 +2,7 @@ export { normalizePhone } from '@jt808/protocol';
 export { startAfterSalesRounds } from './aftersales/rounds.js';
 export { type ApiOptions, buildApi } from './api/app.js';
 export { CONSOLE_DIR } from './api/console.js';
+export { dashboardPeriods } from './api/dashboard-periods.js';
 export {
   decodeSnapshot,
   encodeSnapshot,

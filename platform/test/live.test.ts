@@ -56,6 +56,10 @@ describe.skipIf(!hasPostgres)('live feed over WebSocket (real PostgreSQL, real s
     );
     await saveUser(pool, { username: 'op1', password: 'op1-secret', role: 'operator', centerIds: [1] });
     await saveUser(pool, { username: 'desk', password: 'desk-secret', role: 'desk', centerIds: 'all' });
+    await pool.query(
+      `INSERT INTO service_points (id, code, name, center_id) VALUES (1, 'SP1', '郑州一站', 1)`,
+    );
+    await saveUser(pool, { username: 'sp1', password: 'sp1-secret', role: 'service', servicePointId: 1 });
     api = await buildApi({ pool, secureCookies: false, liveIntervalMs: 100 });
     await api.listen({ port: 0, host: '127.0.0.1' });
     const address = api.server.address();
@@ -218,14 +222,22 @@ describe.skipIf(!hasPostgres)('live feed over WebSocket (real PostgreSQL, real s
   });
 
   it('answers a snapshot that fails with an internal error and goes on serving', async () => {
-    const socket = await connect();
+    const login = await api.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { username: 'sp1', password: 'sp1-secret' },
+    });
+    const socket = await connect({
+      cookie: `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`,
+    });
     const texts: { error?: string; requestId?: string }[] = [];
     let snapshots = 0;
     socket.on('message', (data: Buffer, binary: boolean) => {
       if (binary) snapshots++;
       else texts.push(JSON.parse(data.toString()));
     });
-    // The operator's scope is asked of the database at every snapshot (the states come from memory).
+    // A service point's scope (its tickets' vehicles) is asked of the database at every snapshot
+    // (the states come from memory).
     await pool.query('ALTER TABLE vehicles RENAME TO vehicles_away');
     try {
       socket.send(JSON.stringify({ snapshot: true }));

@@ -141,6 +141,7 @@ describe.skipIf(!hasPostgres)('the fleet index follows the roster (real PostgreS
   let pool: pg.Pool;
   let api: FastifyInstance;
   let cookie: string;
+  let operatorCookie: string;
 
   beforeAll(async () => {
     db = await freshDatabase('map_roster');
@@ -151,13 +152,18 @@ describe.skipIf(!hasPostgres)('the fleet index follows the roster (real PostgreS
     );
     await pool.query(`INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES (1, '豫A1', 2, 1)`);
     await saveUser(pool, { username: 'admin', password: 'admin-secret', role: 'admin' });
+    await saveUser(pool, { username: 'op1', password: 'op1-secret', role: 'operator', centerIds: [1] });
     api = await buildApi({ pool, secureCookies: false, liveIntervalMs: 100 });
-    const login = await api.inject({
-      method: 'POST',
-      url: '/api/login',
-      payload: { username: 'admin', password: 'admin-secret' },
-    });
-    cookie = `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`;
+    const login = async (username: string, password: string) => {
+      const response = await api.inject({
+        method: 'POST',
+        url: '/api/login',
+        payload: { username, password },
+      });
+      return `jt808_session=${response.cookies.find((c) => c.name === 'jt808_session')!.value}`;
+    };
+    cookie = await login('admin', 'admin-secret');
+    operatorCookie = await login('op1', 'op1-secret');
   });
   afterAll(async () => {
     await api?.close();
@@ -165,9 +171,9 @@ describe.skipIf(!hasPostgres)('the fleet index follows the roster (real PostgreS
     await db?.drop();
   });
 
-  const fleet = async () =>
+  const fleet = async (as = cookie) =>
     readSnapshot(
-      (await api.inject({ method: 'GET', url: '/api/map/fleet', headers: { cookie } })).rawPayload,
+      (await api.inject({ method: 'GET', url: '/api/map/fleet', headers: { cookie: as } })).rawPayload,
     ).map((v) => ({ id: v.id, center: v.center }));
 
   it('shows a vehicle added, moved or removed after the API started within seconds', async () => {
@@ -177,11 +183,14 @@ describe.skipIf(!hasPostgres)('the fleet index follows the roster (real PostgreS
       { id: 1, center: 1 },
       { id: 2, center: 2 },
     ]);
+    // Center 1's operator sees vehicle 1 until it moves to center 2, and never center 2's.
+    expect(await fleet(operatorCookie)).toEqual([{ id: 1, center: 1 }]);
     await pool.query(`UPDATE vehicles SET center_id = 2 WHERE id = 1`);
     await expect.poll(fleet, { timeout: 5000 }).toEqual([
       { id: 1, center: 2 },
       { id: 2, center: 2 },
     ]);
+    expect(await fleet(operatorCookie)).toEqual([]);
     await pool.query(`DELETE FROM vehicles WHERE id = 2`);
     await expect.poll(fleet, { timeout: 5000 }).toEqual([{ id: 1, center: 2 }]);
   });

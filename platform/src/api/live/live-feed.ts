@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { seesEverything } from '../scope.js';
 import type { User } from '../sessions.js';
 import { LIVE_CHANNEL, type Notices, parseNotices } from './notices.js';
 import { VehicleLookup } from './vehicle-lookup.js';
+import { batchOf, visibleDeltas } from './visible-deltas.js';
 
 /** One change pushed to live clients, as compact JSON. */
 export type LiveDelta =
@@ -15,7 +15,8 @@ export interface LiveClient {
   vehicles?: Set<number>;
   /** [minLon, minLat, maxLon, maxLat]: positions outside the viewport are not sent. */
   bbox?: [number, number, number, number];
-  send(deltas: LiveDelta[]): void;
+  /** `json()` is the deltas as JSON, made once for every client that sees the same. */
+  send(deltas: LiveDelta[], json: () => string): void;
 }
 
 /** A lost listening connection is made again after this long. */
@@ -145,9 +146,19 @@ export class LiveFeed {
         });
       }
       if (deltas.length === 0) return;
+      const batch = batchOf(deltas);
+      const encoded = new Map<LiveDelta[], string>();
       for (const client of this.clients) {
-        const visible = deltas.filter((d) => allows(client, d));
-        if (visible.length > 0) client.send(visible);
+        const visible = visibleDeltas(client, batch);
+        if (visible.length === 0) continue;
+        client.send(visible, () => {
+          let json = encoded.get(visible);
+          if (json === undefined) {
+            json = JSON.stringify(visible);
+            encoded.set(visible, json);
+          }
+          return json;
+        });
       }
     } catch {
       // Vehicles could not be looked up (database down): these changes are dropped, later ones go
@@ -164,18 +175,4 @@ export class LiveFeed {
     this.listener = undefined;
     listener?.release(true);
   }
-}
-
-function allows(client: LiveClient, delta: LiveDelta): boolean {
-  const { user } = client;
-  if (user.role === 'service') {
-    if (!client.vehicles?.has(delta.v)) return false;
-  } else if (!seesEverything(user) && !user.centerIds.includes(delta.c)) {
-    return false;
-  }
-  if (delta.t === 'pos' && client.bbox) {
-    const [minLon, minLat, maxLon, maxLat] = client.bbox;
-    return delta.lon >= minLon && delta.lon <= maxLon && delta.lat >= minLat && delta.lat <= maxLat;
-  }
-  return true;
 }

@@ -32,8 +32,8 @@ export const liveRoutes: FastifyPluginAsync<{
     const hasRoom = () => socket.bufferedAmount < MAX_UNSENT_BYTES;
     const client: LiveClient = {
       user,
-      send: (deltas) => {
-        if (hasRoom()) socket.send(JSON.stringify(deltas));
+      send: (_deltas, json) => {
+        if (hasRoom()) socket.send(json());
       },
     };
     if (user.role === 'service') {
