@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { type Operator, SESSION_COOKIE } from './operators.js';
-import { type Summary, summarize } from './percentiles.js';
+import { MsHistogram, type Summary, summarize } from './percentiles.js';
 
 export interface LiveResult {
   clients: number;
@@ -25,7 +25,11 @@ export class LiveClients {
   private readonly sockets: WebSocket[] = [];
   private readonly snapshotMs: number[] = [];
   private readonly snapshotBytes: number[] = [];
-  private lags: number[] = [];
+  private readonly lags = new MsHistogram();
+  /** Since the last `sample()`. */
+  private readonly sampleLags = new MsHistogram();
+  private sampleDeltas = 0;
+  private sampleStart = 0;
   private deltas = 0;
   private messages = 0;
   private failed = 0;
@@ -87,15 +91,37 @@ export class LiveClients {
     this.messages++;
     for (const delta of JSON.parse(data.toString()) as { at?: string }[]) {
       this.deltas++;
-      if (delta.at) this.lags.push(now - Date.parse(delta.at));
+      this.sampleDeltas++;
+      if (delta.at) {
+        const lag = now - Date.parse(delta.at);
+        this.lags.add(lag);
+        this.sampleLags.add(lag);
+      }
     }
   }
 
   measure(): void {
     this.windowStart = Date.now();
-    this.lags = [];
+    this.sampleStart = this.windowStart;
+    this.lags.reset();
+    this.sampleLags.reset();
     this.deltas = 0;
+    this.sampleDeltas = 0;
     this.messages = 0;
+  }
+
+  /** The lag and the deltas per client per second since the last sample (or `measure()`). */
+  sample(): { lagMs: Summary; deltasPerClientPerSecond: number } {
+    const now = Date.now();
+    const seconds = Math.max(0.001, (now - this.sampleStart) / 1000);
+    const result = {
+      lagMs: this.sampleLags.summary(),
+      deltasPerClientPerSecond: this.sampleDeltas / Math.max(1, this.operators.length) / seconds,
+    };
+    this.sampleLags.reset();
+    this.sampleDeltas = 0;
+    this.sampleStart = now;
+    return result;
   }
 
   stop(): LiveResult {
@@ -109,7 +135,7 @@ export class LiveClients {
       snapshotMs: summarize(this.snapshotMs),
       snapshotBytes: summarize(this.snapshotBytes),
       deltasPerClientPerSecond: this.deltas / Math.max(1, this.operators.length) / seconds,
-      lagMs: summarize(this.lags),
+      lagMs: this.lags.summary(),
       messages: this.messages,
     };
   }

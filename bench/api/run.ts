@@ -36,6 +36,7 @@ import {
   vehiclesOfCenter,
 } from './seed.js';
 import { measureSnapshot } from './snapshot.js';
+import { StabilitySampler, sampleTable } from './stability.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const PLATFORM_BIN = join(ROOT, 'platform/bin/jt808-platform.js');
@@ -55,6 +56,7 @@ const args = benchArgs('bench:api', 'the API under 60 centers × 5 operators, wi
   'work-seconds': { type: 'string', default: '30' },
   'track-points': { type: 'string', default: '1000' },
   'positions-per-second': { type: 'string' },
+  'sample-seconds': { type: 'string', default: '60' },
   'transitions-per-second': { type: 'string', default: '5' },
   'capacity-seconds': { type: 'string', default: '10' },
   'capacity-connections': { type: 'string', default: '16' },
@@ -160,11 +162,18 @@ async function prepareDatabase(): Promise<{ pool: pg.Pool; seeding: SeedReport; 
 
 // ---------------------------------------------------------------- the API process
 
-async function startApi(port: number): Promise<Proc> {
-  const api = start('api', 'node', [PLATFORM_BIN, 'api', '--api-port', String(port)], tmpdir(), {
-    env: { DATABASE_URL: DB_URL, INSECURE_COOKIES: '1', LOG_LEVEL: 'warn', REDIS_URL: '' },
-  });
-  const deadline = Date.now() + 60_000;
+/** The API listens once it has warmed up: every center's dashboard computed, a minute or more cold. */
+const API_START_TIMEOUT_MS = 600_000;
+
+async function startApi(port: number, metricsPort: number): Promise<Proc> {
+  const api = start(
+    'api',
+    'node',
+    [PLATFORM_BIN, 'api', '--api-port', String(port), '--http-port', String(metricsPort)],
+    tmpdir(),
+    { env: { DATABASE_URL: DB_URL, INSECURE_COOKIES: '1', LOG_LEVEL: 'warn', REDIS_URL: '' } },
+  );
+  const deadline = Date.now() + API_START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     const status = await fetch(`http://127.0.0.1:${port}/api/me`).then(
       (r) => r.status,
@@ -174,7 +183,7 @@ async function startApi(port: number): Promise<Proc> {
     await sleep(250);
   }
   await stop(api);
-  throw new Error('the API did not start within 60 s');
+  throw new Error(`the API did not start within ${API_START_TIMEOUT_MS / 1000} s`);
 }
 
 /** Five sign-ins a minute per address: operator i signs in from 127.0.0.(2 + i % 60). */
@@ -305,6 +314,7 @@ function routeTable(results: RouteResult[], withOffered: boolean): string {
 async function mixPhase(
   base: URL,
   api: Proc,
+  metrics: URL,
   pool: pg.Pool,
   operators: Operator[],
   loads: RouteLoad[],
@@ -331,13 +341,20 @@ async function mixPhase(
   }
   log(`route mix for ${SECONDS} s with ${operators.length} live feeds and the publisher`);
   live.measure();
+  const sampler = new StabilitySampler(metrics, pool, live, num('sample-seconds') * 1000, (sample) =>
+    log(
+      `sample at ${sample.atS} s: API heap ${sample.apiHeapUsedMb} MB, RSS ${sample.apiRssMb} MB, ${sample.apiDbConnections} connections (${sample.apiDbWaiting} waiting), live lag p99 ${sample.liveLagMs.p99} ms`,
+    ),
+  );
   const cpu = new CpuWindow(api, pool);
   const mix = await runMix(base, operators, loads, SECONDS);
   const mixCpu = await cpu.end();
+  const samples = await sampler.stop();
   const published: PublisherResult = await publisher.stop();
   const liveResult: LiveResult = live.stop();
-  results.mix = { routes: mix, cpu: mixCpu, live: liveResult, published };
+  results.mix = { routes: mix, cpu: mixCpu, live: liveResult, published, samples };
   process.stdout.write(`\n### Route mix (${operators.length} operators)\n\n${routeTable(mix, true)}\n`);
+  process.stdout.write(`\n### Every ${num('sample-seconds')} s of the mix\n\n${sampleTable(samples)}\n`);
   process.stdout.write(
     `\nCPU ${JSON.stringify(mixCpu)}\nlive ${JSON.stringify(liveResult)}\npublished ${JSON.stringify(published)}\n`,
   );
@@ -360,7 +377,11 @@ async function main(): Promise<void> {
     return;
   }
   const port = await freePort();
-  const api = await startApi(port);
+  const metricsPort = await freePort();
+  const apiStarted = performance.now();
+  const api = await startApi(port, metricsPort);
+  results.apiStartSeconds = (performance.now() - apiStarted) / 1000;
+  log(`API listening after ${fmt(results.apiStartSeconds as number, 1)} s (migrations and warm-up)`);
   const base = new URL(`http://127.0.0.1:${port}`);
   try {
     const { operators, admin, seconds: signInSeconds } = await signInAll(base);
@@ -368,7 +389,16 @@ async function main(): Promise<void> {
     results.signIn = { operators: operators.length, seconds: signInSeconds };
 
     const loads = routeLoads(operators.length);
-    if (SECONDS > 0) await mixPhase(base, api, pool, operators, loads, results);
+    if (SECONDS > 0)
+      await mixPhase(
+        base,
+        api,
+        new URL(`http://127.0.0.1:${metricsPort}/metrics`),
+        pool,
+        operators,
+        loads,
+        results,
+      );
 
     const capacitySeconds = num('capacity-seconds');
     if (capacitySeconds > 0) {

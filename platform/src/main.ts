@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { type Bus, CommandClient, RedisBus } from '@jt808/bus';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { startAfterSalesRounds } from './aftersales/rounds.js';
 import { buildApi } from './api/app.js';
 import { DEFAULT_SESSION_POLICY, type Role } from './api/sessions.js';
@@ -39,7 +39,7 @@ Options:
   --batch-size N       ingest: most events per batch (default ${DEFAULT_INGEST_BATCH})
   --batch-wait-ms N    ingest: how long a batch with room left waits for more events (default ${DEFAULT_INGEST_WAIT_MS});
                        longer makes fewer, larger transactions and adds up to that much ingest delay
-  --http-port N        /metrics and /healthz (default 9810; 0 = off)
+  --http-port N        /metrics and /healthz of ingest, status and api (default 9810; 0 = off)
   --http-host ADDR     their listen address (default ${DEFAULT_SIDE_HOST}: this host only; 0.0.0.0 to open them)
   --api-port N         api: the HTTP API port (default 8080)
   --trust-proxy LIST   api: believe X-Forwarded-For from these proxies: addresses or CIDRs (comma-separated),
@@ -138,6 +138,25 @@ async function main(): Promise<number> {
     }
     return 0;
   }
+  // /metrics and /healthz of every long-running process: the runtime's own (heap, event-loop lag)
+  // and the database pool's connections, which a process that leaks them would show climbing.
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const poolConnections = () => ({
+    total: pool.totalCount,
+    idle: pool.idleCount,
+    waiting: pool.waitingCount,
+  });
+  new Gauge({
+    name: 'jt808_db_pool_connections',
+    help: "The process's database connections: total (open), idle, and waiting (requests queued for one)",
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      for (const [state, count] of Object.entries(poolConnections())) this.set({ state }, count);
+    },
+  });
+  const httpPort = Number(values['http-port']);
   if (command === 'api') {
     // With a bus, operators can send commands to terminals through whichever gateway holds them.
     const bus = process.env.REDIS_URL
@@ -168,11 +187,21 @@ async function main(): Promise<number> {
       (error: unknown) => log.warn({ err: error }, 'api warm-up failed'),
     );
     await api.listen({ port: Number(values['api-port']), host: '0.0.0.0' });
-    log.info({ port: values['api-port'] }, 'api listening');
+    const http = httpPort
+      ? await startSideHttp({
+          port: httpPort,
+          host: values['http-host'],
+          registry,
+          health: () => ({ db: poolConnections() }),
+          log,
+        })
+      : undefined;
+    log.info({ port: values['api-port'], httpPort }, 'api listening');
     await new Promise<void>((resolve) => {
       process.once('SIGTERM', resolve);
       process.once('SIGINT', resolve);
     });
+    await http?.close();
     await api.close();
     redis?.disconnect();
     await commands?.stop();
@@ -187,8 +216,6 @@ async function main(): Promise<number> {
     return 2;
   }
   const bus: Bus = new RedisBus({ url: process.env.REDIS_URL, prefix: process.env.JT808_BUS_PREFIX });
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
   const consumer = values.consumer ?? `${hostname()}-${process.pid}`;
   const timers: NodeJS.Timeout[] = [];
   let health: () => object;
@@ -240,9 +267,14 @@ async function main(): Promise<number> {
     health = () => worker.stats;
     stopWork = () => worker.stop();
   }
-  const httpPort = Number(values['http-port']);
   const http = httpPort
-    ? await startSideHttp({ port: httpPort, host: values['http-host'], registry, health, log })
+    ? await startSideHttp({
+        port: httpPort,
+        host: values['http-host'],
+        registry,
+        health: () => ({ ...health(), db: poolConnections() }),
+        log,
+      })
     : undefined;
   log.info({ consumer, httpPort }, `${command} started`);
   await new Promise<void>((resolve) => {

@@ -14,7 +14,7 @@ export interface SideHttpOptions {
 }
 
 /**
- * /metrics and /healthz of a platform process (ingest, status). They tell the fleet's size and the
+ * /metrics and /healthz of a platform process (ingest, status, api). They tell the fleet's size and the
  * process's state, so they stay on loopback unless opened on purpose, and a failure answers 500
  * without its error text (which can carry a connection string or a host name): the log gets it.
  */
