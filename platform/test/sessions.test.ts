@@ -131,6 +131,21 @@ describe.skipIf(!hasPostgres)('sessions and sign-in limits (real PostgreSQL, rea
     await saveUser(pool, { username: 'op3', password: 'op3-secret', role: 'operator', centerIds: [1] });
   });
 
+  it("writes a session's use at most once a minute, and still checks the session at every request", async () => {
+    const cookie = await signIn();
+    await pool.query(
+      `UPDATE sessions SET last_used_at = now() - interval '30 seconds' WHERE token_hash = ${lastSession}`,
+    );
+    expect(await me(cookie)).toBe(200);
+    const { rows } = await pool.query(
+      `SELECT now() - last_used_at >= interval '30 seconds' AS unwritten FROM sessions WHERE token_hash = ${lastSession}`,
+    );
+    expect(rows[0].unwritten).toBe(true);
+    // Ended by another API process (sign-out, a changed password): refused at the next request.
+    await pool.query(`DELETE FROM sessions WHERE token_hash = ${lastSession}`);
+    expect(await me(cookie)).toBe(401);
+  });
+
   it('counts an open live feed as use of its session', async () => {
     const cookie = await signIn();
     const socket = await live(cookie);

@@ -50,34 +50,46 @@ export async function createSession(pool: pg.Pool, userId: number, policy: Sessi
 const valid = (idle: string) =>
   `s.expires_at > now() AND s.last_used_at > now() - make_interval(mins => ${idle})`;
 
+/**
+ * A session's use is written down at most this often. Every request is checked against the table
+ * (an ended session stops at once, on every API process), but writing the use at each request made
+ * every request a commit: the dashboards' three parallel polls of one operator queued on the same
+ * row's lock and 300 operators held the pool's 10 connections (bench/RESULTS.md, "API"). The idle
+ * timeout is thus kept to within this much.
+ */
+export const SESSION_TOUCH_SECONDS = 60;
+
 /** The user of a valid session, marking it used; undefined for an unknown, expired or idle one. */
 export async function userOfSession(
   pool: pg.Pool,
   token: string,
   policy: SessionPolicy,
 ): Promise<User | undefined> {
+  const hash = hashToken(token);
   const { rows } = await pool.query<{
     id: number;
     username: string;
     role: Role;
     center_ids: number[];
     service_point_id: number | null;
+    stale: boolean;
   }>(
-    `UPDATE sessions s SET last_used_at = now() FROM users u
-      WHERE s.token_hash = $1 AND u.id = s.user_id AND ${valid('$2')}
-      RETURNING u.id, u.username, u.role, u.center_ids, u.service_point_id`,
-    [hashToken(token), policy.idleMinutes],
+    `SELECT u.id, u.username, u.role, u.center_ids, u.service_point_id,
+            s.last_used_at < now() - make_interval(secs => $3) AS stale
+       FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.token_hash = $1 AND ${valid('$2')}`,
+    [hash, policy.idleMinutes, SESSION_TOUCH_SECONDS],
   );
   const row = rows[0];
-  return (
-    row && {
-      id: row.id,
-      username: row.username,
-      role: row.role,
-      centerIds: row.center_ids,
-      servicePointId: row.service_point_id,
-    }
-  );
+  if (!row) return undefined;
+  if (row.stale) await pool.query('UPDATE sessions SET last_used_at = now() WHERE token_hash = $1', [hash]);
+  return {
+    id: row.id,
+    username: row.username,
+    role: row.role,
+    centerIds: row.center_ids,
+    servicePointId: row.service_point_id,
+  };
 }
 
 /**
