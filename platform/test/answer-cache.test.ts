@@ -63,9 +63,19 @@ describe('answer cache', () => {
     expect(await cache.get('b', 1000, async () => 'b again', 50)).toBe('b again');
   });
 
-  it('keeps a closed period longer than one still filling', () => {
+  it('keeps a closed period longer than one still filling, and a long filling period 1 % of its length', () => {
     const now = Date.parse('2026-12-03T12:00:00Z');
-    expect(periodTtlMs(DEFAULT_CACHE_POLICY, '2026-12-03T00:00:00Z', now)).toBe(600_000);
-    expect(periodTtlMs(DEFAULT_CACHE_POLICY, '2026-12-03T11:30:00Z', now)).toBe(60_000);
+    const ttl = (from: string, to: string) => periodTtlMs(DEFAULT_CACHE_POLICY, from, to, now);
+    expect(ttl('2026-12-02T00:00:00Z', '2026-12-03T00:00:00Z')).toBe(600_000);
+    // The chart's last 24 hours: 14.4 min would be 1 %, capped at a closed period's 10 min.
+    expect(ttl('2026-12-02T12:00:00Z', '2026-12-03T12:00:00Z')).toBe(600_000);
+    // Two hours: 72 s.
+    expect(ttl('2026-12-03T10:30:00Z', '2026-12-03T12:30:00Z')).toBe(72_000);
+    // Half an hour: at least 60 s.
+    expect(ttl('2026-12-03T11:00:00Z', '2026-12-03T11:30:00Z')).toBe(60_000);
+    // Caching off stays off.
+    expect(
+      periodTtlMs({ currentMs: 0, openPeriodMs: 0, closedPeriodMs: 0 }, '2026-12-01', '2026-12-09', now),
+    ).toBe(0);
   });
 });

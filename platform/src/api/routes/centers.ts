@@ -59,7 +59,7 @@ export const centerRoutes: FastifyPluginAsync<{
       hourlyCache,
       centers,
       (center) => JSON.stringify([center, period.from, period.to]),
-      periodTtlMs(policy, period.to),
+      periodTtlMs(policy, period.from, period.to),
       (missing) =>
         aggregates(async () => {
           // A plain condition on the view's center column, which PostgreSQL pushes into the

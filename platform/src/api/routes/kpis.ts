@@ -111,7 +111,7 @@ export const kpiRoutes: FastifyPluginAsync<{
       perCenter,
       centers,
       (center) => JSON.stringify([center, period.from, period.to, period.gapSeconds]),
-      periodTtlMs(policy, period.to),
+      periodTtlMs(policy, period.from, period.to),
       async (missing) =>
         new Map(
           (await countsOf(period, 'vehicle.center_id = ANY ($4::int[])', [missing])).map((row) => [
@@ -156,8 +156,10 @@ export const kpiRoutes: FastifyPluginAsync<{
       const period = { from, to, gapSeconds };
       const rows =
         request.user.role === 'service'
-          ? await perScope.get(JSON.stringify([scope, from, to, gapSeconds]), periodTtlMs(policy, to), () =>
-              countsOf(period, scope.vehicles, scope.params),
+          ? await perScope.get(
+              JSON.stringify([scope, from, to, gapSeconds]),
+              periodTtlMs(policy, from, to),
+              () => countsOf(period, scope.vehicles, scope.params),
             )
           : // A center without vehicles has no figures (as the query gives none for it).
             (
