@@ -282,6 +282,89 @@ describe.skipIf(!hasPostgres)('live feed over WebSocket (real PostgreSQL, real s
   });
 });
 
+describe.skipIf(!hasPostgres)('two API processes on one database (real PostgreSQL, real sockets)', () => {
+  let db: TestDatabase;
+  const pools: pg.Pool[] = [];
+  const apis: FastifyInstance[] = [];
+
+  beforeAll(async () => {
+    db = await freshDatabase('live_two');
+    await migrate(db.url);
+    const setup = new pg.Pool({ connectionString: db.url, max: 2 });
+    pools.push(setup);
+    await setup.query(
+      `INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州', '郑州'), (2, 'C2', '洛阳', '洛阳')`,
+    );
+    await setup.query(
+      `INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES (1, '豫A1', 2, 1), (2, '豫C2', 2, 2)`,
+    );
+    await setup.query(`INSERT INTO terminals (phone, vehicle_id) VALUES ('1001', 1), ('1002', 2)`);
+    await setup.query(
+      `INSERT INTO terminal_state (phone, latitude, longitude, last_fix_time, updated_at) VALUES ('1001', 34.7, 113.6, now(), now()), ('1002', 34.6, 112.4, now(), now())`,
+    );
+    await saveUser(setup, { username: 'op1', password: 'op1-secret', role: 'operator', centerIds: [1] });
+    // Each API with its own pool, as two processes behind a balancer have.
+    for (let i = 0; i < 2; i++) {
+      const pool = new pg.Pool({ connectionString: db.url, max: 4 });
+      pools.push(pool);
+      const api = await buildApi({ pool, secureCookies: false, liveIntervalMs: 100 });
+      await api.listen({ port: 0, host: '127.0.0.1' });
+      apis.push(api);
+    }
+  });
+  afterAll(async () => {
+    for (const api of apis) await api.close();
+    for (const pool of pools) await pool.end();
+    await db?.drop();
+  });
+
+  it("each follows the database's changes by itself: its live clients and its fleet index", async () => {
+    const received: { t: string; v: number; lat: number }[][] = [[], []];
+    const sockets = await Promise.all(
+      apis.map(async (api, i) => {
+        const login = await api.inject({
+          method: 'POST',
+          url: '/api/login',
+          payload: { username: 'op1', password: 'op1-secret' },
+        });
+        const cookie = `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`;
+        const address = api.server.address();
+        const port = typeof address === 'object' && address ? address.port : 0;
+        const socket = new WebSocket(`ws://127.0.0.1:${port}/api/live`, { headers: { cookie } });
+        await new Promise((resolve, reject) => {
+          socket.once('open', resolve);
+          socket.once('error', reject);
+        });
+        socket.on('message', (data: Buffer, binary: boolean) => {
+          if (!binary) received[i]!.push(...JSON.parse(data.toString()));
+        });
+        return { socket, cookie };
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 150));
+    await pools[0]!.query(`UPDATE terminal_state SET latitude = 34.75, updated_at = now()`);
+    // Both processes' operators of center 1 get vehicle 1's move, and neither gets center 2's.
+    for (const deltas of received) {
+      await until(() => deltas.some((d) => d.t === 'pos'));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(deltas).toEqual([expect.objectContaining({ t: 'pos', v: 1, lat: 34.75 })]);
+    }
+    // Both processes' snapshots, from their own fleet index, hold the new position.
+    for (const [i, { socket }] of sockets.entries()) {
+      let snapshot: ReturnType<typeof decodeSnapshot> | undefined;
+      socket.on('message', (data: Buffer, binary: boolean) => {
+        if (binary) snapshot = decodeSnapshot(new Uint8Array(data));
+      });
+      socket.send(JSON.stringify({ snapshot: true }));
+      await until(() => snapshot !== undefined);
+      expect(snapshot!.vehicles, `API ${i + 1}`).toEqual([
+        { id: 1, latitude: 34.75, longitude: 113.6, status: 'never-seen' },
+      ]);
+      socket.close();
+    }
+  });
+});
+
 async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
