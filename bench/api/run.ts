@@ -57,6 +57,7 @@ const args = benchArgs('bench:api', 'the API under 60 centers × 5 operators, wi
   'track-points': { type: 'string', default: '1000' },
   'positions-per-second': { type: 'string' },
   'sample-seconds': { type: 'string', default: '60' },
+  'api-cpu-prof': { type: 'string' },
   'transitions-per-second': { type: 'string', default: '5' },
   'capacity-seconds': { type: 'string', default: '10' },
   'capacity-connections': { type: 'string', default: '16' },
@@ -169,7 +170,16 @@ async function startApi(port: number, metricsPort: number): Promise<Proc> {
   const api = start(
     'api',
     'node',
-    [PLATFORM_BIN, 'api', '--api-port', String(port), '--http-port', String(metricsPort)],
+    [
+      // A V8 CPU profile of the API process, written where it stops (--api-cpu-prof DIR).
+      ...(args['api-cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', args['api-cpu-prof']] : []),
+      PLATFORM_BIN,
+      'api',
+      '--api-port',
+      String(port),
+      '--http-port',
+      String(metricsPort),
+    ],
     tmpdir(),
     { env: { DATABASE_URL: DB_URL, INSECURE_COOKIES: '1', LOG_LEVEL: 'warn', REDIS_URL: '' } },
   );

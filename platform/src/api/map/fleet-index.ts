@@ -39,6 +39,11 @@ export class FleetIndex implements FleetColumnsSource {
   /** Slots are sorted by id up to here. */
   private sorted = 0;
   private readonly appended = new Map<number, number>();
+  /**
+   * Vehicles per center by map status, kept as slots change: every dashboard asks for them every
+   * 10 s, and counting 400,000 slots per request took 45 % of the API's CPU at 30 requests a second.
+   */
+  private readonly tally = new Map<number, Uint32Array>();
 
   constructor(capacity = 1024) {
     this.ids = new Uint32Array(capacity);
@@ -58,7 +63,7 @@ export class FleetIndex implements FleetColumnsSource {
       }
       const slot = index.append(row.id, row.centerId);
       index.place(slot, row.latitude, row.longitude);
-      index.statuses[slot] = MAP_STATUS[row.status];
+      index.settle(slot, row.centerId, MAP_STATUS[row.status]);
       index.moving[slot] = row.status === 'moving' ? 1 : 0;
     }
     index.sorted = index.count;
@@ -99,14 +104,15 @@ export class FleetIndex implements FleetColumnsSource {
   /** Vehicles of each center by map status (a center without vehicles is absent). */
   countsByCenter(): Map<number, Record<MapStatus, number>> {
     const counts = new Map<number, Record<MapStatus, number>>();
-    for (let slot = 0; slot < this.count; slot++) {
-      const center = this.centers[slot]!;
-      let of = counts.get(center);
-      if (!of) {
-        of = { 'never-seen': 0, moving: 0, parked: 0, offline: 0, faulty: 0 };
-        counts.set(center, of);
-      }
-      of[MAP_STATUS_NAMES[this.statuses[slot]!]!]++;
+    for (const [center, tally] of this.tally) {
+      if (tally.every((n) => n === 0)) continue;
+      counts.set(
+        center,
+        Object.fromEntries(MAP_STATUS_NAMES.map((name) => [name, tally[MAP_STATUS[name]]!])) as Record<
+          MapStatus,
+          number
+        >,
+      );
     }
     return counts;
   }
@@ -128,20 +134,40 @@ export class FleetIndex implements FleetColumnsSource {
   apply(deltas: readonly LiveDelta[]): void {
     for (const delta of deltas) {
       const slot = this.slotOf(delta.v) ?? this.append(delta.v, delta.c);
-      this.centers[slot] = delta.c;
+      let status = this.statuses[slot]!;
       if (delta.t === 'pos') {
         this.place(slot, delta.lat, delta.lon);
         const moving = delta.spd >= MOVING_KMH;
         this.moving[slot] = moving ? 1 : 0;
-        const status = this.statuses[slot];
         // Motion only refines "online": a fix does not bring an offline or faulty vehicle back.
         if (status === MAP_STATUS.moving || status === MAP_STATUS.parked) {
-          this.statuses[slot] = moving ? MAP_STATUS.moving : MAP_STATUS.parked;
+          status = moving ? MAP_STATUS.moving : MAP_STATUS.parked;
         }
       } else {
-        this.statuses[slot] = MAP_STATUS[mapStatusOf(delta.s, this.moving[slot] === 1 ? MOVING_KMH : 0)];
+        status = MAP_STATUS[mapStatusOf(delta.s, this.moving[slot] === 1 ? MOVING_KMH : 0)];
       }
+      this.settle(slot, delta.c, status);
     }
+  }
+
+  /** Moves a slot to its center and status, and the tally with it. */
+  private settle(slot: number, center: number, status: number): void {
+    const was = this.statuses[slot]!;
+    const wasIn = this.centers[slot]!;
+    if (was === status && wasIn === center) return;
+    this.tallyOf(wasIn)[was]!--;
+    this.tallyOf(center)[status]!++;
+    this.centers[slot] = center;
+    this.statuses[slot] = status;
+  }
+
+  private tallyOf(center: number): Uint32Array {
+    let tally = this.tally.get(center);
+    if (!tally) {
+      tally = new Uint32Array(MAP_STATUS_NAMES.length);
+      this.tally.set(center, tally);
+    }
+    return tally;
   }
 
   private place(slot: number, latitude: number | null, longitude: number | null): void {
@@ -159,6 +185,7 @@ export class FleetIndex implements FleetColumnsSource {
     this.latitudes[slot] = NO_POSITION;
     this.longitudes[slot] = NO_POSITION;
     this.statuses[slot] = MAP_STATUS['never-seen'];
+    this.tallyOf(center)[MAP_STATUS['never-seen']]!++;
     this.moving[slot] = 0;
     this.appended.set(id, slot);
     return slot;

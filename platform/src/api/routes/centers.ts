@@ -74,7 +74,11 @@ export const centerRoutes: FastifyPluginAsync<{
             [period.from, period.to, missing],
           );
           const byCenter = new Map<number, HourlyRow[]>();
-          for (const row of rows) byCenter.set(row.center_id, [...(byCenter.get(row.center_id) ?? []), row]);
+          for (const row of rows) {
+            const list = byCenter.get(row.center_id);
+            if (list) list.push(row);
+            else byCenter.set(row.center_id, [row]);
+          }
           return byCenter;
         }),
       () => [],
