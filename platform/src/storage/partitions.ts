@@ -2,7 +2,12 @@ import type pg from 'pg';
 import type { Queryable } from '../db/pool.js';
 import { transaction } from '../db/pool.js';
 import { UNQUALIFIED } from '../ingest/quality.js';
-import { CENTER_HOURLY_VIEW, POSITION_COLUMNS, POSITIONS_HOURLY_PHONE_INDEX } from './positions-table.js';
+import {
+  CENTER_HOURLY_VIEW,
+  POSITION_COLUMNS,
+  POSITIONS_HOURLY_PHONE_INDEX,
+  trackIndex,
+} from './positions-table.js';
 
 const DAY_MS = 86_400_000;
 
@@ -15,6 +20,7 @@ const DAY_MS = 86_400_000;
 export const PARTITION_STATEMENTS = [
   `CREATE TABLE IF NOT EXISTS positions (${POSITION_COLUMNS}) PARTITION BY RANGE (gps_time)`,
   'CREATE TABLE IF NOT EXISTS positions_default PARTITION OF positions DEFAULT',
+  trackIndex('positions_default'),
   `CREATE TABLE IF NOT EXISTS positions_hourly (
      hour timestamptz NOT NULL,
      phone text NOT NULL,
@@ -44,6 +50,12 @@ function startOfUtcDay(time: Date): Date {
  * Creates the daily partitions from `from` up to DAYS_AHEAD after `now`. Rows already sitting in
  * the default partition for a new day's range are moved into it in the same transaction (PostgreSQL
  * refuses to create a partition the default partition has rows for).
+ *
+ * Each partition gets the track's covering index of its own rather than one on the parent: made
+ * with the partition (instant on an empty table), and given to the empty future ones a database
+ * laid out before it already has; an index on the parent would be built over every stored day at
+ * once, holding ingest off the table for the hours that takes at 1.15 billion fixes a day. Days
+ * stored before it keep reading their tracks from the heap (or get it by CREATE INDEX CONCURRENTLY).
  */
 export async function ensurePartitions(pool: pg.Pool, now: Date, from: Date = now): Promise<string[]> {
   const created: string[] = [];
@@ -61,7 +73,10 @@ export async function ensurePartitions(pool: pg.Pool, now: Date, from: Date = no
     day = new Date(day.getTime() + DAY_MS)
   ) {
     const name = partitionName(day);
-    if (existing.has(name)) continue;
+    if (existing.has(name)) {
+      if (day.getTime() > now.getTime()) await pool.query(trackIndex(name));
+      continue;
+    }
     const lower = day.toISOString();
     const upper = new Date(day.getTime() + DAY_MS).toISOString();
     await transaction(pool, async (client) => {
@@ -75,6 +90,7 @@ export async function ensurePartitions(pool: pg.Pool, now: Date, from: Date = no
         `CREATE TABLE ${name} PARTITION OF positions FOR VALUES FROM ('${lower}') TO ('${upper}')`,
       );
       await client.query('INSERT INTO positions SELECT * FROM moving');
+      await client.query(trackIndex(name));
     });
     created.push(name);
   }
