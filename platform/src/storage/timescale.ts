@@ -4,6 +4,7 @@ import {
   CENTER_HOURLY_VIEW,
   POSITION_COLUMNS,
   POSITIONS_HOURLY_PHONE_INDEX,
+  TRACK_VACUUM,
   trackIndex,
 } from './positions-table.js';
 
@@ -22,6 +23,8 @@ export function timescaleStatements(retentionDays: number): string[] {
     // On the hypertable, so every chunk has it; compressed chunks (past a day) read their segment
     // (one terminal's fixes, together) instead.
     trackIndex('positions'),
+    // Chunks take the hypertable's storage parameters, at creation and when they change (timescaledb#375).
+    `ALTER TABLE positions SET (${TRACK_VACUUM})`,
     `SELECT add_compression_policy('positions', INTERVAL '1 day', if_not_exists => TRUE)`,
     `SELECT remove_retention_policy('positions', if_exists => TRUE)`,
     `SELECT add_retention_policy('positions', INTERVAL '${retentionDays} days', if_not_exists => TRUE)`,
