@@ -9,19 +9,17 @@
  * asked for the tracked vehicles' days:
  *   1. idle, before VACUUM (day B's index-only scan without a visibility map: the heap again);
  *   2. idle, after VACUUM;
- *   3. under a concurrent writer storing fixes through ingest's statements (binary COPY into the
- *      staging table, INSERT … ON CONFLICT DO NOTHING) at the fleet's rate, its batches alternating
- *      between the two days, so the write cost of the index is the ratio of their batch times.
+ *   3. at a fixed rate of requests (open loop) while two writer processes (writer.ts) store the
+ *      fleet's fixes through ingest's statements, one into each day, so the write cost of the index
+ *      is the ratio of their time per fix.
  * Method and the recorded figures: bench/README.md and bench/RESULTS.md ("API", "Track").
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import {
-  CREATE_STAGING,
   ensurePartitions,
   ensureStorage,
-  insertPositions,
   migrate,
-  type PositionRow,
   partitionName,
   readTrack,
   TRACK_SQL,
@@ -39,7 +37,7 @@ const args = benchArgs('bench:track', "a vehicle's day's track, without and with
   others: { type: 'string', default: '600' },
   'max-points': { type: 'string', default: '1000' },
   queries: { type: 'string', default: '400' },
-  readers: { type: 'string', default: '4' },
+  'track-rate': { type: 'string', default: '20' },
   'writer-rate': { type: 'string', default: '13333' },
   'writer-batch': { type: 'string', default: '2000' },
   seconds: { type: 'string', default: '30' },
@@ -177,87 +175,48 @@ async function idle(pool: pg.Pool, queries: number): Promise<void> {
   log(`  before/after: p50 ${ratio(before!.p50, after!.p50)}, p99 ${ratio(before!.p99, after!.p99)}`);
 }
 
-/** `readers` connections asking for random tracked vehicles' days, alternating A and B, until `stop`. */
-async function readLoad(pool: pg.Pool, readers: number, stop: () => boolean): Promise<Record<Day, Summary>> {
+/**
+ * Open loop, as the API's users ask: `rate` track requests a second for `seconds`, alternating A
+ * and B, random tracked vehicles; each timed from when it was due (a request kept waiting by a slow
+ * one counts its wait), through a pool of 10 connections like the API's.
+ */
+async function trackLoad(pool: pg.Pool, rate: number, seconds: number): Promise<Record<Day, Summary>> {
   const times: Record<Day, number[]> = { A: [], B: [] };
+  const started = performance.now();
   await Promise.all(
-    Array.from({ length: readers }, async (_, reader) => {
-      for (let i = reader; !stop(); i++) {
-        const day: Day = i % 2 === 0 ? 'A' : 'B';
-        const [from, to] = range(day);
-        const vehicle = 1 + Math.floor(Math.random() * tracked);
-        const started = performance.now();
-        const points = await readTrack(pool, trackedPhone(vehicle), from!, to!, maxPoints);
-        times[day].push(performance.now() - started);
-        if (points.length === 0 || points.length > maxPoints) throw new Error(`${points.length} points`);
-      }
+    Array.from({ length: rate * seconds }, async (_, i) => {
+      const due = started + (i * 1000) / rate;
+      await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
+      const day: Day = i % 2 === 0 ? 'A' : 'B';
+      const [from, to] = range(day);
+      const vehicle = 1 + Math.floor(Math.random() * tracked);
+      const points = await readTrack(pool, trackedPhone(vehicle), from!, to!, maxPoints);
+      times[day].push(performance.now() - due);
+      if (points.length !== maxPoints) throw new Error(`${points.length} points`);
     }),
   );
   return { A: summarize(times.A), B: summarize(times.B) };
 }
 
-/** Fixes of vehicles not tracked (phones 137…), a slot's worth per phone at a time, 15 s into it. */
-function writerRows(day: Day, first: number, count: number): PositionRow[] {
-  const phones = 100_000;
-  return Array.from({ length: count }, (_, k) => {
-    const j = first + k;
-    const at = new Date(days[day].getTime() + Math.floor(j / phones) * 30_000 + 15_000);
-    return {
-      phone: `137${String(j % phones).padStart(8, '0')}`,
-      gpsTime: at,
-      receivedAt: at,
-      latitude: 30.5,
-      longitude: 110.5,
-      altitude: 100,
-      speed: 40,
-      direction: 90,
-      alarm: 0,
-      status: 3,
-      mileage: 1000,
-      fuel: 50,
-      signalStrength: 25,
-      satellites: 12,
-      blindArea: false,
-      quality: 0,
-      extras: null,
-      source: 'bench',
-    };
-  });
+interface WriterResult {
+  rate: number;
+  late: number;
+  usPerFix: number;
 }
 
-/** Ingest's position statements at `rate` fixes/s, batches alternating A and B, until `stop`. */
-async function writeLoad(pool: pg.Pool, rate: number, batch: number, stop: () => boolean) {
-  const client = await pool.connect();
-  const batchMs: Record<Day, number[]> = { A: [], B: [] };
-  const written: Record<Day, number> = { A: 0, B: 0 };
-  const started = performance.now();
-  let late = 0;
-  try {
-    for (let i = 0; !stop(); i++) {
-      const day: Day = i % 2 === 0 ? 'A' : 'B';
-      const rows = writerRows(day, written[day], batch);
-      const t = performance.now();
-      await client.query('BEGIN');
-      await client.query(CREATE_STAGING);
-      await insertPositions(client, rows);
-      await client.query('COMMIT');
-      batchMs[day].push(performance.now() - t);
-      written[day] += batch;
-      const due = started + ((i + 1) * batch * 1000) / rate;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      else late++;
-    }
-  } finally {
-    client.release();
-  }
-  const seconds = (performance.now() - started) / 1000;
-  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-  return {
-    rate: (written.A + written.B) / seconds,
-    late,
-    usPerFix: { A: (mean(batchMs.A) * 1000) / batch, B: (mean(batchMs.B) * 1000) / batch },
-  };
+/** One writer process storing fixes into `day` (writer.ts). */
+function writer(url: string, day: Day, rate: number, seconds: number): Promise<WriterResult> {
+  const child = fork(fileURLToPath(new URL('./writer.ts', import.meta.url)), [
+    url,
+    days[day].toISOString(),
+    String(rate),
+    args['writer-batch']!,
+    String(seconds),
+  ]);
+  return new Promise((resolve, reject) => {
+    child.once('message', (result) => resolve(result as WriterResult));
+    child.once('exit', (code) => reject(new Error(`writer for day ${day} exited with ${code}`)));
+  });
 }
 
 async function sizes(pool: pg.Pool, day: Day) {
@@ -281,7 +240,7 @@ async function main() {
   log(`${vehicles} vehicles (${tracked} tracked) × ${SLOTS} fixes a day, two days; maxPoints ${maxPoints}`);
   await dropDatabase(adminUrl, name);
   await createDatabase(adminUrl, name);
-  const pool = new pg.Pool({ connectionString: url, max: num('readers') + 3 });
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
   try {
     await migrate(url);
     await ensureStorage(pool, { retentionDays: 180, allowTimescale: false });
@@ -320,21 +279,23 @@ async function main() {
     await idle(pool, num('queries'));
 
     const seconds = num('seconds');
-    const readers = num('readers');
+    const writerRate = num('writer-rate');
+    const trackRate = num('track-rate');
     log(
-      `3. ${readers} readers under a writer at ${args['writer-rate']} fixes/s (batches of ${args['writer-batch']}, alternating days), ${seconds} s`,
+      `3. ${trackRate} tracks/s (open loop, pool of 10) while two writer processes store ${writerRate} fixes/s (half each day, batches of ${args['writer-batch']}), ${seconds} s`,
     );
-    const until = performance.now() + seconds * 1000;
-    const stop = () => performance.now() >= until;
-    const [times, writer] = await Promise.all([
-      readLoad(pool, readers, stop),
-      writeLoad(pool, num('writer-rate'), num('writer-batch'), stop),
+    const writers = Promise.all([
+      writer(url, 'A', writerRate / 2, seconds + 2),
+      writer(url, 'B', writerRate / 2, seconds + 2),
     ]);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // the writers under way
+    const times = await trackLoad(pool, trackRate, seconds);
+    const [wa, wb] = await writers;
     log(
-      `  tracks: A n ${times.A.count} p50 ${ms(times.A.p50)} p99 ${ms(times.A.p99)} max ${ms(times.A.max)} ms | B n ${times.B.count} p50 ${ms(times.B.p50)} p99 ${ms(times.B.p99)} max ${ms(times.B.max)} ms | A/B p50 ${ratio(times.A.p50, times.B.p50)} p99 ${ratio(times.A.p99, times.B.p99)}`,
+      `  tracks: A n ${times.A.count} p50 ${ms(times.A.p50)} p95 ${ms(times.A.p95)} p99 ${ms(times.A.p99)} max ${ms(times.A.max)} ms | B n ${times.B.count} p50 ${ms(times.B.p50)} p95 ${ms(times.B.p95)} p99 ${ms(times.B.p99)} max ${ms(times.B.max)} ms | A/B p50 ${ratio(times.A.p50, times.B.p50)} p99 ${ratio(times.A.p99, times.B.p99)}`,
     );
     log(
-      `  writer: ${writer.rate.toFixed(0)} fixes/s (${writer.late} batches late); µs per stored fix: A ${writer.usPerFix.A.toFixed(2)}, B ${writer.usPerFix.B.toFixed(2)} (B/A ${(writer.usPerFix.B / writer.usPerFix.A).toFixed(2)})`,
+      `  writers: A ${wa.rate.toFixed(0)} fixes/s (${wa.late} batches late), B ${wb.rate.toFixed(0)} (${wb.late} late); µs per stored fix: A ${wa.usPerFix.toFixed(2)}, B ${wb.usPerFix.toFixed(2)} (B/A ${(wb.usPerFix / wa.usPerFix).toFixed(2)})`,
     );
     log(`load ${loadAverage().join(' ')}`);
   } finally {
