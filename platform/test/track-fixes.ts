@@ -9,7 +9,7 @@ import { readTrack } from '../src/api/track.js';
 export const TRACK_TOTALS = [1, 2, 3, 10, 11, 100, 2880];
 const SLOT = 30_000;
 
-export const trackPhone = (k: number) => `1390000${String(k).padStart(4, '0')}`;
+export const trackPhone = (k: number) => `1391111${String(k).padStart(4, '0')}`;
 
 /** Fix s of terminal k, as stored (the SQL below computes the same). */
 function stored(k: number, s: number) {
@@ -26,7 +26,7 @@ function stored(k: number, s: number) {
 export async function insertTrackFixes(pool: pg.Pool, day: Date): Promise<void> {
   await pool.query(
     `INSERT INTO positions (phone, gps_time, received_at, latitude, longitude, speed, direction, alarm, status, quality)
-     SELECT '1390000' || lpad((t.k - 1)::text, 4, '0'), $1::timestamptz + s * INTERVAL '30 s', now(),
+     SELECT '1391111' || lpad((t.k - 1)::text, 4, '0'), $1::timestamptz + s * INTERVAL '30 s', now(),
             30 + (t.k - 1) + s * 0.001, 110 + s * 0.002, s % 90, (s * 7) % 360,
             CASE WHEN s % 7 = 0 THEN 4 ELSE 0 END, 3, CASE WHEN s % 5 = 0 THEN 1 ELSE 0 END
        FROM unnest($2::int[]) WITH ORDINALITY AS t (total, k), generate_series(0, 2879) s
