@@ -28,7 +28,7 @@ import pg from 'pg';
 import { type Summary, summarize } from '../api/percentiles.js';
 import { benchArgs } from '../cli.js';
 import { createDatabase, databaseUrl, dropDatabase, serverSettings } from '../ingest/db.js';
-import { loadAverage, machineInfo } from '../ingest/procs.js';
+import { cpuOf, loadAverage, machineInfo } from '../ingest/procs.js';
 
 const args = benchArgs('bench:track', "a vehicle's day's track, without and with the covering index", {
   'admin-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
@@ -154,25 +154,38 @@ async function plan(pool: pg.Pool, variant: Variant, vehicle: number): Promise<P
   };
 }
 
-/** Each variant EXPLAINed, then asked `queries` times in turn by one connection. */
+/**
+ * Each variant EXPLAINed, then asked `queries` times in turn by one connection, timed and with its
+ * backend's CPU (from /proc: what the query costs the database, whatever else the machine runs).
+ */
 async function idle(pool: pg.Pool, queries: number): Promise<void> {
-  const summaries: Summary[] = [];
-  for (const variant of VARIANTS) {
-    const p = await plan(pool, variant, 1);
-    const times: number[] = [];
-    for (let i = 0; i < queries; i++) {
-      const started = performance.now();
-      await pool.query(variant.sql, paramsOf(variant.day, 1 + (i % tracked)));
-      times.push(performance.now() - started);
+  const summaries: { time: Summary; cpu: number }[] = [];
+  const client = await pool.connect();
+  try {
+    const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    for (const variant of VARIANTS) {
+      const p = await plan(pool, variant, 1);
+      const times: number[] = [];
+      const cpuBefore = cpuOf(pid)!;
+      for (let i = 0; i < queries; i++) {
+        const started = performance.now();
+        await client.query(variant.sql, paramsOf(variant.day, 1 + (i % tracked)));
+        times.push(performance.now() - started);
+      }
+      const cpu = ((cpuOf(pid)! - cpuBefore) * 1000) / queries;
+      const time = summarize(times);
+      summaries.push({ time, cpu });
+      log(
+        `  ${variant.label}: ${p.scans}; ${p.buffers} buffers (${p.read} read), ${p.heapFetches} heap fetches, ${ms(p.ms)} ms executing; ${queries} queries p50 ${ms(time.p50)} p99 ${ms(time.p99)} ms, backend CPU ${ms(cpu)} ms a query`,
+      );
     }
-    const t = summarize(times);
-    summaries.push(t);
-    log(
-      `  ${variant.label}: ${p.scans}; ${p.buffers} buffers (${p.read} read), ${p.heapFetches} heap fetches, ${ms(p.ms)} ms executing; ${queries} queries p50 ${ms(t.p50)} p99 ${ms(t.p99)} ms`,
-    );
+  } finally {
+    client.release();
   }
   const [before, , after] = summaries;
-  log(`  before/after: p50 ${ratio(before!.p50, after!.p50)}, p99 ${ratio(before!.p99, after!.p99)}`);
+  log(
+    `  before/after: p50 ${ratio(before!.time.p50, after!.time.p50)}, p99 ${ratio(before!.time.p99, after!.time.p99)}, backend CPU ${ratio(before!.cpu, after!.cpu)}`,
+  );
 }
 
 /**
@@ -201,7 +214,9 @@ async function trackLoad(pool: pg.Pool, rate: number, seconds: number): Promise<
 interface WriterResult {
   rate: number;
   late: number;
+  /** Wall time of the batches, and the backend's CPU, per fix stored. */
   usPerFix: number;
+  backendUsPerFix: number;
 }
 
 /** One writer process storing fixes into `day` (writer.ts). */
@@ -295,7 +310,7 @@ async function main() {
       `  tracks: A n ${times.A.count} p50 ${ms(times.A.p50)} p95 ${ms(times.A.p95)} p99 ${ms(times.A.p99)} max ${ms(times.A.max)} ms | B n ${times.B.count} p50 ${ms(times.B.p50)} p95 ${ms(times.B.p95)} p99 ${ms(times.B.p99)} max ${ms(times.B.max)} ms | A/B p50 ${ratio(times.A.p50, times.B.p50)} p99 ${ratio(times.A.p99, times.B.p99)}`,
     );
     log(
-      `  writers: A ${wa.rate.toFixed(0)} fixes/s (${wa.late} batches late), B ${wb.rate.toFixed(0)} (${wb.late} late); µs per stored fix: A ${wa.usPerFix.toFixed(2)}, B ${wb.usPerFix.toFixed(2)} (B/A ${(wb.usPerFix / wa.usPerFix).toFixed(2)})`,
+      `  writers: A ${wa.rate.toFixed(0)} fixes/s (${wa.late} batches late), B ${wb.rate.toFixed(0)} (${wb.late} late); µs per stored fix: A ${wa.usPerFix.toFixed(2)}, B ${wb.usPerFix.toFixed(2)} (B/A ${(wb.usPerFix / wa.usPerFix).toFixed(2)}); backend CPU µs per fix: A ${wa.backendUsPerFix.toFixed(2)}, B ${wb.backendUsPerFix.toFixed(2)} (B/A ${(wb.backendUsPerFix / wa.backendUsPerFix).toFixed(2)})`,
     );
     log(`load ${loadAverage().join(' ')}`);
   } finally {

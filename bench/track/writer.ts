@@ -3,10 +3,11 @@
  * loop): stores fixes into one day through ingest's statements (binary COPY into the staging table,
  * INSERT … ON CONFLICT DO NOTHING), in transactions of `batch` rows at `rate` fixes/s, for
  * `seconds`; fixes of vehicles not tracked (phones 137…), every one 15 s into its 30-s slot. Reports
- * { rate, late, usPerFix } to its parent.
+ * { rate, late, usPerFix, backendUsPerFix } to its parent.
  */
 import { CREATE_STAGING, insertPositions, type PositionRow } from '@jt808/platform';
 import pg from 'pg';
+import { cpuOf } from '../ingest/procs.js';
 
 const [url, dayIso, rateText, batchText, secondsText] = process.argv.slice(2);
 const day = new Date(dayIso!).getTime();
@@ -44,6 +45,8 @@ function rows(first: number): PositionRow[] {
 
 const pool = new pg.Pool({ connectionString: url, max: 1 });
 const client = await pool.connect();
+const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+const cpuBefore = cpuOf(pid)!;
 let written = 0;
 let late = 0;
 let busyMs = 0;
@@ -61,10 +64,12 @@ while (performance.now() - started < seconds * 1000) {
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   else late++;
 }
+const backendSeconds = cpuOf(pid)! - cpuBefore;
 client.release();
 await pool.end();
 process.send!({
   rate: written / ((performance.now() - started) / 1000),
   late,
   usPerFix: (busyMs * 1000) / written,
+  backendUsPerFix: (backendSeconds * 1e6) / written,
 });
