@@ -36,11 +36,11 @@ const args = benchArgs('bench:track', "a vehicle's day's track, without and with
   tracked: { type: 'string', default: '200' },
   others: { type: 'string', default: '600' },
   'max-points': { type: 'string', default: '1000' },
-  queries: { type: 'string', default: '400' },
+  queries: { type: 'string', default: '300' },
   'track-rate': { type: 'string', default: '20' },
   'writer-rate': { type: 'string', default: '13333' },
   'writer-batch': { type: 'string', default: '2000' },
-  seconds: { type: 'string', default: '30' },
+  seconds: { type: 'string', default: '60' },
   keep: { type: 'boolean', default: false },
 });
 const num = (name: keyof typeof args) => Number(args[name]);

@@ -67,9 +67,13 @@ while (performance.now() - started < seconds * 1000) {
 const backendSeconds = cpuOf(pid)! - cpuBefore;
 client.release();
 await pool.end();
-process.send!({
-  rate: written / ((performance.now() - started) / 1000),
-  late,
-  usPerFix: (busyMs * 1000) / written,
-  backendUsPerFix: (backendSeconds * 1e6) / written,
-});
+process.send!(
+  {
+    rate: written / ((performance.now() - started) / 1000),
+    late,
+    usPerFix: (busyMs * 1000) / written,
+    backendUsPerFix: (backendSeconds * 1e6) / written,
+  },
+  // The IPC channel would keep this process alive.
+  () => process.exit(0),
+);
