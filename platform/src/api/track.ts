@@ -18,6 +18,8 @@ export interface TrackPoint {
  * arithmetic, round(a / b) = (2a + b) / (2b). (The former every-k-th-fix filter, k = ceil(total /
  * maxPoints), could return maxPoints + 1 fixes: 100 fixes at 10 points gave 11.)
  *
+ * maxPoints is at least 2 (the route's schema says so): one point cannot hold a first and a last.
+ *
  * Every column read is in the covering index (storage/positions-table.ts, trackIndex), so this is an
  * index-only scan of the terminal's adjacent entries.
  */
