@@ -11,12 +11,15 @@ export {
 } from './api/live/snapshot.js';
 export { FleetIndex } from './api/map/fleet-index.js';
 export type { Role, User } from './api/sessions.js';
+export { readTrack, TRACK_SQL, type TrackPoint } from './api/track.js';
 export { addUserIfMissing, isPasswordOf, type NewUser, saveUser } from './api/users.js';
 export { MIGRATIONS_DIR, migrate } from './db/migrate.js';
 export { createPool, type Queryable, transaction } from './db/pool.js';
 export { prepareDatabase } from './db/prepare.js';
+export { CREATE_STAGING, insertPositions } from './ingest/batch-writer.js';
 export { type IngestOptions, type IngestStats, IngestWorker } from './ingest/ingest-worker.js';
 export { QUALITY_LIMITS, Quality } from './ingest/quality.js';
+export type { PositionRow } from './ingest/rows.js';
 export { logProcessFaults } from './process-faults.js';
 export * from './roster/index.js';
 export { StatusEngine, type Transition } from './status/engine.js';
@@ -33,7 +36,7 @@ export {
   type StorageOptions,
   timescaleAvailable,
 } from './storage/layout.js';
-export { ensurePartitions } from './storage/partitions.js';
+export { ensurePartitions, partitionName } from './storage/partitions.js';
 export { DEFAULT_TICKET_SETTINGS, TicketKeeper, type TicketSettings } from './tickets/ticket-keeper.js';
 export {
   advanceTicket,

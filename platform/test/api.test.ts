@@ -140,8 +140,10 @@ describe.skipIf(!hasPostgres)('HTTP API: sign-in and scoping (real PostgreSQL)',
     expect((await get('admin', '/api/centers')).json()).toHaveLength(2);
     const range = `from=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`;
     const thin = (await get('admin', `/api/vehicles/2/track?${range}&maxPoints=10`)).json();
-    expect(thin.points.length).toBeLessThanOrEqual(12);
-    expect(thin.points.length).toBeGreaterThanOrEqual(10);
+    const all = (await get('admin', `/api/vehicles/2/track?${range}`)).json();
+    expect(all.points).toHaveLength(100);
+    // Every 11th of the 100 fixes (0, 11, …, 99): at most maxPoints, first and last kept.
+    expect(thin.points).toEqual(all.points.filter((_: unknown, i: number) => i % 11 === 0));
   });
 
   it('tells each user the ticket actions and downlink commands their role allows, and the plate', async () => {

@@ -1,10 +1,13 @@
 import { parse } from 'libpg-query';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TRACK_SQL } from '../src/api/track.js';
 import { migrate } from '../src/db/migrate.js';
 import { ensureStorage, refreshRollup, timescaleAvailable } from '../src/storage/layout.js';
 import { PARTITION_STATEMENTS } from '../src/storage/partitions.js';
+import { TRACK_INCLUDE, TRACK_VACUUM } from '../src/storage/positions-table.js';
 import { timescaleStatements } from '../src/storage/timescale.js';
+import { expectThinned, insertTrackFixes, TRACK_TOTALS, trackPhone } from './track-fixes.js';
 
 /**
  * The TimescaleDB storage path. Its statements are always checked with PostgreSQL's own parser
@@ -173,6 +176,40 @@ describe('TimescaleDB statements (PostgreSQL 15 parser)', () => {
       }
     }
     expect(options).toMatchObject({ compress_segmentby: 'phone', compress_orderby: 'gps_time DESC' });
+  });
+
+  it('index the track on the hypertable as on each partition, and vacuum after a million fixes', async () => {
+    const indexes = async (statements: string[]) => {
+      const found: Record<string, unknown>[] = [];
+      for (const sql of statements) {
+        const [kind, body] = await statement(sql);
+        if (kind !== 'IndexStmt') continue;
+        const elements = (list: unknown) => collect(list, 'IndexElem').map((e) => e.name);
+        found.push({
+          table: (body.relation as { relname: string }).relname,
+          key: elements(body.indexParams),
+          include: elements(body.indexIncludingParams),
+          idempotent: body.if_not_exists === true,
+        });
+      }
+      return found;
+    };
+    const track = { key: ['phone', 'gps_time'], include: TRACK_INCLUDE.split(', '), idempotent: true };
+    expect(await indexes(timescaleStatements(180))).toContainEqual({ table: 'positions', ...track });
+    expect(await indexes(PARTITION_STATEMENTS)).toContainEqual({ table: 'positions_default', ...track });
+    const altered = [];
+    for (const sql of timescaleStatements(180)) {
+      const [kind, body] = await statement(sql);
+      if (kind !== 'AlterTableStmt') continue;
+      for (const option of collect(body, 'DefElem')) {
+        if (String(option.defname).startsWith('autovacuum')) {
+          // A storage parameter's number is an Integer node (no ival when 0).
+          const value = (option.arg as { Integer?: { ival?: number } }).Integer;
+          altered.push(`${option.defname}=${value ? (value.ival ?? 0) : undefined}`);
+        }
+      }
+    }
+    expect(altered).toEqual(TRACK_VACUUM.split(', ').map((option) => option.replace(' = ', '=')));
   });
 
   it('define positions_hourly with the columns of the partitions-mode rollup table', async () => {
@@ -515,6 +552,38 @@ function liveChecks(adminUrl: string): void {
         { phone: '13900000002', fixes: 2, unqualified: 1 },
         { phone: '13900000003', fixes: 1, unqualified: 0 },
       ]);
+    });
+
+    it("reads a track from today's covering index and from a compressed day's segment, thinned alike", async () => {
+      const today = startOfUtcDay(now);
+      await insertTrackFixes(pool, today);
+      await pool.query('VACUUM ANALYZE positions');
+      const { rows } = await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${TRACK_SQL}`, [
+        trackPhone(TRACK_TOTALS.indexOf(2880)),
+        today.toISOString(),
+        new Date(today.getTime() + DAY).toISOString(),
+        1000,
+      ]);
+      const scans: Record<string, unknown>[] = [];
+      const walk = (node: Record<string, unknown>) => {
+        if (node['Relation Name']) scans.push(node);
+        for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+      };
+      walk(rows[0]['QUERY PLAN'][0].Plan);
+      expect(scans).toMatchObject([
+        {
+          'Node Type': 'Index Only Scan',
+          'Index Name': expect.stringMatching(/positions_track$/),
+          'Heap Fetches': 0,
+        },
+      ]);
+      await expectThinned(pool, today);
+
+      const back = new Date(today.getTime() - 2 * DAY);
+      await insertTrackFixes(pool, back);
+      await pool.query('CALL run_job($1)', [(await job(pool, 'policy_compression')).job_id]);
+      expect(chunkHolding(await chunks(pool), back)?.is_compressed).toBe(true);
+      await expectThinned(pool, back);
     });
 
     it('applies again without error or duplicate jobs, and takes a changed retention period', async () => {

@@ -47,10 +47,11 @@ export async function writeBatch(
 }
 
 /** The batch's fixes as they arrived, emptied at every commit. */
-const CREATE_STAGING =
+export const CREATE_STAGING =
   'CREATE TEMP TABLE IF NOT EXISTS positions_staging (LIKE positions INCLUDING DEFAULTS) ON COMMIT DELETE ROWS';
 
-async function insertPositions(client: pg.PoolClient, positions: PositionRow[]): Promise<number> {
+/** Stores fixes as ingest does (staging COPY, then ON CONFLICT DO NOTHING); the staging table exists. */
+export async function insertPositions(client: pg.PoolClient, positions: PositionRow[]): Promise<number> {
   if (positions.length === 0) return 0;
   await pipeline(
     Readable.from([encodePositions(positions)]),

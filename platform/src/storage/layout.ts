@@ -3,6 +3,7 @@ import { withSchemaLock } from '../db/schema-lock.js';
 import {
   applyPartitionLayout,
   dropExpiredPartitions,
+  dropOldTrackIndexes,
   ensurePartitions,
   refreshPartitionRollup,
 } from './partitions.js';
@@ -64,6 +65,7 @@ export async function maintainStorage(
   await withSchemaLock(pool, async () => {
     await ensurePartitions(pool, now);
     await dropExpiredPartitions(pool, now, retentionDays);
+    await dropOldTrackIndexes(pool, now);
   });
 }
 

@@ -1,6 +1,12 @@
 import type { Queryable } from '../db/pool.js';
 import { UNQUALIFIED } from '../ingest/quality.js';
-import { CENTER_HOURLY_VIEW, POSITION_COLUMNS, POSITIONS_HOURLY_PHONE_INDEX } from './positions-table.js';
+import {
+  CENTER_HOURLY_VIEW,
+  POSITION_COLUMNS,
+  POSITIONS_HOURLY_PHONE_INDEX,
+  TRACK_VACUUM,
+  trackIndex,
+} from './positions-table.js';
 
 /**
  * The TimescaleDB layout: positions as a hypertable of daily chunks, compressed after a day
@@ -14,6 +20,11 @@ export function timescaleStatements(retentionDays: number): string[] {
     `CREATE TABLE IF NOT EXISTS positions (${POSITION_COLUMNS})`,
     `SELECT create_hypertable('positions', 'gps_time', chunk_time_interval => INTERVAL '1 day', if_not_exists => TRUE)`,
     `ALTER TABLE positions SET (timescaledb.compress, timescaledb.compress_segmentby = 'phone', timescaledb.compress_orderby = 'gps_time DESC')`,
+    // On the hypertable, so every chunk has it; compressed chunks (past a day) read their segment
+    // (one terminal's fixes, together) instead.
+    trackIndex('positions'),
+    // Chunks take the hypertable's storage parameters, at creation and when they change (timescaledb#375).
+    `ALTER TABLE positions SET (${TRACK_VACUUM})`,
     `SELECT add_compression_policy('positions', INTERVAL '1 day', if_not_exists => TRUE)`,
     `SELECT remove_retention_policy('positions', if_exists => TRUE)`,
     `SELECT add_retention_policy('positions', INTERVAL '${retentionDays} days', if_not_exists => TRUE)`,

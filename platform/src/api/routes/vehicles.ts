@@ -5,6 +5,7 @@ import { ANYONE } from '../guard.js';
 import { pageProperties, withinMaxSpan } from '../limits.js';
 import { commandsFor } from '../rights.js';
 import { scopeOf } from '../scope.js';
+import { readTrack } from '../track.js';
 
 const VEHICLE_COLUMNS = `vehicle.id, vehicle.plate, vehicle.plate_color, vehicle.vin, vehicle.center_id, t.phone, t.terminal_id,
   t.maker, t.model, coalesce(s.status, 'never-seen') AS status, coalesce(s.reasons, '{}') AS reasons, s.since AS status_since,
@@ -121,17 +122,8 @@ export const vehicleRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, 
       if (owner.length === 0) return reply.code(404).send({ error: 'no such vehicle' });
       const { from, to, maxPoints = 5000 } = request.query;
       // Long ranges are thinned evenly to at most maxPoints fixes, first and last kept.
-      const { rows } = await pool.query(
-        `WITH fixes AS (
-           SELECT gps_time, latitude, longitude, speed, direction, alarm::text AS alarm, quality,
-                  row_number() OVER (ORDER BY gps_time) AS n, count(*) OVER () AS total
-             FROM positions WHERE phone = $1 AND gps_time >= $2 AND gps_time < $3)
-         SELECT gps_time, latitude, longitude, speed, direction, alarm, quality FROM fixes
-          WHERE total <= $4 OR n = 1 OR n = total OR n % ceil(total::numeric / $4)::int = 0
-          ORDER BY gps_time`,
-        [owner[0].phone, from, to, maxPoints],
-      );
-      return { ...maskDetail(request.user.role, { phone: owner[0].phone }, VEHICLE_SIM), points: rows };
+      const points = await readTrack(pool, owner[0].phone, from, to, maxPoints);
+      return { ...maskDetail(request.user.role, { phone: owner[0].phone }, VEHICLE_SIM), points };
     },
   );
 };
