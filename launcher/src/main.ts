@@ -32,7 +32,9 @@ const HELP = `jt808-start — the whole platform in one process, on embedded def
 Usage: npm start [-- options]   (or: npx jt808-start [options])
 
   --fleet N            demo terminals to simulate (default 2000; 0 = none)
-  --speed N            simulated seconds per real second for the demo fleet (default 1)
+  --speed N            simulated seconds per real second for the demo fleet (default 1; 60 shows
+                       the demo scenario within two minutes); at any speed but 1 the platform
+                       judges and stores on the simulation's clock
   --scenario FILE      faults to inject into the demo fleet (default simulators/scenarios/demo.json; "none" for none)
   --port N             terminal port of the gateway (default ${DEFAULTS.port})
   --http-port N        gateway /metrics and /healthz (default ${DEFAULTS.httpPort})
