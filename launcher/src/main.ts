@@ -111,7 +111,8 @@ async function main(): Promise<void> {
 
   // The simulation's clock when the demo fleet runs faster than real time (demo-clock.ts): ingest,
   // the status engine and its tickets see the gateway's receive times on it, and judge and store by
-  // it. Taken just before the fleet starts, whose scenario timeline begins at its origin.
+  // it, as do the after-sales rounds and the storage upkeep. Taken just before the fleet starts,
+  // whose scenario timeline begins at its origin.
   const speed = Number(values.speed);
   const scenario = values.scenario === 'none' ? undefined : await loadScenario(values.scenario);
   const time = fleetSize > 0 ? await demoTime(pool, speed) : undefined;
@@ -125,7 +126,7 @@ async function main(): Promise<void> {
     tickets: DEFAULT_TICKET_SETTINGS,
   });
   await status.start();
-  const stopAfterSales = startAfterSalesRounds(pool, log.child({ component: 'after-sales' }));
+  const stopAfterSales = startAfterSalesRounds(pool, log.child({ component: 'after-sales' }), { now });
   const fleet =
     fleetSize > 0
       ? new Fleet({
