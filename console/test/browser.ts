@@ -17,14 +17,16 @@ export const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta
 /**
  * Headless Debian chromium with no traffic of its own (updates, sync, background networking): the
  * console must work without internet. Playwright gives every launch a new, empty profile directory.
+ * `webgl` is for the map: WebGL on the CPU (SwiftShader), as the machines running tests have no GPU.
  */
-export function launchBrowser(): Promise<Browser> {
+export function launchBrowser({ webgl = false } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
       '--no-sandbox',
       '--disable-gpu',
+      ...(webgl ? ['--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] : []),
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',

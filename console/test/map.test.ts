@@ -2,10 +2,10 @@ import { rmSync } from 'node:fs';
 import { buildApi, ensureStorage, migrate, saveUser } from '@jt808/platform';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, hasPostgres, type TestDatabase } from '../../platform/test/database.js';
-import { browserMissing, CHROMIUM, newPage, screenshot, signIn } from './browser.js';
+import { browserMissing, launchBrowser, newPage, screenshot, signIn } from './browser.js';
 import { buildConsole } from './stack.js';
 
 /**
@@ -45,21 +45,7 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the fleet map in 
     await api.listen({ port: 0, host: '127.0.0.1' });
     const address = api.server.address();
     url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      // WebGL on the CPU (SwiftShader): the machines running tests have no GPU.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--use-gl=angle',
-        '--use-angle=swiftshader',
-        '--enable-unsafe-swiftshader',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchBrowser({ webgl: true });
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

@@ -16,11 +16,14 @@ import {
   prepareDatabase,
   refreshRollup,
   StatusService,
+  simulatedTimeView,
   startAfterSalesRounds,
+  toSimulated,
 } from '@jt808/platform';
 import { Fleet, loadScenario } from '@jt808/simulators';
 import { pino } from 'pino';
 import { EMBEDDED_PORT, openDatabase } from './database.js';
+import { demoTime } from './demo-clock.js';
 import { loadDemoRoster } from './demo-roster.js';
 import { localAdmin } from './local-admin.js';
 
@@ -29,7 +32,9 @@ const HELP = `jt808-start — the whole platform in one process, on embedded def
 Usage: npm start [-- options]   (or: npx jt808-start [options])
 
   --fleet N            demo terminals to simulate (default 2000; 0 = none)
-  --speed N            simulated seconds per real second for the demo fleet (default 1)
+  --speed N            simulated seconds per real second for the demo fleet (default 1; 60 shows
+                       the demo scenario within two minutes); at any speed but 1 the platform
+                       judges and stores on the simulation's clock
   --scenario FILE      faults to inject into the demo fleet (default simulators/scenarios/demo.json; "none" for none)
   --port N             terminal port of the gateway (default ${DEFAULTS.port})
   --http-port N        gateway /metrics and /healthz (default ${DEFAULTS.httpPort})
@@ -85,14 +90,6 @@ async function main(): Promise<void> {
   const durability = await bus.durability();
   if (durability.durable) log.info(durability.summary);
   else log.warn(`!!! ${durability.summary} !!!`);
-  const ingest = new IngestWorker(bus, pool, log, { consumer: 'embedded' });
-  ingest.start();
-  const status = new StatusService(bus, pool, log.child({ component: 'status' }), DEFAULT_SETTINGS, {
-    consumer: 'embedded',
-    tickets: DEFAULT_TICKET_SETTINGS,
-  });
-  await status.start();
-  const stopAfterSales = startAfterSalesRounds(pool, log.child({ component: 'after-sales' }));
 
   // The platform's roster decides registrations, as it does for every gateway in production.
   const roster = new PostgresRoster(database.url, 'reject', {
@@ -111,6 +108,39 @@ async function main(): Promise<void> {
     { bus, roster, log: log.child({ component: 'gateway' }) },
   );
   const { port } = await gateway.listen();
+
+  // The simulation's clock when the demo fleet runs faster than real time (demo-clock.ts): ingest,
+  // the status engine and its tickets see the gateway's receive times on it, and judge and store by
+  // it, as do the after-sales rounds and the storage upkeep. Taken just before the fleet starts,
+  // whose scenario timeline begins at its origin.
+  const speed = Number(values.speed);
+  const scenario = values.scenario === 'none' ? undefined : await loadScenario(values.scenario);
+  const time = fleetSize > 0 ? await demoTime(pool, speed) : undefined;
+  const platformBus = time ? simulatedTimeView(bus, time) : bus;
+  const now = time ? () => toSimulated(time, Date.now()) : Date.now;
+  const ingest = new IngestWorker(platformBus, pool, log, { consumer: 'embedded' });
+  ingest.start();
+  const status = new StatusService(platformBus, pool, log.child({ component: 'status' }), DEFAULT_SETTINGS, {
+    consumer: 'embedded',
+    now,
+    tickets: DEFAULT_TICKET_SETTINGS,
+  });
+  await status.start();
+  const stopAfterSales = startAfterSalesRounds(pool, log.child({ component: 'after-sales' }), { now });
+  const fleet =
+    fleetSize > 0
+      ? new Fleet({
+          port,
+          count: fleetSize,
+          speed,
+          ramp: 200,
+          scenario,
+          simStartMs: time?.simOriginMs,
+          realStartMs: time?.realOriginMs,
+        })
+      : undefined;
+  await fleet?.start();
+
   const httpPort = Number(values['http-port']);
   const http = await startHttp(httpPort, '127.0.0.1', {
     metrics: async () => ({
@@ -143,31 +173,17 @@ async function main(): Promise<void> {
   );
   await api.listen({ port: apiPort, host: '127.0.0.1' });
 
+  // On the platform's clock, as the positions' times are. The rollup is refreshed from two hours
+  // before the previous round: on a simulated clock a minute can be more than the two hours.
+  let housekept = now();
   const housekeeping = setInterval(() => {
-    const now = new Date();
-    void maintainStorage(pool, mode, RETENTION_DAYS, now)
-      .then(() =>
-        refreshRollup(
-          pool,
-          mode,
-          new Date(now.getTime() - 2 * 3_600_000),
-          new Date(now.getTime() + 3_600_000),
-        ),
-      )
+    const at = now();
+    const from = new Date(housekept - 2 * 3_600_000);
+    housekept = at;
+    void maintainStorage(pool, mode, RETENTION_DAYS, new Date(at))
+      .then(() => refreshRollup(pool, mode, from, new Date(at + 3_600_000)))
       .catch((error: unknown) => log.warn({ err: error }, 'storage housekeeping failed'));
   }, 60_000);
-
-  const fleet =
-    fleetSize > 0
-      ? new Fleet({
-          port,
-          count: fleetSize,
-          speed: Number(values.speed),
-          ramp: 200,
-          scenario: values.scenario === 'none' ? undefined : await loadScenario(values.scenario),
-        })
-      : undefined;
-  await fleet?.start();
 
   process.stdout.write(`
 jt808 platform is running (embedded defaults)
@@ -175,7 +191,7 @@ jt808 platform is running (embedded defaults)
   gateway metrics        http://127.0.0.1:${httpPort}/metrics   health http://127.0.0.1:${httpPort}/healthz
   database               ${database.description}  (${mode})
   bus                    ${process.env.REDIS_URL ? `Redis Streams at ${process.env.REDIS_URL}` : 'in-process'}
-  demo fleet             ${fleetSize} simulated terminals${fleetSize > 0 ? ` at ${values.speed}x speed` : ''}
+  demo fleet             ${fleetSize} simulated terminals${fleetSize > 0 ? ` at ${speed}x speed` : ''}${time ? `; the platform runs on the simulation's clock (now ${new Date(now()).toISOString()})` : ''}
   HTTP API               http://127.0.0.1:${apiPort}/api   (OpenAPI: /docs)   ${adminLogin}
   console                http://127.0.0.1:${apiPort}/${existsSync(join(CONSOLE_DIR, 'index.html')) ? '' : '   (not built: run npm run build)'}
 Press Ctrl-C to stop.

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,46 +6,11 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../gateway/test/redis-process.js';
 import { freshDatabase, hasPostgres } from '../../platform/test/database.js';
+import { built, start } from './launcher-process.js';
 
 const CONSOLE_DIR = fileURLToPath(new URL('../../console/dist', import.meta.url));
 
-const BIN = fileURLToPath(new URL('../bin/jt808-start.js', import.meta.url));
-const built = existsSync(fileURLToPath(new URL('../dist/main.js', import.meta.url)));
 if (!built && process.env.CI) throw new Error('CI must build the launcher before testing it');
-
-interface Run {
-  code: number | null;
-  output: string;
-}
-
-/**
- * Runs the launcher until it exits by itself; `whileRunning` gets the output so far once the
- * start-up banner is out, to talk to the running platform.
- */
-async function start(
-  args: string[],
-  env: Record<string, string | undefined>,
-  whileRunning?: (banner: string) => Promise<void>,
-): Promise<Run> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  let bannerSeen: () => void;
-  const banner = new Promise<void>((resolve) => {
-    bannerSeen = resolve;
-  });
-  const collect = (chunk: Buffer) => {
-    output += chunk;
-    if (output.includes('Press Ctrl-C to stop.')) bannerSeen();
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  if (whileRunning) await Promise.race([banner.then(() => whileRunning(output)), exited]);
-  return { code: await exited, output };
-}
 
 const dirs: string[] = [];
 afterAll(() => {

@@ -22,6 +22,7 @@ export { QUALITY_LIMITS, Quality } from './ingest/quality.js';
 export type { PositionRow } from './ingest/rows.js';
 export { logProcessFaults } from './process-faults.js';
 export * from './roster/index.js';
+export { type SimTime, simulatedTimeView, toSimulated } from './scoring/sim-time.js';
 export { StatusEngine, type Transition } from './status/engine.js';
 export { evaluate, type Verdict } from './status/evaluate.js';
 export { FAULT_REASONS, type FaultReason, REASON_ZH } from './status/reasons.js';

@@ -185,8 +185,10 @@ describe.skipIf(!hasPostgres)('after-sales operations through the API (real Post
         .statusCode,
     ).toBe(200);
     expect((await act('sp1', { action: 'resolve', faultCause: 'display' })).statusCode).toBe(200);
-    expect(await platformMove(pool, ticketId, 'verified', 'test: online and healthy')).toBe(true);
-    expect(await platformMove(pool, ticketId, 'close-verified', 'verified by the platform')).toBe(true);
+    expect(await platformMove(pool, ticketId, 'verified', 'test: online and healthy', new Date())).toBe(true);
+    expect(await platformMove(pool, ticketId, 'close-verified', 'verified by the platform', new Date())).toBe(
+      true,
+    );
 
     // Both closed tickets have a callback task; the list masks the owners.
     const due = await get('desk', '/api/callbacks/due?day=2099-12-31');

@@ -42,17 +42,20 @@ export async function runAfterSalesRound(
   return { complaints, ticketCallbacks, monthlyCallbacks, month };
 }
 
-/** Runs a round now and every `everyMs`; returns the function that stops it (waiting for a round in progress). */
+/**
+ * Runs a round now and every `everyMs`; returns the function that stops it (waiting for a round in
+ * progress). `now` is the clock the tickets are kept on (the simulation's in the one-command demo).
+ */
 export function startAfterSalesRounds(
   pool: pg.Pool,
   log: Logger,
-  everyMs = AFTER_SALES_ROUND_MS,
+  { everyMs = AFTER_SALES_ROUND_MS, now = Date.now }: { everyMs?: number; now?: () => number } = {},
 ): () => Promise<void> {
   let monthDone: string | undefined;
   let running: Promise<void> | undefined;
   const round = () => {
     if (running) return; // the last one is still at work: skip a beat
-    running = runAfterSalesRound(pool, new Date(), monthDone)
+    running = runAfterSalesRound(pool, new Date(now()), monthDone)
       .then((result) => {
         monthDone = result.month;
         if (result.complaints + result.ticketCallbacks + result.monthlyCallbacks > 0)

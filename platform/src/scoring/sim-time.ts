@@ -21,7 +21,9 @@ export function toReal(time: SimTime, simMs: number): number {
 /**
  * The bus as a platform running on simulated time sees it: every event's receive time (the
  * gateway's clock) is mapped to simulated time before the consumer gets it. Publishing and
- * everything else go to `bus` unchanged, so the gateway and ingest keep real time.
+ * everything else go to `bus` unchanged, so the gateway keeps real time (scoring runs keep ingest
+ * on real time too; the one-command start's demo gives ingest this view as well, so that what it
+ * stores is on the clock of the GNSS times beside it).
  *
  * The status engine judges by receive times and compares them with the GNSS times in the fixes,
  * which the simulator writes in simulated time; on this view both are on one clock, and the

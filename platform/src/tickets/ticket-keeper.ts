@@ -171,7 +171,14 @@ export class TicketKeeper {
     await this.refresh(ticket);
     if (ticket.state === 'held' || ticket.state === 'new' || ticket.state === 'classified') {
       if (ticket.fromDesk) return; // reported by a person: checking in does not make it go away
-      if (await platformMove(this.pool, ticket.id, 'self-recovered', 'terminal recovered before dispatch')) {
+      const recovered = await platformMove(
+        this.pool,
+        ticket.id,
+        'self-recovered',
+        'terminal recovered before dispatch',
+        new Date(nowMs),
+      );
+      if (recovered) {
         this.open.delete(health.phone);
       }
     } else if (ticket.state === 'resolved') {
@@ -210,8 +217,9 @@ export class TicketKeeper {
       ticket.id,
       'verified',
       `online and healthy for ${this.settings.verifyMinutes} min after the repair`,
+      new Date(nowMs),
     );
-    await platformMove(this.pool, ticket.id, 'close-verified', 'verified by the platform');
+    await platformMove(this.pool, ticket.id, 'close-verified', 'verified by the platform', new Date(nowMs));
     this.open.delete(health.phone);
   }
 
@@ -297,11 +305,18 @@ export class TicketKeeper {
           row.id,
           'release',
           `incident ${incident.id} cleared; terminal still silent`,
+          new Date(nowMs),
         );
         const ticket = this.open.get(row.phone);
         if (ticket) ticket.state = 'new';
       } else {
-        await platformMove(this.pool, row.id, 'self-recovered', `incident ${incident.id} cleared`);
+        await platformMove(
+          this.pool,
+          row.id,
+          'self-recovered',
+          `incident ${incident.id} cleared`,
+          new Date(nowMs),
+        );
         this.open.delete(row.phone);
       }
     }

@@ -207,35 +207,41 @@ async function assertServicePointOf(
     );
 }
 
-/** The platform's own moves: self-recovery, verification, closing, releasing a held ticket; false when the ticket had moved on. */
+/**
+ * The platform's own moves: self-recovery, verification, closing, releasing a held ticket; false
+ * when the ticket had moved on. `at` is the ticket keeper's clock, which opened the ticket too (the
+ * simulation's in the demo, docs/status-and-tickets.md), so a ticket never closes before it opened.
+ */
 export async function platformMove(
   pool: pg.Pool,
   id: string,
   move: 'self-recovered' | 'verified' | 'close-verified' | 'release',
   why: string,
+  at: Date,
 ): Promise<boolean> {
   return transaction(pool, async (client) => {
     const ticket = await lockTicket(client, id);
-    const allowed: Record<typeof move, { from: TicketState[]; to: TicketState; sql: string }> = {
+    // `sql` sets the move's own columns, with `at` as $3.
+    const allowed: Record<typeof move, { from: TicketState[]; to: TicketState; sql?: string }> = {
       'self-recovered': {
         from: ['held', 'new', 'classified'],
         to: 'closed',
-        sql: `closed_at = now(), close_reason = 'self-recovered'`,
+        sql: `closed_at = $3, close_reason = 'self-recovered'`,
       },
-      verified: { from: ['resolved'], to: 'verified', sql: 'verified_at = now()' },
+      verified: { from: ['resolved'], to: 'verified', sql: 'verified_at = $3' },
       'close-verified': {
         from: ['verified'],
         to: 'closed',
-        sql: `closed_at = now(), close_reason = 'verified'`,
+        sql: `closed_at = $3, close_reason = 'verified'`,
       },
-      release: { from: ['held'], to: 'new', sql: 'incident_id = incident_id' },
+      release: { from: ['held'], to: 'new' },
     };
     const rule = allowed[move];
     if (!rule.from.includes(ticket.state)) return false; // someone moved it meanwhile: nothing to do
-    await client.query(`UPDATE tickets SET state = $2, updated_at = now(), ${rule.sql} WHERE id = $1`, [
-      id,
-      rule.to,
-    ]);
+    await client.query(
+      `UPDATE tickets SET state = $2, updated_at = now()${rule.sql ? `, ${rule.sql}` : ''} WHERE id = $1`,
+      rule.sql ? [id, rule.to, at] : [id, rule.to],
+    );
     await audit(client, id, 'platform', ticket.state, rule.to, why);
     return true;
   });
