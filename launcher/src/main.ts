@@ -8,6 +8,7 @@ import {
   buildApi,
   CONSOLE_DIR,
   createPool,
+  DEFAULT_CACHE_POLICY,
   DEFAULT_SETTINGS,
   DEFAULT_TICKET_SETTINGS,
   IngestWorker,
@@ -163,6 +164,9 @@ async function main(): Promise<void> {
     commands,
     secureCookies: false,
     logger: log.child({ component: 'api' }),
+    // One machine's fleet whose history starts now: the dashboard's KPIs are cheap to recompute and
+    // change fast, so none is kept over a minute (a province's API keeps a long period's up to 10 min).
+    cache: { ...DEFAULT_CACHE_POLICY, closedPeriodMs: DEFAULT_CACHE_POLICY.openPeriodMs },
   });
   const apiPort = Number(values['api-port']);
   // Requests only once the first screens' answers are computed (a failure is logged, not fatal:
