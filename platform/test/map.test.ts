@@ -194,4 +194,19 @@ describe.skipIf(!hasPostgres)('the fleet index follows the roster (real PostgreS
     await pool.query(`DELETE FROM vehicles WHERE id = 2`);
     await expect.poll(fleet, { timeout: 5000 }).toEqual([{ id: 1, center: 2 }]);
   });
+
+  it('reads the roster again after its listening connection was lost, for what was announced meanwhile', async () => {
+    await expect.poll(fleet, { timeout: 5000 }).toEqual([{ id: 1, center: 2 }]);
+    // The feed's listening connection dies; a vehicle added before it listens again is announced
+    // to no one.
+    await pool.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE datname = current_database() AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()`,
+    );
+    await pool.query(`INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES (3, '豫A3', 2, 1)`);
+    await expect.poll(fleet, { timeout: 5000 }).toEqual([
+      { id: 1, center: 2 },
+      { id: 3, center: 1 },
+    ]);
+  });
 });

@@ -6,30 +6,21 @@ export interface VehicleOfPhone {
 }
 
 /**
- * Entries are forgotten this often besides when the roster announces a change (a change announced
- * while the feed's listening connection was down is caught this way).
- */
-const FORGET_AFTER_MS = 5 * 60_000;
-
-/**
  * Which vehicle (and center) each terminal phone belongs to, for the live feed: asked of the
  * database once per phone, in one query for all phones not yet known, and remembered (a phone
  * without a vehicle too, so it is not asked for again every second).
  */
 export class VehicleLookup {
   private known = new Map<string, VehicleOfPhone | null>();
-  private since = Date.now();
 
   constructor(private readonly pool: pg.Pool) {}
 
-  /** The roster changed: ask again for every phone. */
+  /** The roster changed (or its announcements may have been missed): ask again for every phone. */
   forget(): void {
     this.known = new Map();
-    this.since = Date.now();
   }
 
   async resolve(phones: string[]): Promise<Map<string, VehicleOfPhone | null>> {
-    if (Date.now() - this.since > FORGET_AFTER_MS) this.forget();
     const unknown = [...new Set(phones.filter((phone) => !this.known.has(phone)))];
     if (unknown.length > 0) {
       const { rows } = await this.pool.query<{ phone: string; id: string; center_id: number }>(

@@ -15,13 +15,14 @@ const WHOLE_FLEET: User = {
 /**
  * Owns the API process's FleetIndex: loads it at start (warm) or first use, keeps it current from
  * the live feed, and reloads it in the background when the roster announces a change (a vehicle
- * added, removed or moved, a terminal refitted) or when it is older than `maxAgeMs` (a change
- * announced while the feed was not listening), replaying the deltas that arrived during the
- * reload. Meanwhile the current index answers.
+ * added, removed or moved, a terminal refitted) or when announcements may have been missed (the
+ * feed's listening connection was re-made), replaying the deltas that arrived during the reload.
+ * Meanwhile the current index answers; a reload that failed is tried again at the next request.
  */
 export class FleetKeeper {
   private index: FleetIndex | undefined;
-  private loadedAt = 0;
+  /** A reload was due and failed: the index may be stale. */
+  private stale = false;
   private loading: Promise<FleetIndex> | undefined;
   /** Deltas received while a load runs, for the index it will produce. */
   private buffered: LiveDelta[][] | undefined;
@@ -33,7 +34,6 @@ export class FleetKeeper {
   constructor(
     private readonly pool: pg.Pool,
     private readonly feed: LiveFeed,
-    private readonly maxAgeMs = 10 * 60_000,
   ) {}
 
   /**
@@ -50,10 +50,8 @@ export class FleetKeeper {
       this.unsubscribe = this.feed.onRosterChange(() => this.rosterChanged());
     }
     if (!this.index) return this.reload();
-    if (Date.now() - this.loadedAt > this.maxAgeMs) {
-      // The current index answers meanwhile; a failed reload is tried again on a later request.
-      this.reload().catch(() => undefined);
-    }
+    // The current index answers meanwhile.
+    if (this.stale) this.reload().catch(() => undefined);
     return this.index;
   }
 
@@ -66,7 +64,10 @@ export class FleetKeeper {
   private rosterChanged(): void {
     // A load in progress may have read the roster before the change: it is followed by another.
     if (this.loading) this.reloadAgain = true;
-    else if (this.index) this.reload().catch(() => undefined); // else the first request loads it
+    else if (this.index) {
+      this.stale = true;
+      this.reload().catch(() => undefined); // else the first request loads it
+    }
   }
 
   private reload(): Promise<FleetIndex> {
@@ -76,7 +77,7 @@ export class FleetKeeper {
       .then((index) => {
         for (const deltas of this.buffered ?? []) index.apply(deltas);
         this.index = index;
-        this.loadedAt = Date.now();
+        this.stale = false;
         return index;
       })
       .finally(() => {
@@ -84,6 +85,7 @@ export class FleetKeeper {
         this.loading = undefined;
         if (this.reloadAgain) {
           this.reloadAgain = false;
+          this.stale = true;
           this.reload().catch(() => undefined);
         }
       });
