@@ -14,6 +14,7 @@ export interface ApiServer {
   login(username: string, password: string): Promise<void>;
   get(username: string, path: string): Promise<Answer>;
   post(username: string, path: string, body: object): Promise<Answer>;
+  put(username: string, path: string, body: object): Promise<Answer>;
   close(): Promise<void>;
 }
 
@@ -44,6 +45,7 @@ export async function startApiServer(pool: pg.Pool): Promise<ApiServer> {
     },
     get: async (username, path) => (await call(username, 'GET', path)).answer,
     post: async (username, path, body) => (await call(username, 'POST', path, body)).answer,
+    put: async (username, path, body) => (await call(username, 'PUT', path, body)).answer,
     close: () => api.close(),
   };
 }

@@ -220,6 +220,22 @@ const ROUTES: Record<string, Probe> = {
     })),
     ok: [201],
   },
+  'PUT /api/vehicles/:id/owner': {
+    access: ['admin', 'desk'],
+    scoped: true,
+    request: scoped((t) => ({
+      url: `/api/vehicles/${t.id}/owner`,
+      payload: { name: '张三', phone: '13800001111', idNumber: null },
+    })),
+  },
+  'PUT /api/terminals/:phone/shipment': {
+    access: ['admin', 'desk'],
+    scoped: true,
+    request: scoped((t) => ({
+      url: `/api/terminals/${t.phone}/shipment`,
+      payload: { shippedOn: '2026-01-05', shipMode: 'express' },
+    })),
+  },
   'GET /api/reports/service': { access: ANYONE, request: get('/api/reports/service?month=2026-01') },
   'GET /api/service-points/league': { access: ANYONE, request: get(`/api/service-points/league?${days}`) },
   'GET /api/after-sales/settings': { access: ANYONE, request: get('/api/after-sales/settings') },

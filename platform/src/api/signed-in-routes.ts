@@ -20,6 +20,7 @@ import { installerRoutes } from './routes/installer.js';
 import { kpiRoutes } from './routes/kpis.js';
 import { liveRoutes } from './routes/live.js';
 import { type MapRouteOptions, mapRoutes } from './routes/map.js';
+import { rosterRecordRoutes } from './routes/roster-records.js';
 import { servicePointRoutes } from './routes/service-points.js';
 import { serviceReportRoutes } from './routes/service-report.js';
 import { settlementRoutes } from './routes/settlements.js';
@@ -81,6 +82,7 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
     settlementRoutes,
     customerRoutes,
     contractRoutes,
+    rosterRecordRoutes,
     serviceReportRoutes,
     afterSalesConfigRoutes,
   ]) {
