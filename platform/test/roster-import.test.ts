@@ -314,6 +314,26 @@ describe.skipIf(!hasPostgres)('roster import (real PostgreSQL)', () => {
     ]);
   });
 
+  it('loads the installer register and then the contracts, which follow an installer who moves', async () => {
+    const register = await file(
+      'installers.csv',
+      '工号,姓名,手机号码,证书编号,服务站编号,在职\nW-1,王师傅,137 0000 1111,DG-1,SP-ZZ-01,是\nW-2,李师傅,,,SP-XX,\n',
+    );
+    const contracts = await file('contracts.csv', '工号,安装单价（元）\nW-1,¥80.5\nW-2,80\n');
+    const report = await importRoster(pool, { installers: register, installerContracts: contracts });
+    expect(report.files.map((f) => [f.kind, f.loaded, f.rejected])).toEqual([
+      ['installers', 1, [{ line: 3, reason: '服务站编号 "SP-XX": no such service point' }]],
+      ['installerContracts', 1, [{ line: 3, reason: '工号 "W-2": no such installer in the register' }]],
+    ]);
+    const moved = await file('moved.csv', 'code,name,service_point_code,active\nW-1,王师傅,SP-LY-01,否\n');
+    await importRoster(pool, { installers: moved });
+    expect(
+      await rows(`SELECT i.phone, i.active, c.fee_fen, p.code AS contract_point
+                  FROM installers i JOIN installer_contracts c ON c.installer = i.code
+                  JOIN service_points p ON p.id = c.service_point_id`),
+    ).toEqual([{ phone: '13700001111', active: false, fee_fen: 8050, contract_point: 'SP-LY-01' }]);
+  });
+
   it('reads GBK files, detected or named', async () => {
     const text = '车牌号,车牌颜色,中心编号\r\n豫D20001,黄,KF\r\n豫D20002,蓝色,KF\r\n';
     const detected = await file('gbk.csv', iconv.encode(text, 'gbk'));

@@ -6,7 +6,7 @@ import { writable } from 'svelte/store';
  * bigint columns (vehicle and ticket ids) arrive as strings, as PostgreSQL hands them out.
  */
 
-export type Role = 'admin' | 'operator' | 'service' | 'viewer' | 'desk';
+export type Role = 'admin' | 'operator' | 'service' | 'viewer' | 'desk' | 'installer';
 
 export interface User {
   id: number;

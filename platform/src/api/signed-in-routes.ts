@@ -17,6 +17,7 @@ import { contractRoutes } from './routes/contracts.js';
 import { customerRoutes } from './routes/customers.js';
 import { deskRoutes } from './routes/desk.js';
 import { installerRoutes } from './routes/installer.js';
+import { installerRegisterRoutes } from './routes/installers.js';
 import { kpiRoutes } from './routes/kpis.js';
 import { liveRoutes } from './routes/live.js';
 import { type MapRouteOptions, mapRoutes } from './routes/map.js';
@@ -83,6 +84,7 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
     customerRoutes,
     contractRoutes,
     rosterRecordRoutes,
+    installerRegisterRoutes,
     serviceReportRoutes,
     afterSalesConfigRoutes,
   ]) {

@@ -208,3 +208,22 @@ export const shipMode: CellParser<ShipMode> = (value) => {
   if (mode === undefined) throw new CellError(`not a ship mode (${SHIP_MODE_CHOICES})`);
   return mode;
 };
+
+const YES = new Set(['是', '在职', '有效', '启用', 'yes', 'y', 'true', '1']);
+const NO = new Set(['否', '离职', '无效', '停用', 'no', 'n', 'false', '0']);
+
+/** Yes or no, as spreadsheets write it: 是/否, 在职/离职, 启用/停用, yes/no, 1/0. */
+export const yesNo: CellParser<boolean> = (value) => {
+  const word = value.normalize('NFKC').trim().toLowerCase();
+  if (YES.has(word)) return true;
+  if (NO.has(word)) return false;
+  throw new CellError('not yes or no (是/否, 在职/离职, 启用/停用, yes/no, 1/0)');
+};
+
+/** An amount in yuan with at most two decimals (1,234.50, ¥80), as integer fen: money is never a float. */
+export const yuan: CellParser<number> = (value) => {
+  const normal = value.normalize('NFKC').replace(/[\s,¥元]/g, '');
+  const match = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(normal);
+  if (match === null) throw new CellError('not an amount in yuan (e.g. 120 or 120.50, at most two decimals)');
+  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+};
