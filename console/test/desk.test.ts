@@ -71,6 +71,9 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the service desk 
 
   it('shows a settlement with its deductions, to the fen', async () => {
     await stack.pool.query(
+      `INSERT INTO installers (code, name, service_point_id) VALUES ('inst-a', '安装队甲', 1)`,
+    );
+    await stack.pool.query(
       `INSERT INTO installer_contracts (installer, name, service_point_id, fee_fen) VALUES ('inst-a', '安装队甲', 1, 12399)`,
     );
     await stack.pool.query(
@@ -255,6 +258,9 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the service desk 
       [ticketIds[2], ticketIds[0], ticketIds[1], ticketIds],
     );
     // Center 2: an installer held to 2 a working day (22 working days in October: 44), 2 accepted.
+    await stack.pool.query(
+      `INSERT INTO installers (code, name, service_point_id) VALUES ('inst-b', '安装队乙', 2)`,
+    );
     await stack.pool.query(
       `INSERT INTO installer_contracts (installer, name, service_point_id, fee_fen, min_per_day) VALUES ('inst-b', '安装队乙', 2, 10000, 2)`,
     );

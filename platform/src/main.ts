@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { startAfterSalesRounds } from './aftersales/rounds.js';
 import { buildApi } from './api/app.js';
-import { DEFAULT_SESSION_POLICY, type Role } from './api/sessions.js';
+import { DEFAULT_SESSION_POLICY, ROLES, type Role } from './api/sessions.js';
 import { parseCenters, saveUser, UserError } from './api/users.js';
 import { createPool } from './db/pool.js';
 import { mayChangeSchema, prepareDatabase } from './db/prepare.js';
@@ -27,10 +27,11 @@ Usage:
   jt808-platform ingest [options] store terminal events from the bus (run one or more)
   jt808-platform status [options] the online-status engine and the after-sales rounds (run exactly one)
   jt808-platform api [options]    the HTTP API (run one or more)
-  jt808-platform user-add         add or update an API user: USERNAME, PASSWORD, ROLE (admin|operator|service|viewer|desk),
+  jt808-platform user-add         add or update an API user: USERNAME, PASSWORD, ROLE (admin|operator|service|viewer|desk|installer),
                                   CENTERS (comma-separated ids; ALL for the province, viewer and desk only;
                                   required for operator, viewer, desk; admins see the province without it),
-                                  SERVICE_POINT (required for service) from the environment;
+                                  SERVICE_POINT (required for service), INSTALLER (required for installer:
+                                  their code in the register) from the environment;
                                   a changed password ends the user's sessions
 
 Options:
@@ -109,16 +110,9 @@ async function main(): Promise<number> {
     return 0;
   }
   if (command === 'user-add') {
-    const { USERNAME, PASSWORD, ROLE, CENTERS, SERVICE_POINT } = process.env;
-    if (
-      !USERNAME ||
-      !PASSWORD ||
-      !ROLE ||
-      !['admin', 'operator', 'service', 'viewer', 'desk'].includes(ROLE)
-    ) {
-      process.stderr.write(
-        'jt808-platform user-add: set USERNAME, PASSWORD and ROLE (admin|operator|service|viewer|desk)\n',
-      );
+    const { USERNAME, PASSWORD, ROLE, CENTERS, SERVICE_POINT, INSTALLER } = process.env;
+    if (!USERNAME || !PASSWORD || !ROLE || !(ROLES as readonly string[]).includes(ROLE)) {
+      process.stderr.write(`jt808-platform user-add: set USERNAME, PASSWORD and ROLE (${ROLES.join('|')})\n`);
       return 2;
     }
     try {
@@ -128,6 +122,7 @@ async function main(): Promise<number> {
         role: ROLE as Role,
         centerIds: parseCenters(CENTERS),
         servicePointId: SERVICE_POINT ? Number(SERVICE_POINT) : undefined,
+        installer: INSTALLER || undefined,
       });
     } catch (error) {
       if (!(error instanceof UserError)) throw error;

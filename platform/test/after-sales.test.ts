@@ -294,6 +294,9 @@ describe.skipIf(!hasPostgres)('after-sales operations through the API (real Post
 
   it('settles an installer for a month with delays and upheld complaints, to the fen', async () => {
     await pool.query(
+      `INSERT INTO installers (code, name, service_point_id) VALUES ('inst-a', '安装队甲', 1)`,
+    );
+    await pool.query(
       `INSERT INTO installer_contracts (installer, name, service_point_id, fee_fen) VALUES ('inst-a', '安装队甲', 1, 12399)`,
     );
     await pool.query(

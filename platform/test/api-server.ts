@@ -14,6 +14,9 @@ export interface ApiServer {
   login(username: string, password: string): Promise<void>;
   get(username: string, path: string): Promise<Answer>;
   post(username: string, path: string, body: object): Promise<Answer>;
+  put(username: string, path: string, body: object): Promise<Answer>;
+  /** A body that is no JSON (a CSV file), as `contentType`. */
+  postRaw(username: string, path: string, body: string | Buffer, contentType: string): Promise<Answer>;
   close(): Promise<void>;
 }
 
@@ -23,14 +26,21 @@ export async function startApiServer(pool: pg.Pool): Promise<ApiServer> {
   const address = api.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const cookies = new Map<string, string>();
-  const call = async (username: string | undefined, method: string, path: string, body?: object) => {
+  const call = async (
+    username: string | undefined,
+    method: string,
+    path: string,
+    body?: object,
+    raw?: { body: string | Buffer; contentType: string },
+  ) => {
     const response = await fetch(`${base}${path}`, {
       method,
       headers: {
         ...(body ? { 'content-type': 'application/json' } : {}),
+        ...(raw ? { 'content-type': raw.contentType } : {}),
         ...(username ? { cookie: cookies.get(username) ?? '' } : {}),
       },
-      body: body ? JSON.stringify(body) : undefined,
+      body: raw ? raw.body : body ? JSON.stringify(body) : undefined,
     });
     const text = await response.text();
     return { response, answer: { status: response.status, body: text ? JSON.parse(text) : undefined } };
@@ -44,6 +54,9 @@ export async function startApiServer(pool: pg.Pool): Promise<ApiServer> {
     },
     get: async (username, path) => (await call(username, 'GET', path)).answer,
     post: async (username, path, body) => (await call(username, 'POST', path, body)).answer,
+    put: async (username, path, body) => (await call(username, 'PUT', path, body)).answer,
+    postRaw: async (username, path, body, contentType) =>
+      (await call(username, 'POST', path, undefined, { body, contentType })).answer,
     close: () => api.close(),
   };
 }

@@ -30,6 +30,9 @@ describe.skipIf(!hasPostgres)(
         `INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES (1, '豫A00001', 2, 1), (2, '豫C00002', 2, 2)`,
       );
       await pool.query(
+        `INSERT INTO installers (code, name, service_point_id) VALUES ('inst-a', '安装队甲', 1), ('inst-b', '安装队乙', 2)`,
+      );
+      await pool.query(
         `INSERT INTO installer_contracts (installer, name, service_point_id, fee_fen) VALUES
          ('inst-a', '安装队甲', 1, 10000), ('inst-b', '安装队乙', 2, 10000)`,
       );

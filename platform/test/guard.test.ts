@@ -24,9 +24,13 @@ import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
  * route fails this test until it is added here, with its roles and a request to try.
  */
 
-const ROLES: readonly Role[] = ['admin', 'operator', 'service', 'desk', 'viewer'];
-const ANYONE = ROLES;
+const ROLES: readonly Role[] = ['admin', 'operator', 'service', 'desk', 'viewer', 'installer'];
+/** "anyone": every role but the installer's, who has the phone page only. */
+const ANYONE = ROLES.filter((role) => role !== 'installer');
+const SIGNED_IN = ROLES;
 const DESK: readonly Role[] = ['admin', 'operator', 'desk'];
+const WRITERS: readonly Role[] = ['admin', 'desk'];
+const READERS: readonly Role[] = ['admin', 'operator', 'desk', 'service'];
 
 /** A thing of the users' own center (1) and one of the other center (2). */
 interface Thing {
@@ -36,10 +40,17 @@ interface Thing {
 const OWN: Thing = { id: 1, phone: '13900000001' };
 const OTHER: Thing = { id: 2, phone: '13900000002' };
 
+interface Probing {
+  url: string;
+  payload?: object | string;
+  /** Of a payload that is no JSON. */
+  contentType?: string;
+}
+
 interface Probe {
   access: 'public' | readonly Role[];
   /** The request for a thing (`scoped`) or the only request (the thing is then ignored). */
-  request?: (thing: Thing, role: Role) => { url: string; payload?: object };
+  request?: (thing: Thing, role: Role) => Probing;
   /** The path or body names a thing, which must be in the user's scope. */
   scoped?: boolean;
   /** What an allowed request in scope answers (default 200): the route's own rules may refuse it. */
@@ -50,14 +61,14 @@ const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISO
 const range = `from=${encodeURIComponent(day(-1))}&to=${encodeURIComponent(day(0))}`;
 const days = 'from=2026-01-01&to=2026-01-31';
 const get = (url: string) => () => ({ url });
-const scoped = (make: (thing: Thing, role: Role) => { url: string; payload?: object }) => make;
+const scoped = (make: (thing: Thing, role: Role) => Probing) => make;
 
 const ROUTES: Record<string, Probe> = {
   'POST /api/login': { access: 'public' },
   'POST /api/logout': { access: 'public' },
   'GET /docs': { access: 'public' },
   'GET /*': { access: 'public' },
-  'GET /api/me': { access: ANYONE, request: get('/api/me') },
+  'GET /api/me': { access: SIGNED_IN, request: get('/api/me') },
   'GET /api/centers': { access: ANYONE, request: get('/api/centers') },
   'GET /api/centers/hourly': { access: ANYONE, request: get(`/api/centers/hourly?${range}`) },
   'GET /api/vehicles': { access: ANYONE, request: get('/api/vehicles') },
@@ -94,12 +105,12 @@ const ROUTES: Record<string, Probe> = {
     })),
   },
   'GET /api/installer/:key': {
-    access: ANYONE,
+    access: SIGNED_IN,
     scoped: true,
     request: scoped((t) => ({ url: `/api/installer/${t.phone}` })),
   },
   'POST /api/installer/:key/accept': {
-    access: ['admin', 'service'],
+    access: ['admin', 'service', 'installer'],
     scoped: true,
     request: scoped((t) => ({ url: `/api/installer/${t.phone}/accept` })),
     ok: [409], // not every check is green
@@ -220,6 +231,64 @@ const ROUTES: Record<string, Probe> = {
     })),
     ok: [201],
   },
+  'PUT /api/vehicles/:id/owner': {
+    access: ['admin', 'desk'],
+    scoped: true,
+    request: scoped((t) => ({
+      url: `/api/vehicles/${t.id}/owner`,
+      payload: { name: '张三', phone: '13800001111', idNumber: null },
+    })),
+  },
+  'PUT /api/terminals/:phone/shipment': {
+    access: ['admin', 'desk'],
+    scoped: true,
+    request: scoped((t) => ({
+      url: `/api/terminals/${t.phone}/shipment`,
+      payload: { shippedOn: '2026-01-05', shipMode: 'express' },
+    })),
+  },
+  'GET /api/installers': { access: READERS, request: get('/api/installers') },
+  'POST /api/installers': {
+    access: WRITERS,
+    scoped: true,
+    request: scoped((t, role) => ({
+      url: '/api/installers',
+      payload: { code: `I-${role}-${t.id}`, name: '王师傅', servicePointId: t.id },
+    })),
+    ok: [201],
+  },
+  'PUT /api/installers/:code': {
+    access: WRITERS,
+    scoped: true,
+    request: scoped((t) => ({
+      url: `/api/installers/inst-${t.id}`,
+      payload: {
+        name: '王师傅',
+        phone: '13700001111',
+        certificate: null,
+        servicePointId: t.id,
+        active: true,
+      },
+    })),
+  },
+  'GET /api/installer-contracts': { access: READERS, request: get('/api/installer-contracts') },
+  'PUT /api/installer-contracts/:code': {
+    access: WRITERS,
+    scoped: true,
+    request: scoped((t) => ({
+      url: `/api/installer-contracts/inst-${t.id}`,
+      payload: { feeFen: 8000, minPerDay: null },
+    })),
+  },
+  // Another service point's installer in the file is a rejected row, not a 404 (roster-records test).
+  'POST /api/installer-contracts/import': {
+    access: WRITERS,
+    request: () => ({
+      url: '/api/installer-contracts/import',
+      payload: '安装人员编号,安装单价\ninst-1,80\n',
+      contentType: 'text/csv',
+    }),
+  },
   'GET /api/reports/service': { access: ANYONE, request: get('/api/reports/service?month=2026-01') },
   'GET /api/service-points/league': { access: ANYONE, request: get(`/api/service-points/league?${days}`) },
   'GET /api/after-sales/settings': { access: ANYONE, request: get('/api/after-sales/settings') },
@@ -306,6 +375,15 @@ describe.skipIf(!hasPostgres)('the guard table: every route declares its access,
     });
     await saveUser(pool, { username: 'desk', password: 'desk-secret', role: 'desk', centerIds: [1] });
     await saveUser(pool, { username: 'viewer', password: 'viewer-secret', role: 'viewer', centerIds: [1] });
+    await pool.query(
+      `INSERT INTO installers (code, name, service_point_id) VALUES ('inst-1', '张师傅', 1), ('inst-2', '李师傅', 2)`,
+    );
+    await saveUser(pool, {
+      username: 'installer',
+      password: 'installer-secret',
+      role: 'installer',
+      installer: 'inst-1',
+    });
     bus = new MemoryBus();
     commands = new CommandClient(bus);
     await commands.start();
@@ -354,7 +432,7 @@ describe.skipIf(!hasPostgres)('the guard table: every route declares its access,
         route,
         access!.trim() === 'public'
           ? 'public'
-          : sorted(access!.trim() === 'anyone' ? ANYONE : (access!.split(', ') as Role[])),
+          : sorted(access!.split(', ').flatMap((role) => (role === 'anyone' ? ANYONE : [role as Role]))),
       ]),
     );
     expect(documented).toEqual(
@@ -371,12 +449,15 @@ describe.skipIf(!hasPostgres)('the guard table: every route declares its access,
       const things = probe.scoped ? [OWN, OTHER] : [OWN];
       for (const who of [...ROLES, undefined]) {
         for (const thing of things) {
-          const { url, payload } = probe.request(thing, who ?? 'viewer');
+          const { url, payload, contentType } = probe.request(thing, who ?? 'viewer');
           const response = await api.inject({
             method,
             url,
             ...(payload ? { payload } : {}),
-            headers: who ? { cookie: cookies[who] } : {},
+            headers: {
+              ...(contentType ? { 'content-type': contentType } : {}),
+              ...(who ? { cookie: cookies[who] } : {}),
+            },
           });
           const status = response.statusCode;
           const label = `${who ?? 'nobody'} ${route} ${thing === OWN ? 'own' : 'other'}`;
@@ -396,7 +477,8 @@ describe.skipIf(!hasPostgres)('the guard table: every route declares its access,
   });
 
   it('opens the live feed for every role and refuses it without a session', async () => {
-    for (const role of ROLES) expect(await upgrade('/api/live', cookies[role])).toBe(101);
+    for (const role of ANYONE) expect(await upgrade('/api/live', cookies[role])).toBe(101);
+    expect(await upgrade('/api/live', cookies.installer)).toBe(403);
     expect(await upgrade('/api/live')).toBe(401);
   });
 

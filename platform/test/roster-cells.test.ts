@@ -52,6 +52,19 @@ describe('roster cells', () => {
     expect(() => cells.timestamp('2024-03-05 25:00')).toThrow(/time of day/);
   });
 
+  it('reads owners’ phones and identity numbers, and ship modes', () => {
+    expect(cells.contactPhone('(0371) 6666-8888')).toBe('037166668888');
+    expect(cells.contactPhone('+86 138 0013 8000')).toBe('+8613800138000');
+    expect(() => cells.contactPhone('1.38001E+10')).toThrow(/format the column as text/);
+    expect(() => cells.contactPhone('138x')).toThrow(/not a phone number/);
+    expect(cells.idNumber('４１０１０５１９８００１０１１２３ｘ')).toBe('41010519800101123X');
+    expect(() => cells.idNumber('4101-05')).toThrow(/identity number/);
+    expect(cells.shipMode('快递')).toBe('express');
+    expect(cells.shipMode('Freight')).toBe('freight');
+    expect(cells.shipMode('货运')).toBe('freight');
+    expect(() => cells.shipMode('自提')).toThrow(/ship mode/);
+  });
+
   it('reads numbers in range, editions, coordinates', () => {
     expect(cells.integer(0, 10)('7')).toBe(7);
     expect(() => cells.integer(0, 10)('11')).toThrow(/out of range/);

@@ -47,6 +47,8 @@ describe('jt808-roster without a database', () => {
       'vehicles',
       'terminals',
       'installations',
+      'installers',
+      'installer-contracts',
     ]) {
       expect(all.stdout).toContain(`${kind} (--${kind})`);
     }

@@ -279,6 +279,61 @@ describe.skipIf(!hasPostgres)('roster import (real PostgreSQL)', () => {
     expect(await rows(`SELECT model FROM terminals WHERE phone = '13800138004'`)).toEqual([{ model: null }]);
   });
 
+  it('loads owners and shipments, and refuses a half shipment or a malformed number', async () => {
+    const owners = await file(
+      'owners.csv',
+      '车牌号,车牌颜色,中心编号,车主姓名,车主电话,证件号码\n' +
+        '豫A12345,黄,ZZ,张三,138-0013 8111,41010519800101123x\n' +
+        '豫A23456,黄,ZZ,李四,call me,\n',
+    );
+    const [vehicles] = (await importRoster(pool, { vehicles: owners })).files;
+    expect(vehicles?.rejected).toEqual([
+      { line: 3, reason: '车主电话 "call me": not a phone number (5 to 20 digits, + allowed)' },
+    ]);
+    expect(
+      await rows(`SELECT owner_name, owner_phone, owner_id_number FROM vehicles WHERE plate = '豫A12345'`),
+    ).toEqual([{ owner_name: '张三', owner_phone: '13800138111', owner_id_number: '41010519800101123X' }]);
+    // A vehicles file without the owner columns keeps the owners.
+    await importRoster(pool, { vehicles: SAMPLE.vehicles! });
+    expect(await rows(`SELECT owner_name FROM vehicles WHERE plate = '豫A12345'`)).toEqual([
+      { owner_name: '张三' },
+    ]);
+
+    const shipped = await file(
+      'shipped.csv',
+      '终端手机号,发货日期,发货方式\n13800138001,2024/3/1,快递\n13800138003,2024-03-02,物流\n13800138004,2024-03-02,\n',
+    );
+    const [terminals] = (await importRoster(pool, { terminals: shipped })).files;
+    expect(terminals?.rejected).toEqual([{ line: 4, reason: 'a shipment needs both 发货日期 and 发货方式' }]);
+    expect(
+      await rows(`SELECT phone, to_char(shipped_on, 'YYYY-MM-DD') AS shipped_on, ship_mode FROM terminals
+                  WHERE shipped_on IS NOT NULL ORDER BY phone`),
+    ).toEqual([
+      { phone: '13800138001', shipped_on: '2024-03-01', ship_mode: 'express' },
+      { phone: '13800138003', shipped_on: '2024-03-02', ship_mode: 'freight' },
+    ]);
+  });
+
+  it('loads the installer register and then the contracts, which follow an installer who moves', async () => {
+    const register = await file(
+      'installers.csv',
+      '工号,姓名,手机号码,证书编号,服务站编号,在职\nW-1,王师傅,137 0000 1111,DG-1,SP-ZZ-01,是\nW-2,李师傅,,,SP-XX,\n',
+    );
+    const contracts = await file('contracts.csv', '工号,安装单价（元）\nW-1,¥80.5\nW-2,80\n');
+    const report = await importRoster(pool, { installers: register, installerContracts: contracts });
+    expect(report.files.map((f) => [f.kind, f.loaded, f.rejected])).toEqual([
+      ['installers', 1, [{ line: 3, reason: '服务站编号 "SP-XX": no such service point' }]],
+      ['installerContracts', 1, [{ line: 3, reason: '工号 "W-2": no such installer in the register' }]],
+    ]);
+    const moved = await file('moved.csv', 'code,name,service_point_code,active\nW-1,王师傅,SP-LY-01,否\n');
+    await importRoster(pool, { installers: moved });
+    expect(
+      await rows(`SELECT i.phone, i.active, c.fee_fen, p.code AS contract_point
+                  FROM installers i JOIN installer_contracts c ON c.installer = i.code
+                  JOIN service_points p ON p.id = c.service_point_id`),
+    ).toEqual([{ phone: '13700001111', active: false, fee_fen: 8050, contract_point: 'SP-LY-01' }]);
+  });
+
   it('reads GBK files, detected or named', async () => {
     const text = '车牌号,车牌颜色,中心编号\r\n豫D20001,黄,KF\r\n豫D20002,蓝色,KF\r\n';
     const detected = await file('gbk.csv', iconv.encode(text, 'gbk'));

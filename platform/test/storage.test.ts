@@ -45,6 +45,7 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
       '0021_least_privilege',
       '0022_session_idle',
       '0024_live_roster_notify',
+      '0025_installers',
     ]);
     expect(await migrate(db.url)).toEqual([]);
     const { rows } = await pool.query(

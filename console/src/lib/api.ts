@@ -6,7 +6,7 @@ import { writable } from 'svelte/store';
  * bigint columns (vehicle and ticket ids) arrive as strings, as PostgreSQL hands them out.
  */
 
-export type Role = 'admin' | 'operator' | 'service' | 'viewer' | 'desk';
+export type Role = 'admin' | 'operator' | 'service' | 'viewer' | 'desk' | 'installer';
 
 export interface User {
   id: number;
@@ -175,10 +175,19 @@ export interface VehicleEvent {
 }
 
 export interface VehicleDetail extends Vehicle {
+  /** The owner, always masked (personal data). */
+  owner_name: string | null;
+  owner_phone: string | null;
+  owner_id_number: string | null;
+  /** The terminal's shipment, YYYY-MM-DD and mode, or both null. */
+  shipped_on: string | null;
+  ship_mode: ShipMode | null;
   events: VehicleEvent[];
   /** The downlink commands the signed-in user may send this vehicle's terminal. */
   commands: CommandName[];
 }
+
+export type ShipMode = 'express' | 'freight';
 
 export type CommandName = 'locationQuery' | 'queryParameters' | 'setParameters' | 'textMessage';
 
@@ -256,14 +265,25 @@ export class ApiError extends Error {
 /** The signed-in user; null when signed out (a 401 from any route sets it to null). */
 export const currentUser = writable<User | null>(null);
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+/** A body sent as it is (a CSV file), with its content type. */
+interface RawBody {
+  raw: Blob;
+  type: string;
+}
+
+async function request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
+  const raw = body instanceof Object && 'raw' in body ? (body as RawBody) : undefined;
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: raw
+        ? { 'content-type': raw.type }
+        : body === undefined
+          ? {}
+          : { 'content-type': 'application/json' },
+      body: raw ? raw.raw : body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {
     throw new ApiError(0, `network: ${error instanceof Error ? error.message : String(error)}`);
@@ -290,6 +310,10 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown):
 
 export const getJson = <T>(path: string): Promise<T> => request<T>('GET', path);
 export const postJson = <T>(path: string, body?: unknown): Promise<T> => request<T>('POST', path, body ?? {});
+export const putJson = <T>(path: string, body: unknown): Promise<T> => request<T>('PUT', path, body);
+/** A file as the request body (e.g. a CSV for an import route). */
+export const postFile = <T>(path: string, file: Blob, type: string): Promise<T> =>
+  request<T>('POST', path, { raw: file, type } satisfies RawBody);
 
 function query(params: Record<string, string | number | undefined | null>): string {
   const search = new URLSearchParams();

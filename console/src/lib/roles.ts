@@ -13,6 +13,8 @@ export const PAGES_OF: Record<Role, readonly PageName[]> = {
   service: ['tickets', 'installer', 'vehicles'],
   viewer: ['dashboard', 'map', 'vehicles'],
   desk: ['desk', 'tickets', 'vehicles'],
+  // The installer's phone page, and only it: the API gives installers nothing else.
+  installer: ['installer'],
 };
 
 export function landingPage(role: Role): PageName {

@@ -36,8 +36,15 @@ declare module 'fastify' {
   }
 }
 
-/** Every signed-in role: routes that anyone signed in may call, within their scope. */
-export const ANYONE: readonly Role[] = ROLES;
+/**
+ * Every signed-in role but the installer's: routes that anyone signed in may call, within their
+ * scope. Installers get the routes of their phone page and nothing else (least privilege: they
+ * are not staff of the monitoring network); those routes name them.
+ */
+export const ANYONE: readonly Role[] = ROLES.filter((role) => role !== 'installer');
+
+/** Every signed-in role, installers too: who one is (`/me`) and the installer's phone page. */
+export const SIGNED_IN: readonly Role[] = ROLES;
 
 export interface Guard {
   method: string;

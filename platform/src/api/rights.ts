@@ -50,6 +50,7 @@ const COMMANDS_OF: Record<Role, readonly CommandName[]> = {
   service: ['locationQuery', 'queryParameters'],
   desk: ['locationQuery', 'textMessage'],
   viewer: [],
+  installer: [],
 };
 
 /** The roles that may send some command: the route refuses the others outright. */

@@ -5,7 +5,8 @@ import type { User } from './sessions.js';
  * not by filtering results): administrators and unrestricted viewers see everything, operators and
  * restricted viewers their centers (so does the service desk: a province-wide desk has no centers
  * and sees everything; users.ts stores no centers only for CENTERS=ALL), service-point staff the vehicles on their service point's
- * tickets. `params` continues the query's own parameter list.
+ * tickets, installers those and the vehicles of their service point's installations (an inactive
+ * installer has no service point, so nothing). `params` continues the query's own parameter list.
  */
 export interface Scope {
   /** A condition on a vehicles row aliased `vehicle`. */
@@ -24,9 +25,14 @@ export function scopeOf(user: User, firstParam: number): Scope {
   if (seesEverything(user)) {
     return { vehicles: 'TRUE', tickets: 'TRUE', centers: 'TRUE', servicePoints: 'TRUE', params: [] };
   }
-  if (user.role === 'service') {
+  if (user.role === 'service' || user.role === 'installer') {
+    // Installers also reach the vehicles their service point is to fit, which have no ticket yet.
+    const installations =
+      user.role === 'installer'
+        ? ` OR vehicle.id IN (SELECT vehicle_id FROM installations WHERE service_point_id = ${p})`
+        : '';
     return {
-      vehicles: `vehicle.id IN (SELECT vehicle_id FROM tickets WHERE service_point_id = ${p} AND vehicle_id IS NOT NULL)`,
+      vehicles: `(vehicle.id IN (SELECT vehicle_id FROM tickets WHERE service_point_id = ${p} AND vehicle_id IS NOT NULL)${installations})`,
       tickets: `ticket.service_point_id = ${p}`,
       centers: `center.id = (SELECT center_id FROM service_points WHERE id = ${p})`,
       servicePoints: `point.id = ${p}`,

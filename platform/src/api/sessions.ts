@@ -1,8 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 
-/** `desk`: the 7×24 service desk (after-sales intake, complaints, callbacks); its centers, or all with none. */
-export const ROLES = ['admin', 'operator', 'service', 'viewer', 'desk'] as const;
+/**
+ * `desk`: the 7×24 service desk (after-sales intake, complaints, callbacks); its centers, or all with
+ * none. `installer`: an installer of the register (installers), on the phone page only.
+ */
+export const ROLES = ['admin', 'operator', 'service', 'viewer', 'desk', 'installer'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface User {
@@ -74,9 +77,12 @@ export async function userOfSession(
     service_point_id: number | null;
     stale: boolean;
   }>(
-    `SELECT u.id, u.username, u.role, u.center_ids, u.service_point_id,
+    // An installer's service point is the register's, and none once they are inactive (0025).
+    `SELECT u.id, u.username, u.role, u.center_ids,
+            CASE WHEN u.role = 'installer' THEN i.service_point_id ELSE u.service_point_id END AS service_point_id,
             s.last_used_at < now() - make_interval(secs => $3) AS stale
        FROM sessions s JOIN users u ON u.id = s.user_id
+       LEFT JOIN installers i ON i.code = u.installer AND i.active
       WHERE s.token_hash = $1 AND ${valid('$2')}`,
     [hash, policy.idleMinutes, SESSION_TOUCH_SECONDS],
   );

@@ -17,9 +17,11 @@ import { contractRoutes } from './routes/contracts.js';
 import { customerRoutes } from './routes/customers.js';
 import { deskRoutes } from './routes/desk.js';
 import { installerRoutes } from './routes/installer.js';
+import { installerRegisterRoutes } from './routes/installers.js';
 import { kpiRoutes } from './routes/kpis.js';
 import { liveRoutes } from './routes/live.js';
 import { type MapRouteOptions, mapRoutes } from './routes/map.js';
+import { rosterRecordRoutes } from './routes/roster-records.js';
 import { servicePointRoutes } from './routes/service-points.js';
 import { serviceReportRoutes } from './routes/service-report.js';
 import { settlementRoutes } from './routes/settlements.js';
@@ -81,6 +83,8 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
     settlementRoutes,
     customerRoutes,
     contractRoutes,
+    rosterRecordRoutes,
+    installerRegisterRoutes,
     serviceReportRoutes,
     afterSalesConfigRoutes,
   ]) {

@@ -14,6 +14,8 @@ export interface NewUser {
    */
   centerIds?: number[] | 'all';
   servicePointId?: number;
+  /** An installer's code in the register (installers): their service point is the register's. */
+  installer?: string;
 }
 
 export class UserError extends Error {
@@ -27,30 +29,46 @@ const article = (role: Role) => (role === 'admin' || role === 'operator' ? 'an' 
  * used to make a viewer or desk user province-wide (scope.ts reads no centers as the province for
  * those roles), so the province must now be asked for by name.
  */
-function storedScope(user: NewUser): { centerIds: number[]; servicePointId: number | null } {
-  const { role, centerIds, servicePointId } = user;
+interface StoredScope {
+  centerIds: number[];
+  servicePointId: number | null;
+  installer: string | null;
+}
+
+function storedScope(user: NewUser): StoredScope {
+  const { role, centerIds, servicePointId, installer } = user;
+  if (role === 'installer') {
+    if (installer === undefined)
+      throw new UserError('an installer needs INSTALLER: their code in the register');
+    if (centerIds !== undefined || servicePointId !== undefined)
+      throw new UserError(
+        'an installer sees their service point in the register: no CENTERS, no SERVICE_POINT',
+      );
+    return { centerIds: [], servicePointId: null, installer };
+  }
+  if (installer !== undefined) throw new UserError(`${article(role)} ${role} has no INSTALLER`);
   if (role === 'service') {
     if (servicePointId === undefined) throw new UserError('service-point staff need SERVICE_POINT');
     if (centerIds !== undefined)
       throw new UserError('service-point staff see their service point: no CENTERS');
-    return { centerIds: [], servicePointId };
+    return { centerIds: [], servicePointId, installer: null };
   }
   if (servicePointId !== undefined) throw new UserError(`${article(role)} ${role} has no SERVICE_POINT`);
   if (role === 'admin') {
     if (centerIds !== undefined && centerIds !== 'all')
       throw new UserError('an admin sees the whole province: no CENTERS (or CENTERS=ALL)');
-    return { centerIds: [], servicePointId: null };
+    return { centerIds: [], servicePointId: null, installer: null };
   }
   if (centerIds === 'all') {
     if (role === 'operator')
       throw new UserError('an operator runs centers: name them (the province is an admin’s)');
-    return { centerIds: [], servicePointId: null };
+    return { centerIds: [], servicePointId: null, installer: null };
   }
   if (centerIds === undefined || centerIds.length === 0)
     throw new UserError(
       `${article(role)} ${role} needs CENTERS: center ids${role === 'operator' ? '' : ', or ALL for the province'}`,
     );
-  return { centerIds, servicePointId: null };
+  return { centerIds, servicePointId: null, installer: null };
 }
 
 /** CENTERS as user-add takes it: `ALL`, or comma-separated center ids. */
@@ -77,11 +95,11 @@ export async function saveUser(pool: pg.Pool, user: NewUser): Promise<number> {
       [user.username],
     );
     const { rows } = await client.query<{ id: number }>(
-      `INSERT INTO users (username, password_hash, role, center_ids, service_point_id) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO users (username, password_hash, role, center_ids, service_point_id, installer) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role,
-         center_ids = EXCLUDED.center_ids, service_point_id = EXCLUDED.service_point_id
+         center_ids = EXCLUDED.center_ids, service_point_id = EXCLUDED.service_point_id, installer = EXCLUDED.installer
        RETURNING id`,
-      [user.username, passwordHash, user.role, scope.centerIds, scope.servicePointId],
+      [user.username, passwordHash, user.role, scope.centerIds, scope.servicePointId, scope.installer],
     );
     const id = rows[0]!.id;
     const previous = old[0]?.password_hash;
@@ -99,9 +117,16 @@ export async function saveUser(pool: pg.Pool, user: NewUser): Promise<number> {
 export async function addUserIfMissing(pool: pg.Pool, user: NewUser): Promise<boolean> {
   const scope = storedScope(user);
   const { rows } = await pool.query<{ id: number }>(
-    `INSERT INTO users (username, password_hash, role, center_ids, service_point_id) VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO users (username, password_hash, role, center_ids, service_point_id, installer) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (username) DO NOTHING RETURNING id`,
-    [user.username, await hashPassword(user.password), user.role, scope.centerIds, scope.servicePointId],
+    [
+      user.username,
+      await hashPassword(user.password),
+      user.role,
+      scope.centerIds,
+      scope.servicePointId,
+      scope.installer,
+    ],
   );
   return rows.length > 0;
 }

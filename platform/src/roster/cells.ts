@@ -163,3 +163,67 @@ function calendarDate(match: RegExpExecArray): string {
 function pad(value: number): string {
   return String(value).padStart(2, '0');
 }
+
+/**
+ * A person's phone number (a vehicle owner's, an installer's), kept as dialled: the desk finds an
+ * owner by the number a caller gives, so spaces, hyphens and brackets of the written form go, and
+ * leading zeros (an area code) stay, unlike a terminal's SIM (`phone`).
+ */
+export const contactPhone: CellParser<string> = (value) => {
+  const digits = value.normalize('NFKC').replace(/[\s()-]/g, '');
+  if (/^\d+(\.\d+)?e\+?\d+$/i.test(digits)) {
+    throw new CellError('the spreadsheet turned it into a rounded number; format the column as text');
+  }
+  if (!/^\+?\d{5,20}$/.test(digits)) throw new CellError('not a phone number (5 to 20 digits, + allowed)');
+  return digits;
+};
+
+/**
+ * An identity document's number: the 18 characters of a resident identity card (last one a digit or
+ * X), the 15 digits of an old one, or a passport's or other document's letters and digits. Checked
+ * for form only: an owner may hold a document whose checksum rules we do not know.
+ */
+export const idNumber: CellParser<string> = (value) => {
+  const compact = value.normalize('NFKC').replace(/\s/g, '').toUpperCase();
+  if (!/^[0-9A-Z]{6,32}$/.test(compact))
+    throw new CellError('not an identity number (6 to 32 letters and digits)');
+  return compact;
+};
+
+/** How a terminal was shipped, as the warranty rules tell them apart (aftersales/warranty.ts). */
+export const SHIP_MODES = ['express', 'freight'] as const;
+export type ShipMode = (typeof SHIP_MODES)[number];
+const SHIP_MODE_BY_TEXT = new Map<string, ShipMode>([
+  ['express', 'express'],
+  ['快递', 'express'],
+  ['freight', 'freight'],
+  ['物流', 'freight'],
+  ['货运', 'freight'],
+  ['托运', 'freight'],
+]);
+export const SHIP_MODE_CHOICES = '快递 express, 物流/货运/托运 freight';
+
+export const shipMode: CellParser<ShipMode> = (value) => {
+  const mode = SHIP_MODE_BY_TEXT.get(value.normalize('NFKC').trim().toLowerCase());
+  if (mode === undefined) throw new CellError(`not a ship mode (${SHIP_MODE_CHOICES})`);
+  return mode;
+};
+
+const YES = new Set(['是', '在职', '有效', '启用', 'yes', 'y', 'true', '1']);
+const NO = new Set(['否', '离职', '无效', '停用', 'no', 'n', 'false', '0']);
+
+/** Yes or no, as spreadsheets write it: 是/否, 在职/离职, 启用/停用, yes/no, 1/0. */
+export const yesNo: CellParser<boolean> = (value) => {
+  const word = value.normalize('NFKC').trim().toLowerCase();
+  if (YES.has(word)) return true;
+  if (NO.has(word)) return false;
+  throw new CellError('not yes or no (是/否, 在职/离职, 启用/停用, yes/no, 1/0)');
+};
+
+/** An amount in yuan with at most two decimals (1,234.50, ¥80), as integer fen: money is never a float. */
+export const yuan: CellParser<number> = (value) => {
+  const normal = value.normalize('NFKC').replace(/[\s,¥元]/g, '');
+  const match = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(normal);
+  if (match === null) throw new CellError('not an amount in yuan (e.g. 120 or 120.50, at most two decimals)');
+  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+};

@@ -8,7 +8,7 @@ Usage:
   jt808-roster <command> --help       more about a command
 
 Kinds of file, loaded in this order: centers, enterprises, service-points,
-vehicles, terminals, installations.
+vehicles, terminals, installations, installers, installer-contracts.
 
 Examples:
   jt808-roster import --centers centers.csv --vehicles vehicles.csv
@@ -18,9 +18,10 @@ Examples:
 const IMPORT = `Usage: jt808-roster import [options] --KIND FILE ...
 
 Migrates the database, then loads each file given, in the order centers,
-enterprises, service-points, vehicles, terminals, installations, each file in
-one transaction. Rows are inserted, or update the stored row with the same key
-(code; plate and colour; phone; vehicle and planned day), so importing a file
+enterprises, service-points, vehicles, terminals, installations, installers,
+installer-contracts, each file in one transaction. Rows are inserted, or update
+the stored row with the same key (code; plate and colour; phone; vehicle and
+planned day; installer code), so importing a file
 again changes nothing. Bad rows are listed as FILE:LINE: reason (the header is
 line 1) and the rest of the file is loaded.
 
@@ -30,6 +31,7 @@ Options:
                            the file is valid UTF-8, else GBK)
   --centers FILE           --enterprises FILE      --service-points FILE
   --vehicles FILE          --terminals FILE        --installations FILE
+  --installers FILE        --installer-contracts FILE
 
 Files are CSV as spreadsheets save them: a header row with Chinese or English
 column names (see jt808-roster template), comma-separated, CRLF or LF.

@@ -7,7 +7,7 @@ import { ROSTER_KINDS } from './kinds/index.js';
 export type RosterFiles = Partial<Record<RosterKindName, string>>;
 
 export interface ImportReport {
-  /** In the order loaded: centers, enterprises, service points, vehicles, terminals, installations. */
+  /** In the order loaded: centers, enterprises, service points, vehicles, terminals, installations, installers, installer contracts. */
   files: FileReport[];
 }
 

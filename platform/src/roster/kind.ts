@@ -9,7 +9,9 @@ export type RosterKindName =
   | 'servicePoints'
   | 'vehicles'
   | 'terminals'
-  | 'installations';
+  | 'installations'
+  | 'installers'
+  | 'installerContracts';
 
 /** A kind as the command line and the report name it: servicePoints -> service-points. */
 export function optionOf(kind: RosterKindName): string {

@@ -7,7 +7,8 @@ export type SqlType =
   | 'bigint'
   | 'double precision'
   | 'date'
-  | 'timestamptz';
+  | 'timestamptz'
+  | 'boolean';
 
 /** A table column filled from the field of the same name in the rows stored. */
 export interface StoredColumn<T> {

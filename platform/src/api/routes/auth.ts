@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
-import { ANYONE } from '../guard.js';
+import { SIGNED_IN } from '../guard.js';
 import type { SocketSessions } from '../live/socket-sessions.js';
 import { loginThrottle } from '../login-throttle.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
@@ -91,5 +91,5 @@ export const signInRoutes: FastifyPluginAsync<SignInOptions> = async (
 
 /** The signed-in user (the signed-in plugin). */
 export const userRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/me', { config: { roles: ANYONE } }, async (request) => request.user);
+  app.get('/me', { config: { roles: SIGNED_IN } }, async (request) => request.user);
 };

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { maskDetail } from '../../aftersales/masking.js';
 import { transaction } from '../../db/pool.js';
-import { ANYONE } from '../guard.js';
+import { SIGNED_IN } from '../guard.js';
 import { scopeOf } from '../scope.js';
 import type { User } from '../sessions.js';
 
@@ -66,7 +66,7 @@ export const installerRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app
 
   app.get<{ Params: { key: string } }>(
     '/installer/:key',
-    { config: { roles: ANYONE }, schema: { params: keyParams } },
+    { config: { roles: SIGNED_IN }, schema: { params: keyParams } },
     async (request, reply) => {
       const result = await checklist(request.user, request.params.key);
       if (!result) return reply.code(404).send({ error: 'no such vehicle or terminal' });
@@ -76,18 +76,22 @@ export const installerRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app
 
   app.post<{ Params: { key: string } }>(
     '/installer/:key/accept',
-    // Only service-point staff (and administrators) accept installations.
-    { config: { roles: ['admin', 'service'] }, schema: { params: keyParams } },
+    // Service-point staff, administrators and the installers themselves accept installations: only
+    // the platform's checks, every one green, make an acceptance, not the word of whoever asks.
+    { config: { roles: ['admin', 'service', 'installer'] }, schema: { params: keyParams } },
     async (request, reply) => {
       const result = await checklist(request.user, request.params.key);
       if (!result) return reply.code(404).send({ error: 'no such vehicle or terminal' });
       if (!result.allGreen)
         return reply.code(409).send({ error: 'not every check is green', checks: result.checks });
       await transaction(pool, async (client) => {
+        // An installer accepting a job no one was named for is its installer: it counts in their
+        // settlement (settlement-store.ts).
         await client.query(
-          `UPDATE installations SET done_at = coalesce(done_at, now()), accepted_at = now(), accepted_by = $2, terminal_phone = $3
+          `UPDATE installations SET done_at = coalesce(done_at, now()), accepted_at = now(), accepted_by = $2, terminal_phone = $3,
+                  installer = coalesce(installer, (SELECT installer FROM users WHERE id = $4))
           WHERE vehicle_id = $1 AND accepted_at IS NULL`,
-          [result.vehicleId, request.user.username, result.phone],
+          [result.vehicleId, request.user.username, result.phone, request.user.id],
         );
         await client.query(
           `UPDATE terminals SET pending = false, installed_at = coalesce(installed_at, now()) WHERE phone = $1`,

@@ -20,6 +20,16 @@ const VEHICLE_JOINS = `FROM vehicles vehicle
 /** The terminal's SIM: masked in the list, on one vehicle by role (aftersales/masking.ts). */
 const VEHICLE_SIM = { phone: 'sim' } as const;
 
+/** One vehicle also shows its owner (always masked) and its terminal's shipment. */
+const DETAIL_COLUMNS = `${VEHICLE_COLUMNS}, vehicle.owner_name, vehicle.owner_phone, vehicle.owner_id_number,
+  to_char(t.shipped_on, 'YYYY-MM-DD') AS shipped_on, t.ship_mode`;
+const DETAIL_PERSONAL = {
+  ...VEHICLE_SIM,
+  owner_name: 'name',
+  owner_phone: 'phone',
+  owner_id_number: 'idNumber',
+} as const;
+
 const idParams = {
   type: 'object',
   required: ['id'],
@@ -74,7 +84,7 @@ export const vehicleRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, 
     async (request, reply) => {
       const scope = scopeOf(request.user, 2);
       const { rows } = await pool.query(
-        `SELECT ${VEHICLE_COLUMNS} ${VEHICLE_JOINS} WHERE vehicle.id = $1 AND ${scope.vehicles}`,
+        `SELECT ${DETAIL_COLUMNS} ${VEHICLE_JOINS} WHERE vehicle.id = $1 AND ${scope.vehicles}`,
         [request.params.id, ...scope.params],
       );
       // Out of scope and missing look the same: the answer must not tell that a vehicle exists.
@@ -90,7 +100,7 @@ export const vehicleRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, 
         : [];
       // The downlink commands the user may send here (none without a terminal to send them to).
       const commands = vehicle.phone ? commandsFor(request.user.role) : [];
-      return { ...maskDetail(request.user.role, vehicle, VEHICLE_SIM), events, commands };
+      return { ...maskDetail(request.user.role, vehicle, DETAIL_PERSONAL), events, commands };
     },
   );
 

@@ -2,6 +2,8 @@ import type { RosterKind, RosterKindName } from '../kind.js';
 import { centers } from './centers.js';
 import { enterprises } from './enterprises.js';
 import { installations } from './installations.js';
+import { installerContracts } from './installer-contracts.js';
+import { installers } from './installers.js';
 import { servicePoints } from './service-points.js';
 import { terminals } from './terminals.js';
 import { vehicles } from './vehicles.js';
@@ -14,6 +16,8 @@ export const ROSTER_KINDS: readonly RosterKind[] = [
   vehicles,
   terminals,
   installations,
+  installers,
+  installerContracts,
 ];
 
 export function rosterKind(name: RosterKindName): RosterKind {

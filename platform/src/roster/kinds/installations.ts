@@ -4,7 +4,7 @@ import { defineKind, type Rejection } from '../kind.js';
 import { idsByCode, storedPhones } from '../references.js';
 import { stored, upsert } from '../upsert.js';
 import { lookUpVehicles, vehicleReferenceColumns } from '../vehicle-reference.js';
-import { TERMINAL_PHONE_HEADERS } from './shared-columns.js';
+import { SERVICE_POINT_CODE_HEADERS, TERMINAL_PHONE_HEADERS } from './shared-columns.js';
 
 const columns = {
   ...vehicleReferenceColumns,
@@ -16,7 +16,7 @@ const columns = {
   phone: optional(cells.phone, TERMINAL_PHONE_HEADERS, 'phone (SIM) number of the terminal installed'),
   service_point_code: optional(
     cells.code,
-    ['服务站编号', '服务网点编号', '网点编号'],
+    SERVICE_POINT_CODE_HEADERS,
     'code of the service point doing the job',
   ),
   installer: optional(cells.text, ['安装人员', '安装人', '安装工'], 'who installs'),

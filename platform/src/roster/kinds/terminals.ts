@@ -23,6 +23,13 @@ const columns = {
     ['保修截止日期', '质保到期日', '保修到期', '质保到期'],
     'last day of warranty',
   ),
+  // The warranty starts at delivery, the ship date plus the transit days of the mode (aftersales/warranty.ts).
+  shipped_on: optional(cells.date, ['发货日期', '发货时间', '出库日期'], 'the day it was shipped'),
+  ship_mode: optional(
+    cells.shipMode,
+    ['发货方式', '运输方式', '配送方式'],
+    `how: ${cells.SHIP_MODE_CHOICES}`,
+  ),
 };
 
 interface Terminal {
@@ -34,12 +41,16 @@ interface Terminal {
   vehicle_id: string | null;
   installed_at: string | null;
   warranty_until: string | null;
+  shipped_on: string | null;
+  ship_mode: cells.ShipMode | null;
   /** The terminal on the vehicle now, when it is another: it comes off the vehicle. Not stored. */
   replaces: string | null;
 }
 
 /** The file columns naming the vehicle: a file with none of them leaves terminals on their vehicles. */
 const VEHICLE_COLUMNS = ['plate', 'plate_color', 'vin'] as const;
+/** A shipment is stored whole: a file with either column writes both. */
+const SHIPMENT_COLUMNS = ['shipped_on', 'ship_mode'] as const;
 
 export const terminals = defineKind<typeof columns, Terminal>({
   name: 'terminals',
@@ -54,6 +65,14 @@ export const terminals = defineKind<typeof columns, Terminal>({
     return rows.map(({ line, row: { plate, plate_color, vin, ...row } }, i) => {
       const named = vehicles[i] ?? null;
       if (named !== null && 'reason' in named) return { line, reason: named.reason };
+      // The schema holds a shipment whole (terminals_shipment_complete): a date without its mode
+      // could not start a warranty.
+      if ((row.shipped_on === null) !== (row.ship_mode === null)) {
+        return {
+          line,
+          reason: `a shipment needs both ${file.label('shipped_on')} and ${file.label('ship_mode')}`,
+        };
+      }
       const holder = named?.vehicle.terminalPhone ?? null;
       return {
         line,
@@ -87,6 +106,8 @@ export const terminals = defineKind<typeof columns, Terminal>({
           stored('vehicle_id', 'bigint', ...VEHICLE_COLUMNS),
           stored('installed_at', 'timestamptz', 'installed_at'),
           stored('warranty_until', 'date', 'warranty_until'),
+          stored('shipped_on', 'date', ...SHIPMENT_COLUMNS),
+          stored('ship_mode', 'text', ...SHIPMENT_COLUMNS),
         ],
         // The roster now knows the terminal: one that registered on its own is pending no more.
         fixed: { pending: 'false' },

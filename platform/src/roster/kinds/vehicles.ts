@@ -23,6 +23,19 @@ const columns = {
   vehicle_type: optional(cells.text, ['车辆类型', '车型', '车辆类别'], 'e.g. 重型半挂牵引车'),
   center_code: required(cells.code, CENTER_CODE_HEADERS, 'code of the center watching it'),
   enterprise_code: optional(cells.code, ENTERPRISE_CODE_HEADERS, 'code of the enterprise owning it'),
+  // The private owner (personal data, docs/security.md): the desk finds a vehicle by the owner's
+  // phone and the monthly callbacks call it.
+  owner_name: optional(cells.text, ['车主姓名', '车主', '车主名称'], "the owner's name"),
+  owner_phone: optional(
+    cells.contactPhone,
+    ['车主电话', '车主手机', '车主联系电话'],
+    "the owner's phone, as dialled",
+  ),
+  owner_id_number: optional(
+    cells.idNumber,
+    ['证件号码', '车主证件号码', '身份证号', '身份证号码'],
+    "the owner's identity number",
+  ),
 };
 
 interface Vehicle {
@@ -32,6 +45,9 @@ interface Vehicle {
   vehicle_type: string | null;
   center_id: number;
   enterprise_id: number | null;
+  owner_name: string | null;
+  owner_phone: string | null;
+  owner_id_number: string | null;
 }
 
 export const vehicles = defineKind<typeof columns, Vehicle>({
@@ -56,7 +72,16 @@ export const vehicles = defineKind<typeof columns, Vehicle>({
     );
     return rows.map(({ line, row }) => {
       const reject = (reason: string): Rejection => ({ line, reason });
-      const { plate, plate_color, vin, center_code, enterprise_code } = row;
+      const {
+        plate,
+        plate_color,
+        vin,
+        center_code,
+        enterprise_code,
+        owner_name,
+        owner_phone,
+        owner_id_number,
+      } = row;
       if (plate_color === VIN_AS_PLATE) {
         if (!isVin(plate)) return reject(`plate colour 0 means the plate is the VIN, and ${plate} is no VIN`);
         if (vin !== null && vin !== plate)
@@ -75,7 +100,17 @@ export const vehicles = defineKind<typeof columns, Vehicle>({
       }
       return {
         line,
-        row: { plate, plate_color, vin, vehicle_type: row.vehicle_type, center_id, enterprise_id },
+        row: {
+          plate,
+          plate_color,
+          vin,
+          vehicle_type: row.vehicle_type,
+          center_id,
+          enterprise_id,
+          owner_name,
+          owner_phone,
+          owner_id_number,
+        },
       };
     });
   },
@@ -94,6 +129,9 @@ export const vehicles = defineKind<typeof columns, Vehicle>({
           stored('vehicle_type', 'text', 'vehicle_type'),
           stored('center_id', 'integer'),
           stored('enterprise_id', 'integer', 'enterprise_code'),
+          stored('owner_name', 'text', 'owner_name'),
+          stored('owner_phone', 'text', 'owner_phone'),
+          stored('owner_id_number', 'text', 'owner_id_number'),
         ],
         match: 'constraint',
       },

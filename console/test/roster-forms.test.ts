@@ -1,0 +1,125 @@
+import { saveUser } from '@jt808/platform';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasPostgres } from '../../platform/test/database.js';
+import { browserMissing, launchBrowser, newPage, screenshot, signIn } from './browser.js';
+import { Stack } from './stack.js';
+
+/**
+ * A desk clerk of center 1 entering what only SQL could write before: a vehicle's owner and its
+ * terminal's shipment, an installer in the register with a contract, a contracts file; then the
+ * installer signing in to the phone page, which is all they get.
+ */
+describe.skipIf(!hasPostgres || browserMissing !== undefined)('the roster forms in chromium', () => {
+  const stack = new Stack();
+  let browser: Browser;
+  let page: Page;
+  const desk = { username: 'desk1', password: 'desk1-secret' };
+
+  beforeAll(async () => {
+    await stack.start();
+    await saveUser(stack.pool, { ...desk, role: 'desk', centerIds: [1] });
+    browser = await launchBrowser();
+    page = await newPage(browser);
+    page.setDefaultTimeout(15_000);
+    await signIn(page, stack.url, desk);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack.stop();
+  });
+
+  it('enters a vehicle’s owner and its terminal’s shipment on the vehicle page', async () => {
+    await page.goto(`${stack.url}/#/vehicles/1`);
+    const owner = page.getByTestId('owner-form');
+    await owner.locator('input[name=ownerName]').fill('张三丰');
+    await owner.locator('input[name=ownerPhone]').fill('138 0000 1111');
+    await owner.locator('input[name=idNumber]').fill('41010519800101123x');
+    await page.getByTestId('owner-save').click();
+    await expect.poll(() => page.getByTestId('roster-saved').textContent()).toBe('车主信息已保存');
+    // What is stored comes back masked, as the fields' hints.
+    await expect
+      .poll(() => owner.locator('input[name=ownerPhone]').getAttribute('placeholder'))
+      .toBe('138****1111');
+    const { rows: owners } = await stack.pool.query(
+      'SELECT owner_name, owner_phone, owner_id_number FROM vehicles WHERE id = 1',
+    );
+    expect(owners).toEqual([
+      { owner_name: '张三丰', owner_phone: '13800001111', owner_id_number: '41010519800101123X' },
+    ]);
+
+    const shipment = page.getByTestId('shipment-form');
+    await shipment.locator('input[name=shippedOn]').fill('2026-03-05');
+    await shipment.locator('select[name=shipMode]').selectOption('express');
+    await page.getByTestId('shipment-save').click();
+    await expect.poll(() => page.getByTestId('roster-saved').textContent()).toBe('发货信息已保存');
+    const { rows: shipped } = await stack.pool.query(
+      `SELECT to_char(shipped_on, 'YYYY-MM-DD') AS shipped_on, ship_mode FROM terminals WHERE phone = '13900000001'`,
+    );
+    expect(shipped).toEqual([{ shipped_on: '2026-03-05', ship_mode: 'express' }]);
+
+    // A bad number is the platform's refusal, shown; nothing is stored.
+    await owner.locator('input[name=ownerPhone]').fill('call me');
+    await page.getByTestId('owner-save').click();
+    await expect.poll(() => page.getByTestId('roster-facts').textContent()).toContain('not a phone number');
+    await screenshot(page, 'roster-vehicle');
+  });
+
+  it('registers an installer, sets their contract and imports a contracts file', async () => {
+    await page.goto(`${stack.url}/#/desk/installers`);
+    const form = page.getByTestId('installer-form');
+    await form.locator('input[name=code]').fill('W-1');
+    await form.locator('input[name=name]').fill('王师傅');
+    await form.locator('input[name=phone]').fill('13700001111');
+    await form.locator('input[name=certificate]').fill('DG-001');
+    // The desk of center 1 is offered center 1's service point only.
+    expect(await form.locator('select[name=servicePoint] option').allTextContents()).toEqual(['郑州服务站']);
+    await form.locator('select[name=servicePoint]').selectOption({ label: '郑州服务站' });
+    await page.getByTestId('installer-save').click();
+    const row = page.getByTestId('installer-W-1');
+    await expect.poll(() => row.textContent()).toContain('137****1111');
+
+    await row.getByTestId('contract').click();
+    const contract = page.getByTestId('contract-fee-form');
+    await contract.locator('input[name=fee]').fill('85.5');
+    await contract.locator('input[name=minPerDay]').fill('3');
+    await page.getByTestId('contract-fee-save').click();
+    await expect.poll(() => row.getByTestId('fee').textContent()).toBe('85.50');
+
+    await stack.pool.query(
+      `INSERT INTO installers (code, name, service_point_id) VALUES ('W-4', '洛阳师傅', 2)`,
+    );
+    await page
+      .getByTestId('contracts-import')
+      .locator('input[type=file]')
+      .setInputFiles({
+        name: 'contracts.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from('工号,安装单价（元）\nW-1,90\nW-4,90\n'),
+      });
+    await page.getByTestId('contracts-import-submit').click();
+    const report = page.getByTestId('import-report');
+    await expect.poll(() => report.textContent()).toContain('已导入 1 / 2 行');
+    expect(await report.textContent()).toContain('第 3 行: 工号 "W-4": no such installer in the register');
+    await expect.poll(() => row.getByTestId('fee').textContent()).toBe('90.00');
+    const { rows } = await stack.pool.query(
+      'SELECT installer, fee_fen, min_per_day FROM installer_contracts',
+    );
+    expect(rows).toEqual([{ installer: 'W-1', fee_fen: 9000, min_per_day: 3 }]);
+    await screenshot(page, 'roster-installers');
+  });
+
+  it('lands an installer on the phone page, with nothing else in the navigation', async () => {
+    const installer = { username: 'wang', password: 'wang-secret' };
+    await saveUser(stack.pool, { ...installer, role: 'installer', installer: 'W-1' });
+    const phone = await newPage(browser, 400);
+    try {
+      await signIn(phone, stack.url, installer);
+      expect(await phone.getByTestId('whoami').textContent()).toContain('安装人员');
+      expect(await phone.locator('header nav a').allTextContents()).toEqual(['安装验收']);
+      expect(phone.url()).toContain('#/installer');
+    } finally {
+      await phone.context().close();
+    }
+  });
+});
