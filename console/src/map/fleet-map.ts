@@ -45,10 +45,12 @@ interface ClusterMarker {
  * live feed. The fleet lives in a worker (fleet.worker.ts); this side only draws what it answers,
  * and each frame changes only the markers and vehicles that changed.
  *
- * Timing marks for the benchmark and curious operators (performance.getEntriesByName):
- * `fleet:loaded` (the worker holds the snapshot), `fleet:map-loaded` (style and basemap ready),
- * `fleet:deltas` when live deltas arrive, `fleet:frame` when a frame is applied, `fleet:drawn`
- * when the map has drawn it.
+ * Timing marks for the benchmark and curious operators (the newest of each by
+ * performance.getEntriesByName, every one by a PerformanceObserver): `fleet:loaded` (the worker
+ * holds the snapshot), `fleet:map-loaded` (style and basemap ready), `fleet:deltas` when live
+ * deltas arrive, `fleet:frame` when a frame is applied, `fleet:drawn` when the map has drawn it;
+ * and a measure `fleet:burst` per message of deltas, from its arrival to the first drawn frame
+ * that reflects it.
  */
 export class FleetMap {
   readonly map: maplibregl.Map;
@@ -60,11 +62,17 @@ export class FleetMap {
   private destroyed = false;
   /** The style is loaded: the vehicle source exists. */
   private mapReady = false;
+  /** When each message of deltas not yet drawn arrived, oldest first; the first is message `arrivedBase`. */
+  private readonly arrivals: number[] = [];
+  private arrivedBase = 0;
+  /** Messages of deltas the frames handed to the map so far reflect; drawn at the next idle. */
+  private toDraw = 0;
+  private awaitingIdle = false;
 
   constructor(private readonly options: FleetMapOptions) {
     this.client = new FleetWorkerClient({
       loaded: (count) => {
-        performance.mark('fleet:loaded');
+        mark('fleet:loaded');
         options.onLoaded(count);
         this.requestFrame();
       },
@@ -75,7 +83,7 @@ export class FleetMap {
     // before loading the snapshot: deltas that arrive meanwhile wait in the worker.
     this.stopLive = listenLive({
       deltas: (deltas) => {
-        performance.mark('fleet:deltas');
+        this.arrivals.push(mark('fleet:deltas'));
         this.client.deltas(deltas);
         this.requestFrame();
       },
@@ -112,7 +120,7 @@ export class FleetMap {
       this.map.getCanvas().style.cursor = '';
     });
     this.map.once('load', () => {
-      performance.mark('fleet:map-loaded');
+      mark('fleet:map-loaded');
       this.mapReady = true;
       this.requestFrame();
     });
@@ -147,7 +155,7 @@ export class FleetMap {
     const changed = add.length + update.length + remove.length > 0;
     // Drawn once the map is idle again; at once when the map is settled and this frame changed
     // nothing it draws (cluster markers are HTML, updated below).
-    const drawn = () => this.map.once('idle', () => performance.mark('fleet:drawn'));
+    const drawn = () => this.drawnAtIdle(frame.batches);
     const settled = !changed && this.map.loaded();
     if (changed) {
       const source = this.map.getSource<maplibregl.GeoJSONSource>('vehicles')!;
@@ -166,14 +174,37 @@ export class FleetMap {
       drawn();
     }
     this.updateClusters(frame.clusters);
-    performance.mark('fleet:frame');
-    if (settled) performance.mark('fleet:drawn');
+    mark('fleet:frame');
+    if (settled) this.drawn(frame.batches);
     // For tests and tools: how many frames were drawn and how many vehicles are drawn one by one.
     const { dataset } = this.options.container;
     dataset.frames = String(Number(dataset.frames ?? 0) + 1);
     dataset.drawn = String(frame.drawn);
     dataset.workerMs = frame.workerMs.toFixed(1);
     this.options.onFrame(frame);
+  }
+
+  /** One wait for the map's next idle, however many frames come meanwhile: listeners do not pile up. */
+  private drawnAtIdle(batches: number): void {
+    this.toDraw = Math.max(this.toDraw, batches);
+    if (this.awaitingIdle) return;
+    this.awaitingIdle = true;
+    this.map.once('idle', () => {
+      this.awaitingIdle = false;
+      this.drawn(this.toDraw);
+    });
+  }
+
+  /**
+   * A frame is on screen that reflects the first `batches` messages of deltas: `fleet:drawn`, and
+   * a `fleet:burst` measure (arrival → drawn) for each of those messages not measured yet.
+   */
+  private drawn(batches: number): void {
+    const at = mark('fleet:drawn');
+    for (; this.arrivedBase < batches && this.arrivals.length > 0; this.arrivedBase++) {
+      performance.measure('fleet:burst', { start: this.arrivals.shift()!, end: at });
+    }
+    performance.clearMeasures('fleet:burst');
   }
 
   /** Adds, changes and removes cluster markers by their cell: untouched cells keep their element. */
@@ -259,6 +290,15 @@ export class FleetMap {
       );
     }
   }
+}
+
+/**
+ * Sets a timing mark and drops the previous ones of that name (a PerformanceObserver still sees
+ * each): set every second, they would otherwise pile up in the page for as long as it is open.
+ */
+function mark(name: string): number {
+  performance.clearMarks(name);
+  return performance.mark(name).startTime;
 }
 
 function toFeature(point: DrawnPoint): Feature<Point> {

@@ -14,6 +14,8 @@ let store: FleetStore | undefined;
 /** Deltas that arrive while the snapshot loads; applied after it (they are as new or newer). */
 let pending: FleetDelta[][] = [];
 const tracker = new PointTracker();
+/** Messages of deltas received: each frame reflects all of them. */
+let batches = 0;
 
 function post(message: FromFleetWorker): void {
   scope.postMessage(message);
@@ -40,6 +42,7 @@ scope.onmessage = (event: MessageEvent<ToFleetWorker>) => {
       void load(message.url);
       break;
     case 'deltas':
+      batches++;
       if (store) store.apply(message.deltas);
       else pending.push(message.deltas);
       break;
@@ -63,6 +66,7 @@ scope.onmessage = (event: MessageEvent<ToFleetWorker>) => {
         totals: result.totals,
         unplaced: result.unplaced,
         workerMs: performance.now() - started,
+        batches,
       });
       break;
     }

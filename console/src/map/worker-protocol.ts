@@ -19,6 +19,8 @@ export interface FleetFrame {
   unplaced: number;
   /** Time the worker spent on the frame. */
   workerMs: number;
+  /** Messages of deltas applied before this frame (all received so far, in order). */
+  batches: number;
 }
 
 /** Messages from the fleet worker to the page. */
