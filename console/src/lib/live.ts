@@ -4,12 +4,18 @@
  * after a drop and closes when the last listener leaves.
  */
 
-export type LiveDelta =
-  | { t: 'pos'; v: number; c: number; lat: number; lon: number; spd: number; dir: number; at: string }
-  | { t: 'status'; v: number; c: number; s: string; r: string[]; at: string };
+import { type LiveDelta, parseDeltas } from './live-deltas.js';
+
+export type { LiveDelta };
 
 export interface LiveListener {
   deltas?(deltas: LiveDelta[]): void;
+  /**
+   * The same deltas as the JSON text they came in, for a listener that parses them off the page's
+   * thread (the map's fleet worker). A second of the whole province is one message of ~1.7 MB;
+   * nothing on this thread parses it unless a listener asks for `deltas`.
+   */
+  deltasJson?(json: string): void;
   /** A binary FleetSnapshot (platform/schema/live.proto), after someone asked with requestSnapshot. */
   snapshot?(bytes: ArrayBuffer): void;
 }
@@ -37,14 +43,14 @@ function open(): void {
   };
   ws.onmessage = (event: MessageEvent<string | ArrayBuffer>) => {
     if (typeof event.data === 'string') {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(event.data);
-      } catch {
-        return;
+      const json = event.data;
+      let parsed: LiveDelta[] | null | undefined;
+      for (const listener of listeners) {
+        listener.deltasJson?.(json);
+        if (!listener.deltas) continue;
+        parsed ??= parseDeltas(json);
+        if (parsed) listener.deltas(parsed);
       }
-      if (!Array.isArray(parsed)) return;
-      for (const listener of listeners) listener.deltas?.(parsed as LiveDelta[]);
     } else {
       for (const listener of listeners) listener.snapshot?.(event.data);
     }

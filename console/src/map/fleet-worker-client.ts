@@ -1,5 +1,4 @@
 import type { FleetView } from './aggregate.js';
-import type { FleetDelta } from './fleet-store.js';
 import type { FleetFrame, FromFleetWorker, ToFleetWorker } from './worker-protocol.js';
 
 export interface FleetWorkerEvents {
@@ -27,8 +26,9 @@ export class FleetWorkerClient {
     this.send({ type: 'load', url });
   }
 
-  deltas(deltas: FleetDelta[]): void {
-    this.send({ type: 'deltas', deltas });
+  /** A message of the live feed, as its JSON text: the worker parses it. */
+  deltas(json: string): void {
+    this.send({ type: 'deltas', json });
   }
 
   /** Asks for the clusters and single vehicles of a view. */

@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+import { parseDeltas } from '../lib/live-deltas.js';
 import { aggregate } from './aggregate.js';
 import { readFleetColumns } from './fleet-columns.js';
 import { type FleetDelta, FleetStore } from './fleet-store.js';
@@ -41,11 +42,14 @@ scope.onmessage = (event: MessageEvent<ToFleetWorker>) => {
     case 'load':
       void load(message.url);
       break;
-    case 'deltas':
+    case 'deltas': {
       batches++;
-      if (store) store.apply(message.deltas);
-      else pending.push(message.deltas);
+      const deltas = parseDeltas(message.json);
+      if (!deltas) break;
+      if (store) store.apply(deltas);
+      else pending.push(deltas);
       break;
+    }
     case 'frame': {
       if (!store) return;
       const started = performance.now();

@@ -1,11 +1,11 @@
 import type { Cluster, FleetView } from './aggregate.js';
-import type { FleetDelta } from './fleet-store.js';
 import type { PointDiff } from './point-diff.js';
 
 /** Messages from the page to the fleet worker. */
 export type ToFleetWorker =
   | { type: 'load'; url: string }
-  | { type: 'deltas'; deltas: FleetDelta[] }
+  /** A message of the live feed as it came (a JSON array of deltas). */
+  | { type: 'deltas'; json: string }
   | { type: 'frame'; view: FleetView };
 
 export interface FleetFrame {
