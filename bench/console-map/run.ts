@@ -8,7 +8,7 @@
  *   npm run bench:console-map -w @jt808/bench [-- --vehicles 400000 --centers 60 --burst 13000 --bursts 3 --only console|baseline]
  *   npm run bench:console-map -w @jt808/bench -- --sustain 600 [--rate 13333]   (the console under the live feed, for minutes)
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
@@ -39,6 +39,8 @@ const values = benchArgs('bench:console-map', 'the console map against a plain G
   sustain: { type: 'string', default: '0' },
   /** Position updates a second in sustained mode: the province (400,000 vehicles) reporting every 30 s. */
   rate: { type: 'string', default: '13333' },
+  /** Sustained mode: also write a CPU profile of the page's main thread over the run here (.cpuprofile, for DevTools). */
+  'cpu-profile': { type: 'string' },
 });
 const VEHICLES = Number(values.vehicles);
 const CENTERS = Number(values.centers);
@@ -261,8 +263,17 @@ interface SustainFigures {
   lateSeconds: number;
   /** Applied → drawn of every message of deltas that arrived in the run, ms. */
   burstMs: number[];
-  /** Per minute of the run: long tasks over 100 ms, and the longest task of any length. */
-  minutes: { over100: number; longestMs: number; longTasks: number }[];
+  /**
+   * Per minute of the run: the page's long tasks (over 50 ms), those over 100 ms and the longest;
+   * apart, the long tasks that overlap a GC the heap sampling forced (and the longest of them).
+   */
+  minutes: {
+    longTasks: number;
+    over100: number;
+    longestMs: number;
+    forcedGc: number;
+    forcedGcLongestMs: number;
+  }[];
   /** Main-thread JS heap after a forced GC, every ~10 s: [seconds into the run, bytes]. */
   heap: [number, number][];
   heapSlopeMbPer10Min: number;
@@ -291,6 +302,8 @@ async function sustain(
   const bursts: number[] = [];
   const longTasks: [number, number][] = [];
   const heap: [number, number][] = [];
+  /** [from, to] on the page's clock of each GC the sampling forced: a long task then is the bench's. */
+  const forcedGcs: [number, number][] = [];
   const loadAverages = [loadavg()[0]!];
   let lateSeconds = 0;
   let running = true;
@@ -303,7 +316,9 @@ async function sustain(
     while (running) {
       await sleep(10_000);
       if (!running) break;
+      const gcFrom = await page.evaluate(() => performance.now());
       await cdp.send('HeapProfiler.collectGarbage');
+      forcedGcs.push([gcFrom, await page.evaluate(() => performance.now())]);
       const { usedSize } = await cdp.send('Runtime.getHeapUsage');
       const atS = (performance.now() - started) / 1000;
       heap.push([atS, usedSize]);
@@ -333,7 +348,7 @@ async function sustain(
     inFlight.add(write);
   }
   await Promise.all(inFlight);
-  const writtenPerSecond = written / ((performance.now() - started) / 1000);
+  const writtenPerSecond = written / Math.max(SUSTAIN_S, (performance.now() - started) / 1000);
   // The last second's deltas reach the page at the feed's next flush; then they are drawn.
   await sleep(3000);
   running = false;
@@ -341,12 +356,16 @@ async function sustain(
   await take();
   const seconds = (performance.now() - started) / 1000;
   const browserCores = (browserCpuSeconds() - cpuStart) / seconds;
+  const forced = ([at, ms]: [number, number]) => forcedGcs.some(([from, to]) => at < to && at + ms > from);
   const minutes = Array.from({ length: Math.ceil(SUSTAIN_S / 60) }, (_, m) => {
     const inMinute = longTasks.filter(([at]) => Math.floor((at - pageStart) / 60_000) === m);
+    const own = inMinute.filter((task) => !forced(task));
     return {
-      longTasks: inMinute.length,
-      over100: inMinute.filter(([, ms]) => ms > 100).length,
-      longestMs: inMinute.reduce((max, [, ms]) => Math.max(max, ms), 0),
+      longTasks: own.length,
+      over100: own.filter(([, ms]) => ms > 100).length,
+      longestMs: own.reduce((max, [, ms]) => Math.max(max, ms), 0),
+      forcedGc: inMinute.length - own.length,
+      forcedGcLongestMs: inMinute.filter(forced).reduce((max, [, ms]) => Math.max(max, ms), 0),
     };
   });
   return {
@@ -402,7 +421,13 @@ async function measureConsole(
   let sustained: SustainFigures | undefined;
   if (SUSTAIN_S > 0) {
     const cdp = await context.newCDPSession(page);
+    const profile = values['cpu-profile'];
+    if (profile) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
     sustained = await sustain(page, cdp, pool, fleet);
+    if (profile) writeFileSync(profile, JSON.stringify((await cdp.send('Profiler.stop')).profile));
   } else {
     for (const updates of bursts) {
       await page.evaluate(drainProbe);
@@ -502,12 +527,13 @@ function baselineServer(geojson: Buffer): Promise<{ server: Server; url: string 
 function sustainReport(load: PageFigures, f: SustainFigures): string {
   const rate = (n: number) => n.toLocaleString('en');
   const over100 = f.minutes.reduce((sum, m) => sum + m.over100, 0);
+  const longest = f.minutes.reduce((max, m) => Math.max(max, m.longestMs), 0);
   return [
     `Console map, ${rate(VEHICLES)} vehicles over ${CENTERS} centers, province view, ${rate(RATE)} position updates every second for ${f.seconds} s:`,
     '',
-    '| load → map idle | updates written / s | write ms (median, p95, max) | late seconds | bursts drawn | applied → drawn, median | p95 | max | long tasks > 100 ms | browser CPU, cores | heap first → last | heap slope | load average (1 min) |',
+    '| load → map idle | updates written / s | write ms (median, p95, max) | late seconds | bursts drawn | applied → drawn, median | p95 | max | long tasks > 100 ms (longest) | browser CPU, cores | heap first → last | heap slope | load average (1 min) |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    `| ${(load.loadToIdleMs / 1000).toFixed(2)} s | ${rate(Math.round(f.writtenPerSecond))} | ${f.writeMs.median.toFixed(0)}, ${f.writeMs.p95.toFixed(0)}, ${f.writeMs.max.toFixed(0)} | ${f.lateSeconds} | ${f.burstMs.length} | ${median(f.burstMs).toFixed(0)} ms | ${quantile(f.burstMs, 0.95).toFixed(0)} ms | ${Math.max(...f.burstMs).toFixed(0)} ms | ${over100} | ${f.browserCores.toFixed(2)} | ${mb(f.heap[0]?.[1] ?? Number.NaN)} → ${mb(f.heap.at(-1)?.[1] ?? Number.NaN)} | ${f.heapSlopeMbPer10Min.toFixed(2)} MB / 10 min | ${Math.min(...f.loadAverages).toFixed(1)}–${Math.max(...f.loadAverages).toFixed(1)} |`,
+    `| ${(load.loadToIdleMs / 1000).toFixed(2)} s | ${rate(Math.round(f.writtenPerSecond))} | ${f.writeMs.median.toFixed(0)}, ${f.writeMs.p95.toFixed(0)}, ${f.writeMs.max.toFixed(0)} | ${f.lateSeconds} | ${f.burstMs.length} | ${median(f.burstMs).toFixed(0)} ms | ${quantile(f.burstMs, 0.95).toFixed(0)} ms | ${Math.max(...f.burstMs).toFixed(0)} ms | ${over100} (${longest.toFixed(0)} ms) | ${f.browserCores.toFixed(2)} | ${mb(f.heap[0]?.[1] ?? Number.NaN)} → ${mb(f.heap.at(-1)?.[1] ?? Number.NaN)} | ${f.heapSlopeMbPer10Min.toFixed(2)} MB / 10 min | ${Math.min(...f.loadAverages).toFixed(1)}–${Math.max(...f.loadAverages).toFixed(1)} |`,
     '',
     'Per minute: long tasks over 100 ms (longest task of any length, all long tasks over 50 ms):',
     f.minutes

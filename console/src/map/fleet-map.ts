@@ -12,6 +12,9 @@ import type { MapViewPoint } from './map-view-hash.js';
 import type { DrawnPoint } from './point-diff.js';
 import type { FleetFrame } from './worker-protocol.js';
 
+/** Messages of deltas waiting to be drawn that are kept for the `fleet:burst` measure. */
+const MAX_ARRIVALS = 64;
+
 // maplibre-gl 6 is ESM only; a bundled app must say where its worker script went.
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -65,6 +68,8 @@ export class FleetMap {
   /** When each message of deltas not yet drawn arrived, oldest first; the first is message `arrivedBase`. */
   private readonly arrivals: number[] = [];
   private arrivedBase = 0;
+  /** A view is to be sent to the worker at the next animation frame. */
+  private frameRequested = false;
   /** Messages of deltas the frames handed to the map so far reflect; drawn at the next idle. */
   private toDraw = 0;
   private awaitingIdle = false;
@@ -86,6 +91,11 @@ export class FleetMap {
       // deltas, ~1.7 MB) and cloning the objects to the worker took the page's thread for 100 ms and more.
       deltasJson: (json) => {
         this.arrivals.push(mark('fleet:deltas'));
+        // Nothing is drawn while the tab is hidden: those messages are not measured, not kept.
+        if (this.arrivals.length > MAX_ARRIVALS) {
+          this.arrivals.shift();
+          this.arrivedBase++;
+        }
         this.client.deltas(json);
         this.requestFrame();
       },
@@ -141,13 +151,23 @@ export class FleetMap {
     this.map.remove();
   }
 
+  /**
+   * Asks the worker for the current view at the next animation frame: whatever asks meanwhile
+   * (every message of deltas, the end of a move, a filter) makes one request, and so at most one
+   * frame per animation frame comes back to apply.
+   */
   private requestFrame(): void {
-    if (this.destroyed || !this.mapReady) return;
-    const bounds = this.map.getBounds();
-    this.client.frame({
-      bbox: [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()],
-      zoom: this.map.getZoom(),
-      ...this.filter,
+    if (this.destroyed || !this.mapReady || this.frameRequested) return;
+    this.frameRequested = true;
+    requestAnimationFrame(() => {
+      this.frameRequested = false;
+      if (this.destroyed) return;
+      const bounds = this.map.getBounds();
+      this.client.frame({
+        bbox: [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()],
+        zoom: this.map.getZoom(),
+        ...this.filter,
+      });
     });
   }
 

@@ -12,8 +12,11 @@ import type { FromFleetWorker, ToFleetWorker } from './worker-protocol.js';
  */
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 let store: FleetStore | undefined;
-/** Deltas that arrive while the snapshot loads; applied after it (they are as new or newer). */
-let pending: FleetDelta[][] = [];
+/**
+ * Deltas that arrive while the snapshot loads; applied after it (they are as new or newer). Only
+ * while it loads: after a failed load nothing would ever apply them, and they would pile up.
+ */
+let pending: FleetDelta[][] | undefined;
 const tracker = new PointTracker();
 /** Messages of deltas received: each frame reflects all of them. */
 let batches = 0;
@@ -23,16 +26,18 @@ function post(message: FromFleetWorker): void {
 }
 
 async function load(url: string): Promise<void> {
+  pending = [];
   try {
     const response = await fetch(url, { credentials: 'same-origin' });
     if (!response.ok) throw new Error(`map snapshot: HTTP ${response.status}`);
     const columns = readFleetColumns(await response.arrayBuffer());
     store = FleetStore.fromColumns(columns);
     for (const deltas of pending) store.apply(deltas);
-    pending = [];
     post({ type: 'loaded', count: columns.count, atMs: columns.atMs });
   } catch (error) {
     post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  } finally {
+    pending = undefined;
   }
 }
 
@@ -47,7 +52,7 @@ scope.onmessage = (event: MessageEvent<ToFleetWorker>) => {
       const deltas = parseDeltas(message.json);
       if (!deltas) break;
       if (store) store.apply(deltas);
-      else pending.push(deltas);
+      else pending?.push(deltas);
       break;
     }
     case 'frame': {
