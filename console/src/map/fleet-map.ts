@@ -3,7 +3,6 @@ import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { Center } from '../lib/api.js';
-import { listenLive, setLiveViewport } from '../lib/live.js';
 import type { Cluster, FleetView } from './aggregate.js';
 import { type BasemapConfig, type BasemapData, basemapStyle } from './basemap-style.js';
 import { FleetWorkerClient } from './fleet-worker-client.js';
@@ -39,7 +38,10 @@ export interface FleetMapOptions {
 interface ClusterMarker {
   marker: maplibregl.Marker;
   element: HTMLElement;
-  signature: string;
+  lon: number;
+  lat: number;
+  /** Count and vehicles per status: what the marker shows. */
+  look: string;
 }
 
 /**
@@ -61,7 +63,6 @@ export class FleetMap {
   private readonly clusters = new Map<string, ClusterMarker>();
   private readonly staticMarkers: maplibregl.Marker[] = [];
   private filter: Pick<FleetView, 'centers' | 'statuses'> = { centers: [], statuses: [] };
-  private stopLive: (() => void) | undefined;
   private destroyed = false;
   /** The style is loaded: the vehicle source exists. */
   private mapReady = false;
@@ -81,27 +82,21 @@ export class FleetMap {
         options.onLoaded(count);
         this.requestFrame();
       },
-      frame: (frame) => this.apply(frame),
-      error: (message) => options.onError(message),
-    });
-    // The fleet loads while the map sets itself up; frames start when both are ready. Listen
-    // before loading the snapshot: deltas that arrive meanwhile wait in the worker.
-    this.stopLive = listenLive({
-      // The text goes to the worker as it came: parsing a second of the province (13,333
-      // deltas, ~1.7 MB) and cloning the objects to the worker took the page's thread for 100 ms and more.
-      deltasJson: (json) => {
-        this.arrivals.push(mark('fleet:deltas'));
+      deltas: (atMs) => {
+        // On the page's clock: when the worker received the message, however busy this thread was.
+        this.arrivals.push(mark('fleet:deltas', atMs - performance.timeOrigin));
         // Nothing is drawn while the tab is hidden: those messages are not measured, not kept.
         if (this.arrivals.length > MAX_ARRIVALS) {
           this.arrivals.shift();
           this.arrivedBase++;
         }
-        this.client.deltas(json);
         this.requestFrame();
       },
+      frame: (frame) => this.apply(frame),
+      error: (message) => options.onError(message),
     });
-    // Every position matters to the clusters, not only those in the viewport.
-    setLiveViewport(null);
+    // The fleet loads (and the worker starts listening to the live feed) while the map sets
+    // itself up; frames start when both are ready.
     this.client.load('/api/map/fleet');
     this.map = new maplibregl.Map({
       container: options.container,
@@ -146,7 +141,6 @@ export class FleetMap {
 
   destroy(): void {
     this.destroyed = true;
-    this.stopLive?.();
     this.client.terminate();
     this.map.remove();
   }
@@ -229,31 +223,40 @@ export class FleetMap {
     performance.clearMeasures('fleet:burst');
   }
 
-  /** Adds, changes and removes cluster markers by their cell: untouched cells keep their element. */
+  /**
+   * Adds, changes and removes cluster markers by their cell: untouched cells keep their element.
+   * Under a steady stream of positions every cluster's centroid moves every second while what it
+   * shows (count, status ring) rarely changes: a move only repositions the marker (a transform),
+   * and the ring is drawn again only when its look changed.
+   */
   private updateClusters(clusters: Cluster[]): void {
     const seen = new Set<string>();
     for (const cluster of clusters) {
       seen.add(cluster.key);
-      const signature = `${cluster.lon},${cluster.lat},${cluster.byStatus.join(',')}`;
+      const look = `${cluster.count}:${cluster.byStatus.join(',')}`;
       const existing = this.clusters.get(cluster.key);
-      if (existing?.signature === signature) continue;
       if (existing) {
-        existing.marker.setLngLat([cluster.lon, cluster.lat]);
-        this.drawCluster(existing.element, cluster);
-        existing.signature = signature;
+        if (existing.lon !== cluster.lon || existing.lat !== cluster.lat) {
+          existing.marker.setLngLat([cluster.lon, cluster.lat]);
+          existing.lon = cluster.lon;
+          existing.lat = cluster.lat;
+        }
+        if (existing.look !== look) {
+          this.drawCluster(existing.element, cluster);
+          existing.look = look;
+        }
         continue;
       }
       const element = document.createElement('button');
       element.type = 'button';
       element.className = 'fleet-cluster';
       this.drawCluster(element, cluster);
+      const marker = new maplibregl.Marker({ element }).setLngLat([cluster.lon, cluster.lat]).addTo(this.map);
       element.addEventListener('click', (event) => {
         event.stopPropagation();
-        const [lon, lat] = element.dataset.at!.split(',').map(Number);
-        this.map.easeTo({ center: [lon!, lat!], zoom: Math.min(this.map.getZoom() + 2, 18) });
+        this.map.easeTo({ center: marker.getLngLat(), zoom: Math.min(this.map.getZoom() + 2, 18) });
       });
-      const marker = new maplibregl.Marker({ element }).setLngLat([cluster.lon, cluster.lat]).addTo(this.map);
-      this.clusters.set(cluster.key, { marker, element, signature });
+      this.clusters.set(cluster.key, { marker, element, lon: cluster.lon, lat: cluster.lat, look });
     }
     for (const [key, { marker }] of this.clusters) {
       if (seen.has(key)) continue;
@@ -276,7 +279,6 @@ export class FleetMap {
     element.style.background = `radial-gradient(circle, #fff 0 58%, transparent 59%), conic-gradient(${stops.join(', ')})`;
     element.dataset.count = String(cluster.count);
     element.dataset.byStatus = cluster.byStatus.join(',');
-    element.dataset.at = `${cluster.lon},${cluster.lat}`;
     element.title = this.options.clusterTitle(cluster.count);
     element.textContent =
       cluster.count >= 10_000 ? `${Math.round(cluster.count / 1000)}k` : String(cluster.count);
@@ -318,9 +320,9 @@ export class FleetMap {
  * Sets a timing mark and drops the previous ones of that name (a PerformanceObserver still sees
  * each): set every second, they would otherwise pile up in the page for as long as it is open.
  */
-function mark(name: string): number {
+function mark(name: string, startTime?: number): number {
   performance.clearMarks(name);
-  return performance.mark(name).startTime;
+  return performance.mark(name, startTime === undefined ? undefined : { startTime }).startTime;
 }
 
 function toFeature(point: DrawnPoint): Feature<Point> {

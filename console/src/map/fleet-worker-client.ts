@@ -3,6 +3,8 @@ import type { FleetFrame, FromFleetWorker, ToFleetWorker } from './worker-protoc
 
 export interface FleetWorkerEvents {
   loaded(count: number): void;
+  /** A message of live deltas arrived in the worker at `atMs` (epoch ms) and was applied there. */
+  deltas(atMs: number): void;
   frame(frame: FleetFrame): void;
   error(message: string): void;
 }
@@ -22,13 +24,9 @@ export class FleetWorkerClient {
     this.worker.onerror = (event) => events.error(event.message || 'fleet worker failed');
   }
 
+  /** Loads the fleet from `url` and keeps it current from the live feed. */
   load(url: string): void {
     this.send({ type: 'load', url });
-  }
-
-  /** A message of the live feed, as its JSON text: the worker parses it. */
-  deltas(json: string): void {
-    this.send({ type: 'deltas', json });
   }
 
   /** Asks for the clusters and single vehicles of a view. */
@@ -46,6 +44,10 @@ export class FleetWorkerClient {
   }
 
   private receive(message: FromFleetWorker): void {
+    if (message.type === 'deltas') {
+      this.events.deltas(message.atMs);
+      return;
+    }
     if (message.type === 'loaded') {
       this.loaded = true;
       this.events.loaded(message.count);
