@@ -39,6 +39,8 @@ const values = benchArgs('bench:console-map', 'the console map against a plain G
   sustain: { type: 'string', default: '0' },
   /** Position updates a second in sustained mode: the province (400,000 vehicles) reporting every 30 s. */
   rate: { type: 'string', default: '13333' },
+  /** `software` (chromium's --disable-gpu, the default) or `gpu`: how chromium composites the page. */
+  compositing: { type: 'string', default: 'software' },
   /** Sustained mode: also write a CPU profile of the page's main thread over the run here (.cpuprofile, for DevTools). */
   'cpu-profile': { type: 'string' },
 });
@@ -310,7 +312,12 @@ async function sustain(
   const take = async () => {
     const probe = await page.evaluate(drainProbe);
     for (const [at, ms] of probe.bursts) if (at >= pageStart) bursts.push(ms);
-    for (const task of probe.longTasks) if (task[0] >= pageStart) longTasks.push(task);
+    for (const task of probe.longTasks) {
+      if (task[0] < pageStart) continue;
+      longTasks.push(task);
+      if (task[1] > 100)
+        log(`long task of ${task[1].toFixed(0)} ms at ${((task[0] - pageStart) / 1000).toFixed(1)} s`);
+    }
   };
   const sampler = (async () => {
     while (running) {
@@ -319,6 +326,9 @@ async function sustain(
       const gcFrom = await page.evaluate(() => performance.now());
       await cdp.send('HeapProfiler.collectGarbage');
       forcedGcs.push([gcFrom, await page.evaluate(() => performance.now())]);
+      log(
+        `forced GC ${((gcFrom - pageStart) / 1000).toFixed(1)}–${((forcedGcs.at(-1)![1] - pageStart) / 1000).toFixed(1)} s`,
+      );
       const { usedSize } = await cdp.send('Runtime.getHeapUsage');
       const atS = (performance.now() - started) / 1000;
       heap.push([atS, usedSize]);
@@ -614,7 +624,10 @@ async function main(): Promise<void> {
       headless: true,
       args: [
         '--no-sandbox',
-        '--disable-gpu',
+        // Software compositing (as the console's browser tests run) makes chromium read every WebGL
+        // frame back from the GPU process on the page's thread; `gpu` composites with SwiftShader as
+        // the GPU, as a browser on a machine with a graphics card does (RESULTS.md, "Console map").
+        ...(values.compositing === 'gpu' ? [] : ['--disable-gpu']),
         '--use-gl=angle',
         '--use-angle=swiftshader',
         '--enable-unsafe-swiftshader',

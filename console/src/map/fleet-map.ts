@@ -169,8 +169,8 @@ export class FleetMap {
     if (this.destroyed) return;
     const { add, update, remove } = frame.points;
     const changed = add.length + update.length + remove.length > 0;
-    // Drawn once the map is idle again; at once when the map is settled and this frame changed
-    // nothing it draws (cluster markers are HTML, updated below).
+    // Drawn once the map is idle again; when the map is settled and this frame changed nothing it
+    // draws, at the next animation frame, which paints the cluster markers (HTML, updated below).
     const drawn = () => this.drawnAtIdle(frame.batches);
     const settled = !changed && this.map.loaded();
     if (changed) {
@@ -191,7 +191,7 @@ export class FleetMap {
     }
     this.updateClusters(frame.clusters);
     mark('fleet:frame');
-    if (settled) this.drawn(frame.batches);
+    if (settled) requestAnimationFrame(() => this.drawn(frame.batches));
     // For tests and tools: how many frames were drawn and how many vehicles are drawn one by one.
     const { dataset } = this.options.container;
     dataset.frames = String(Number(dataset.frames ?? 0) + 1);

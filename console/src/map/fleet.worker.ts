@@ -85,7 +85,7 @@ scope.onmessage = (event: MessageEvent<ToFleetWorker>) => {
       post({
         type: 'frame',
         clusters: result.clusters,
-        points: tracker.diff(store, result.points),
+        points: tracker.diff(store, result.points, message.view.zoom),
         visible: result.visible,
         drawn: result.points.length,
         totals: result.totals,
