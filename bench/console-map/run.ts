@@ -326,9 +326,6 @@ async function sustain(
       const gcFrom = await page.evaluate(() => performance.now());
       await cdp.send('HeapProfiler.collectGarbage');
       forcedGcs.push([gcFrom, await page.evaluate(() => performance.now())]);
-      log(
-        `forced GC ${((gcFrom - pageStart) / 1000).toFixed(1)}–${((forcedGcs.at(-1)![1] - pageStart) / 1000).toFixed(1)} s`,
-      );
       const { usedSize } = await cdp.send('Runtime.getHeapUsage');
       const atS = (performance.now() - started) / 1000;
       heap.push([atS, usedSize]);
