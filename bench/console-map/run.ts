@@ -8,7 +8,7 @@
  *   npm run bench:console-map -w @jt808/bench [-- --vehicles 400000 --centers 60 --burst 13000 --bursts 3 --only console|baseline]
  *   npm run bench:console-map -w @jt808/bench -- --sustain 600 [--rate 13333]   (the console under the live feed, for minutes)
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
@@ -43,6 +43,8 @@ const values = benchArgs('bench:console-map', 'the console map against a plain G
   compositing: { type: 'string', default: 'software' },
   /** Sustained mode: also write a CPU profile of the page's main thread over the run here (.cpuprofile, for DevTools). */
   'cpu-profile': { type: 'string' },
+  /** Sustained mode: heap snapshots of the page at the first heap sample and at the end, into this folder (for DevTools' comparison view). */
+  'heap-snapshots': { type: 'string' },
 });
 const VEHICLES = Number(values.vehicles);
 const CENTERS = Number(values.centers);
@@ -256,6 +258,20 @@ function slope(points: readonly [number, number][]): number {
   return num / den;
 }
 
+/** With --heap-snapshots DIR: the page's heap (after the GC just forced) as DIR/<name>.heapsnapshot. */
+async function heapSnapshot(cdp: CDPSession, name: string): Promise<void> {
+  const dir = values['heap-snapshots'];
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  const chunks: string[] = [];
+  const collect = ({ chunk }: { chunk: string }) => chunks.push(chunk);
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', collect);
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  cdp.off('HeapProfiler.addHeapSnapshotChunk', collect);
+  writeFileSync(join(dir, `${name}.heapsnapshot`), chunks.join(''));
+}
+
 interface SustainFigures {
   seconds: number;
   /** Position updates written per second over the run (all of them / the seconds until the last was written), and how long each write took. */
@@ -328,6 +344,7 @@ async function sustain(
       forcedGcs.push([gcFrom, await page.evaluate(() => performance.now())]);
       const { usedSize } = await cdp.send('Runtime.getHeapUsage');
       const atS = (performance.now() - started) / 1000;
+      if (heap.length === 0) await heapSnapshot(cdp, 'first');
       heap.push([atS, usedSize]);
       loadAverages.push(loadavg()[0]!);
       await take();
@@ -355,6 +372,7 @@ async function sustain(
     inFlight.add(write);
   }
   await Promise.all(inFlight);
+  await heapSnapshot(cdp, 'last');
   const writtenPerSecond = written / Math.max(SUSTAIN_S, (performance.now() - started) / 1000);
   // The last second's deltas reach the page at the feed's next flush; then they are drawn.
   await sleep(3000);
