@@ -106,7 +106,7 @@ describe('live deltas and the single-vehicle diff', () => {
     const store = storeOf(fleet(100));
     const tracker = new PointTracker();
     const everything = view({ zoom: 6 });
-    const first = tracker.diff(store, aggregate(store, everything).points);
+    const first = tracker.diff(store, aggregate(store, everything).points, everything.zoom);
     expect(first.add).toHaveLength(100);
 
     const slot = store.slotOf(1)!;
@@ -121,7 +121,7 @@ describe('live deltas and the single-vehicle diff', () => {
     store.apply([{ t: 'status', v: 2, c: 2, s: 'online' }]);
     expect(store.statuses[store.slotOf(2)!]).toBe(STATUS_CODE.moving);
 
-    const second = tracker.diff(store, aggregate(store, everything).points);
+    const second = tracker.diff(store, aggregate(store, everything).points, everything.zoom);
     expect(second.add).toEqual([]);
     expect(second.remove).toEqual([]);
     expect(second.update.map((p) => p.id).sort()).toEqual([1, 2]);
@@ -131,10 +131,25 @@ describe('live deltas and the single-vehicle diff', () => {
     // A vehicle new to the roster gets a slot; one that leaves the view is removed.
     store.apply([{ t: 'pos', v: 5000, c: 1, lat: 33, lon: 112, spd: 0 }]);
     store.apply([{ t: 'pos', v: 3, c: 1, lat: 40, lon: 120, spd: 0 }]);
-    const third = tracker.diff(store, aggregate(store, everything).points);
+    const third = tracker.diff(store, aggregate(store, everything).points, everything.zoom);
     expect(third.add.map((p) => p.id)).toEqual([5000]);
     expect(third.remove).toEqual([3]);
     expect(store.count).toBe(101);
+
+    // A move of less than half a pixel is not drawn (at zoom 6 a pixel is ~0.011 degrees of
+    // longitude); such moves add up until they show, and a closer view draws them.
+    const nudge = (lon: number) => store.apply([{ t: 'pos', v: 5000, c: 1, lat: 33, lon, spd: 0 }]);
+    nudge(112.003);
+    expect(tracker.diff(store, aggregate(store, everything).points, 6).update).toEqual([]);
+    nudge(112.008);
+    expect(tracker.diff(store, aggregate(store, everything).points, 6).update.map((p) => p.id)).toEqual([
+      5000,
+    ]);
+    nudge(112.011);
+    expect(tracker.diff(store, aggregate(store, everything).points, 6).update).toEqual([]);
+    expect(tracker.diff(store, aggregate(store, everything).points, 12).update.map((p) => p.id)).toEqual([
+      5000,
+    ]);
   });
 
   it('grows past its first capacity', () => {

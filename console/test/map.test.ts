@@ -95,11 +95,31 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the fleet map in 
     await expect.poll(() => legendCount(page, 'map-in-scope'), { timeout: 20_000 }).toBe(FLEET);
     const faultyBefore = await total(page, 'faulty');
     const offlineBefore = await total(page, 'offline');
+    // The benchmark's measure (bench/console-map): each message of deltas, arrival to drawn.
+    await page.evaluate(() => {
+      const seen: number[] = [];
+      (globalThis as unknown as { bursts: number[] }).bursts = seen;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) if (entry.name === 'fleet:burst') seen.push(entry.duration);
+      }).observe({ type: 'measure' });
+    });
     // Vehicle 2 is offline (see seed); the status engine judges it faulty.
     await judge(pool, 2, 'offline', 'faulty', ['power-cut']);
     await expect.poll(() => total(page, 'faulty'), { timeout: 10_000 }).toBe(faultyBefore + 1);
     expect(await total(page, 'offline')).toBe(offlineBefore - 1);
     expect(await clusteredPlusSingle(page)).toBe(FLEET);
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as { bursts: number[] }).bursts.length), {
+        timeout: 10_000,
+      })
+      .toBeGreaterThan(0);
+    // Marks set every second keep only their newest: an open map does not pile them up.
+    const kept = await page.evaluate(() =>
+      ['fleet:deltas', 'fleet:frame', 'fleet:drawn', 'fleet:burst'].map(
+        (name) => performance.getEntriesByName(name).length,
+      ),
+    );
+    expect(kept).toEqual([1, 1, 1, 0]);
   });
 
   it('draws a lone vehicle by itself, moves it live, and opens its card on a click', async () => {

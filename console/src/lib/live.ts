@@ -1,88 +1,32 @@
 /**
- * The live feed (WebSocket /api/live, docs/api.md "Live feed"): position and status deltas of the
- * vehicles the user may see. One connection is shared by every page that listens; it reconnects
- * after a drop and closes when the last listener leaves.
+ * The live feed for the page: position and status deltas of the vehicles the user may see. One
+ * connection (live-socket.ts) is shared by every page that listens; it closes when the last
+ * listener leaves. The map does not listen here: its fleet worker has a connection of its own.
  */
+import { LiveConnection, type LiveDelta, parseDeltas } from './live-socket.js';
 
-export type LiveDelta =
-  | { t: 'pos'; v: number; c: number; lat: number; lon: number; spd: number; dir: number; at: string }
-  | { t: 'status'; v: number; c: number; s: string; r: string[]; at: string };
+export type { LiveDelta };
 
 export interface LiveListener {
-  deltas?(deltas: LiveDelta[]): void;
-  /** A binary FleetSnapshot (platform/schema/live.proto), after someone asked with requestSnapshot. */
-  snapshot?(bytes: ArrayBuffer): void;
+  deltas(deltas: LiveDelta[]): void;
 }
-
-const RECONNECT_MS = 2000;
 
 const listeners = new Set<LiveListener>();
-let socket: WebSocket | undefined;
-let reconnect: ReturnType<typeof setTimeout> | undefined;
-/** The last viewport set, sent again after a reconnect. */
-let viewport: [number, number, number, number] | null = null;
+let connection: LiveConnection | undefined;
 
-function liveUrl(): string {
-  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}/api/live`;
-}
-
-function open(): void {
-  reconnect = undefined;
-  const ws = new WebSocket(liveUrl());
-  ws.binaryType = 'arraybuffer';
-  socket = ws;
-  ws.onopen = () => {
-    if (viewport) ws.send(JSON.stringify({ bbox: viewport }));
-  };
-  ws.onmessage = (event: MessageEvent<string | ArrayBuffer>) => {
-    if (typeof event.data === 'string') {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      if (!Array.isArray(parsed)) return;
-      for (const listener of listeners) listener.deltas?.(parsed as LiveDelta[]);
-    } else {
-      for (const listener of listeners) listener.snapshot?.(event.data);
-    }
-  };
-  ws.onclose = () => {
-    if (socket !== ws) return;
-    socket = undefined;
-    if (listeners.size > 0) reconnect = setTimeout(open, RECONNECT_MS);
-  };
+function received(json: string): void {
+  const deltas = parseDeltas(json);
+  if (deltas) for (const listener of listeners) listener.deltas(deltas);
 }
 
 /** Starts listening; returns the function that stops. */
 export function listenLive(listener: LiveListener): () => void {
   listeners.add(listener);
-  if (!socket && !reconnect) open();
+  connection ??= new LiveConnection(received);
   return () => {
     listeners.delete(listener);
     if (listeners.size > 0) return;
-    clearTimeout(reconnect);
-    reconnect = undefined;
-    const ws = socket;
-    socket = undefined;
-    ws?.close();
+    connection?.close();
+    connection = undefined;
   };
-}
-
-function send(message: object): void {
-  if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
-  else socket?.addEventListener('open', () => socket?.send(JSON.stringify(message)), { once: true });
-}
-
-/** Limits position deltas to a map viewport [minLon, minLat, maxLon, maxLat]; null for everywhere. */
-export function setLiveViewport(bbox: [number, number, number, number] | null): void {
-  viewport = bbox;
-  send({ bbox });
-}
-
-/** Asks for a binary snapshot of every vehicle in scope; it arrives at the listeners' `snapshot`. */
-export function requestSnapshot(): void {
-  send({ snapshot: true });
 }

@@ -3,7 +3,6 @@ import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { Center } from '../lib/api.js';
-import { listenLive, setLiveViewport } from '../lib/live.js';
 import type { Cluster, FleetView } from './aggregate.js';
 import { type BasemapConfig, type BasemapData, basemapStyle } from './basemap-style.js';
 import { FleetWorkerClient } from './fleet-worker-client.js';
@@ -11,6 +10,9 @@ import { STATUS_COLORS } from './map-status.js';
 import type { MapViewPoint } from './map-view-hash.js';
 import type { DrawnPoint } from './point-diff.js';
 import type { FleetFrame } from './worker-protocol.js';
+
+/** Messages of deltas waiting to be drawn that are kept for the `fleet:burst` measure. */
+const MAX_ARRIVALS = 64;
 
 // maplibre-gl 6 is ESM only; a bundled app must say where its worker script went.
 maplibregl.setWorkerUrl(workerUrl);
@@ -36,7 +38,10 @@ export interface FleetMapOptions {
 interface ClusterMarker {
   marker: maplibregl.Marker;
   element: HTMLElement;
-  signature: string;
+  lon: number;
+  lat: number;
+  /** Count and vehicles per status: what the marker shows. */
+  look: string;
 }
 
 /**
@@ -45,10 +50,12 @@ interface ClusterMarker {
  * live feed. The fleet lives in a worker (fleet.worker.ts); this side only draws what it answers,
  * and each frame changes only the markers and vehicles that changed.
  *
- * Timing marks for the benchmark and curious operators (performance.getEntriesByName):
- * `fleet:loaded` (the worker holds the snapshot), `fleet:map-loaded` (style and basemap ready),
- * `fleet:deltas` when live deltas arrive, `fleet:frame` when a frame is applied, `fleet:drawn`
- * when the map has drawn it.
+ * Timing marks for the benchmark and curious operators (the newest of each by
+ * performance.getEntriesByName, every one by a PerformanceObserver): `fleet:loaded` (the worker
+ * holds the snapshot), `fleet:map-loaded` (style and basemap ready), `fleet:deltas` when live
+ * deltas arrive, `fleet:frame` when a frame is applied, `fleet:drawn` when the map has drawn it;
+ * and a measure `fleet:burst` per message of deltas, from its arrival to the first drawn frame
+ * that reflects it.
  */
 export class FleetMap {
   readonly map: maplibregl.Map;
@@ -56,32 +63,40 @@ export class FleetMap {
   private readonly clusters = new Map<string, ClusterMarker>();
   private readonly staticMarkers: maplibregl.Marker[] = [];
   private filter: Pick<FleetView, 'centers' | 'statuses'> = { centers: [], statuses: [] };
-  private stopLive: (() => void) | undefined;
   private destroyed = false;
   /** The style is loaded: the vehicle source exists. */
   private mapReady = false;
+  /** When each message of deltas not yet drawn arrived, oldest first; the first is message `arrivedBase`. */
+  private readonly arrivals: number[] = [];
+  private arrivedBase = 0;
+  /** A view is to be sent to the worker at the next animation frame. */
+  private frameRequested = false;
+  /** Messages of deltas the frames handed to the map so far reflect; drawn at the next idle. */
+  private toDraw = 0;
+  private awaitingIdle = false;
 
   constructor(private readonly options: FleetMapOptions) {
     this.client = new FleetWorkerClient({
       loaded: (count) => {
-        performance.mark('fleet:loaded');
+        mark('fleet:loaded');
         options.onLoaded(count);
+        this.requestFrame();
+      },
+      deltas: (atMs) => {
+        // On the page's clock: when the worker received the message, however busy this thread was.
+        this.arrivals.push(mark('fleet:deltas', atMs - performance.timeOrigin));
+        // Nothing is drawn while the tab is hidden: those messages are not measured, not kept.
+        if (this.arrivals.length > MAX_ARRIVALS) {
+          this.arrivals.shift();
+          this.arrivedBase++;
+        }
         this.requestFrame();
       },
       frame: (frame) => this.apply(frame),
       error: (message) => options.onError(message),
     });
-    // The fleet loads while the map sets itself up; frames start when both are ready. Listen
-    // before loading the snapshot: deltas that arrive meanwhile wait in the worker.
-    this.stopLive = listenLive({
-      deltas: (deltas) => {
-        performance.mark('fleet:deltas');
-        this.client.deltas(deltas);
-        this.requestFrame();
-      },
-    });
-    // Every position matters to the clusters, not only those in the viewport.
-    setLiveViewport(null);
+    // The fleet loads (and the worker starts listening to the live feed) while the map sets
+    // itself up; frames start when both are ready.
     this.client.load('/api/map/fleet');
     this.map = new maplibregl.Map({
       container: options.container,
@@ -112,7 +127,7 @@ export class FleetMap {
       this.map.getCanvas().style.cursor = '';
     });
     this.map.once('load', () => {
-      performance.mark('fleet:map-loaded');
+      mark('fleet:map-loaded');
       this.mapReady = true;
       this.requestFrame();
     });
@@ -126,18 +141,27 @@ export class FleetMap {
 
   destroy(): void {
     this.destroyed = true;
-    this.stopLive?.();
     this.client.terminate();
     this.map.remove();
   }
 
+  /**
+   * Asks the worker for the current view at the next animation frame: whatever asks meanwhile
+   * (every message of deltas, the end of a move, a filter) makes one request, and so at most one
+   * frame per animation frame comes back to apply.
+   */
   private requestFrame(): void {
-    if (this.destroyed || !this.mapReady) return;
-    const bounds = this.map.getBounds();
-    this.client.frame({
-      bbox: [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()],
-      zoom: this.map.getZoom(),
-      ...this.filter,
+    if (this.destroyed || !this.mapReady || this.frameRequested) return;
+    this.frameRequested = true;
+    requestAnimationFrame(() => {
+      this.frameRequested = false;
+      if (this.destroyed) return;
+      const bounds = this.map.getBounds();
+      this.client.frame({
+        bbox: [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()],
+        zoom: this.map.getZoom(),
+        ...this.filter,
+      });
     });
   }
 
@@ -145,9 +169,9 @@ export class FleetMap {
     if (this.destroyed) return;
     const { add, update, remove } = frame.points;
     const changed = add.length + update.length + remove.length > 0;
-    // Drawn once the map is idle again; at once when the map is settled and this frame changed
-    // nothing it draws (cluster markers are HTML, updated below).
-    const drawn = () => this.map.once('idle', () => performance.mark('fleet:drawn'));
+    // Drawn once the map is idle again; when the map is settled and this frame changed nothing it
+    // draws, at the next animation frame, which paints the cluster markers (HTML, updated below).
+    const drawn = () => this.drawnAtIdle(frame.batches);
     const settled = !changed && this.map.loaded();
     if (changed) {
       const source = this.map.getSource<maplibregl.GeoJSONSource>('vehicles')!;
@@ -166,8 +190,8 @@ export class FleetMap {
       drawn();
     }
     this.updateClusters(frame.clusters);
-    performance.mark('fleet:frame');
-    if (settled) performance.mark('fleet:drawn');
+    mark('fleet:frame');
+    if (settled) requestAnimationFrame(() => this.drawn(frame.batches));
     // For tests and tools: how many frames were drawn and how many vehicles are drawn one by one.
     const { dataset } = this.options.container;
     dataset.frames = String(Number(dataset.frames ?? 0) + 1);
@@ -176,31 +200,63 @@ export class FleetMap {
     this.options.onFrame(frame);
   }
 
-  /** Adds, changes and removes cluster markers by their cell: untouched cells keep their element. */
+  /** One wait for the map's next idle, however many frames come meanwhile: listeners do not pile up. */
+  private drawnAtIdle(batches: number): void {
+    this.toDraw = Math.max(this.toDraw, batches);
+    if (this.awaitingIdle) return;
+    this.awaitingIdle = true;
+    this.map.once('idle', () => {
+      this.awaitingIdle = false;
+      this.drawn(this.toDraw);
+    });
+  }
+
+  /**
+   * A frame is on screen that reflects the first `batches` messages of deltas: `fleet:drawn`, and
+   * a `fleet:burst` measure (arrival → drawn) for each of those messages not measured yet.
+   */
+  private drawn(batches: number): void {
+    const at = mark('fleet:drawn');
+    for (; this.arrivedBase < batches && this.arrivals.length > 0; this.arrivedBase++) {
+      performance.measure('fleet:burst', { start: this.arrivals.shift()!, end: at });
+    }
+    performance.clearMeasures('fleet:burst');
+  }
+
+  /**
+   * Adds, changes and removes cluster markers by their cell: untouched cells keep their element.
+   * Under a steady stream of positions every cluster's centroid moves every second while what it
+   * shows (count, status ring) rarely changes: a move only repositions the marker (a transform),
+   * and the ring is drawn again only when its look changed.
+   */
   private updateClusters(clusters: Cluster[]): void {
     const seen = new Set<string>();
     for (const cluster of clusters) {
       seen.add(cluster.key);
-      const signature = `${cluster.lon},${cluster.lat},${cluster.byStatus.join(',')}`;
+      const look = `${cluster.count}:${cluster.byStatus.join(',')}`;
       const existing = this.clusters.get(cluster.key);
-      if (existing?.signature === signature) continue;
       if (existing) {
-        existing.marker.setLngLat([cluster.lon, cluster.lat]);
-        this.drawCluster(existing.element, cluster);
-        existing.signature = signature;
+        if (existing.lon !== cluster.lon || existing.lat !== cluster.lat) {
+          existing.marker.setLngLat([cluster.lon, cluster.lat]);
+          existing.lon = cluster.lon;
+          existing.lat = cluster.lat;
+        }
+        if (existing.look !== look) {
+          this.drawCluster(existing.element, cluster);
+          existing.look = look;
+        }
         continue;
       }
       const element = document.createElement('button');
       element.type = 'button';
       element.className = 'fleet-cluster';
       this.drawCluster(element, cluster);
+      const marker = new maplibregl.Marker({ element }).setLngLat([cluster.lon, cluster.lat]).addTo(this.map);
       element.addEventListener('click', (event) => {
         event.stopPropagation();
-        const [lon, lat] = element.dataset.at!.split(',').map(Number);
-        this.map.easeTo({ center: [lon!, lat!], zoom: Math.min(this.map.getZoom() + 2, 18) });
+        this.map.easeTo({ center: marker.getLngLat(), zoom: Math.min(this.map.getZoom() + 2, 18) });
       });
-      const marker = new maplibregl.Marker({ element }).setLngLat([cluster.lon, cluster.lat]).addTo(this.map);
-      this.clusters.set(cluster.key, { marker, element, signature });
+      this.clusters.set(cluster.key, { marker, element, lon: cluster.lon, lat: cluster.lat, look });
     }
     for (const [key, { marker }] of this.clusters) {
       if (seen.has(key)) continue;
@@ -223,7 +279,6 @@ export class FleetMap {
     element.style.background = `radial-gradient(circle, #fff 0 58%, transparent 59%), conic-gradient(${stops.join(', ')})`;
     element.dataset.count = String(cluster.count);
     element.dataset.byStatus = cluster.byStatus.join(',');
-    element.dataset.at = `${cluster.lon},${cluster.lat}`;
     element.title = this.options.clusterTitle(cluster.count);
     element.textContent =
       cluster.count >= 10_000 ? `${Math.round(cluster.count / 1000)}k` : String(cluster.count);
@@ -259,6 +314,15 @@ export class FleetMap {
       );
     }
   }
+}
+
+/**
+ * Sets a timing mark and drops the previous ones of that name (a PerformanceObserver still sees
+ * each): set every second, they would otherwise pile up in the page for as long as it is open.
+ */
+function mark(name: string, startTime?: number): number {
+  performance.clearMarks(name);
+  return performance.mark(name, startTime === undefined ? undefined : { startTime }).startTime;
 }
 
 function toFeature(point: DrawnPoint): Feature<Point> {

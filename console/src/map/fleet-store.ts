@@ -10,7 +10,7 @@ export const yToLat = (y: number): number =>
   (360 / Math.PI) * Math.atan(Math.exp((0.5 - y) * 2 * Math.PI)) - 90;
 
 /**
- * What the store reads of the live feed's deltas (lib/live.ts LiveDelta, docs/api.md "Live feed").
+ * What the store reads of the live feed's deltas (lib/live-socket.ts LiveDelta, docs/api.md "Live feed").
  * Declared here so the worker's code needs nothing of the page's.
  */
 export type FleetDelta =

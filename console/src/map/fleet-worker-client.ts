@@ -1,9 +1,10 @@
 import type { FleetView } from './aggregate.js';
-import type { FleetDelta } from './fleet-store.js';
 import type { FleetFrame, FromFleetWorker, ToFleetWorker } from './worker-protocol.js';
 
 export interface FleetWorkerEvents {
   loaded(count: number): void;
+  /** A message of live deltas arrived in the worker at `atMs` (epoch ms) and was applied there. */
+  deltas(atMs: number): void;
   frame(frame: FleetFrame): void;
   error(message: string): void;
 }
@@ -23,12 +24,9 @@ export class FleetWorkerClient {
     this.worker.onerror = (event) => events.error(event.message || 'fleet worker failed');
   }
 
+  /** Loads the fleet from `url` and keeps it current from the live feed. */
   load(url: string): void {
     this.send({ type: 'load', url });
-  }
-
-  deltas(deltas: FleetDelta[]): void {
-    this.send({ type: 'deltas', deltas });
   }
 
   /** Asks for the clusters and single vehicles of a view. */
@@ -46,6 +44,10 @@ export class FleetWorkerClient {
   }
 
   private receive(message: FromFleetWorker): void {
+    if (message.type === 'deltas') {
+      this.events.deltas(message.atMs);
+      return;
+    }
     if (message.type === 'loaded') {
       this.loaded = true;
       this.events.loaded(message.count);

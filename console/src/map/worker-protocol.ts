@@ -1,12 +1,10 @@
 import type { Cluster, FleetView } from './aggregate.js';
-import type { FleetDelta } from './fleet-store.js';
 import type { PointDiff } from './point-diff.js';
 
 /** Messages from the page to the fleet worker. */
 export type ToFleetWorker =
-  | { type: 'load'; url: string }
-  | { type: 'deltas'; deltas: FleetDelta[] }
-  | { type: 'frame'; view: FleetView };
+  /** Load the map snapshot from `url`; the worker listens to the live feed from then on. */
+  { type: 'load'; url: string } | { type: 'frame'; view: FleetView };
 
 export interface FleetFrame {
   type: 'frame';
@@ -19,10 +17,14 @@ export interface FleetFrame {
   unplaced: number;
   /** Time the worker spent on the frame. */
   workerMs: number;
+  /** Messages of deltas applied before this frame (all the worker announced so far, in order). */
+  batches: number;
 }
 
 /** Messages from the fleet worker to the page. */
 export type FromFleetWorker =
   | { type: 'loaded'; count: number; atMs: number }
+  /** A message of live deltas arrived (and was applied) at `atMs` (epoch ms, performance.timeOrigin + now). */
+  | { type: 'deltas'; atMs: number }
   | { type: 'error'; message: string }
   | FleetFrame;
