@@ -89,22 +89,13 @@ describe('working-day calendar (Asia/Shanghai)', () => {
 });
 
 describe('the desk clocks', () => {
-  it('first answer in 10 min for severity 1, 30 min otherwise', () => {
+  it('first answer in 10 min for levels A and B (severity 1 and 2), 30 min for C', () => {
     const received = at('2026-11-27T17:50');
-    const [urgent] = intakeClocks(
-      received,
-      { severity: 1, category: 'software', needsVisit: false },
-      calendar,
-      settings,
-    );
-    expect(urgent).toEqual({ clock: 'first-answer', dueAt: at('2026-11-27T18:00') });
-    const [normal] = intakeClocks(
-      received,
-      { severity: 2, category: 'software', needsVisit: false },
-      calendar,
-      settings,
-    );
-    expect(normal).toEqual({ clock: 'first-answer', dueAt: at('2026-11-27T18:20') });
+    const firstAnswer = (severity: 1 | 2 | 3) =>
+      intakeClocks(received, { severity, category: 'software', needsVisit: false }, calendar, settings)[0];
+    expect(firstAnswer(1)).toEqual({ clock: 'first-answer', dueAt: at('2026-11-27T18:00') });
+    expect(firstAnswer(2)).toEqual({ clock: 'first-answer', dueAt: at('2026-11-27T18:00') });
+    expect(firstAnswer(3)).toEqual({ clock: 'first-answer', dueAt: at('2026-11-27T18:20') });
   });
 
   it('a visit in 3 working days; spare parts in 4 h for a severity-1 hardware fault', () => {

@@ -46,6 +46,7 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
       '0022_session_idle',
       '0024_live_roster_notify',
       '0025_installers',
+      '0026_first_answer_levels',
     ]);
     expect(await migrate(db.url)).toEqual([]);
     const { rows } = await pool.query(

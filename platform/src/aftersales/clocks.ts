@@ -26,7 +26,7 @@ export function clockDue(
     case 'first-answer':
       return new Date(
         from.getTime() +
-          (severity === 1 ? settings.firstAnswerMinutesSeverity1 : settings.firstAnswerMinutes) * MINUTE_MS,
+          (severity <= 2 ? settings.firstAnswerMinutesAB : settings.firstAnswerMinutes) * MINUTE_MS,
       );
     case 'visit':
       return calendar.addWorkingDays(from, settings.visitWorkingDays);

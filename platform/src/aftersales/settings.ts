@@ -4,9 +4,12 @@
  * (table after_sales_settings); these are the defaults the standard names. Pure.
  */
 export interface AfterSalesSettings {
-  /** First answer to a severity-1 report, minutes (elapsed: the desk is 7×24). */
-  firstAnswerMinutesSeverity1: number;
-  /** First answer to any other report, minutes. */
+  /**
+   * First answer to a report of level A or B (severity 1 or 2), minutes (elapsed: the desk is
+   * 7×24). The standard: 10 minutes for A and B, 30 for C.
+   */
+  firstAnswerMinutesAB: number;
+  /** First answer to a report of level C (severity 3), minutes. */
   firstAnswerMinutes: number;
   /** A problem that needs a visit is handled within this many working days. */
   visitWorkingDays: number;
@@ -45,7 +48,7 @@ export interface AfterSalesSettings {
 }
 
 export const DEFAULT_AFTER_SALES_SETTINGS: Readonly<AfterSalesSettings> = Object.freeze({
-  firstAnswerMinutesSeverity1: 10,
+  firstAnswerMinutesAB: 10,
   firstAnswerMinutes: 30,
   visitWorkingDays: 3,
   inspectionReportWorkingDays: 3,
