@@ -1,13 +1,12 @@
 import { parse } from 'libpg-query';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRACK_SQL } from '../src/api/track.js';
 import { migrate } from '../src/db/migrate.js';
 import { ensureStorage, refreshRollup, timescaleAvailable } from '../src/storage/layout.js';
 import { PARTITION_STATEMENTS } from '../src/storage/partitions.js';
 import { TRACK_INCLUDE, TRACK_VACUUM } from '../src/storage/positions-table.js';
 import { timescaleStatements } from '../src/storage/timescale.js';
-import { expectThinned, insertTrackFixes, TRACK_TOTALS, trackPhone } from './track-fixes.js';
+import { expectThinned, insertTrackFixes, trackScans } from './track-fixes.js';
 
 /**
  * The TimescaleDB storage path. Its statements are always checked with PostgreSQL's own parser
@@ -558,19 +557,7 @@ function liveChecks(adminUrl: string): void {
       const today = startOfUtcDay(now);
       await insertTrackFixes(pool, today);
       await pool.query('VACUUM ANALYZE positions');
-      const { rows } = await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${TRACK_SQL}`, [
-        trackPhone(TRACK_TOTALS.indexOf(2880)),
-        today.toISOString(),
-        new Date(today.getTime() + DAY).toISOString(),
-        1000,
-      ]);
-      const scans: Record<string, unknown>[] = [];
-      const walk = (node: Record<string, unknown>) => {
-        if (node['Relation Name']) scans.push(node);
-        for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
-      };
-      walk(rows[0]['QUERY PLAN'][0].Plan);
-      expect(scans).toMatchObject([
+      expect(await trackScans(pool, today)).toMatchObject([
         {
           'Node Type': 'Index Only Scan',
           'Index Name': expect.stringMatching(/positions_track$/),

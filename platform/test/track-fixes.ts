@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { expect } from 'vitest';
-import { readTrack } from '../src/api/track.js';
+import { readTrack, TRACK_SQL } from '../src/api/track.js';
 
 /**
  * Fixes for the track's tests, the same on both storage paths: one terminal per total, every 30 s
@@ -77,4 +77,21 @@ export async function expectThinned(pool: pg.Pool, day: Date): Promise<void> {
   expect(await slots(k(100), 10, at(2), at(5))).toEqual([2, 3, 4]);
   expect(await slots(k(100), 2, at(2), at(5))).toEqual([2, 4]);
   expect(await readTrack(pool, '13999999999', day.toISOString(), to, 10)).toEqual([]);
+}
+
+/** The relations a day's track of the 2,880-fix terminal scans, from the plan of TRACK_SQL. */
+export async function trackScans(pool: pg.Pool, day: Date): Promise<Record<string, unknown>[]> {
+  const { rows } = await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${TRACK_SQL}`, [
+    trackPhone(TRACK_TOTALS.indexOf(2880)),
+    day.toISOString(),
+    new Date(day.getTime() + 86_400_000).toISOString(),
+    1000,
+  ]);
+  const scans: Record<string, unknown>[] = [];
+  const walk = (node: Record<string, unknown>) => {
+    if (node['Relation Name']) scans.push(node);
+    for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+  };
+  walk(rows[0]['QUERY PLAN'][0].Plan);
+  return scans;
 }

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTrack, TRACK_SQL } from '../src/api/track.js';
+import { readTrack } from '../src/api/track.js';
 import { migrate } from '../src/db/migrate.js';
 import { ensureStorage } from '../src/storage/layout.js';
 import {
@@ -10,7 +10,7 @@ import {
   TRACK_INDEX_DAYS,
 } from '../src/storage/partitions.js';
 import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
-import { expectThinned, insertTrackFixes, TRACK_TOTALS, trackPhone } from './track-fixes.js';
+import { expectThinned, insertTrackFixes, TRACK_TOTALS, trackPhone, trackScans } from './track-fixes.js';
 
 const DAY = 86_400_000;
 const startOfUtcDay = (time: number) => new Date(Math.floor(time / DAY) * DAY);
@@ -41,19 +41,7 @@ describe.skipIf(!hasPostgres)("a vehicle's track, partitions (real PostgreSQL)",
   it("reads a vacuumed day from the partition's covering index alone", async () => {
     const partition = partitionName(yesterday);
     await pool.query(`VACUUM ANALYZE ${partition}`);
-    const { rows } = await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${TRACK_SQL}`, [
-      trackPhone(TRACK_TOTALS.indexOf(2880)),
-      yesterday.toISOString(),
-      new Date(yesterday.getTime() + DAY).toISOString(),
-      1000,
-    ]);
-    const scans: Record<string, unknown>[] = [];
-    const walk = (node: Record<string, unknown>) => {
-      if (node['Relation Name']) scans.push(node);
-      for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
-    };
-    walk(rows[0]['QUERY PLAN'][0].Plan);
-    expect(scans).toMatchObject([
+    expect(await trackScans(pool, yesterday)).toMatchObject([
       { 'Node Type': 'Index Only Scan', 'Index Name': `${partition}_track`, 'Heap Fetches': 0 },
     ]);
   });
