@@ -1,6 +1,7 @@
+import { Histogram } from '@jt808/simulators';
 import WebSocket from 'ws';
 import { type Operator, SESSION_COOKIE } from './operators.js';
-import { MsHistogram, type Summary, summarize } from './percentiles.js';
+import { type Summary, summarize, summarizeHistogram } from './percentiles.js';
 
 export interface LiveResult {
   clients: number;
@@ -25,9 +26,9 @@ export class LiveClients {
   private readonly sockets: WebSocket[] = [];
   private readonly snapshotMs: number[] = [];
   private readonly snapshotBytes: number[] = [];
-  private readonly lags = new MsHistogram();
+  private lags = new Histogram();
   /** Since the last `sample()`. */
-  private readonly sampleLags = new MsHistogram();
+  private sampleLags = new Histogram();
   private sampleDeltas = 0;
   private sampleStart = 0;
   private deltas = 0;
@@ -94,8 +95,8 @@ export class LiveClients {
       this.sampleDeltas++;
       if (delta.at) {
         const lag = now - Date.parse(delta.at);
-        this.lags.add(lag);
-        this.sampleLags.add(lag);
+        this.lags.record(lag);
+        this.sampleLags.record(lag);
       }
     }
   }
@@ -103,8 +104,8 @@ export class LiveClients {
   measure(): void {
     this.windowStart = Date.now();
     this.sampleStart = this.windowStart;
-    this.lags.reset();
-    this.sampleLags.reset();
+    this.lags = new Histogram();
+    this.sampleLags = new Histogram();
     this.deltas = 0;
     this.sampleDeltas = 0;
     this.messages = 0;
@@ -115,10 +116,10 @@ export class LiveClients {
     const now = Date.now();
     const seconds = Math.max(0.001, (now - this.sampleStart) / 1000);
     const result = {
-      lagMs: this.sampleLags.summary(),
+      lagMs: summarizeHistogram(this.sampleLags),
       deltasPerClientPerSecond: this.sampleDeltas / Math.max(1, this.operators.length) / seconds,
     };
-    this.sampleLags.reset();
+    this.sampleLags = new Histogram();
     this.sampleDeltas = 0;
     this.sampleStart = now;
     return result;
@@ -135,7 +136,7 @@ export class LiveClients {
       snapshotMs: summarize(this.snapshotMs),
       snapshotBytes: summarize(this.snapshotBytes),
       deltasPerClientPerSecond: this.deltas / Math.max(1, this.operators.length) / seconds,
-      lagMs: this.lags.summary(),
+      lagMs: summarizeHistogram(this.lags),
       messages: this.messages,
     };
   }
