@@ -41,6 +41,7 @@ describe('the fleet-sim command', () => {
       '--truth',
       '--per-process',
       '--source-addresses',
+      '--acks',
     ]) {
       expect(stdout).toContain(option);
     }
@@ -73,6 +74,7 @@ describe('the fleet-sim command', () => {
     );
     const state = join(dir, 'state.json');
     const truth = join(dir, 'truth.jsonl');
+    const acks = join(dir, 'acks.csv');
     const args = ['-n', '30', '--per-process', '10', '--port', String(harness.port), '--speed', '600'];
     const { code, stdout, stderr } = await fleetSim([
       ...args,
@@ -87,6 +89,8 @@ describe('the fleet-sim command', () => {
         scenario,
         '--truth',
         truth,
+        '--acks',
+        acks,
       ],
     ]);
     expect(stderr).toBe('');
@@ -109,5 +113,21 @@ describe('the fleet-sim command', () => {
       .map((line) => JSON.parse(line));
     expect(records.length).toBeGreaterThan(5);
     expect(records.every((r) => r.fault === 'undervoltage' && r.index >= 0 && r.index < 30)).toBe(true);
+
+    // Every worker's acknowledged locations, per terminal: exactly what the gateway put on the bus.
+    const [header, ...lines] = (await readFile(acks, 'utf8')).trim().split('\n');
+    expect(header).toBe('phone,acknowledged_locations');
+    const acknowledged = new Map(lines.map((line) => line.split(',')).map(([p, n]) => [p!, Number(n)]));
+    expect([...acknowledged.keys()]).toEqual(
+      Array.from({ length: 30 }, (_, i) => `0139000000${String(i).padStart(2, '0')}`),
+    );
+    const published = new Map<string, number>();
+    for (const { event } of harness.committed) {
+      if (event.messageId !== 0x0200) continue;
+      const phone = event.phone.slice(-12);
+      published.set(phone, (published.get(phone) ?? 0) + 1);
+    }
+    for (const [phone, n] of acknowledged) expect(n, phone).toBe(published.get(phone) ?? 0);
+    expect([...acknowledged.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(30);
   });
 });

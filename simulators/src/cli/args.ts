@@ -18,6 +18,8 @@ export interface CliOptions {
   statePath: string | undefined;
   scenarioPath: string | undefined;
   truthPath: string | undefined;
+  /** CSV of the locations acknowledged per terminal, written when the run stops. */
+  acksPath: string | undefined;
 }
 
 export type CliCommand = { kind: 'help' } | { kind: 'worker' } | { kind: 'run'; options: CliOptions };
@@ -99,6 +101,7 @@ export function parseCommandLine(argv: string[]): CliCommand {
       statePath: values.state,
       scenarioPath: values.scenario,
       truthPath: values.truth,
+      acksPath: values.acks,
     },
   };
 }
@@ -129,6 +132,7 @@ function parseOrExplain(argv: string[]) {
         state: text,
         scenario: text,
         truth: text,
+        acks: text,
         json: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },

@@ -35,6 +35,8 @@ Time and cadence (simulated seconds)
 Faults and output
   --scenario FILE          faults to inject (JSON; see simulators/README.md)
   --truth FILE             ground truth: one JSON line per terminal and fault interval
+  --acks FILE              locations acknowledged per terminal (CSV: phone,acknowledged_locations),
+                           written when the run stops: the simulator's side of a no-loss check
   --json                   print the summary as JSON
   -q, --quiet              no progress line on stderr
   -h, --help               this text

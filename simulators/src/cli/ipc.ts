@@ -12,6 +12,8 @@ export type ToWorker =
       scenario: Scenario | undefined;
       /** The saved credentials of the worker's terminals. */
       credentials: [string, Credentials][];
+      /** Count the acknowledged locations (fleet-sim --acks). */
+      tallyAcks: boolean;
     }
   | { type: 'stop' };
 
@@ -22,5 +24,7 @@ export type FromWorker =
   /** Credentials issued (set) or found stale (deleted) since the last message, for the state file. */
   | { type: 'credentials'; set: [string, Credentials][]; deleted: string[] }
   | { type: 'truth'; records: TruthRecord[] }
+  /** The worker's locations acknowledged per terminal, sent once before 'stopped'. */
+  | { type: 'acks'; first: number; counts: Uint32Array }
   | { type: 'stopped'; snapshot: StatsSnapshot }
   | { type: 'failed'; message: string };

@@ -7,6 +7,7 @@ import { FaultPlan } from '../scenario/fault-plan.js';
 import { loadScenario, type Scenario, ScenarioError } from '../scenario/scenario.js';
 import { TruthFile } from '../scenario/truth.js';
 import type { StatsSnapshot } from '../stats/fleet-stats.js';
+import { AckTally } from './ack-tally.js';
 import { type CliOptions, FLAG_OF, parseCommandLine, UsageError } from './args.js';
 import { HELP, USAGE_HINT } from './help.js';
 import { reportProcessFaults } from './process-faults.js';
@@ -70,6 +71,8 @@ async function run(
 ): Promise<number> {
   const truth = options.truthPath ? new TruthFile(options.truthPath) : undefined;
   const onTruth = truth && ((record: Parameters<TruthFile['write']>[0]) => truth.write(record));
+  const settings = resolveSettings(options.fleet);
+  const acks = options.acksPath ? new AckTally(settings.first, settings.count) : undefined;
   const speed = options.fleet.speed ?? 1;
   const startedAt = performance.now();
   const multiProcess = options.fleet.count > options.perProcess;
@@ -79,9 +82,9 @@ async function run(
         scenario,
         options.perProcess,
         fileURLToPath(import.meta.url),
-        { credentials: state, onTruth },
+        { credentials: state, onTruth, acks },
       )
-    : new Fleet({ ...options.fleet, scenario, credentials: state, onTruth });
+    : new Fleet({ ...options.fleet, scenario, credentials: state, onTruth, onAck: acks?.onAck });
   const flusher = multiProcess && state ? setInterval(() => void state.flush(), 10_000) : undefined;
   try {
     await runner.start();
@@ -99,6 +102,7 @@ async function run(
   clearInterval(flusher);
   await state?.flush();
   await truth?.close();
+  if (acks && options.acksPath) await acks.write(options.acksPath, settings.phoneBase);
   const report = runReport(runner.snapshot(), {
     processes: runner.processes ?? 1,
     speed,

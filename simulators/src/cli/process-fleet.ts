@@ -5,6 +5,7 @@ import { phoneOf } from '../fleet/identity.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { TruthRecord } from '../scenario/truth.js';
 import { mergeSnapshots, type StatsSnapshot } from '../stats/fleet-stats.js';
+import type { AckTally } from './ack-tally.js';
 import { type PlainFleetOptions, WORKER_FLAG } from './args.js';
 import type { FromWorker, ToWorker } from './ipc.js';
 
@@ -35,7 +36,11 @@ export class ProcessFleet {
     private readonly perProcess: number,
     /** The module that runs `runWorker` when started with WORKER_FLAG. */
     private readonly entry: string,
-    private readonly sinks: { credentials?: CredentialStore; onTruth?: (record: TruthRecord) => void },
+    private readonly sinks: {
+      credentials?: CredentialStore;
+      onTruth?: (record: TruthRecord) => void;
+      acks?: AckTally;
+    },
   ) {}
 
   get processes(): number {
@@ -144,6 +149,9 @@ export class ProcessFleet {
           case 'truth':
             for (const record of message.records) this.sinks.onTruth?.(record);
             return;
+          case 'acks':
+            this.sinks.acks?.add(message);
+            return;
         }
       });
       child.on('exit', (code, signal) => {
@@ -160,7 +168,13 @@ export class ProcessFleet {
         }
         exited();
       });
-      child.send({ type: 'start', options, scenario: this.scenario, credentials } satisfies ToWorker);
+      child.send({
+        type: 'start',
+        options,
+        scenario: this.scenario,
+        credentials,
+        tallyAcks: this.sinks.acks !== undefined,
+      } satisfies ToWorker);
     });
   }
 }

@@ -1,6 +1,7 @@
 import { type Credentials, MemoryCredentials } from '../fleet/credentials.js';
 import { Fleet } from '../fleet/fleet.js';
 import type { TruthRecord } from '../scenario/truth.js';
+import { AckTally } from './ack-tally.js';
 import type { FromWorker, ToWorker } from './ipc.js';
 
 /** Seconds between two reports of a worker to its parent. */
@@ -60,6 +61,8 @@ export async function runWorker(): Promise<void> {
   const credentials = new ForwardingCredentials(start.credentials, (set, deleted) =>
     send({ type: 'credentials', set, deleted }),
   );
+  const slice = start.options.slice;
+  const tally = start.tallyAcks && slice ? new AckTally(slice.first, slice.count) : undefined;
   let fleet: Fleet;
   try {
     fleet = new Fleet({
@@ -67,6 +70,7 @@ export async function runWorker(): Promise<void> {
       scenario: start.scenario,
       credentials,
       onTruth: (record) => truth.push(record),
+      onAck: tally?.onAck,
     });
     await fleet.start();
   } catch (error) {
@@ -85,6 +89,7 @@ export async function runWorker(): Promise<void> {
     clearInterval(timer);
     await fleet.stop();
     await report();
+    if (tally) send({ type: 'acks', ...tally.slice() });
     send({ type: 'stopped', snapshot: fleet.snapshot() });
     if (process.connected) process.disconnect();
   };
