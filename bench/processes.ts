@@ -61,7 +61,8 @@ export function start(
   createInterface({ input: child.stderr! }).on('line', (line) => {
     lines.push({ at: performance.now(), line });
     if (lines.length > 5000) lines.splice(0, 1000);
-    log.write(`${line}\n`);
+    // A process's children (HAProxy's, a gateway's workers) may still write after it exited.
+    if (!log.writableEnded) log.write(`${line}\n`);
   });
   const proc: Proc = {
     name,

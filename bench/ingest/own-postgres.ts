@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdirSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { type Proc, start, stop } from '../processes.js';
@@ -36,10 +36,25 @@ export interface OwnPostgres {
 }
 
 /**
- * initdb and start a throwaway PostgreSQL under `dir` from the binaries in `binDir`, listening on
- * loopback only. Run as root, it runs as the user `postgres` (the server refuses root).
+ * Where the server listens: this machine's loopback on a free port by default; bench/netns starts
+ * it inside a network namespace (`launch` wraps start()) on that namespace's address.
  */
-export async function startOwnPostgres(binDir: string, dir: string, logDir: string): Promise<OwnPostgres> {
+export interface PostgresPlace {
+  listen: string;
+  port?: number;
+  launch: typeof start;
+}
+
+/**
+ * initdb and start a throwaway PostgreSQL under `dir` from the binaries in `binDir`, listening on
+ * loopback only (or `place`). Run as root, it runs as the user `postgres` (the server refuses root).
+ */
+export async function startOwnPostgres(
+  binDir: string,
+  dir: string,
+  logDir: string,
+  place: PostgresPlace = { listen: '127.0.0.1', launch: start },
+): Promise<OwnPostgres> {
   const dataDir = join(dir, 'data');
   mkdirSync(dataDir, { recursive: true });
   const as = runAs();
@@ -53,16 +68,19 @@ export async function startOwnPostgres(binDir: string, dir: string, logDir: stri
     spawnAs,
   );
   if ((await initdb.exited) !== 0) throw new Error(`initdb failed (see ${logDir}/initdb.log)`);
-  const port = await freePort();
-  const settings = { ...TUNED_SETTINGS, listen_addresses: '127.0.0.1', unix_socket_directories: dataDir };
-  const proc = start(
+  // initdb trusts loopback only; a server in a namespace is reached from its neighbours' subnet.
+  if (place.listen !== '127.0.0.1')
+    appendFileSync(join(dataDir, 'pg_hba.conf'), 'host all all samenet trust\n');
+  const port = place.port ?? (await freePort());
+  const settings = { ...TUNED_SETTINGS, listen_addresses: place.listen, unix_socket_directories: dataDir };
+  const proc = place.launch(
     'postgres',
     join(binDir, 'postgres'),
     ['-D', dataDir, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])],
     logDir,
     spawnAs,
   );
-  const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const adminUrl = `postgres://postgres@${place.listen}:${port}/postgres`;
   await ready(adminUrl, proc);
   return {
     adminUrl,
