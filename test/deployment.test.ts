@@ -1,9 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { TUNED_SETTINGS } from '../bench/ingest/own-postgres.js';
+import { balancerConfig } from '../bench/netns/balancer.js';
 import { DEFAULTS, type GatewayConfig, parseConfig } from '../gateway/src/config.js';
 import { checkHaproxyConfig, haproxyMissing } from '../gateway/test/haproxy-process.js';
 
@@ -156,6 +159,47 @@ describe('docker-compose.yml', () => {
     const { status, output } = checkHaproxyConfig(haproxyFile);
     expect(status, output).toBe(0);
   });
+
+  it.skipIf(haproxyMissing !== undefined)(
+    'is what bench:netns runs, with only the addresses and maxconn changed',
+    () => {
+      const production = readFileSync(haproxyFile, 'utf8');
+      const derived = balancerConfig(production, {
+        bind: '10.88.0.1:6808',
+        servers: [1, 2, 3].map((i) => ({ name: `gw${i}`, address: `10.88.0.1${i}`, port: 6808 })),
+        healthPort: 9808,
+        maxconn: 9000,
+      });
+      const file = join(mkdtempSync(join(tmpdir(), 'jt808-lb-')), 'haproxy.cfg');
+      writeFileSync(file, derived);
+      const { status, output } = checkHaproxyConfig(file);
+      expect(status, output).toBe(0);
+      const words = (text: string) =>
+        text
+          .split('\n')
+          .map((line) => line.replace(/#.*/, '').trim())
+          .filter(Boolean);
+      const kept = (line: string) => !/^(bind|maxconn|server|nameserver|hold|resolvers)\b/.test(line);
+      const productionLines = words(production)
+        .filter(kept)
+        .map((line) => line.replace(/\s+resolvers\s+\S+\s+init-addr\s+\S+/, ''));
+      expect(words(derived).filter(kept)).toEqual(productionLines);
+      expect(words(derived).filter((l) => l.startsWith('server '))).toEqual([
+        'server gw1 10.88.0.11:6808 check port 9808 send-proxy-v2',
+        'server gw2 10.88.0.12:6808 check port 9808 send-proxy-v2',
+        'server gw3 10.88.0.13:6808 check port 9808 send-proxy-v2',
+      ]);
+      // A production file that lost what the bench depends on is refused, not run.
+      expect(() =>
+        balancerConfig(production.replace('balance leastconn', 'balance roundrobin'), {
+          bind: '10.88.0.1:6808',
+          servers: [],
+          healthPort: 9808,
+          maxconn: 10,
+        }),
+      ).toThrow(/balance leastconn/);
+    },
+  );
 
   it('runs the bus Redis with an append-only file fsynced on every write', () => {
     const command = compose.services.redis?.command ?? [];

@@ -42,7 +42,8 @@ describe.skipIf(!hasPostgres)('simulator → gateway → bus → database', () =
       { bus, roster, log },
     );
     const { port } = await gateway.listen();
-    const acknowledged = new Map<string, number>();
+    // One fix per terminal and GNSS second is stored (docs/storage.md): count acknowledged seconds.
+    const acknowledgedSeconds = new Map<string, Set<number>>();
     const fleet = new Fleet({
       port,
       count: 100,
@@ -51,7 +52,8 @@ describe.skipIf(!hasPostgres)('simulator → gateway → bus → database', () =
       onAck: (ack) => {
         if (ack.messageId !== 0x0200 || ack.result !== 0) return;
         const phone = normalizePhone(ack.phone);
-        acknowledged.set(phone, (acknowledged.get(phone) ?? 0) + 1);
+        const seconds = acknowledgedSeconds.get(phone) ?? new Set<number>();
+        acknowledgedSeconds.set(phone, seconds.add(ack.fixSecond));
       },
     });
     await fleet.start();
@@ -68,6 +70,7 @@ describe.skipIf(!hasPostgres)('simulator → gateway → bus → database', () =
       'SELECT phone, count(*) AS n FROM positions GROUP BY phone',
     );
     const stored = new Map(rows.map((r) => [r.phone, Number(r.n)]));
+    const acknowledged = new Map([...acknowledgedSeconds].map(([phone, seconds]) => [phone, seconds.size]));
     const total = [...acknowledged.values()].reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThan(500);
     expect(stored).toEqual(acknowledged);

@@ -66,6 +66,13 @@ if (values.kill !== 'none' && !victim)
   fail(`--kill: one of ${gateways.map((g) => g.name).join(', ')} or none`);
 if (process.getuid?.() !== 0) fail('needs root: it creates network namespaces (ip netns)');
 
+/** This process's soft limit of open files, which the HAProxy processes it starts inherit. */
+function openFileLimit(): number {
+  const limits = readFileSync('/proc/self/limits', 'utf8');
+  const soft = /^Max open files\s+(\d+)/m.exec(limits)?.[1];
+  return soft === undefined ? 1024 : Number(soft);
+}
+
 function fail(message: string): never {
   process.stderr.write(`bench:netns: ${message}\n`);
   process.exit(2);
@@ -166,6 +173,11 @@ async function main(): Promise<void> {
     });
     const gatewayProcs = new Map(gateways.map((host) => [host.name, startGateway(host, dbUrl)]));
     await Promise.all(gateways.map(waitHealthy));
+    // One HAProxy holds two descriptors per terminal, and a process here may open 20,000: past
+    // that, several HAProxy processes bind the same address (HAProxy sets SO_REUSEPORT) and the
+    // kernel spreads the terminals over them, each balancing its share over the gateways.
+    const perBalancer = Math.floor((openFileLimit() - 500) / 2);
+    const balancers = Math.ceil((opts.terminals * 1.1) / perBalancer);
     const cfg = join(outDir, 'haproxy.cfg');
     writeFileSync(
       cfg,
@@ -173,13 +185,17 @@ async function main(): Promise<void> {
         bind: `${BALANCER.address}:${TERMINAL_PORT}`,
         servers: gateways.map((g) => ({ name: g.name, address: g.address, port: TERMINAL_PORT })),
         healthPort: GATEWAY_HTTP_PORT,
-        maxconn: opts.terminals * 2 + 100,
+        maxconn: perBalancer,
       }),
     );
-    const haproxy = start('haproxy', '/usr/sbin/haproxy', ['-db', '-f', cfg], logDir);
-    await sleep(1000);
-    if (haproxy.child.exitCode !== null) throw new Error(`haproxy exited: see ${logDir}/haproxy.log`);
-    log(`gateways ${gateways.map((g) => g.address).join(', ')} behind HAProxy on ${BALANCER.address}`);
+    for (let i = 1; i <= balancers; i++) {
+      const haproxy = start(`haproxy-${i}`, '/usr/sbin/haproxy', ['-db', '-f', cfg], logDir);
+      await sleep(1000);
+      if (haproxy.child.exitCode !== null) throw new Error(`haproxy exited: see ${logDir}/haproxy-${i}.log`);
+    }
+    log(
+      `gateways ${gateways.map((g) => g.address).join(', ')} behind ${balancers} HAProxy process(es) on ${BALANCER.address}`,
+    );
 
     const acksFile = join(outDir, 'acks.csv');
     const sim = start(
@@ -263,6 +279,7 @@ async function main(): Promise<void> {
       killed: victim?.name,
       killedAtS: killedAt && Math.round((killedAt - started) / 1000),
       backAfterS: killedAt && restartedAt && (restartedAt - killedAt) / 1000,
+      allBackAfterS: killedAt && allAuthenticatedAfter(samples, (killedAt - started) / 1000),
       loadAverage: loadAverage(),
       fleet: summary,
       perHost: samples,
@@ -285,10 +302,19 @@ async function main(): Promise<void> {
   }
 }
 
+/** Seconds from the kill to the first sample (every 5 s) with every terminal authenticated again. */
+function allAuthenticatedAfter(samples: GatewaySample[], killedAtS: number): number | undefined {
+  const back = samples.find(
+    (s) => s.at > killedAtS && Object.values(s.authenticated).reduce((a, b) => a + b, 0) >= opts.terminals,
+  );
+  return back && Math.round(back.at - killedAtS);
+}
+
 function report(r: {
   killed: string | undefined;
   killedAtS: number | undefined;
   backAfterS: number | false | undefined;
+  allBackAfterS: number | undefined;
   perHost: GatewaySample[];
   drainS: number;
   noLoss: {

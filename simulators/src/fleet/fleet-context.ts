@@ -36,6 +36,8 @@ export interface AckInfo {
   serial: number;
   result: number;
   latencyMs: number;
+  /** The GNSS second (epoch seconds) of an acknowledged location report; 0 for other frames. */
+  fixSecond: number;
 }
 
 /** What the terminals of a fleet share: settings, clock, statistics, and the fleet's services. */

@@ -55,6 +55,9 @@ const MODEL = 'FS-808';
 const SOFTWARE_VERSION = 'fleet-sim 0.1.0';
 
 const scratch: RoutePosition = { latitude: 0, longitude: 0, heading: 0 };
+const PENDING_STRIDE = 4;
+/** What takePending found (one object for the process: acks are handled one at a time). */
+const taken = { sentAt: 0, fixSecond: 0 };
 
 /**
  * One simulated terminal: registers or authenticates, then reports like firmware (locations on a
@@ -85,7 +88,7 @@ export class SimTerminal implements Schedulable {
   /** Serial of the registration or authentication awaiting its answer, and when it went out (real ms). */
   private requestSerial = -1;
   private requestSentAt = 0;
-  /** Frames awaiting 0x8001, as flat triples: serial, real ms sent, message id. */
+  /** Frames awaiting 0x8001, flat, PENDING_STRIDE numbers each: serial, real ms sent, message id, fix second. */
   private pending: number[] | undefined;
   private memory: FaultMemory | undefined;
 
@@ -268,12 +271,11 @@ export class SimTerminal implements Schedulable {
 
   private onAck(body: GeneralResponse): void {
     const { stats } = this.fleet;
-    const sentAt = this.takePending(body.replySerial, body.replyId);
-    if (sentAt < 0) {
+    if (!this.takePending(body.replySerial, body.replyId)) {
       stats.error('unexpected-ack');
       return;
     }
-    const latencyMs = SimClock.realNow() - sentAt;
+    const latencyMs = SimClock.realNow() - taken.sentAt;
     stats.counters.acks++;
     stats.ackLatency(latencyMs);
     const isSignIn = body.replyId === MessageId.authentication;
@@ -290,6 +292,7 @@ export class SimTerminal implements Schedulable {
       serial: body.replySerial,
       result: body.result,
       latencyMs,
+      fixSecond: taken.fixSecond,
     });
     if (isSignIn && this.link === Link.Authenticating && body.replySerial === this.requestSerial) {
       if (body.result === PlatformResult.Success) this.goOnline();
@@ -335,7 +338,8 @@ export class SimTerminal implements Schedulable {
     const locations = !(this.faults & Fault.heartbeatOnly);
     const acc = this.vehicle.accOn;
     if (locations && (this.reportNow || now >= this.nextLocationAt || acc !== this.reportedAcc)) {
-      this.sendAwaitingAck('locationReport', this.location(now));
+      const fix = this.location(now);
+      this.sendAwaitingAck('locationReport', fix, fix.time ? Math.floor(fix.time.getTime() / 1000) : 0);
       this.fleet.stats.counters.locationsSent++;
       this.reportNow = false;
       this.reportedAcc = acc;
@@ -397,29 +401,34 @@ export class SimTerminal implements Schedulable {
     return this.connection!.send(name, body);
   }
 
-  /** Sends a frame the platform answers with 0x8001, remembering when for the ack latency. */
+  /**
+   * Sends a frame the platform answers with 0x8001, remembering when for the ack latency, and for
+   * a location its GNSS second (the platform keeps one fix per terminal and second).
+   */
   private sendAwaitingAck<N extends 'authentication' | 'locationReport' | 'heartbeat'>(
     name: N,
     body: BodyOf<N>,
+    fixSecond = 0,
   ): number {
     this.fleet.stats.counters.framesSent++;
     const serial = this.connection!.send(name, body);
     this.pending ??= [];
-    this.pending.push(serial, SimClock.realNow(), MessageId[name]);
+    this.pending.push(serial, SimClock.realNow(), MessageId[name], fixSecond);
     return serial;
   }
 
-  /** Removes the pending frame `serial` and returns when it was sent (real ms), or -1 if none. */
-  private takePending(serial: number, messageId: number): number {
+  /** Removes the pending frame `serial` into `taken`; false if there is none. */
+  private takePending(serial: number, messageId: number): boolean {
     const pending = this.pending;
-    if (pending === undefined) return -1;
-    for (let i = 0; i < pending.length; i += 3) {
+    if (pending === undefined) return false;
+    for (let i = 0; i < pending.length; i += PENDING_STRIDE) {
       if (pending[i] !== serial || pending[i + 2] !== messageId) continue;
-      const sentAt = pending[i + 1]!;
-      pending.splice(i, 3);
-      return sentAt;
+      taken.sentAt = pending[i + 1]!;
+      taken.fixSecond = pending[i + 3]!;
+      pending.splice(i, PENDING_STRIDE);
+      return true;
     }
-    return -1;
+    return false;
   }
 
   private expirePending(): void {
@@ -427,14 +436,12 @@ export class SimTerminal implements Schedulable {
     if (pending === undefined || pending.length === 0) return;
     const cutoff = SimClock.realNow() - this.fleet.settings.ackTimeoutMs;
     let kept = 0;
-    for (let i = 0; i < pending.length; i += 3) {
+    for (let i = 0; i < pending.length; i += PENDING_STRIDE) {
       if (pending[i + 1]! < cutoff) {
         this.fleet.stats.error('ack-timeout');
         continue;
       }
-      pending[kept++] = pending[i]!;
-      pending[kept++] = pending[i + 1]!;
-      pending[kept++] = pending[i + 2]!;
+      for (let j = 0; j < PENDING_STRIDE; j++) pending[kept++] = pending[i + j]!;
     }
     pending.length = kept;
   }
