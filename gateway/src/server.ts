@@ -175,7 +175,6 @@ export class Gateway implements GatewayContext {
   }
 
   async handle(session: Session, inbound: Inbound): Promise<void> {
-    const before = session.state;
     try {
       await dispatch(this, session, inbound);
     } catch (error) {
@@ -188,7 +187,7 @@ export class Gateway implements GatewayContext {
       );
       acknowledge(session, inbound.message.header, PlatformResult.Failure);
     } finally {
-      if (session.state !== before && !session.isClosed) this.moved(before, session.state);
+      if (session.state !== session.countedState && !session.isClosed) this.moved(session);
     }
   }
 
@@ -216,13 +215,15 @@ export class Gateway implements GatewayContext {
   private forget(session: Session): void {
     if (!this.sessions.delete(session)) return;
     this.addressLimits.close(session.remoteIp);
-    this.stateCounts[session.state]--;
+    // What the gauges hold, not `state`: a message still being handled may have moved it already.
+    this.stateCounts[session.countedState]--;
     this.updateGauges();
   }
 
-  private moved(from: SessionState, to: SessionState): void {
-    this.stateCounts[from]--;
-    this.stateCounts[to]++;
+  private moved(session: Session): void {
+    this.stateCounts[session.countedState]--;
+    this.stateCounts[session.state]++;
+    session.countedState = session.state;
     this.updateGauges();
   }
 

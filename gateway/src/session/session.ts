@@ -38,6 +38,11 @@ export class Session {
   /** The terminal's address alone: the key of the per-address limits. */
   readonly remoteIp: string;
   state: SessionState = 'connected';
+  /**
+   * The state the server's gauges count this session in: they follow `state` after each message,
+   * so a session that closes while its message is still being handled is uncounted from here.
+   */
+  countedState: SessionState = 'connected';
   /** Phone from the first frame that decoded (for our replies' headers); proven only once authenticated. */
   phone: string | undefined;
   edition: Edition = '2013';
