@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { scopeOf } from '../api/scope.js';
 import type { User } from '../api/sessions.js';
 import { transaction } from '../db/pool.js';
+import { onsiteHoursOf } from '../tickets/onsite-hours.js';
 import { deadlines } from '../tickets/workflow.js';
 import { type ClockName, clockDue, intakeClocks } from './clocks.js';
 import type { AfterSalesConfig } from './config-store.js';
@@ -85,19 +86,26 @@ export async function recordCall(
         [ticketId, `desk:${report.category}`],
       );
     } else {
+      // The same response and on-site deadlines as the platform's own tickets; a question that needs
+      // no visit is to be settled within visitWorkingDays instead. The first answer is a clock of
+      // its own, never the ticket's response (so an answered call is no response breach).
+      const hours = await onsiteHoursOf(client, vehicle.center_id);
+      const { responseDue, onsiteDue: visitDue } = deadlines(
+        report.receivedAt.getTime(),
+        report.severity,
+        hours.local,
+      );
+      const onsiteDue =
+        plan.kind === 'service' && !plan.needsVisit
+          ? config.calendar.addWorkingDays(report.receivedAt, config.settings.visitWorkingDays)
+          : visitDue;
       const clocks = intakeClocks(
         report.receivedAt,
         { ...report, needsVisit: plan.needsVisit },
+        onsiteDue,
         config.calendar,
         config.settings,
       );
-      const firstAnswer = clocks[0]!.dueAt;
-      // A fault fixed without a visit keeps the workflow's on-site deadline; otherwise the visit
-      // clock is the deadline (for guidance and consultations: to be settled by then).
-      const onsiteDue =
-        plan.kind === 'repair' && !plan.needsVisit
-          ? deadlines(report.receivedAt.getTime(), report.severity).onsiteDue
-          : clockDue('visit', report.receivedAt, report.severity, config.calendar, config.settings);
       state = plan.closesAtOnce ? 'closed' : 'classified';
       const inserted = await client.query<{ id: string }>(
         `INSERT INTO tickets (kind, phone, vehicle_id, center_id, state, reason, reasons, opened_at, category, severity,
@@ -113,7 +121,7 @@ export async function recordCall(
           report.receivedAt,
           report.category,
           report.severity,
-          firstAnswer,
+          responseDue,
           onsiteDue,
           vehicle.in_warranty,
           plan.closesAtOnce ? report.receivedAt : null,

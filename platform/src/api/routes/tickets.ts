@@ -2,7 +2,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { maskDetail, maskRow } from '../../aftersales/masking.js';
 import { advanceTicket } from '../../tickets/ticket-store.js';
-import { ACTION_FIELDS, type TicketAction, TicketError, type TicketState } from '../../tickets/workflow.js';
+import { DISTANCES } from '../../tickets/onsite-hours.js';
+import {
+  ACTION_FIELDS,
+  arrivalLateMinutes,
+  type TicketAction,
+  TicketError,
+  type TicketState,
+} from '../../tickets/workflow.js';
 import { ANYONE } from '../guard.js';
 import { pageProperties } from '../limits.js';
 import {
@@ -37,6 +44,7 @@ const actionBody = {
     severity: { type: 'integer', minimum: 1, maximum: 3 },
     installer: { type: 'string', minLength: 1, maxLength: 64 },
     servicePointId: { type: 'integer', minimum: 1 },
+    distance: { type: 'string', enum: DISTANCES },
     at: { type: 'string', format: 'date-time' },
     reason: { type: 'string', maxLength: 500 },
     faultCause: { type: 'string', minLength: 1, maxLength: 500 },
@@ -115,6 +123,7 @@ export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, {
       );
       return {
         ...withActions(maskDetail(request.user.role, ticket, TICKET_SIMS), request.user.role),
+        arrival_late_minutes: arrivalLateMinutes(ticket.appointment_at, ticket.arrived_at),
         history: history.map((event) => ({
           ...event,
           detail: event.detail && maskRow(event.detail, HISTORY_PERSONAL),
