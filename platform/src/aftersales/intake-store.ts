@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { scopeOf } from '../api/scope.js';
 import type { User } from '../api/sessions.js';
-import { transaction } from '../db/pool.js';
+import { type Queryable, transaction } from '../db/pool.js';
 import { onsiteHoursOf } from '../tickets/onsite-hours.js';
 import { deadlines } from '../tickets/workflow.js';
 import { type ClockName, clockDue, intakeClocks } from './clocks.js';
@@ -234,6 +234,24 @@ export async function answerTicket(
     );
     return { state: to };
   });
+}
+
+export interface ClockRow {
+  clock: ClockName;
+  due_at: Date;
+  met_at: Date | null;
+  /** Met late, or not met and past due. */
+  breached: boolean;
+}
+
+/** A ticket's clocks, in the order they started. */
+export async function ticketClocks(db: Queryable, ticketId: string | number): Promise<ClockRow[]> {
+  const { rows } = await db.query<ClockRow>(
+    `SELECT clock, due_at, met_at, (met_at IS NULL AND due_at < now()) OR met_at > due_at AS breached
+       FROM service_clocks WHERE ticket_id = $1 ORDER BY id`,
+    [ticketId],
+  );
+  return rows;
 }
 
 /**

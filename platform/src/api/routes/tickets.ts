@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
+import { ticketClocks } from '../../aftersales/intake-store.js';
 import { maskDetail, maskRow } from '../../aftersales/masking.js';
 import { advanceTicket } from '../../tickets/ticket-store.js';
 import { DISTANCES } from '../../tickets/onsite-hours.js';
@@ -13,6 +14,7 @@ import {
 import { ANYONE } from '../guard.js';
 import { pageProperties } from '../limits.js';
 import {
+  clockActionsFor,
   mayTakeTicketAction,
   TICKET_ACTION_NAMES,
   TICKET_ACTION_ROLES,
@@ -121,8 +123,13 @@ export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, {
         'SELECT at, actor, from_state, to_state, reason, detail FROM ticket_events WHERE ticket_id = $1 ORDER BY id',
         [ticket.id],
       );
+      const clocks = await ticketClocks(pool, ticket.id);
+      const open = ticket.closed_at ? [] : clocks.filter((c) => c.met_at === null).map((c) => c.clock);
       return {
         ...withActions(maskDetail(request.user.role, ticket, TICKET_SIMS), request.user.role),
+        // The desk's clocks, the buttons that meet them, and the arrival against the appointment.
+        clocks,
+        clock_actions: clockActionsFor(request.user.role, open),
         arrival_late_minutes: arrivalLateMinutes(ticket.appointment_at, ticket.arrived_at),
         history: history.map((event) => ({
           ...event,
