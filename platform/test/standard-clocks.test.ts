@@ -239,6 +239,11 @@ describe.skipIf(!hasPostgres)("the standard's clocks on a real PostgreSQL", () =
       (await act('sp1', { action: 'appoint', at: new Date(Date.now() - 25 * MIN).toISOString() })).status,
     ).toBe(200);
     expect((await ticket(id)).arrival_late_minutes).toBeNull();
+    // Before the answer: the operator gets both buttons, the service point only the shipment.
+    expect((await api.get('op1', `/api/tickets/${id}`)).body.clock_actions).toEqual(['answer', 'ship-spare']);
+    expect((await api.get('sp1', `/api/tickets/${id}`)).body.clock_actions).toEqual(['ship-spare']);
+    expect((await api.post('sp1', `/api/desk/tickets/${id}/answer`, {})).status).toBe(403);
+    expect((await api.post('op1', `/api/desk/tickets/${id}/answer`, {})).status).toBe(200);
     expect((await act('sp1', { action: 'arrive' })).status).toBe(200);
     const detail = (await api.get('sp1', `/api/tickets/${id}`)).body;
     expect(detail.arrival_late_minutes).toBe(25);
@@ -249,6 +254,12 @@ describe.skipIf(!hasPostgres)("the standard's clocks on a real PostgreSQL", () =
     const spare = await api.post('sp1', `/api/desk/tickets/${id}/clocks`, { clock: 'spare-parts', event: 'met' });
     expect(spare.status).toBe(200);
     expect(spare.body.metAt).not.toBeNull();
+    // ...once, in the ticket's history with who did it.
+    await api.post('sp1', `/api/desk/tickets/${id}/clocks`, { clock: 'spare-parts', event: 'met' });
+    const history = (await api.get('sp1', `/api/tickets/${id}`)).body.history as { actor: string; reason: string }[];
+    expect(history.filter((e) => e.reason === 'clock met: spare-parts').map((e) => e.actor)).toEqual(['sp1']);
+    // The page's buttons: the desk's answer is met, the spare part shipped; none left.
+    expect((await api.get('sp1', `/api/tickets/${id}`)).body.clock_actions).toEqual([]);
   });
 
   it('schedules two follow-up calls, listed from 3 days after the service', async () => {

@@ -265,9 +265,10 @@ export async function clockEvent(
   event: 'start' | 'met',
   at: Date,
   config: AfterSalesConfig,
+  actor: string,
 ): Promise<{ clock: ClockName; dueAt: Date; metAt: Date | null }> {
-  const { rows: tickets } = await pool.query<{ severity: number | null }>(
-    'SELECT severity FROM tickets WHERE id = $1',
+  const { rows: tickets } = await pool.query<{ severity: number | null; state: string }>(
+    'SELECT severity, state FROM tickets WHERE id = $1',
     [ticketId],
   );
   if (!tickets[0]) throw new AfterSalesError(`no ticket ${ticketId}`, 'not-found');
@@ -282,10 +283,19 @@ export async function clockEvent(
     );
     return { clock, dueAt: rows[0]!.due_at, metAt: rows[0]!.met_at };
   }
-  const { rows } = await pool.query<{ due_at: Date; met_at: Date | null }>(
-    `UPDATE service_clocks SET met_at = coalesce(met_at, $3) WHERE ticket_id = $1 AND clock = $2 RETURNING due_at, met_at`,
+  const { rows } = await pool.query<{ due_at: Date; met_at: Date | null; newly: boolean }>(
+    `WITH before AS (SELECT met_at FROM service_clocks WHERE ticket_id = $1 AND clock = $2)
+     UPDATE service_clocks SET met_at = coalesce(met_at, $3) WHERE ticket_id = $1 AND clock = $2
+     RETURNING due_at, met_at, (SELECT met_at FROM before) IS NULL AS newly`,
     [ticketId, clock, at],
   );
   if (!rows[0]) throw new AfterSalesError(`ticket ${ticketId} has no ${clock} clock`, 'not-found');
+  // In the ticket's history, so the page shows who shipped the part (or met the clock) and when.
+  if (rows[0].newly) {
+    await pool.query(
+      `INSERT INTO ticket_events (ticket_id, actor, from_state, to_state, reason, detail) VALUES ($1, $2, $3, $3, $4, $5)`,
+      [ticketId, actor, tickets[0].state, `clock met: ${clock}`, JSON.stringify({ clock, at })],
+    );
+  }
   return { clock, dueAt: rows[0].due_at, metAt: rows[0].met_at };
 }

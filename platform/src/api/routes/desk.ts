@@ -149,6 +149,7 @@ export const deskRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { p
           event,
           at ? new Date(at) : new Date(),
           await loadConfig(pool),
+          request.user.username,
         ),
       );
     },
