@@ -65,7 +65,9 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('ticket clocks in 
     await expect.poll(() => clocks.locator('tbody tr').count()).toBe(3);
     expect(await page.getByTestId('clock-first-answer').getAttribute('data-state')).toBe('running');
     await page.getByTestId('clock-action-answer').click();
-    await expect.poll(() => page.getByTestId('clock-first-answer').getAttribute('data-state')).toBe('metInTime');
+    await expect
+      .poll(() => page.getByTestId('clock-first-answer').getAttribute('data-state'))
+      .toBe('metInTime');
     expect(await page.getByTestId('clock-action-answer').count()).toBe(0);
     expect(await clock('first-answer')).not.toBeNull();
     await screenshot(page, 'ticket-clocks-answered');
@@ -101,17 +103,23 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('ticket clocks in 
     await page.getByTestId('action-appoint').locator('input[name=at]').fill(local);
     await page.getByTestId('action-appoint').getByRole('button').click();
     await expect.poll(() => page.getByTestId('ticket-state').getAttribute('data-state')).toBe('appointed');
-    await expect.poll(() => page.getByTestId('arrival-lateness').textContent()).toMatch(/已过预约 (39|40|41) 分钟/);
+    await expect
+      .poll(() => page.getByTestId('arrival-lateness').textContent())
+      .toMatch(/已过预约 (39|40|41) 分钟/);
 
     await page.getByTestId('action-arrive').getByRole('button').click();
     await expect.poll(() => page.getByTestId('ticket-state').getAttribute('data-state')).toBe('on-site');
     await expect.poll(() => page.getByTestId('clock-visit').getAttribute('data-state')).toBe('metInTime');
-    await expect.poll(() => page.getByTestId('arrival-lateness').textContent()).toMatch(/迟到 (39|40|41) 分钟/);
+    await expect
+      .poll(() => page.getByTestId('arrival-lateness').textContent())
+      .toMatch(/迟到 (39|40|41) 分钟/);
     const { rows } = await stack.pool.query('SELECT arrived_at FROM tickets WHERE id = $1', [ticketId]);
     expect(await clock('visit')).toEqual(rows[0].arrived_at);
 
     await page.getByTestId('clock-action-ship-spare').click();
-    await expect.poll(() => page.getByTestId('clock-spare-parts').getAttribute('data-state')).toBe('metInTime');
+    await expect
+      .poll(() => page.getByTestId('clock-spare-parts').getAttribute('data-state'))
+      .toBe('metInTime');
     expect(await page.getByTestId('clock-action-ship-spare').count()).toBe(0);
     expect(await clock('spare-parts')).not.toBeNull();
     await screenshot(page, 'ticket-clocks-service-point');

@@ -33,7 +33,9 @@ describe("the standard's numbers (pure)", () => {
     expect(DEFAULT_ONSITE_HOURS).toEqual({ local: 12, nearby: 24, 'other-region': 48 });
     const opened = at('2026-11-27T15:00').getTime();
     for (const severity of [1, 2, 3]) {
-      expect(deadlines(opened, severity, DEFAULT_ONSITE_HOURS.local).onsiteDue).toEqual(at('2026-11-28T03:00'));
+      expect(deadlines(opened, severity, DEFAULT_ONSITE_HOURS.local).onsiteDue).toEqual(
+        at('2026-11-28T03:00'),
+      );
     }
     expect(deadlines(opened, 2, DEFAULT_ONSITE_HOURS.nearby).onsiteDue).toEqual(at('2026-11-28T15:00'));
     expect(deadlines(opened, 2, DEFAULT_ONSITE_HOURS['other-region']).onsiteDue).toEqual(
@@ -162,7 +164,11 @@ describe.skipIf(!hasPostgres)("the standard's clocks on a real PostgreSQL", () =
       onsite_due: new Date(opened.getTime() + 20 * HOUR).toISOString(),
       response_due: new Date(opened.getTime() + 2 * HOUR).toISOString(),
     });
-    await api.put('admin', '/api/centers/1/onsite-hours', { local: null, nearby: null, 'other-region': null });
+    await api.put('admin', '/api/centers/1/onsite-hours', {
+      local: null,
+      nearby: null,
+      'other-region': null,
+    });
     expect((await act({ action: 'cancel', reason: 'test done' })).status).toBe(200);
   });
 
@@ -234,7 +240,9 @@ describe.skipIf(!hasPostgres)("the standard's clocks on a real PostgreSQL", () =
     const id = fault.ticketId;
     expect(fault.attached).toBe(false);
     const act = (user: string, body: object) => api.post(user, `/api/tickets/${id}/actions`, body);
-    expect((await act('op1', { action: 'dispatch', installer: '王师傅', servicePointId: 1 })).status).toBe(200);
+    expect((await act('op1', { action: 'dispatch', installer: '王师傅', servicePointId: 1 })).status).toBe(
+      200,
+    );
     expect(
       (await act('sp1', { action: 'appoint', at: new Date(Date.now() - 25 * MIN).toISOString() })).status,
     ).toBe(200);
@@ -251,12 +259,18 @@ describe.skipIf(!hasPostgres)("the standard's clocks on a real PostgreSQL", () =
     const clocks = (await api.get('sp1', `/api/desk/tickets/${id}/clocks`)).body;
     expect(clocks.find((c: { clock: string }) => c.clock === 'visit').met_at).toBe(detail.arrived_at);
     // Spare parts shipped by the service point meet the spare-parts clock.
-    const spare = await api.post('sp1', `/api/desk/tickets/${id}/clocks`, { clock: 'spare-parts', event: 'met' });
+    const spare = await api.post('sp1', `/api/desk/tickets/${id}/clocks`, {
+      clock: 'spare-parts',
+      event: 'met',
+    });
     expect(spare.status).toBe(200);
     expect(spare.body.metAt).not.toBeNull();
     // ...once, in the ticket's history with who did it.
     await api.post('sp1', `/api/desk/tickets/${id}/clocks`, { clock: 'spare-parts', event: 'met' });
-    const history = (await api.get('sp1', `/api/tickets/${id}`)).body.history as { actor: string; reason: string }[];
+    const history = (await api.get('sp1', `/api/tickets/${id}`)).body.history as {
+      actor: string;
+      reason: string;
+    }[];
     expect(history.filter((e) => e.reason === 'clock met: spare-parts').map((e) => e.actor)).toEqual(['sp1']);
     // The page's buttons: the desk's answer is met, the spare part shipped; none left.
     expect((await api.get('sp1', `/api/tickets/${id}`)).body.clock_actions).toEqual([]);
@@ -275,7 +289,12 @@ describe.skipIf(!hasPostgres)("the standard's clocks on a real PostgreSQL", () =
     await platformMove(pool, id, 'close-verified', 'test', closed);
     const day = (ms: number) => new Date(ms + 8 * HOUR).toISOString().slice(0, 10);
     const listed = async (on: number) =>
-      ((await api.get('admin', `/api/callbacks/due?day=${day(on)}`)).body as { ticket_id: string; round: number }[])
+      (
+        (await api.get('admin', `/api/callbacks/due?day=${day(on)}`)).body as {
+          ticket_id: string;
+          round: number;
+        }[]
+      )
         .filter((c) => c.ticket_id === id)
         .map((c) => c.round);
     expect(await listed(closed.getTime() + DAY)).toEqual([]);
@@ -285,7 +304,13 @@ describe.skipIf(!hasPostgres)("the standard's clocks on a real PostgreSQL", () =
       'SELECT round, not_before, due_at FROM callbacks WHERE ticket_id = $1 ORDER BY round',
       [id],
     );
-    expect(rows.map((r) => [r.round, r.not_before.getTime() - closed.getTime(), r.due_at.getTime() - closed.getTime()])).toEqual([
+    expect(
+      rows.map((r) => [
+        r.round,
+        r.not_before.getTime() - closed.getTime(),
+        r.due_at.getTime() - closed.getTime(),
+      ]),
+    ).toEqual([
       [1, 3 * DAY, 7 * DAY],
       [2, 10 * DAY, 14 * DAY],
     ]);
@@ -325,7 +350,9 @@ describe.skipIf(!hasPostgres)("the standard's clocks on a real PostgreSQL", () =
     const reported = await api.post('sp1', `/api/patrols/${recent.body.id}/report`, { report: '全部正常' });
     expect(reported.status).toBe(200);
     expect(reported.body).toMatchObject({ report: '全部正常', reported_by: 'sp1', late: false });
-    expect((await api.post('sp1', `/api/patrols/${recent.body.id}/report`, { report: '再报' })).status).toBe(409);
+    expect((await api.post('sp1', `/api/patrols/${recent.body.id}/report`, { report: '再报' })).status).toBe(
+      409,
+    );
     // The old one is late, reported or not.
     expect((await api.get('sp1', '/api/patrols?open=true')).body).toEqual([
       expect.objectContaining({ id: made.body.id, late: true }),
@@ -334,7 +361,9 @@ describe.skipIf(!hasPostgres)("the standard's clocks on a real PostgreSQL", () =
     // Guards: another service point, another center, the future, bad bodies, other roles.
     expect((await api.post('sp1', '/api/patrols', { servicePointId: 2 })).status).toBe(404);
     expect((await api.post('op1', '/api/patrols', { servicePointId: 2 })).status).toBe(404);
-    expect((await api.post('desk2', `/api/patrols/${made.body.id}/report`, { report: 'x' })).status).toBe(404);
+    expect((await api.post('desk2', `/api/patrols/${made.body.id}/report`, { report: 'x' })).status).toBe(
+      404,
+    );
     expect((await api.get('desk2', '/api/patrols')).body).toEqual([]);
     expect(
       (

@@ -39,7 +39,9 @@ export async function scheduleTicketCallbacks(pool: pg.Pool, config: AfterSalesC
       ORDER BY t.closed_at LIMIT 10000`,
   );
   if (rows.length === 0) return 0;
-  const tasks = rows.flatMap((row) => followUps(row.closed_at, config.settings).map((task) => ({ row, ...task })));
+  const tasks = rows.flatMap((row) =>
+    followUps(row.closed_at, config.settings).map((task) => ({ row, ...task })),
+  );
   const result = await pool.query(
     `INSERT INTO callbacks (kind, ticket_id, vehicle_id, center_id, service_point_id, round, not_before, due_at)
      SELECT 'ticket', * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[], $5::smallint[],

@@ -49,7 +49,10 @@ export function intakeClocks(
   settings: AfterSalesSettings,
 ): Clock[] {
   const clocks: Clock[] = [
-    { clock: 'first-answer', dueAt: clockDue('first-answer', receivedAt, report.severity, calendar, settings) },
+    {
+      clock: 'first-answer',
+      dueAt: clockDue('first-answer', receivedAt, report.severity, calendar, settings),
+    },
   ];
   if (report.needsVisit) clocks.push({ clock: 'visit', dueAt: onsiteDue });
   if (report.needsVisit && report.severity === 1 && report.category === 'hardware') {

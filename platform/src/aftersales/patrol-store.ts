@@ -38,25 +38,31 @@ export async function recordPatrol(
     `SELECT point.center_id FROM service_points point WHERE point.id = $1 AND ${scope.servicePoints}`,
     [input.servicePointId, ...scope.params],
   );
-  if (!point.rows[0]) throw new AfterSalesError(`no service point ${input.servicePointId} of yours`, 'not-found');
-  const reportDue = config.calendar.addWorkingDays(input.inspectedAt, config.settings.patrolReportWorkingDays);
-  const { rows } = await pool.query<{ id: string }>(
-    `INSERT INTO patrol_inspections (center_id, service_point_id, enterprise_id, vehicles, inspected_at, note, recorded_by, report_due)
+  if (!point.rows[0])
+    throw new AfterSalesError(`no service point ${input.servicePointId} of yours`, 'not-found');
+  const reportDue = config.calendar.addWorkingDays(
+    input.inspectedAt,
+    config.settings.patrolReportWorkingDays,
+  );
+  const { rows } = await pool
+    .query<{ id: string }>(
+      `INSERT INTO patrol_inspections (center_id, service_point_id, enterprise_id, vehicles, inspected_at, note, recorded_by, report_due)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-    [
-      point.rows[0].center_id,
-      input.servicePointId,
-      input.enterpriseId ?? null,
-      input.vehicles ?? 0,
-      input.inspectedAt,
-      input.note ?? null,
-      user.username,
-      reportDue,
-    ],
-  ).catch((error: { code?: string }) => {
-    if (error.code === '23503') throw new AfterSalesError(`no enterprise ${input.enterpriseId}`);
-    throw error;
-  });
+      [
+        point.rows[0].center_id,
+        input.servicePointId,
+        input.enterpriseId ?? null,
+        input.vehicles ?? 0,
+        input.inspectedAt,
+        input.note ?? null,
+        user.username,
+        reportDue,
+      ],
+    )
+    .catch((error: { code?: string }) => {
+      if (error.code === '23503') throw new AfterSalesError(`no enterprise ${input.enterpriseId}`);
+      throw error;
+    });
   return (await listPatrols(pool, user, { id: rows[0]!.id }))[0]!;
 }
 

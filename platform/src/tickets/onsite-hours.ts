@@ -21,11 +21,15 @@ export const DEFAULT_ONSITE_HOURS: Readonly<OnsiteHours> = Object.freeze({
 });
 
 /** A center's on-site hours: its overrides over the defaults. */
-export function withCenterHours(row: {
-  onsite_hours_local: number | null;
-  onsite_hours_nearby: number | null;
-  onsite_hours_other_region: number | null;
-} | undefined): OnsiteHours {
+export function withCenterHours(
+  row:
+    | {
+        onsite_hours_local: number | null;
+        onsite_hours_nearby: number | null;
+        onsite_hours_other_region: number | null;
+      }
+    | undefined,
+): OnsiteHours {
   return {
     local: row?.onsite_hours_local ?? DEFAULT_ONSITE_HOURS.local,
     nearby: row?.onsite_hours_nearby ?? DEFAULT_ONSITE_HOURS.nearby,

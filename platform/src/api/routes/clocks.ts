@@ -20,10 +20,10 @@ const hoursSchema = { type: ['number', 'null'], exclusiveMinimum: 0, maximum: 72
 export const clockRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
   const centerInScope = async (user: Parameters<typeof scopeOf>[0], id: number) => {
     const scope = scopeOf(user, 2);
-    const { rows } = await pool.query(`SELECT 1 FROM centers center WHERE center.id = $1 AND ${scope.centers}`, [
-      id,
-      ...scope.params,
-    ]);
+    const { rows } = await pool.query(
+      `SELECT 1 FROM centers center WHERE center.id = $1 AND ${scope.centers}`,
+      [id, ...scope.params],
+    );
     return rows.length > 0;
   };
 
@@ -75,7 +75,13 @@ export const clockRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { 
   );
 
   app.post<{
-    Body: { servicePointId: number; enterpriseId?: number; vehicles?: number; inspectedAt?: string; note?: string };
+    Body: {
+      servicePointId: number;
+      enterpriseId?: number;
+      vehicles?: number;
+      inspectedAt?: string;
+      note?: string;
+    };
   }>(
     '/patrols',
     {

@@ -2,8 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { ticketClocks } from '../../aftersales/intake-store.js';
 import { maskDetail, maskRow } from '../../aftersales/masking.js';
-import { advanceTicket } from '../../tickets/ticket-store.js';
 import { DISTANCES } from '../../tickets/onsite-hours.js';
+import { advanceTicket } from '../../tickets/ticket-store.js';
 import {
   ACTION_FIELDS,
   arrivalLateMinutes,
