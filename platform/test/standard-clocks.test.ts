@@ -16,6 +16,7 @@ import { openTicket, platformMove } from '../src/tickets/ticket-store.js';
 import { arrivalLateMinutes, deadlines } from '../src/tickets/workflow.js';
 import { type ApiServer, startApiServer } from './api-server.js';
 import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { seedTwoCenters } from './two-centers.js';
 
 /**
  * The service standard's numbers for the clocks (docs/after-sales.md, "The standard's numbers"):
@@ -82,12 +83,7 @@ describe.skipIf(!hasPostgres)("the standard's clocks on a real PostgreSQL", () =
     db = await freshDatabase('standard_clocks');
     await migrate(db.url);
     pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    await pool.query(
-      `INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州中心', '郑州'), (2, 'C2', '洛阳中心', '洛阳')`,
-    );
-    await pool.query(
-      `INSERT INTO service_points (id, code, name, center_id) VALUES (1, 'SP1', '郑州服务站', 1), (2, 'SP2', '洛阳服务站', 2)`,
-    );
+    await seedTwoCenters(pool);
     await pool.query(`INSERT INTO enterprises (id, code, name) VALUES (1, 'E1', '郑州物流')`);
     await pool.query(
       `INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES
