@@ -124,4 +124,48 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('ticket clocks in 
     expect(await clock('spare-parts')).not.toBeNull();
     await screenshot(page, 'ticket-clocks-service-point');
   });
+
+  it('the service point records a patrol and hands in its report; an overdue one shows', async () => {
+    // A patrol made ten days ago and never reported: overdue.
+    const { rows } = await stack.pool.query<{ id: string }>(
+      `INSERT INTO patrol_inspections (center_id, service_point_id, vehicles, inspected_at, note, recorded_by, report_due)
+       VALUES (1, 1, 5, now() - interval '10 days', '上次巡检', 'sp1', now() - interval '5 days') RETURNING id`,
+    );
+    const page = await pageAs(SEED.users.service);
+    await page.getByTestId('nav-patrols').click();
+    const overdue = page.getByTestId(`patrol-${rows[0]!.id}`);
+    await expect.poll(() => overdue.getAttribute('data-state')).toBe('overdue');
+    expect(await overdue.textContent()).toContain('报告逾期');
+
+    const form = page.getByTestId('patrol-form');
+    // A service point is offered its own service point only.
+    expect(await form.locator('select[name=servicePoint] option').allTextContents()).toEqual(['郑州服务站']);
+    await form.locator('input[name=vehicles]').fill('12');
+    await form.locator('input[name=note]').fill('郑州物流车队终端巡检');
+    await form.getByRole('button').click();
+    await expect.poll(() => page.getByTestId('patrol-saved').textContent()).toMatch(/已登记巡检，报告截止/);
+    const { rows: made } = await stack.pool.query<{
+      id: string;
+      vehicles: number;
+      three_days_or_more: boolean;
+    }>(
+      `SELECT id, vehicles, report_due > inspected_at + interval '3 days' - interval '1 minute' AS three_days_or_more
+         FROM patrol_inspections WHERE note = '郑州物流车队终端巡检'`,
+    );
+    expect(made).toEqual([expect.objectContaining({ vehicles: 12, three_days_or_more: true })]);
+    const row = page.getByTestId(`patrol-${made[0]!.id}`);
+    await expect.poll(() => row.getAttribute('data-state')).toBe('waiting');
+    await row.locator('textarea').fill('12台终端全部在线，1台天线松动已紧固');
+    await row.getByRole('button').click();
+    // Reported: it leaves the list of patrols without a report, and shows with all of them.
+    await expect.poll(() => row.count()).toBe(0);
+    await page.locator('input[name=openOnly]').uncheck();
+    await expect.poll(() => row.getAttribute('data-state')).toBe('reported');
+    const { rows: reported } = await stack.pool.query(
+      'SELECT report, reported_by FROM patrol_inspections WHERE id = $1',
+      [made[0]!.id],
+    );
+    expect(reported).toEqual([{ report: '12台终端全部在线，1台天线松动已紧固', reported_by: 'sp1' }]);
+    await screenshot(page, 'patrols-service-point');
+  });
 });
