@@ -84,7 +84,7 @@ export type TicketState =
 
 export interface Ticket {
   id: string;
-  kind: 'repair' | 'install';
+  kind: 'repair' | 'install' | 'service';
   phone: string | null;
   vehicle_id: string | null;
   center_id: number | null;
@@ -101,6 +101,8 @@ export interface Ticket {
   appointment_at: string | null;
   response_due: string;
   onsite_due: string;
+  /** When the desk answered (its first-answer clock met), or null. */
+  answered_at: string | null;
   breaches: string[];
   fault_cause: string | null;
   resolved_at: string | null;

@@ -23,9 +23,10 @@ import {
 import { scopeOf } from '../scope.js';
 import type { Role } from '../sessions.js';
 
-/** A ticket row with its vehicle's plate, as the list and the detail give it. */
-const TICKET_SELECT = `SELECT ticket.*, vehicle.plate, vehicle.plate_color FROM tickets ticket
-  LEFT JOIN vehicles vehicle ON vehicle.id = ticket.vehicle_id`;
+/** A ticket row with its vehicle's plate and when the desk answered it, as the list and the detail give it. */
+const TICKET_SELECT = `SELECT ticket.*, vehicle.plate, vehicle.plate_color,
+    (SELECT c.met_at FROM service_clocks c WHERE c.ticket_id = ticket.id AND c.clock = 'first-answer') AS answered_at
+  FROM tickets ticket LEFT JOIN vehicles vehicle ON vehicle.id = ticket.vehicle_id`;
 
 /** Adds the workflow actions the requesting user may take on the ticket now. */
 function withActions<T extends { state: TicketState }>(ticket: T, role: Role): T & { actions: string[] } {
