@@ -166,6 +166,31 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('ticket clocks in 
       [made[0]!.id],
     );
     expect(reported).toEqual([{ report: '12台终端全部在线，1台天线松动已紧固', reported_by: 'sp1' }]);
+    // The on-site hours are read here, not changed: a service point sees its center's, no inputs.
+    const hours = page.getByTestId('onsite-hours');
+    await expect.poll(() => hours.locator('tbody tr').count()).toBe(1);
+    expect(await hours.locator('input').count()).toBe(0);
+    expect(await page.getByTestId('onsite-1').textContent()).toContain('12');
     await screenshot(page, 'patrols-service-point');
+  });
+
+  it("an administrator sets a center's on-site hours by distance", async () => {
+    const page = await pageAs(SEED.users.admin);
+    await page.goto(`${stack.url}/#/patrols`);
+    const row = page.getByTestId('onsite-1');
+    await expect.poll(() => row.locator('input[name=local]').inputValue()).toBe('12');
+    await row.locator('input[name=local]').fill('10');
+    await row.locator('input[name=other-region]').fill('72');
+    await row.getByRole('button').click();
+    await expect.poll(() => row.getByRole('status').textContent()).toBe('已保存');
+    const { rows } = await stack.pool.query(
+      'SELECT onsite_hours_local, onsite_hours_nearby, onsite_hours_other_region FROM center_settings WHERE center_id = 1',
+    );
+    expect(rows).toEqual([
+      { onsite_hours_local: 10, onsite_hours_nearby: 24, onsite_hours_other_region: 72 },
+    ]);
+    // Both centers for the province's administrator.
+    expect(await page.getByTestId('onsite-hours').locator('tbody tr').count()).toBe(2);
+    await screenshot(page, 'onsite-hours-admin');
   });
 });

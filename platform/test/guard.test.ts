@@ -298,6 +298,7 @@ const ROUTES: Record<string, Probe> = {
   },
   'GET /api/calendar': { access: ANYONE, request: get('/api/calendar?year=2026') },
   'PUT /api/calendar': { access: ['admin'], request: () => ({ url: '/api/calendar', payload: {} }) },
+  'GET /api/onsite-hours': { access: ANYONE, request: get('/api/onsite-hours') },
   'GET /api/centers/:id/onsite-hours': {
     access: ANYONE,
     scoped: true,

@@ -134,8 +134,12 @@ describe.skipIf(!hasPostgres)("the standard's clocks on a real PostgreSQL", () =
       nearby: 20,
       'other-region': 48,
     });
-    // Another center's are out of an operator's scope.
+    // Another center's are out of an operator's scope, in the list too.
     expect((await api.get('op1', '/api/centers/2/onsite-hours')).status).toBe(404);
+    expect((await api.get('op1', '/api/onsite-hours')).body).toEqual([
+      { centerId: 1, name: '郑州中心', hours: { local: 8, nearby: 20, 'other-region': 48 } },
+    ]);
+    expect((await api.get('admin', '/api/onsite-hours')).body).toHaveLength(2);
     expect((await api.get('op1', '/api/centers/1%2F/onsite-hours')).status).toBe(400);
 
     // A platform ticket of center 1 is due on site in the center's local 8 h...

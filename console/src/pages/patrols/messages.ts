@@ -1,7 +1,21 @@
-/** The patrol page's messages (added to the console's catalog when the app loads: its navigation entry is on every page). */
+/**
+ * The patrol and on-site hours page's messages, and the distance classes the ticket page's dispatch
+ * form names (added to the console's catalog when the app loads: the navigation entry is on every page).
+ */
 export const patrolMessages = {
   zh: {
-    'nav.patrols': '巡检',
+    'nav.patrols': '巡检与时限',
+    'tickets.distance': '距离',
+    'distance.local': '本地',
+    'distance.nearby': '周边',
+    'distance.other-region': '外地',
+    'onsite.title': '到场时限（按距离）',
+    'onsite.rule':
+      '服务标准：本地 12 小时内到达现场；周边、外地由各中心设定。派单时选择距离，到场时限随之计算。',
+    'onsite.center': '监控中心',
+    'onsite.hours': '小时',
+    'onsite.save': '保存',
+    'onsite.saved': '已保存',
     'patrols.new': '登记巡检',
     'patrols.servicePoint': '服务站',
     'patrols.inspectedAt': '巡检时间',
@@ -23,7 +37,18 @@ export const patrolMessages = {
     'patrols.none': '暂无巡检记录',
   },
   en: {
-    'nav.patrols': 'Patrols',
+    'nav.patrols': 'Patrols & clocks',
+    'tickets.distance': 'Distance',
+    'distance.local': 'Local',
+    'distance.nearby': 'Nearby',
+    'distance.other-region': 'Other region',
+    'onsite.title': 'On-site hours by distance',
+    'onsite.rule':
+      'Service standard: on site within 12 h locally; nearby and other regions as each center sets. The dispatch names the distance, the on-site deadline follows.',
+    'onsite.center': 'Center',
+    'onsite.hours': 'h',
+    'onsite.save': 'Save',
+    'onsite.saved': 'Saved',
     'patrols.new': 'Record a patrol',
     'patrols.servicePoint': 'Service point',
     'patrols.inspectedAt': 'Inspected at',

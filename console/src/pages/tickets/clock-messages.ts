@@ -21,10 +21,6 @@ export const clockMessages = {
     'clocks.ship-spare': '备件已发出',
     'clocks.done.answer': '已记录答复',
     'clocks.done.ship-spare': '已记录备件发出',
-    'tickets.distance': '距离',
-    'distance.local': '本地',
-    'distance.nearby': '周边',
-    'distance.other-region': '外地',
   },
   en: {
     'clocks.title': 'Service clocks',
@@ -47,9 +43,5 @@ export const clockMessages = {
     'clocks.ship-spare': 'Spare part shipped',
     'clocks.done.answer': 'Answer recorded',
     'clocks.done.ship-spare': 'Spare part shipment recorded',
-    'tickets.distance': 'Distance',
-    'distance.local': 'Local',
-    'distance.nearby': 'Nearby',
-    'distance.other-region': 'Other region',
   },
 };

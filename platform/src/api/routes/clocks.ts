@@ -2,7 +2,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { loadConfig } from '../../aftersales/config-store.js';
 import { listPatrols, recordPatrol, reportPatrol } from '../../aftersales/patrol-store.js';
-import { DISTANCES, type Distance, onsiteHoursOf, saveOnsiteHours } from '../../tickets/onsite-hours.js';
+import {
+  DISTANCES,
+  type Distance,
+  onsiteHoursOf,
+  saveOnsiteHours,
+  withCenterHours,
+} from '../../tickets/onsite-hours.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
 import type { Role } from '../sessions.js';
@@ -26,6 +32,23 @@ export const clockRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { 
     );
     return rows.length > 0;
   };
+
+  app.get('/onsite-hours', { config: { roles: ANYONE } }, async (request) => {
+    const scope = scopeOf(request.user, 1);
+    const { rows } = await pool.query<{
+      id: number;
+      name: string;
+      onsite_hours_local: number | null;
+      onsite_hours_nearby: number | null;
+      onsite_hours_other_region: number | null;
+    }>(
+      `SELECT center.id, center.name, cs.onsite_hours_local, cs.onsite_hours_nearby, cs.onsite_hours_other_region
+         FROM centers center LEFT JOIN center_settings cs ON cs.center_id = center.id
+        WHERE ${scope.centers} ORDER BY center.id`,
+      scope.params,
+    );
+    return rows.map((row) => ({ centerId: row.id, name: row.name, hours: withCenterHours(row) }));
+  });
 
   app.get<{ Params: { id: number } }>(
     '/centers/:id/onsite-hours',
