@@ -28,6 +28,17 @@ describe('ticket deadlines as the console shows them', () => {
     expect(runningDeadline(ticket('on-site', -90, -600))).toBeUndefined();
   });
 
+  it("runs a desk question's settle-by deadline once the desk answered it (no false response breach)", () => {
+    const question = { ...ticket('classified', -30, 600), kind: 'service' as const };
+    expect(slaState({ ...question, answered_at: null }, NOW)).toBe('breached');
+    expect(runningDeadline({ ...question, answered_at: new Date(NOW).toISOString() })?.kind).toBe('on-site');
+    expect(slaState({ ...question, answered_at: new Date(NOW).toISOString() }, NOW)).toBe('on-track');
+    // A fault answered by the desk still waits for its dispatch, like a platform ticket.
+    expect(
+      runningDeadline({ ...question, kind: 'repair', answered_at: new Date(NOW).toISOString() })?.kind,
+    ).toBe('response');
+  });
+
   it('tells overdue, due within the hour, on track and no deadline apart', () => {
     expect(slaState(ticket('new', 90, 600), NOW)).toBe('on-track');
     expect(slaState(ticket('new', 30, 600), NOW)).toBe('due-soon');

@@ -41,17 +41,21 @@ describe.skipIf(!hasPostgres)('the after-sales round the platform runs by itself
   it('raises the repeat-fault complaint, schedules the callbacks, and adds nothing twice', async () => {
     const now = new Date();
     const first = await runAfterSalesRound(pool, now);
-    expect(first).toMatchObject({ complaints: 1, ticketCallbacks: 1, monthlyCallbacks: 1 });
+    // The closed ticket's two follow-up calls (3 days to a week after, and a week later).
+    expect(first).toMatchObject({ complaints: 1, ticketCallbacks: 2, monthlyCallbacks: 1 });
 
     const { rows: complaints } = await pool.query(
       `SELECT source, service_point_id, installer FROM complaints WHERE created_by = 'platform'`,
     );
     expect(complaints).toEqual([{ source: 'repeat-fault', service_point_id: 1, installer: 'inst-a' }]);
-    const { rows: callbacks } = await pool.query(`SELECT kind, vehicle_id FROM callbacks ORDER BY kind`);
+    const { rows: callbacks } = await pool.query(
+      `SELECT kind, round, vehicle_id FROM callbacks ORDER BY kind, round`,
+    );
     // Only the vehicle with an owner's phone gets a monthly callback.
     expect(callbacks).toEqual([
-      { kind: 'monthly', vehicle_id: '1' },
-      { kind: 'ticket', vehicle_id: '1' },
+      { kind: 'monthly', round: 1, vehicle_id: '1' },
+      { kind: 'ticket', round: 1, vehicle_id: '1' },
+      { kind: 'ticket', round: 2, vehicle_id: '1' },
     ]);
 
     // A restarted process (no memory of the month) and a later round alike add nothing.

@@ -7,6 +7,12 @@ import { mask, maskRow, mayViewInFull } from '../src/aftersales/masking.js';
 import { checkSetting, DEFAULT_AFTER_SALES_SETTINGS, withOverrides } from '../src/aftersales/settings.js';
 import { settle, settlementsCsv, share } from '../src/aftersales/settlement.js';
 import { decide, WarrantyError, warrantyOf } from '../src/aftersales/warranty.js';
+import { DEFAULT_ONSITE_HOURS } from '../src/tickets/onsite-hours.js';
+import { deadlines } from '../src/tickets/workflow.js';
+
+/** The on-site deadline of a local ticket with the default hours. */
+const onsite = (opened: Date, severity: 1 | 2 | 3) =>
+  deadlines(opened.getTime(), severity, DEFAULT_ONSITE_HOURS.local).onsiteDue;
 
 /** An instant given as Asia/Shanghai wall-clock time. */
 const at = (local: string) => new Date(`${local}:00+08:00`);
@@ -92,27 +98,36 @@ describe('the desk clocks', () => {
   it('first answer in 10 min for levels A and B (severity 1 and 2), 30 min for C', () => {
     const received = at('2026-11-27T17:50');
     const firstAnswer = (severity: 1 | 2 | 3) =>
-      intakeClocks(received, { severity, category: 'software', needsVisit: false }, calendar, settings)[0];
+      intakeClocks(
+        received,
+        { severity, category: 'software', needsVisit: false },
+        onsite(received, severity),
+        calendar,
+        settings,
+      )[0];
     expect(firstAnswer(1)).toEqual({ clock: 'first-answer', dueAt: at('2026-11-27T18:00') });
     expect(firstAnswer(2)).toEqual({ clock: 'first-answer', dueAt: at('2026-11-27T18:00') });
     expect(firstAnswer(3)).toEqual({ clock: 'first-answer', dueAt: at('2026-11-27T18:20') });
   });
 
-  it('a visit in 3 working days; spare parts in 4 h for a severity-1 hardware fault', () => {
+  it('the visit clock is the on-site deadline, 12 h local; spare parts in 4 h for a severity-1 hardware fault', () => {
+    const received = at('2026-11-27T17:50');
     const clocks = intakeClocks(
-      at('2026-11-27T17:50'),
+      received,
       { severity: 1, category: 'hardware', needsVisit: true },
+      onsite(received, 1),
       calendar,
       settings,
     );
     expect(clocks).toEqual([
       { clock: 'first-answer', dueAt: at('2026-11-27T18:00') },
-      { clock: 'visit', dueAt: at('2026-12-02T17:50') },
+      { clock: 'visit', dueAt: at('2026-11-28T05:50') },
       { clock: 'spare-parts', dueAt: at('2026-11-27T21:50') },
     ]);
     const lesser = intakeClocks(
-      at('2026-11-27T17:50'),
+      received,
       { severity: 2, category: 'hardware', needsVisit: true },
+      onsite(received, 2),
       calendar,
       settings,
     );
@@ -120,19 +135,18 @@ describe('the desk clocks', () => {
   });
 
   it('clocks follow the settings', () => {
-    const faster = withOverrides([
-      { name: 'firstAnswerMinutes', value: 15 },
-      { name: 'visitWorkingDays', value: 1 },
-    ]);
+    const faster = withOverrides([{ name: 'firstAnswerMinutes', value: 15 }]);
+    const received = at('2026-09-30T09:00');
     const clocks = intakeClocks(
-      at('2026-09-30T09:00'),
+      received,
       { severity: 3, category: 'hardware', needsVisit: true },
+      onsite(received, 3),
       calendar,
       faster,
     );
     expect(clocks).toEqual([
       { clock: 'first-answer', dueAt: at('2026-09-30T09:15') },
-      { clock: 'visit', dueAt: at('2026-10-08T09:00') },
+      { clock: 'visit', dueAt: at('2026-09-30T21:00') },
     ]);
     expect(() => checkSetting('visitWorkingDays', 1.5)).toThrow(/whole number/);
     expect(() => checkSetting('delayDeductionRate', 2)).toThrow(/share/);

@@ -298,6 +298,32 @@ const ROUTES: Record<string, Probe> = {
   },
   'GET /api/calendar': { access: ANYONE, request: get('/api/calendar?year=2026') },
   'PUT /api/calendar': { access: ['admin'], request: () => ({ url: '/api/calendar', payload: {} }) },
+  'GET /api/onsite-hours': { access: ANYONE, request: get('/api/onsite-hours') },
+  'GET /api/centers/:id/onsite-hours': {
+    access: ANYONE,
+    scoped: true,
+    request: scoped((t) => ({ url: `/api/centers/${t.id}/onsite-hours` })),
+  },
+  'PUT /api/centers/:id/onsite-hours': {
+    access: ['admin'],
+    request: () => ({
+      url: '/api/centers/1/onsite-hours',
+      payload: { local: null, nearby: null, 'other-region': null },
+    }),
+  },
+  'GET /api/patrols': { access: READERS, request: get('/api/patrols') },
+  'POST /api/patrols': {
+    access: READERS,
+    scoped: true,
+    request: scoped((t) => ({ url: '/api/patrols', payload: { servicePointId: t.id } })),
+    ok: [201],
+  },
+  'POST /api/patrols/:id/report': {
+    access: READERS,
+    scoped: true,
+    request: scoped((t) => ({ url: `/api/patrols/${t.id}/report`, payload: { report: '正常' } })),
+    ok: [200, 409], // reported once: the next allowed role finds it done
+  },
   'GET /api/live': { access: ANYONE }, // WebSocket: tried with real upgrades below
   'GET /api/map/config': { access: ANYONE, request: get('/api/map/config') },
   'GET /api/map/fleet': { access: ANYONE, request: get('/api/map/fleet') },
@@ -356,8 +382,13 @@ describe.skipIf(!hasPostgres)('the guard table: every route declares its access,
         `INSERT INTO installations (id, vehicle_id, terminal_phone, service_point_id, planned_on) VALUES ($1::int, $1::int, $2, $1::int, current_date)`,
         [id, `1390000000${id}`],
       );
+      await pool.query(
+        `INSERT INTO patrol_inspections (id, center_id, service_point_id, inspected_at, recorded_by, report_due)
+         VALUES ($1::int, $1::int, $1::int, now(), 'test', now() + interval '3 days')`,
+        [id],
+      );
     }
-    for (const table of ['tickets', 'complaints', 'callbacks', 'installations']) {
+    for (const table of ['tickets', 'complaints', 'callbacks', 'installations', 'patrol_inspections']) {
       await pool.query(`SELECT setval('${table}_id_seq', 100)`);
     }
     await saveUser(pool, { username: 'admin', password: 'admin-secret', role: 'admin' });

@@ -84,7 +84,7 @@ export type TicketState =
 
 export interface Ticket {
   id: string;
-  kind: 'repair' | 'install';
+  kind: 'repair' | 'install' | 'service';
   phone: string | null;
   vehicle_id: string | null;
   center_id: number | null;
@@ -101,6 +101,8 @@ export interface Ticket {
   appointment_at: string | null;
   response_due: string;
   onsite_due: string;
+  /** When the desk answered (its first-answer clock met), or null. */
+  answered_at: string | null;
   breaches: string[];
   fault_cause: string | null;
   resolved_at: string | null;
@@ -127,6 +129,19 @@ export interface TicketEvent {
 
 export interface TicketDetail extends Ticket {
   history: TicketEvent[];
+  /** The desk's clocks (service_clocks), the clock buttons the user gets, the arrival against the appointment. */
+  clocks: TicketClock[];
+  clock_actions: ('answer' | 'ship-spare')[];
+  distance: 'local' | 'nearby' | 'other-region';
+  arrived_at: string | null;
+  arrival_late_minutes: number | null;
+}
+
+export interface TicketClock {
+  clock: 'first-answer' | 'visit' | 'inspection-report' | 'spare-parts';
+  due_at: string;
+  met_at: string | null;
+  breached: boolean;
 }
 
 /** The body of POST /api/tickets/:id/actions (platform/src/tickets/workflow.ts). */
@@ -136,7 +151,12 @@ export type TicketAction =
       category: 'hardware' | 'software' | 'guidance' | 'consultation';
       severity: 1 | 2 | 3;
     }
-  | { action: 'dispatch'; installer: string; servicePointId?: number }
+  | {
+      action: 'dispatch';
+      installer: string;
+      servicePointId?: number;
+      distance?: 'local' | 'nearby' | 'other-region';
+    }
   | { action: 'appoint'; at: string; reason?: string }
   | { action: 'arrive' }
   | { action: 'resolve'; faultCause: string; partsReplaced?: string[]; replacementPhone?: string }

@@ -18,17 +18,25 @@ export interface Deadline {
   due: Date;
 }
 
-/** The deadline that runs now (the earlier one when both do), or undefined. */
+/**
+ * The deadline that runs now (the earlier one when both do), or undefined. A desk question (a
+ * `service` ticket) is responded to by the desk's answer, as the ticket keeper counts it: once
+ * answered, its settle-by (on-site) deadline runs.
+ */
 export function runningDeadline(
-  ticket: Pick<Ticket, 'state' | 'response_due' | 'onsite_due'>,
+  ticket: Pick<Ticket, 'state' | 'response_due' | 'onsite_due'> &
+    Partial<Pick<Ticket, 'kind' | 'answered_at'>>,
 ): Deadline | undefined {
-  if (RESPONSE_RUNS.has(ticket.state)) return { kind: 'response', due: new Date(ticket.response_due) };
+  const answered = ticket.kind === 'service' && Boolean(ticket.answered_at);
+  if (RESPONSE_RUNS.has(ticket.state) && !answered)
+    return { kind: 'response', due: new Date(ticket.response_due) };
   if (ONSITE_RUNS.has(ticket.state)) return { kind: 'on-site', due: new Date(ticket.onsite_due) };
   return undefined;
 }
 
 export function slaState(
-  ticket: Pick<Ticket, 'state' | 'response_due' | 'onsite_due' | 'breaches' | 'closed_at'>,
+  ticket: Pick<Ticket, 'state' | 'response_due' | 'onsite_due' | 'breaches' | 'closed_at'> &
+    Partial<Pick<Ticket, 'kind' | 'answered_at'>>,
   nowMs: number,
 ): SlaState {
   if (ticket.closed_at) return 'no-deadline';

@@ -6,6 +6,7 @@ import { nextState, TicketError } from '../tickets/workflow.js';
 import { addDays, addMonths, startOfDay } from './calendar.js';
 import type { AfterSalesConfig } from './config-store.js';
 import { AfterSalesError } from './errors.js';
+import type { AfterSalesSettings } from './settings.js';
 
 /** Satisfaction at or below this needs a reason; at or below SERIOUS it goes to a manager. */
 const UNHAPPY = 3;
@@ -13,11 +14,16 @@ const SERIOUS = 2;
 /** Satisfied: 4 or 5 (the share of these is held to the satisfaction target). */
 const SATISFIED = 4;
 
+const DAY_MS = 86_400_000;
+
 /**
- * A callback task for every ticket closed with work done for the owner (verified repairs, answered
- * questions; not cancelled ones, nor terminals that recovered by themselves), due the next working
- * day (setting callbackWorkingDays). Looks back 90 days (tasks are made whenever callbacks are
- * listed or counted, so far more often than that). Idempotent; returns how many it added.
+ * Two follow-up calls for every ticket closed with work done for the owner (verified repairs,
+ * answered questions; not cancelled ones, nor terminals that recovered by themselves), as the
+ * service standard writes them: the first 3 days to a week after the service (made from
+ * callbackFromDays, due by callbackWithinDays after the close), the second a week later
+ * (secondCallbackDays more, both ends). Both are scheduled at the close, so the second is not lost
+ * when the owner cannot be reached the first time. Looks back 90 days (tasks are made whenever
+ * callbacks are listed or counted, so far more often than that). Idempotent; returns how many it added.
  */
 export async function scheduleTicketCallbacks(pool: pg.Pool, config: AfterSalesConfig): Promise<number> {
   const { rows } = await pool.query<{
@@ -33,19 +39,38 @@ export async function scheduleTicketCallbacks(pool: pg.Pool, config: AfterSalesC
       ORDER BY t.closed_at LIMIT 10000`,
   );
   if (rows.length === 0) return 0;
+  const tasks = rows.flatMap((row) =>
+    followUps(row.closed_at, config.settings).map((task) => ({ row, ...task })),
+  );
   const result = await pool.query(
-    `INSERT INTO callbacks (kind, ticket_id, vehicle_id, center_id, service_point_id, due_at)
-     SELECT 'ticket', * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[], $5::timestamptz[])
-     ON CONFLICT (ticket_id) DO NOTHING`,
+    `INSERT INTO callbacks (kind, ticket_id, vehicle_id, center_id, service_point_id, round, not_before, due_at)
+     SELECT 'ticket', * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[], $5::smallint[],
+                                    $6::timestamptz[], $7::timestamptz[])
+     ON CONFLICT (ticket_id, round) DO NOTHING`,
     [
-      rows.map((r) => r.id),
-      rows.map((r) => r.vehicle_id),
-      rows.map((r) => r.center_id),
-      rows.map((r) => r.service_point_id),
-      rows.map((r) => config.calendar.addWorkingDays(r.closed_at, config.settings.callbackWorkingDays)),
+      tasks.map((t) => t.row.id),
+      tasks.map((t) => t.row.vehicle_id),
+      tasks.map((t) => t.row.center_id),
+      tasks.map((t) => t.row.service_point_id),
+      tasks.map((t) => t.round),
+      tasks.map((t) => t.notBefore),
+      tasks.map((t) => t.dueAt),
     ],
   );
   return result.rowCount ?? 0;
+}
+
+/** The two follow-up calls of a service closed at `closedAt`: when each may be made and when it is due. Pure. */
+export function followUps(
+  closedAt: Date,
+  settings: Pick<AfterSalesSettings, 'callbackFromDays' | 'callbackWithinDays' | 'secondCallbackDays'>,
+): { round: 1 | 2; notBefore: Date; dueAt: Date }[] {
+  const at = (days: number) => new Date(closedAt.getTime() + days * DAY_MS);
+  const { callbackFromDays: from, callbackWithinDays: within, secondCallbackDays: later } = settings;
+  return [
+    { round: 1, notBefore: at(from), dueAt: at(within) },
+    { round: 2, notBefore: at(from + later), dueAt: at(within + later) },
+  ];
 }
 
 /** The owners' monthly callbacks (vehicles with an owner's phone), due by the end of the month. Idempotent. */
@@ -154,7 +179,10 @@ export async function recordCallback(
   });
 }
 
-/** Callbacks not yet made that are due by the end of `day` (local), in scope, oldest first. */
+/**
+ * Callbacks not yet made that may be made by the end of `day` (local: a follow-up from its
+ * `not_before`, 3 days after the service; others when due), in scope, by due time.
+ */
 export async function callbacksDue(
   pool: pg.Pool,
   user: User,
@@ -162,10 +190,10 @@ export async function callbacksDue(
 ): Promise<Record<string, unknown>[]> {
   const scope = scopeOf(user, 2);
   const { rows } = await pool.query(
-    `SELECT c.id, c.kind, c.ticket_id, c.vehicle_id, c.month, c.center_id, c.service_point_id, c.due_at,
-            vehicle.plate, vehicle.owner_name, vehicle.owner_phone
+    `SELECT c.id, c.kind, c.ticket_id, c.round, c.vehicle_id, c.month, c.center_id, c.service_point_id,
+            c.not_before, c.due_at, vehicle.plate, vehicle.owner_name, vehicle.owner_phone
        FROM callbacks c JOIN vehicles vehicle ON vehicle.id = c.vehicle_id
-      WHERE c.done_at IS NULL AND c.due_at <= $1 AND ${scope.vehicles}
+      WHERE c.done_at IS NULL AND coalesce(c.not_before, c.due_at) <= $1 AND ${scope.vehicles}
       ORDER BY c.due_at, c.id LIMIT 500`,
     [startOfDay(addDays(day, 1)), ...scope.params],
   );

@@ -14,9 +14,9 @@ export interface Clock {
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 
-/** When one clock started at `from` is due. */
+/** When one clock started at `from` is due (the visit clock is the ticket's on-site deadline instead). */
 export function clockDue(
-  clock: ClockName,
+  clock: Exclude<ClockName, 'visit'>,
   from: Date,
   severity: 1 | 2 | 3,
   calendar: WorkingCalendar,
@@ -28,8 +28,6 @@ export function clockDue(
         from.getTime() +
           (severity <= 2 ? settings.firstAnswerMinutesAB : settings.firstAnswerMinutes) * MINUTE_MS,
       );
-    case 'visit':
-      return calendar.addWorkingDays(from, settings.visitWorkingDays);
     case 'inspection-report':
       return calendar.addWorkingDays(from, settings.inspectionReportWorkingDays);
     case 'spare-parts':
@@ -38,23 +36,32 @@ export function clockDue(
 }
 
 /**
- * The clocks a report starts: always the first answer; a visit when one is needed; spare parts to
- * site when it is a severity-1 hardware fault that needs a visit (the standard's 4 h is for those).
- * The inspection report starts later, when a unit is received.
+ * The clocks a report starts: always the first answer; a visit when one is needed, due at the
+ * ticket's on-site deadline (`onsiteDue`: the same SLA as the platform's tickets, so arriving meets
+ * both); spare parts to site when it is a severity-1 hardware fault that needs a visit (the
+ * standard's 4 h is for those). The inspection report starts later, when a unit is received.
  */
 export function intakeClocks(
   receivedAt: Date,
   report: { severity: 1 | 2 | 3; category: string; needsVisit: boolean },
+  onsiteDue: Date,
   calendar: WorkingCalendar,
   settings: AfterSalesSettings,
 ): Clock[] {
-  const names: ClockName[] = ['first-answer'];
-  if (report.needsVisit) names.push('visit');
-  if (report.needsVisit && report.severity === 1 && report.category === 'hardware') names.push('spare-parts');
-  return names.map((clock) => ({
-    clock,
-    dueAt: clockDue(clock, receivedAt, report.severity, calendar, settings),
-  }));
+  const clocks: Clock[] = [
+    {
+      clock: 'first-answer',
+      dueAt: clockDue('first-answer', receivedAt, report.severity, calendar, settings),
+    },
+  ];
+  if (report.needsVisit) clocks.push({ clock: 'visit', dueAt: onsiteDue });
+  if (report.needsVisit && report.severity === 1 && report.category === 'hardware') {
+    clocks.push({
+      clock: 'spare-parts',
+      dueAt: clockDue('spare-parts', receivedAt, report.severity, calendar, settings),
+    });
+  }
+  return clocks;
 }
 
 /** A complaint is answered within 24 h, a complex one within 3 working days (settings). */

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { scopeOf } from '../api/scope.js';
 import type { User } from '../api/sessions.js';
-import { transaction } from '../db/pool.js';
+import { type Queryable, transaction } from '../db/pool.js';
+import { onsiteHoursOf } from '../tickets/onsite-hours.js';
 import { deadlines } from '../tickets/workflow.js';
 import { type ClockName, clockDue, intakeClocks } from './clocks.js';
 import type { AfterSalesConfig } from './config-store.js';
@@ -85,19 +86,26 @@ export async function recordCall(
         [ticketId, `desk:${report.category}`],
       );
     } else {
+      // The same response and on-site deadlines as the platform's own tickets; a question that needs
+      // no visit is to be settled within visitWorkingDays instead. The first answer is a clock of
+      // its own, never the ticket's response (so an answered call is no response breach).
+      const hours = await onsiteHoursOf(client, vehicle.center_id);
+      const { responseDue, onsiteDue: visitDue } = deadlines(
+        report.receivedAt.getTime(),
+        report.severity,
+        hours.local,
+      );
+      const onsiteDue =
+        plan.kind === 'service' && !plan.needsVisit
+          ? config.calendar.addWorkingDays(report.receivedAt, config.settings.visitWorkingDays)
+          : visitDue;
       const clocks = intakeClocks(
         report.receivedAt,
         { ...report, needsVisit: plan.needsVisit },
+        onsiteDue,
         config.calendar,
         config.settings,
       );
-      const firstAnswer = clocks[0]!.dueAt;
-      // A fault fixed without a visit keeps the workflow's on-site deadline; otherwise the visit
-      // clock is the deadline (for guidance and consultations: to be settled by then).
-      const onsiteDue =
-        plan.kind === 'repair' && !plan.needsVisit
-          ? deadlines(report.receivedAt.getTime(), report.severity).onsiteDue
-          : clockDue('visit', report.receivedAt, report.severity, config.calendar, config.settings);
       state = plan.closesAtOnce ? 'closed' : 'classified';
       const inserted = await client.query<{ id: string }>(
         `INSERT INTO tickets (kind, phone, vehicle_id, center_id, state, reason, reasons, opened_at, category, severity,
@@ -113,7 +121,7 @@ export async function recordCall(
           report.receivedAt,
           report.category,
           report.severity,
-          firstAnswer,
+          responseDue,
           onsiteDue,
           vehicle.in_warranty,
           plan.closesAtOnce ? report.receivedAt : null,
@@ -228,6 +236,24 @@ export async function answerTicket(
   });
 }
 
+export interface ClockRow {
+  clock: ClockName;
+  due_at: Date;
+  met_at: Date | null;
+  /** Met late, or not met and past due. */
+  breached: boolean;
+}
+
+/** A ticket's clocks, in the order they started. */
+export async function ticketClocks(db: Queryable, ticketId: string | number): Promise<ClockRow[]> {
+  const { rows } = await db.query<ClockRow>(
+    `SELECT clock, due_at, met_at, (met_at IS NULL AND due_at < now()) OR met_at > due_at AS breached
+       FROM service_clocks WHERE ticket_id = $1 ORDER BY id`,
+    [ticketId],
+  );
+  return rows;
+}
+
 /**
  * A clock's event on a ticket: `start` an inspection report (the unit was received), or mark any
  * clock `met` (the visit made, the parts on site).
@@ -239,9 +265,10 @@ export async function clockEvent(
   event: 'start' | 'met',
   at: Date,
   config: AfterSalesConfig,
+  actor: string,
 ): Promise<{ clock: ClockName; dueAt: Date; metAt: Date | null }> {
-  const { rows: tickets } = await pool.query<{ severity: number | null }>(
-    'SELECT severity FROM tickets WHERE id = $1',
+  const { rows: tickets } = await pool.query<{ severity: number | null; state: string }>(
+    'SELECT severity, state FROM tickets WHERE id = $1',
     [ticketId],
   );
   if (!tickets[0]) throw new AfterSalesError(`no ticket ${ticketId}`, 'not-found');
@@ -256,10 +283,19 @@ export async function clockEvent(
     );
     return { clock, dueAt: rows[0]!.due_at, metAt: rows[0]!.met_at };
   }
-  const { rows } = await pool.query<{ due_at: Date; met_at: Date | null }>(
-    `UPDATE service_clocks SET met_at = coalesce(met_at, $3) WHERE ticket_id = $1 AND clock = $2 RETURNING due_at, met_at`,
+  const { rows } = await pool.query<{ due_at: Date; met_at: Date | null; newly: boolean }>(
+    `WITH before AS (SELECT met_at FROM service_clocks WHERE ticket_id = $1 AND clock = $2)
+     UPDATE service_clocks SET met_at = coalesce(met_at, $3) WHERE ticket_id = $1 AND clock = $2
+     RETURNING due_at, met_at, (SELECT met_at FROM before) IS NULL AS newly`,
     [ticketId, clock, at],
   );
   if (!rows[0]) throw new AfterSalesError(`ticket ${ticketId} has no ${clock} clock`, 'not-found');
+  // In the ticket's history, so the page shows who shipped the part (or met the clock) and when.
+  if (rows[0].newly) {
+    await pool.query(
+      `INSERT INTO ticket_events (ticket_id, actor, from_state, to_state, reason, detail) VALUES ($1, $2, $3, $3, $4, $5)`,
+      [ticketId, actor, tickets[0].state, `clock met: ${clock}`, JSON.stringify({ clock, at })],
+    );
+  }
   return { clock, dueAt: rows[0].due_at, metAt: rows[0].met_at };
 }

@@ -11,10 +11,16 @@ export interface AfterSalesSettings {
   firstAnswerMinutesAB: number;
   /** First answer to a report of level C (severity 3), minutes. */
   firstAnswerMinutes: number;
-  /** A problem that needs a visit is handled within this many working days. */
+  /**
+   * A desk question (guidance, consultation) that needs no visit is settled within this many
+   * working days. A visit itself is due on site within the center's on-site hours (12 h local:
+   * platform/src/tickets/onsite-hours.ts), which the standard writes for visits.
+   */
   visitWorkingDays: number;
   /** Inspection report on a unit received, working days. */
   inspectionReportWorkingDays: number;
+  /** A patrol inspection's report is due this many working days after the inspection. */
+  patrolReportWorkingDays: number;
   /** Spare parts on site for severity 1, hours (elapsed). */
   sparePartsHoursSeverity1: number;
   /** A complaint is answered within this many hours (elapsed)... */
@@ -34,8 +40,15 @@ export interface AfterSalesSettings {
   exchangesForReturn: number;
   /** ...within this many months may be returned. */
   exchangeWindowMonths: number;
-  /** A callback is due this many working days after its ticket closed. */
-  callbackWorkingDays: number;
+  /**
+   * A ticket's follow-up call is made from this many days after the service (its close)...
+   * (calendar days: the owner is called, not a working-day office)
+   */
+  callbackFromDays: number;
+  /** ...and is due by this many days after it (the standard: 3 days to 1 week). */
+  callbackWithinDays: number;
+  /** The second follow-up call comes this many days after the first's window (a week later). */
+  secondCallbackDays: number;
   /** Deduction per day of delay past the agreed installation date, share of the gross. */
   delayDeductionRate: number;
   /** Deduction per upheld complaint charged to the installer, share of the gross. */
@@ -52,6 +65,7 @@ export const DEFAULT_AFTER_SALES_SETTINGS: Readonly<AfterSalesSettings> = Object
   firstAnswerMinutes: 30,
   visitWorkingDays: 3,
   inspectionReportWorkingDays: 3,
+  patrolReportWorkingDays: 3,
   sparePartsHoursSeverity1: 4,
   complaintAnswerHours: 24,
   complexComplaintWorkingDays: 3,
@@ -62,7 +76,9 @@ export const DEFAULT_AFTER_SALES_SETTINGS: Readonly<AfterSalesSettings> = Object
   returnWithinMonths: 1,
   exchangesForReturn: 2,
   exchangeWindowMonths: 6,
-  callbackWorkingDays: 1,
+  callbackFromDays: 3,
+  callbackWithinDays: 7,
+  secondCallbackDays: 7,
   delayDeductionRate: 0.05,
   complaintDeductionRate: 0.05,
   minInstallationsPerDay: 20,

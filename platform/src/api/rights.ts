@@ -36,6 +36,26 @@ export function ticketActionsFor(role: Role, state: TicketState): TicketActionNa
   return actionsFrom(state).filter((action) => mayTakeTicketAction(role, action));
 }
 
+/**
+ * The ticket clocks a person meets by a button on the ticket page: the desk's answer meets the
+ * first answer, a spare part shipped the spare-parts clock (arrival is the workflow's `arrive`,
+ * which meets the visit clock). The roles are those of the routes they call
+ * (`POST /api/desk/tickets/:id/answer`, `.../clocks`).
+ */
+export type ClockActionName = 'answer' | 'ship-spare';
+
+const CLOCK_ACTIONS: Record<ClockActionName, { clock: string; roles: readonly Role[] }> = {
+  answer: { clock: 'first-answer', roles: ['admin', 'operator', 'desk'] },
+  'ship-spare': { clock: 'spare-parts', roles: ['admin', 'operator', 'desk', 'service'] },
+};
+
+/** The clock buttons a role gets on an open ticket whose clocks not yet met are `open`. */
+export function clockActionsFor(role: Role, open: readonly string[]): ClockActionName[] {
+  return (Object.keys(CLOCK_ACTIONS) as ClockActionName[]).filter(
+    (name) => open.includes(CLOCK_ACTIONS[name].clock) && CLOCK_ACTIONS[name].roles.includes(role),
+  );
+}
+
 /** The downlink commands of the API (platform/src/api/routes/commands.ts). */
 export type CommandName = 'locationQuery' | 'queryParameters' | 'setParameters' | 'textMessage';
 

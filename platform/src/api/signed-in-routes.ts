@@ -11,6 +11,7 @@ import { afterSalesConfigRoutes } from './routes/after-sales-config.js';
 import { userRoutes } from './routes/auth.js';
 import { callbackRoutes } from './routes/callbacks.js';
 import { centerRoutes } from './routes/centers.js';
+import { clockRoutes } from './routes/clocks.js';
 import { commandRoutes } from './routes/commands.js';
 import { complaintRoutes } from './routes/complaints.js';
 import { contractRoutes } from './routes/contracts.js';
@@ -87,6 +88,7 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
     installerRegisterRoutes,
     serviceReportRoutes,
     afterSalesConfigRoutes,
+    clockRoutes,
   ]) {
     await app.register(routes, { pool });
   }

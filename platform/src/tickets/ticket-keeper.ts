@@ -326,12 +326,19 @@ export class TicketKeeper {
     );
   }
 
-  /** Flags deadlines passed: response (not dispatched in time) and on site (not on site in time). */
+  /**
+   * Flags deadlines passed: response (not dispatched in time; a desk question: not answered in
+   * time) and on site (not on site in time). The desk's first answer is a clock of its own
+   * (service_clocks), never a response breach.
+   */
   private async markBreaches(nowMs: number): Promise<void> {
     const now = new Date(nowMs);
     await this.pool.query(
       `UPDATE tickets SET breaches = array_append(breaches, 'response')
-        WHERE closed_at IS NULL AND state IN ('new', 'classified') AND response_due < $1 AND NOT 'response' = ANY (breaches)`,
+        WHERE closed_at IS NULL AND state IN ('new', 'classified') AND response_due < $1 AND NOT 'response' = ANY (breaches)
+          -- A desk question (service ticket) is responded to by the desk's answer, not a dispatch.
+          AND NOT (kind = 'service' AND EXISTS (SELECT 1 FROM service_clocks c WHERE c.ticket_id = tickets.id
+                   AND c.clock = 'first-answer' AND c.met_at <= tickets.response_due))`,
       [now],
     );
     await this.pool.query(

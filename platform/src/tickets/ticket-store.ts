@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { transaction } from '../db/pool.js';
+import { type Distance, onsiteHoursOf } from './onsite-hours.js';
 import { swapTerminal } from './terminal-swap.js';
 import { deadlines, nextState, type TicketAction, TicketError, type TicketState } from './workflow.js';
 
@@ -31,6 +32,9 @@ export interface TicketRow {
   close_reason: string | null;
   in_warranty: boolean | null;
   breaches: string[];
+  distance: Distance;
+  appointment_at: Date | null;
+  arrived_at: Date | null;
 }
 
 /**
@@ -41,8 +45,13 @@ export async function openTicket(
   pool: pg.Pool,
   request: OpenRequest,
 ): Promise<{ id: string; created: boolean }> {
-  const { responseDue, onsiteDue } = deadlines(request.atMs, null);
   return transaction(pool, async (client) => {
+    const center = await client.query<{ center_id: number }>(
+      'SELECT v.center_id FROM terminals t JOIN vehicles v ON v.id = t.vehicle_id WHERE t.phone = $1',
+      [request.phone],
+    );
+    const hours = await onsiteHoursOf(client, center.rows[0]?.center_id ?? null);
+    const { responseDue, onsiteDue } = deadlines(request.atMs, null, hours.local);
     const { rows } = await client.query<{ id: string; created: boolean }>(
       `INSERT INTO tickets (kind, phone, vehicle_id, center_id, state, reason, reasons, incident_id, opened_at,
                             response_due, onsite_due, in_warranty)
@@ -115,7 +124,12 @@ export async function advanceTicket(
     const to = nextState(ticket.state, action);
     switch (action.action) {
       case 'classify': {
-        const { responseDue, onsiteDue } = deadlines(ticket.opened_at.getTime(), action.severity);
+        const hours = await onsiteHoursOf(client, ticket.center_id);
+        const { responseDue, onsiteDue } = deadlines(
+          ticket.opened_at.getTime(),
+          action.severity,
+          hours[ticket.distance],
+        );
         await client.query(
           'UPDATE tickets SET category = $2, severity = $3, response_due = $4, onsite_due = $5 WHERE id = $1',
           [id, action.category, action.severity, responseDue, onsiteDue],
@@ -128,13 +142,28 @@ export async function advanceTicket(
         const servicePoint = action.servicePointId ?? (await nearestServicePoint(client, ticket));
         if (servicePoint === null)
           throw new TicketError(`no service point of center ${ticket.center_id} has room`);
-        await client.query('UPDATE tickets SET service_point_id = $2, installer = $3 WHERE id = $1', [
-          id,
-          servicePoint,
-          action.installer,
-        ]);
+        const distance = action.distance ?? 'local';
+        const hours = await onsiteHoursOf(client, ticket.center_id);
+        const { onsiteDue } = deadlines(ticket.opened_at.getTime(), ticket.severity, hours[distance]);
+        await client.query(
+          'UPDATE tickets SET service_point_id = $2, installer = $3, distance = $4, onsite_due = $5 WHERE id = $1',
+          [id, servicePoint, action.installer, distance, onsiteDue],
+        );
+        // A desk ticket's visit clock is the on-site deadline (docs/after-sales.md).
+        await client.query(
+          `UPDATE service_clocks SET due_at = $2 WHERE ticket_id = $1 AND clock = 'visit' AND met_at IS NULL`,
+          [id, onsiteDue],
+        );
         break;
       }
+      case 'arrive':
+        // Arriving meets the visit clock of a desk ticket; lateness is measured against the appointment.
+        await client.query('UPDATE tickets SET arrived_at = now() WHERE id = $1', [id]);
+        await client.query(
+          `UPDATE service_clocks SET met_at = now() WHERE ticket_id = $1 AND clock = 'visit' AND met_at IS NULL`,
+          [id],
+        );
+        break;
       case 'appoint':
         await client.query('UPDATE tickets SET appointment_at = $2 WHERE id = $1', [id, action.at]);
         break;

@@ -60,6 +60,8 @@ export interface CallbackTask {
   plate: string;
   owner_name: string | null;
   owner_phone: string | null;
+  /** A ticket's first or second follow-up call. */
+  round: 1 | 2;
   due_at: string;
 }
 

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { localDay } from '../../aftersales/calendar.js';
 import { loadConfig } from '../../aftersales/config-store.js';
 import type { CallReport } from '../../aftersales/intake.js';
-import { answerTicket, clockEvent, recordCall } from '../../aftersales/intake-store.js';
+import { answerTicket, clockEvent, recordCall, ticketClocks } from '../../aftersales/intake-store.js';
 import { maskRow } from '../../aftersales/masking.js';
 import { decide } from '../../aftersales/warranty.js';
 import { unitOf } from '../../aftersales/warranty-store.js';
@@ -149,6 +149,7 @@ export const deskRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { p
           event,
           at ? new Date(at) : new Date(),
           await loadConfig(pool),
+          request.user.username,
         ),
       );
     },
@@ -160,12 +161,7 @@ export const deskRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { p
     async (request, reply) => {
       if (!(await ticketInScope(pool, request.user, request.params.id)))
         return reply.code(404).send({ error: 'no such ticket' });
-      const { rows } = await pool.query(
-        `SELECT clock, due_at, met_at, (met_at IS NULL AND due_at < now()) OR met_at > due_at AS breached
-           FROM service_clocks WHERE ticket_id = $1 ORDER BY id`,
-        [request.params.id],
-      );
-      return rows;
+      return ticketClocks(pool, request.params.id);
     },
   );
 

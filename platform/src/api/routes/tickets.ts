@@ -1,11 +1,20 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
+import { ticketClocks } from '../../aftersales/intake-store.js';
 import { maskDetail, maskRow } from '../../aftersales/masking.js';
+import { DISTANCES } from '../../tickets/onsite-hours.js';
 import { advanceTicket } from '../../tickets/ticket-store.js';
-import { ACTION_FIELDS, type TicketAction, TicketError, type TicketState } from '../../tickets/workflow.js';
+import {
+  ACTION_FIELDS,
+  arrivalLateMinutes,
+  type TicketAction,
+  TicketError,
+  type TicketState,
+} from '../../tickets/workflow.js';
 import { ANYONE } from '../guard.js';
 import { pageProperties } from '../limits.js';
 import {
+  clockActionsFor,
   mayTakeTicketAction,
   TICKET_ACTION_NAMES,
   TICKET_ACTION_ROLES,
@@ -14,9 +23,10 @@ import {
 import { scopeOf } from '../scope.js';
 import type { Role } from '../sessions.js';
 
-/** A ticket row with its vehicle's plate, as the list and the detail give it. */
-const TICKET_SELECT = `SELECT ticket.*, vehicle.plate, vehicle.plate_color FROM tickets ticket
-  LEFT JOIN vehicles vehicle ON vehicle.id = ticket.vehicle_id`;
+/** A ticket row with its vehicle's plate and when the desk answered it, as the list and the detail give it. */
+const TICKET_SELECT = `SELECT ticket.*, vehicle.plate, vehicle.plate_color,
+    (SELECT c.met_at FROM service_clocks c WHERE c.ticket_id = ticket.id AND c.clock = 'first-answer') AS answered_at
+  FROM tickets ticket LEFT JOIN vehicles vehicle ON vehicle.id = ticket.vehicle_id`;
 
 /** Adds the workflow actions the requesting user may take on the ticket now. */
 function withActions<T extends { state: TicketState }>(ticket: T, role: Role): T & { actions: string[] } {
@@ -37,6 +47,7 @@ const actionBody = {
     severity: { type: 'integer', minimum: 1, maximum: 3 },
     installer: { type: 'string', minLength: 1, maxLength: 64 },
     servicePointId: { type: 'integer', minimum: 1 },
+    distance: { type: 'string', enum: DISTANCES },
     at: { type: 'string', format: 'date-time' },
     reason: { type: 'string', maxLength: 500 },
     faultCause: { type: 'string', minLength: 1, maxLength: 500 },
@@ -113,8 +124,14 @@ export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, {
         'SELECT at, actor, from_state, to_state, reason, detail FROM ticket_events WHERE ticket_id = $1 ORDER BY id',
         [ticket.id],
       );
+      const clocks = await ticketClocks(pool, ticket.id);
+      const open = ticket.closed_at ? [] : clocks.filter((c) => c.met_at === null).map((c) => c.clock);
       return {
         ...withActions(maskDetail(request.user.role, ticket, TICKET_SIMS), request.user.role),
+        // The desk's clocks, the buttons that meet them, and the arrival against the appointment.
+        clocks,
+        clock_actions: clockActionsFor(request.user.role, open),
+        arrival_late_minutes: arrivalLateMinutes(ticket.appointment_at, ticket.arrived_at),
         history: history.map((event) => ({
           ...event,
           detail: event.detail && maskRow(event.detail, HISTORY_PERSONAL),
