@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { transaction } from '../db/pool.js';
 import { complaintDue } from './clocks.js';
 import { automaticComplaints, type FaultTicket } from './complaint-rules.js';
-import type { AfterSalesConfig } from './config-store.js';
+import { type AfterSalesConfig, loadConfig } from './config-store.js';
 import { AfterSalesError } from './errors.js';
 
 export interface NewComplaint {
@@ -54,6 +54,14 @@ export interface Finding {
   /** Who is charged with an upheld complaint: the service point or the installer responsible. */
   chargedServicePointId?: number;
   chargedInstaller?: string;
+  /** Who sees the improvement measures through, and by when (a local date): required when upheld. */
+  measuresOwner?: string;
+  measuresDue?: string;
+}
+
+function isCalendarDate(day: string): boolean {
+  const parsed = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === day;
 }
 
 /** The answer to a complaint: finding, measures; an upheld one is charged to someone. */
@@ -71,9 +79,21 @@ export async function answerComplaint(
   ) {
     throw new AfterSalesError('an upheld complaint is charged to a service point or an installer');
   }
+  if ((finding.measuresOwner?.trim() ? 1 : 0) !== (finding.measuresDue ? 1 : 0))
+    throw new AfterSalesError('improvement measures have an owner and a deadline, both');
+  if (finding.measuresDue && !isCalendarDate(finding.measuresDue))
+    throw new AfterSalesError(`no such date: ${finding.measuresDue}`);
+  if (finding.finding === 'upheld' && !finding.measuresOwner?.trim())
+    throw new AfterSalesError('an upheld complaint’s improvement measures need an owner and a deadline');
   return transaction(pool, async (client) => {
-    const { rows } = await client.query<{ answered_at: Date | null; due_at: Date; center_id: number | null }>(
-      'SELECT answered_at, due_at, center_id FROM complaints WHERE id = $1 FOR UPDATE',
+    const { rows } = await client.query<{
+      answered_at: Date | null;
+      due_at: Date;
+      center_id: number | null;
+      vehicle_id: string | null;
+      service_point_id: number | null;
+    }>(
+      'SELECT answered_at, due_at, center_id, vehicle_id, service_point_id FROM complaints WHERE id = $1 FOR UPDATE',
       [id],
     );
     const current = rows[0];
@@ -82,7 +102,7 @@ export async function answerComplaint(
     if (finding.finding === 'upheld') await assertChargeable(client, finding, current.center_id);
     await client.query(
       `UPDATE complaints SET answered_at = $2, finding = $3, measures = $4, handler = coalesce($5, handler),
-              charged_service_point_id = $6, charged_installer = $7 WHERE id = $1`,
+              charged_service_point_id = $6, charged_installer = $7, measures_owner = $8, measures_due = $9 WHERE id = $1`,
       [
         id,
         at,
@@ -91,8 +111,25 @@ export async function answerComplaint(
         finding.handler ?? null,
         finding.finding === 'upheld' ? (finding.chargedServicePointId ?? null) : null,
         finding.finding === 'upheld' ? (finding.chargedInstaller ?? null) : null,
+        finding.measuresOwner?.trim() || null,
+        finding.measuresDue ?? null,
       ],
     );
+    // The complainant is called back about the answer, like a closed ticket's owner.
+    if (current.vehicle_id !== null) {
+      const { calendar, settings } = await loadConfig(client);
+      await client.query(
+        `INSERT INTO callbacks (kind, complaint_id, vehicle_id, center_id, service_point_id, due_at)
+         VALUES ('complaint', $1, $2, $3, $4, $5) ON CONFLICT (complaint_id) DO NOTHING`,
+        [
+          id,
+          current.vehicle_id,
+          current.center_id,
+          current.service_point_id,
+          calendar.addWorkingDays(at, settings.callbackWorkingDays),
+        ],
+      );
+    }
     return { answeredAt: at, late: at > current.due_at };
   });
 }
