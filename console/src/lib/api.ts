@@ -137,6 +137,7 @@ export type TicketAction =
       severity: 1 | 2 | 3;
     }
   | { action: 'dispatch'; installer: string; servicePointId?: number }
+  | { action: 'reassign'; reason: string; servicePointId?: number; installer?: string }
   | { action: 'appoint'; at: string; reason?: string }
   | { action: 'arrive' }
   | { action: 'resolve'; faultCause: string; partsReplaced?: string[]; replacementPhone?: string }
