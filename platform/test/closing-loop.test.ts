@@ -1,10 +1,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAfterSalesRound } from '../src/aftersales/rounds.js';
-import { type NewUser, saveUser } from '../src/api/users.js';
+import type { NewUser } from '../src/api/users.js';
 import { migrate } from '../src/db/migrate.js';
 import { ensureStorage } from '../src/storage/layout.js';
-import { type ApiServer, startApiServer } from './api-server.js';
+import { type ApiServer, startApiServerFor } from './api-server.js';
 import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 /**
@@ -66,9 +66,7 @@ describe.skipIf(!hasPostgres)(
         { username: 'sp3', password: 'sp3-secret', role: 'service', servicePointId: 3 },
         { username: 'viewer', password: 'viewer-secret', role: 'viewer', centerIds: [1] },
       ];
-      for (const user of users) await saveUser(pool, user);
-      api = await startApiServer(pool);
-      for (const user of users) await api.login(user.username, user.password);
+      api = await startApiServerFor(pool, users);
     }, 60_000);
     afterAll(async () => {
       await api?.close();

@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliverDue, retryDelayMs, webhookSender } from '../src/aftersales/outbound.js';
-import { type NewUser, saveUser } from '../src/api/users.js';
+import type { NewUser } from '../src/api/users.js';
 import { migrate } from '../src/db/migrate.js';
 import { ensureStorage } from '../src/storage/layout.js';
-import { type ApiServer, startApiServer } from './api-server.js';
+import { type ApiServer, startApiServerFor } from './api-server.js';
 import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 /** A real HTTP receiver on a local port: answers each request with `answer` (or never, to hang). */
@@ -90,9 +90,7 @@ describe.skipIf(!hasPostgres)('notifications: the outbound sender and its delive
       { username: 'desk1', password: 'desk1-secret', role: 'desk', centerIds: [1] },
       { username: 'sp1', password: 'sp1-secret', role: 'service', servicePointId: 1 },
     ];
-    for (const user of users) await saveUser(pool, user);
-    api = await startApiServer(pool);
-    for (const user of users) await api.login(user.username, user.password);
+    api = await startApiServerFor(pool, users);
   }, 60_000);
   afterAll(async () => {
     await api?.close();
