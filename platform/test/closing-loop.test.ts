@@ -342,6 +342,13 @@ describe.skipIf(!hasPostgres)(
               (42, 'repair', '13900000004', 4, 1, 'closed', 'offline', now() - interval '400 days', now(), now(),
                now() - interval '399 days', now() - interval '398 days', 'verified')`,
       );
+      // A paid repair (out of warranty) is no warranty repair: it does not count.
+      await pool.query(
+        `INSERT INTO tickets (id, kind, phone, vehicle_id, center_id, state, reason, opened_at, response_due, onsite_due, resolved_at,
+                            closed_at, close_reason, in_warranty)
+       VALUES (44, 'repair', '13900000004', 4, 1, 'closed', 'offline', now() - interval '30 days', now(), now(),
+               now() - interval '29 days', now() - interval '28 days', 'verified', false)`,
+      );
       expect((await api.get('op1', '/api/vehicles/4/replacement')).body).toEqual({
         flagged: false,
         flags: [],

@@ -3,12 +3,14 @@ import { loadConfig } from './config-store.js';
 import { raiseNotice } from './notice-store.js';
 
 /**
- * Replace after three repairs (docs/after-sales.md, "Replace after three repairs"): no such rule
- * existed, so it is defined here. When a repair of a vehicle is resolved and it is at least the
- * `replaceAfterRepairs`-th (3) repair of that vehicle resolved within `replaceWindowMonths` (12, the
- * warranty's length) — counting only repairs since its last exchange — the vehicle is flagged and an
- * exchange is opened: a task on the vehicle that stays open until someone records the exchange done.
- * Keyed on the vehicle, so repairs before and after a terminal swap count together.
+ * Replace after three repairs (docs/after-sales.md, "Replace after three repairs"). Only a report
+ * view had a rule (0005's `terminal_repair_flags.replace_terminal`: three in-warranty tickets of one
+ * cause on one SIM), and nothing acted on it. When a repair of a vehicle is resolved and it is at
+ * least the `replaceAfterRepairs`-th (3) repair of that vehicle resolved within
+ * `replaceWindowMonths` (12, the warranty's length) and not out of warranty — counting only repairs
+ * since its last exchange — the vehicle is flagged and an exchange is opened: a task on the vehicle
+ * that stays open until someone records the exchange done. Keyed on the vehicle, so repairs before
+ * and after a terminal swap count together.
  */
 export async function flagRepeatedRepairs(
   db: Queryable,
@@ -19,7 +21,7 @@ export async function flagRepeatedRepairs(
   const { settings } = await loadConfig(db);
   const { rows } = await db.query<{ repairs: number; plate: string | null }>(
     `SELECT count(*)::int AS repairs, (SELECT plate FROM vehicles WHERE id = $1) AS plate FROM tickets
-      WHERE kind = 'repair' AND vehicle_id = $1 AND resolved_at IS NOT NULL
+      WHERE kind = 'repair' AND vehicle_id = $1 AND resolved_at IS NOT NULL AND in_warranty IS NOT FALSE
         AND resolved_at > $2::timestamptz - make_interval(months => $3)
         AND resolved_at > coalesce((SELECT max(done_at) FROM replacement_flags WHERE vehicle_id = $1), '-infinity')`,
     [ticket.vehicle_id, at, settings.replaceWindowMonths],
