@@ -25,7 +25,8 @@ Usage:
   jt808-platform migrate          bring the schema and the positions storage up to date (partitions a week ahead,
                                   expired ones dropped), then exit; as the schema's owner
   jt808-platform ingest [options] store terminal events from the bus (run one or more)
-  jt808-platform status [options] the online-status engine and the after-sales rounds (run exactly one)
+  jt808-platform status [options] the online-status engine and the after-sales rounds: complaints, callbacks,
+                                  deadline notices, escalations, and the outbound sender's deliveries (run exactly one)
   jt808-platform api [options]    the HTTP API (run one or more)
   jt808-platform user-add         add or update an API user: USERNAME, PASSWORD, ROLE (admin|operator|service|viewer|desk|installer),
                                   CENTERS (comma-separated ids; ALL for the province, viewer and desk only;

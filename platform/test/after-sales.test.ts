@@ -279,6 +279,8 @@ describe.skipIf(!hasPostgres)('after-sales operations through the API (real Post
       finding: 'upheld',
       measures: '约谈服务站，限期整改',
       chargedServicePointId: 1,
+      measuresOwner: '王站长',
+      measuresDue: '2026-12-31',
     });
     expect(answered.json()).toMatchObject({ late: false });
     const listed = (await get('op1', '/api/complaints')).json();

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { buildApi } from '../src/api/app.js';
+import { type NewUser, saveUser } from '../src/api/users.js';
 
 export interface Answer {
   status: number;
@@ -59,4 +60,12 @@ export async function startApiServer(pool: pg.Pool): Promise<ApiServer> {
       (await call(username, 'POST', path, undefined, { body, contentType })).answer,
     close: () => api.close(),
   };
+}
+
+/** Saves the users, starts the API and signs each of them in. */
+export async function startApiServerFor(pool: pg.Pool, users: NewUser[]): Promise<ApiServer> {
+  for (const user of users) await saveUser(pool, user);
+  const api = await startApiServer(pool);
+  for (const user of users) await api.login(user.username, user.password);
+  return api;
 }

@@ -55,6 +55,8 @@ describe.skipIf(!hasPostgres)(
         api.post('op2', `/api/complaints/${complaint.body.id}/answer`, {
           finding: 'upheld',
           measures: '返工',
+          measuresOwner: '王站长',
+          measuresDue: '2026-12-31',
           ...charge,
         });
       expect(await answer({ chargedInstaller: 'inst-a' })).toEqual({

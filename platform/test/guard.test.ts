@@ -324,6 +324,41 @@ const ROUTES: Record<string, Probe> = {
     request: scoped((t) => ({ url: `/api/patrols/${t.id}/report`, payload: { report: '正常' } })),
     ok: [200, 409], // reported once: the next allowed role finds it done
   },
+  'GET /api/inbox': { access: ANYONE, request: get('/api/inbox') },
+  'GET /api/inbox/count': { access: ANYONE, request: get('/api/inbox/count') },
+  'POST /api/inbox/read': {
+    access: ANYONE,
+    request: () => ({ url: '/api/inbox/read', payload: { all: true } }),
+  },
+  'POST /api/escalations/:id': {
+    access: ['admin', 'operator'],
+    scoped: true,
+    request: scoped((t) => ({
+      url: `/api/escalations/${t.id}`,
+      payload: { action: 'acknowledge', note: 'seen' },
+    })),
+    ok: [200, 409], // acknowledged once
+  },
+  'GET /api/notifications/sender': { access: ['admin'], request: get('/api/notifications/sender') },
+  'PUT /api/notifications/sender': {
+    access: ['admin'],
+    request: () => ({ url: '/api/notifications/sender', payload: { url: null } }),
+  },
+  'GET /api/notifications/deliveries': { access: ['admin'], request: get('/api/notifications/deliveries') },
+  'GET /api/vehicles/:id/replacement': {
+    access: ANYONE,
+    scoped: true,
+    request: scoped((t) => ({ url: `/api/vehicles/${t.id}/replacement` })),
+  },
+  'POST /api/vehicles/:id/replacement/done': {
+    access: ['admin', 'operator'],
+    scoped: true,
+    request: scoped((t) => ({
+      url: `/api/vehicles/${t.id}/replacement/done`,
+      payload: { note: 'exchanged' },
+    })),
+    ok: [409], // no exchange open
+  },
   'GET /api/live': { access: ANYONE }, // WebSocket: tried with real upgrades below
   'GET /api/map/config': { access: ANYONE, request: get('/api/map/config') },
   'GET /api/map/fleet': { access: ANYONE, request: get('/api/map/fleet') },
@@ -388,7 +423,13 @@ describe.skipIf(!hasPostgres)('the guard table: every route declares its access,
         [id],
       );
     }
-    for (const table of ['tickets', 'complaints', 'callbacks', 'installations', 'patrol_inspections']) {
+    for (const id of [1, 2]) {
+      await pool.query(
+        `INSERT INTO notices (id, key, kind, cause, center_id, text) VALUES ($1::int, 'escalation:test:' || $1, 'escalation', 'satisfaction', $1::int, 'x')`,
+        [id],
+      );
+    }
+    for (const table of ['tickets', 'complaints', 'callbacks', 'installations', 'patrol_inspections', 'notices']) {
       await pool.query(`SELECT setval('${table}_id_seq', 100)`);
     }
     await saveUser(pool, { username: 'admin', password: 'admin-secret', role: 'admin' });

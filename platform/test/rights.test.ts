@@ -6,7 +6,7 @@ describe('what each role may do', () => {
     expect(ticketActionsFor('operator', 'new')).toEqual(['classify', 'cancel']);
     expect(ticketActionsFor('service', 'new')).toEqual([]);
     expect(ticketActionsFor('service', 'appointed')).toEqual(['appoint', 'arrive']);
-    expect(ticketActionsFor('operator', 'appointed')).toEqual(['appoint', 'cancel']);
+    expect(ticketActionsFor('operator', 'appointed')).toEqual(['reassign', 'appoint', 'cancel']);
     expect(ticketActionsFor('service', 'on-site')).toEqual(['resolve']);
     expect(ticketActionsFor('viewer', 'new')).toEqual([]);
     expect(ticketActionsFor('desk', 'new')).toEqual([]);

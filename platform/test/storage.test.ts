@@ -48,6 +48,7 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
       '0025_installers',
       '0026_first_answer_levels',
       '0027_standard_clocks',
+      '0028_closing_loop',
     ]);
     expect(await migrate(db.url)).toEqual([]);
     const { rows } = await pool.query(

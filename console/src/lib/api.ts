@@ -157,6 +157,7 @@ export type TicketAction =
       servicePointId?: number;
       distance?: 'local' | 'nearby' | 'other-region';
     }
+  | { action: 'reassign'; reason: string; servicePointId?: number; installer?: string }
   | { action: 'appoint'; at: string; reason?: string }
   | { action: 'arrive' }
   | { action: 'resolve'; faultCause: string; partsReplaced?: string[]; replacementPhone?: string }

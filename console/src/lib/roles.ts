@@ -1,18 +1,26 @@
 import type { Role } from './api.js';
 
 /** The console's pages, by the first part of their route. */
-export type PageName = 'map' | 'dashboard' | 'tickets' | 'vehicles' | 'installer' | 'desk' | 'patrols';
+export type PageName =
+  | 'map'
+  | 'dashboard'
+  | 'tickets'
+  | 'vehicles'
+  | 'installer'
+  | 'desk'
+  | 'patrols'
+  | 'inbox';
 
 /**
  * What each role finds in the navigation, first page first (the landing page). The API enforces
  * the rights; this only keeps pages out of sight that would show a role nothing useful.
  */
 export const PAGES_OF: Record<Role, readonly PageName[]> = {
-  admin: ['dashboard', 'map', 'tickets', 'vehicles', 'installer', 'desk', 'patrols'],
-  operator: ['map', 'dashboard', 'tickets', 'vehicles', 'desk', 'patrols'],
-  service: ['tickets', 'installer', 'vehicles', 'patrols'],
+  admin: ['dashboard', 'map', 'tickets', 'vehicles', 'installer', 'desk', 'patrols', 'inbox'],
+  operator: ['map', 'dashboard', 'tickets', 'vehicles', 'desk', 'patrols', 'inbox'],
+  service: ['tickets', 'installer', 'vehicles', 'patrols', 'inbox'],
   viewer: ['dashboard', 'map', 'vehicles'],
-  desk: ['desk', 'tickets', 'vehicles', 'patrols'],
+  desk: ['desk', 'tickets', 'vehicles', 'patrols', 'inbox'],
   // The installer's phone page, and only it: the API gives installers nothing else.
   installer: ['installer'],
 };

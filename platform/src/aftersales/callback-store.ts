@@ -7,6 +7,7 @@ import { addDays, addMonths, startOfDay } from './calendar.js';
 import type { AfterSalesConfig } from './config-store.js';
 import { AfterSalesError } from './errors.js';
 import type { AfterSalesSettings } from './settings.js';
+import { raiseNotice } from './notice-store.js';
 
 /** Satisfaction at or below this needs a reason; at or below SERIOUS it goes to a manager. */
 const UNHAPPY = 3;
@@ -161,6 +162,16 @@ export async function recordCallback(
       );
     }
     if (escalated) {
+      await raiseNotice(client, {
+        key: `escalation:satisfaction:${id}`,
+        kind: 'escalation',
+        cause: 'satisfaction',
+        centerId: callback.center_id,
+        ticketId: callback.ticket_id,
+        vehicleId: callback.vehicle_id,
+        text: `回访满意度${answer.satisfaction}分：${answer.reason ?? ''}`,
+        detail: { callbackId: id, satisfaction: answer.satisfaction, reason: answer.reason ?? null },
+      });
       await client.query(
         `INSERT INTO after_sales_events (kind, center_id, detail) VALUES ('escalation', $1, $2)`,
         [
@@ -190,7 +201,7 @@ export async function callbacksDue(
 ): Promise<Record<string, unknown>[]> {
   const scope = scopeOf(user, 2);
   const { rows } = await pool.query(
-    `SELECT c.id, c.kind, c.ticket_id, c.round, c.vehicle_id, c.month, c.center_id, c.service_point_id,
+    `SELECT c.id, c.kind, c.ticket_id, c.round, c.complaint_id, c.vehicle_id, c.month, c.center_id, c.service_point_id,
             c.not_before, c.due_at, vehicle.plate, vehicle.owner_name, vehicle.owner_phone
        FROM callbacks c JOIN vehicles vehicle ON vehicle.id = c.vehicle_id
       WHERE c.done_at IS NULL AND coalesce(c.not_before, c.due_at) <= $1 AND ${scope.vehicles}

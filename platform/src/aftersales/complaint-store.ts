@@ -1,8 +1,9 @@
 import type pg from 'pg';
 import { transaction } from '../db/pool.js';
+import { followUps } from './callback-store.js';
 import { complaintDue } from './clocks.js';
 import { automaticComplaints, type FaultTicket } from './complaint-rules.js';
-import type { AfterSalesConfig } from './config-store.js';
+import { type AfterSalesConfig, loadConfig } from './config-store.js';
 import { AfterSalesError } from './errors.js';
 
 export interface NewComplaint {
@@ -54,6 +55,14 @@ export interface Finding {
   /** Who is charged with an upheld complaint: the service point or the installer responsible. */
   chargedServicePointId?: number;
   chargedInstaller?: string;
+  /** Who sees the improvement measures through, and by when (a local date): required when upheld. */
+  measuresOwner?: string;
+  measuresDue?: string;
+}
+
+function isCalendarDate(day: string): boolean {
+  const parsed = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === day;
 }
 
 /** The answer to a complaint: finding, measures; an upheld one is charged to someone. */
@@ -71,9 +80,21 @@ export async function answerComplaint(
   ) {
     throw new AfterSalesError('an upheld complaint is charged to a service point or an installer');
   }
+  if ((finding.measuresOwner?.trim() ? 1 : 0) !== (finding.measuresDue ? 1 : 0))
+    throw new AfterSalesError('improvement measures have an owner and a deadline, both');
+  if (finding.measuresDue && !isCalendarDate(finding.measuresDue))
+    throw new AfterSalesError(`no such date: ${finding.measuresDue}`);
+  if (finding.finding === 'upheld' && !finding.measuresOwner?.trim())
+    throw new AfterSalesError('an upheld complaint’s improvement measures need an owner and a deadline');
   return transaction(pool, async (client) => {
-    const { rows } = await client.query<{ answered_at: Date | null; due_at: Date; center_id: number | null }>(
-      'SELECT answered_at, due_at, center_id FROM complaints WHERE id = $1 FOR UPDATE',
+    const { rows } = await client.query<{
+      answered_at: Date | null;
+      due_at: Date;
+      center_id: number | null;
+      vehicle_id: string | null;
+      service_point_id: number | null;
+    }>(
+      'SELECT answered_at, due_at, center_id, vehicle_id, service_point_id FROM complaints WHERE id = $1 FOR UPDATE',
       [id],
     );
     const current = rows[0];
@@ -82,7 +103,7 @@ export async function answerComplaint(
     if (finding.finding === 'upheld') await assertChargeable(client, finding, current.center_id);
     await client.query(
       `UPDATE complaints SET answered_at = $2, finding = $3, measures = $4, handler = coalesce($5, handler),
-              charged_service_point_id = $6, charged_installer = $7 WHERE id = $1`,
+              charged_service_point_id = $6, charged_installer = $7, measures_owner = $8, measures_due = $9 WHERE id = $1`,
       [
         id,
         at,
@@ -91,8 +112,21 @@ export async function answerComplaint(
         finding.handler ?? null,
         finding.finding === 'upheld' ? (finding.chargedServicePointId ?? null) : null,
         finding.finding === 'upheld' ? (finding.chargedInstaller ?? null) : null,
+        finding.measuresOwner?.trim() || null,
+        finding.measuresDue ?? null,
       ],
     );
+    // The complainant is called back about the answer, in the window of a closed ticket's first
+    // follow-up call (3 days to a week after; one call, the complaint's own).
+    if (current.vehicle_id !== null) {
+      const { settings } = await loadConfig(client);
+      const [first] = followUps(at, settings);
+      await client.query(
+        `INSERT INTO callbacks (kind, complaint_id, vehicle_id, center_id, service_point_id, not_before, due_at)
+         VALUES ('complaint', $1, $2, $3, $4, $5, $6) ON CONFLICT (complaint_id) DO NOTHING`,
+        [id, current.vehicle_id, current.center_id, current.service_point_id, first!.notBefore, first!.dueAt],
+      );
+    }
     return { answeredAt: at, late: at > current.due_at };
   });
 }

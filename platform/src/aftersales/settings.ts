@@ -58,6 +58,12 @@ export interface AfterSalesSettings {
   /** Targets shown against the actuals. */
   callbackRateTarget: number;
   satisfactionTarget: number;
+  /** A vehicle repaired this many times... */
+  replaceAfterRepairs: number;
+  /** ...within this many months is flagged for replacement (replacement.ts). */
+  replaceWindowMonths: number;
+  /** A deadline this many minutes away is told to the people it binds (notice-rounds.ts). */
+  deadlineNoticeMinutes: number;
 }
 
 export const DEFAULT_AFTER_SALES_SETTINGS: Readonly<AfterSalesSettings> = Object.freeze({
@@ -84,6 +90,9 @@ export const DEFAULT_AFTER_SALES_SETTINGS: Readonly<AfterSalesSettings> = Object
   minInstallationsPerDay: 20,
   callbackRateTarget: 1,
   satisfactionTarget: 0.98,
+  replaceAfterRepairs: 3,
+  replaceWindowMonths: 12,
+  deadlineNoticeMinutes: 30,
 });
 
 export type SettingName = keyof AfterSalesSettings;

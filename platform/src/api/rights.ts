@@ -13,6 +13,7 @@ export type TicketActionName = TicketAction['action'];
 const TICKET_ACTIONS: Record<TicketActionName, readonly Role[]> = {
   classify: ['admin', 'operator'],
   dispatch: ['admin', 'operator'],
+  reassign: ['admin', 'operator'],
   cancel: ['admin', 'operator'],
   callback: ['admin', 'operator'],
   appoint: ['admin', 'operator', 'service'],

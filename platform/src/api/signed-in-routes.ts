@@ -22,6 +22,8 @@ import { installerRegisterRoutes } from './routes/installers.js';
 import { kpiRoutes } from './routes/kpis.js';
 import { liveRoutes } from './routes/live.js';
 import { type MapRouteOptions, mapRoutes } from './routes/map.js';
+import { noticeRoutes } from './routes/notices.js';
+import { replacementRoutes } from './routes/replacement.js';
 import { rosterRecordRoutes } from './routes/roster-records.js';
 import { servicePointRoutes } from './routes/service-points.js';
 import { serviceReportRoutes } from './routes/service-report.js';
@@ -89,6 +91,8 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
     serviceReportRoutes,
     afterSalesConfigRoutes,
     clockRoutes,
+    noticeRoutes,
+    replacementRoutes,
   ]) {
     await app.register(routes, { pool });
   }

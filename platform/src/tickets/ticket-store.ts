@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { noticeTicketAction } from '../aftersales/ticket-notices.js';
 import { transaction } from '../db/pool.js';
 import { type Distance, onsiteHoursOf } from './onsite-hours.js';
 import { swapTerminal } from './terminal-swap.js';
@@ -25,6 +26,7 @@ export interface TicketRow {
   occurrences: number;
   center_id: number | null;
   service_point_id: number | null;
+  installer: string | null;
   severity: number | null;
   opened_at: Date;
   resolved_at: Date | null;
@@ -164,6 +166,15 @@ export async function advanceTicket(
           [id],
         );
         break;
+      case 'reassign': {
+        const target = await reassignTarget(client, ticket, action);
+        // The new hands make their own appointment with the owner.
+        await client.query(
+          'UPDATE tickets SET service_point_id = $2, installer = $3, appointment_at = NULL WHERE id = $1',
+          [id, target.servicePointId, target.installer],
+        );
+        break;
+      }
       case 'appoint':
         await client.query('UPDATE tickets SET appointment_at = $2 WHERE id = $1', [id, action.at]);
         break;
@@ -191,6 +202,7 @@ export async function advanceTicket(
     await client.query('UPDATE tickets SET state = $2, updated_at = now() WHERE id = $1', [id, to]);
     const { action: name, ...detail } = action;
     await audit(client, id, actor, ticket.state, to, name, detail);
+    await noticeTicketAction(client, ticket, action);
     return lockTicket(client, id);
   });
 }
@@ -234,6 +246,41 @@ async function assertServicePointOf(
       `service point ${servicePointId} is not one of center ${ticket.center_id}'s`,
       'invalid',
     );
+}
+
+/**
+ * Where a reassignment sends the ticket: an installer of the register, active, at a service point
+ * of the ticket's center (their service point goes with them), or a service point of the center
+ * (its installer to be named). Not where it is already. Another center's target is refused like a
+ * missing one.
+ */
+async function reassignTarget(
+  client: pg.PoolClient,
+  ticket: TicketRow,
+  action: Extract<TicketAction, { action: 'reassign' }>,
+): Promise<{ servicePointId: number; installer: string | null }> {
+  let target: { servicePointId: number; installer: string | null };
+  if (action.installer?.trim()) {
+    const { rows } = await client.query<{ service_point_id: number }>(
+      `SELECT i.service_point_id FROM installers i JOIN service_points sp ON sp.id = i.service_point_id
+        WHERE i.code = $1 AND i.active AND sp.center_id = $2`,
+      [action.installer.trim(), ticket.center_id],
+    );
+    if (!rows[0])
+      throw new TicketError(
+        `installer ${action.installer} is not an active installer of center ${ticket.center_id}`,
+        'invalid',
+      );
+    if (action.servicePointId !== undefined && action.servicePointId !== rows[0].service_point_id)
+      throw new TicketError(`installer ${action.installer} works for another service point`, 'invalid');
+    target = { servicePointId: rows[0].service_point_id, installer: action.installer.trim() };
+  } else {
+    await assertServicePointOf(client, ticket, action.servicePointId!);
+    target = { servicePointId: action.servicePointId!, installer: null };
+  }
+  if (target.servicePointId === ticket.service_point_id && target.installer === ticket.installer)
+    throw new TicketError('the ticket is there already', 'invalid');
+  return target;
 }
 
 /**

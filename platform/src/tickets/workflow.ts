@@ -28,6 +28,8 @@ export type Category = 'hardware' | 'software' | 'guidance' | 'consultation';
 export type TicketAction =
   | { action: 'classify'; category: Category; severity: 1 | 2 | 3 }
   | { action: 'dispatch'; installer: string; servicePointId?: number; distance?: Distance }
+  /** Hands dispatched work to another service point or installer of the center; its appointment lapses. */
+  | { action: 'reassign'; reason: string; servicePointId?: number; installer?: string }
   | { action: 'appoint'; at: Date; reason?: string }
   | { action: 'arrive' }
   | { action: 'resolve'; faultCause: string; partsReplaced?: string[]; replacementPhone?: string }
@@ -46,6 +48,7 @@ type NeededBy<A extends ActionName> = Exclude<
 export const ACTION_FIELDS: { [A in ActionName]: readonly NeededBy<A>[] } = {
   classify: ['category', 'severity'],
   dispatch: ['installer'],
+  reassign: ['reason'],
   appoint: ['at'],
   arrive: [],
   resolve: ['faultCause'],
@@ -67,6 +70,7 @@ export class TicketError extends Error {
 const FROM: Record<TicketAction['action'], readonly TicketState[]> = {
   classify: ['new'],
   dispatch: ['classified'],
+  reassign: ['dispatched', 'appointed'],
   appoint: ['dispatched', 'appointed'],
   arrive: ['appointed'],
   resolve: ['on-site'],
@@ -77,6 +81,7 @@ const FROM: Record<TicketAction['action'], readonly TicketState[]> = {
 const TO: Record<TicketAction['action'], TicketState> = {
   classify: 'classified',
   dispatch: 'dispatched',
+  reassign: 'dispatched',
   appoint: 'appointed',
   arrive: 'on-site',
   resolve: 'resolved',
@@ -104,6 +109,11 @@ export function nextState(state: TicketState, action: TicketAction): TicketState
     !(Number.isInteger(action.satisfaction) && action.satisfaction >= 1 && action.satisfaction <= 5)
   ) {
     throw new TicketError('satisfaction is a whole number from 1 to 5');
+  }
+  if (action.action === 'reassign') {
+    if (!action.reason.trim()) throw new TicketError('a reassignment needs a reason', 'invalid');
+    if (action.servicePointId === undefined && !action.installer?.trim())
+      throw new TicketError('reassign to a service point or an installer', 'invalid');
   }
   if (action.action === 'resolve' && !action.faultCause.trim())
     throw new TicketError('a resolved ticket names the fault cause');

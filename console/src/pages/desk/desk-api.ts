@@ -203,6 +203,9 @@ export const answerComplaint = (
     measures: string;
     chargedInstaller?: string;
     chargedServicePointId?: number;
+    /** Required when upheld: who sees the measures through, by when (YYYY-MM-DD). */
+    measuresOwner?: string;
+    measuresDue?: string;
   },
 ) => postJson<{ late: boolean }>(`/api/complaints/${id}/answer`, body);
 export const fetchCallbacksDue = (day: string): Promise<CallbackTask[]> =>

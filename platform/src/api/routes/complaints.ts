@@ -11,7 +11,7 @@ import { loadConfig } from '../../aftersales/config-store.js';
 import { maskRow } from '../../aftersales/masking.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
-import { answering, DESK_ROLES, idParams, ticketInScope } from './after-sales-common.js';
+import { answering, DESK_ROLES, dayPattern, idParams, ticketInScope } from './after-sales-common.js';
 
 /**
  * Complaints: recorded by the desk, raised by the platform's rules (repeat fault, several faults in
@@ -117,6 +117,8 @@ export const complaintRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app
             handler: { type: 'string', maxLength: 64 },
             chargedServicePointId: { type: 'integer', minimum: 1 },
             chargedInstaller: { type: 'string', minLength: 1, maxLength: 64 },
+            measuresOwner: { type: 'string', minLength: 1, maxLength: 64 },
+            measuresDue: { type: 'string', pattern: dayPattern },
           },
         },
       },

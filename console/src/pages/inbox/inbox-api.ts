@@ -1,0 +1,95 @@
+import { writable } from 'svelte/store';
+import { getJson, postJson, putJson } from '../../lib/api.js';
+
+/** The inbox, escalations, the outbound sender and the replacement flag (docs/api.md, "Notifications"). */
+export type NoticeKind = 'dispatch' | 'reassign' | 'reschedule' | 'deadline' | 'escalation' | 'exchange';
+
+export interface Notice {
+  id: string;
+  kind: NoticeKind;
+  cause: string | null;
+  text: string;
+  at: string;
+  center_id: number | null;
+  ticket_id: string | null;
+  complaint_id: string | null;
+  vehicle_id: string | null;
+  /** Escalations: open → acknowledged → resolved, with the managers' notes. */
+  state: 'open' | 'acknowledged' | 'resolved';
+  acknowledged_by: string | null;
+  resolved_by: string | null;
+  note: string | null;
+  /** Personal notices: when the user read it. */
+  read_at: string | null;
+}
+
+export interface InboxCounts {
+  unread: number;
+  escalations: number;
+}
+
+export const fetchInbox = (open: boolean, kind?: NoticeKind): Promise<InboxCounts & { items: Notice[] }> =>
+  getJson(`/api/inbox?open=${open}${kind ? `&kind=${kind}` : ''}`);
+
+export const fetchInboxCounts = (): Promise<InboxCounts> => getJson('/api/inbox/count');
+
+export const markRead = (ids: string[] | 'all'): Promise<{ read: number }> =>
+  postJson('/api/inbox/read', ids === 'all' ? { all: true } : { ids: ids.map(Number) });
+
+export const workOff = (id: string, action: 'acknowledge' | 'resolve', note: string): Promise<Notice> =>
+  postJson(`/api/escalations/${encodeURIComponent(id)}`, { action, note });
+
+export interface SenderConfig {
+  url: string | null;
+  timeoutMs: number;
+  maxAttempts: number;
+  backoffMs: number;
+}
+
+export const fetchSender = (): Promise<SenderConfig> => getJson('/api/notifications/sender');
+export const saveSender = (config: SenderConfig): Promise<SenderConfig> =>
+  putJson('/api/notifications/sender', config);
+
+export interface Delivery {
+  id: string;
+  kind: NoticeKind;
+  text: string;
+  url: string;
+  state: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  next_attempt_at: string;
+  created_at: string;
+  sent_at: string | null;
+  log: { at: string; status: number | null; ok: boolean; error: string | null; ms: number }[];
+}
+
+export const fetchDeliveries = (): Promise<Delivery[]> => getJson('/api/notifications/deliveries');
+
+export interface ReplacementFlag {
+  id: string;
+  ticket_id: string;
+  repairs: number;
+  flagged_at: string;
+  state: 'open' | 'done';
+  done_at: string | null;
+  done_by: string | null;
+  note: string | null;
+}
+
+export const fetchReplacement = (
+  vehicleId: string,
+): Promise<{ flagged: boolean; flags: ReplacementFlag[] }> =>
+  getJson(`/api/vehicles/${encodeURIComponent(vehicleId)}/replacement`);
+
+export const exchangeDone = (
+  vehicleId: string,
+  note: string,
+): Promise<{ flagged: boolean; flags: ReplacementFlag[] }> =>
+  postJson(`/api/vehicles/${encodeURIComponent(vehicleId)}/replacement/done`, { note });
+
+/** The header's count, shared by the badge and the inbox page (which refreshes it after a change). */
+export const inboxCounts = writable<InboxCounts>({ unread: 0, escalations: 0 });
+
+export async function refreshInboxCounts(): Promise<void> {
+  inboxCounts.set(await fetchInboxCounts());
+}
