@@ -429,7 +429,14 @@ describe.skipIf(!hasPostgres)('the guard table: every route declares its access,
         [id],
       );
     }
-    for (const table of ['tickets', 'complaints', 'callbacks', 'installations', 'patrol_inspections', 'notices']) {
+    for (const table of [
+      'tickets',
+      'complaints',
+      'callbacks',
+      'installations',
+      'patrol_inspections',
+      'notices',
+    ]) {
       await pool.query(`SELECT setval('${table}_id_seq', 100)`);
     }
     await saveUser(pool, { username: 'admin', password: 'admin-secret', role: 'admin' });

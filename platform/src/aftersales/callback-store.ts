@@ -6,8 +6,8 @@ import { nextState, TicketError } from '../tickets/workflow.js';
 import { addDays, addMonths, startOfDay } from './calendar.js';
 import type { AfterSalesConfig } from './config-store.js';
 import { AfterSalesError } from './errors.js';
-import type { AfterSalesSettings } from './settings.js';
 import { raiseNotice } from './notice-store.js';
+import type { AfterSalesSettings } from './settings.js';
 
 /** Satisfaction at or below this needs a reason; at or below SERIOUS it goes to a manager. */
 const UNHAPPY = 3;
