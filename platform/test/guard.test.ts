@@ -298,6 +298,50 @@ const ROUTES: Record<string, Probe> = {
   },
   'GET /api/calendar': { access: ANYONE, request: get('/api/calendar?year=2026') },
   'PUT /api/calendar': { access: ['admin'], request: () => ({ url: '/api/calendar', payload: {} }) },
+  'GET /api/fault-causes': { access: ANYONE, request: get('/api/fault-causes?all=true') },
+  'POST /api/fault-causes': {
+    access: ['admin'],
+    request: (_t, role) => ({
+      url: '/api/fault-causes',
+      payload: { code: `c-${role}`, nameZh: '测试', nameEn: 'test' },
+    }),
+    ok: [201],
+  },
+  'PUT /api/fault-causes/:code': {
+    access: ['admin'],
+    request: () => ({ url: '/api/fault-causes/other', payload: { active: true } }),
+  },
+  'GET /api/tickets/:id/rma': {
+    access: ANYONE,
+    scoped: true,
+    request: scoped((t) => ({ url: `/api/tickets/${t.id}/rma` })),
+  },
+  'PUT /api/tickets/:id/rma': {
+    access: READERS,
+    scoped: true,
+    request: scoped((t) => ({
+      url: `/api/tickets/${t.id}/rma`,
+      payload: { quality: true, exclusions: [], badlyDamaged: false, opened: false, waybill: 'SF1' },
+    })),
+  },
+  'POST /api/tickets/:id/quotes': {
+    access: READERS,
+    scoped: true,
+    request: scoped((t) => ({
+      url: `/api/tickets/${t.id}/quotes`,
+      payload: { partsFen: 5000, visitFen: 0, repairDays: 2 },
+    })),
+    ok: [201, 409], // an in-warranty fault is not quoted; out of warranty, once while it waits
+  },
+  'POST /api/tickets/:id/quotes/:quote/decision': {
+    access: READERS,
+    scoped: true,
+    request: scoped((t) => ({
+      url: `/api/tickets/${t.id}/quotes/${t.id}/decision`,
+      payload: { decision: 'refused' },
+    })),
+    ok: [200, 409], // answered once
+  },
   'GET /api/live': { access: ANYONE }, // WebSocket: tried with real upgrades below
   'GET /api/map/config': { access: ANYONE, request: get('/api/map/config') },
   'GET /api/map/fleet': { access: ANYONE, request: get('/api/map/fleet') },
@@ -355,6 +399,10 @@ describe.skipIf(!hasPostgres)('the guard table: every route declares its access,
       await pool.query(
         `INSERT INTO installations (id, vehicle_id, terminal_phone, service_point_id, planned_on) VALUES ($1::int, $1::int, $2, $1::int, current_date)`,
         [id, `1390000000${id}`],
+      );
+      await pool.query(
+        `INSERT INTO repair_quotes (id, ticket_id, parts_fen, visit_fen, repair_days, quoted_at, quoted_by) VALUES ($1::int, $1::int, 100, 0, 1, now(), 'test')`,
+        [id],
       );
     }
     for (const table of ['tickets', 'complaints', 'callbacks', 'installations']) {

@@ -28,7 +28,14 @@ export type TicketAction =
   | { action: 'dispatch'; installer: string; servicePointId?: number }
   | { action: 'appoint'; at: Date; reason?: string }
   | { action: 'arrive' }
-  | { action: 'resolve'; faultCause: string; partsReplaced?: string[]; replacementPhone?: string }
+  | {
+      action: 'resolve';
+      /** The cause from the fault-cause catalogue (fault_causes); `faultCause` is then a note. */
+      faultCauseCode?: string;
+      faultCause?: string;
+      partsReplaced?: string[];
+      replacementPhone?: string;
+    }
   | { action: 'cancel'; reason: string }
   | { action: 'callback'; satisfaction: number; comment?: string };
 
@@ -46,7 +53,7 @@ export const ACTION_FIELDS: { [A in ActionName]: readonly NeededBy<A>[] } = {
   dispatch: ['installer'],
   appoint: ['at'],
   arrive: [],
-  resolve: ['faultCause'],
+  resolve: [],
   cancel: ['reason'],
   callback: ['satisfaction'],
 };
@@ -103,8 +110,8 @@ export function nextState(state: TicketState, action: TicketAction): TicketState
   ) {
     throw new TicketError('satisfaction is a whole number from 1 to 5');
   }
-  if (action.action === 'resolve' && !action.faultCause.trim())
-    throw new TicketError('a resolved ticket names the fault cause');
+  if (action.action === 'resolve' && !action.faultCauseCode && !action.faultCause?.trim())
+    throw new TicketError('a resolved ticket names the fault cause (faultCauseCode)', 'invalid');
   return TO[action.action];
 }
 

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { maskDetail, maskRow } from '../../aftersales/masking.js';
 import { advanceTicket } from '../../tickets/ticket-store.js';
 import { ACTION_FIELDS, type TicketAction, TicketError, type TicketState } from '../../tickets/workflow.js';
+import { FAULT_CAUSE_CODE } from '../../aftersales/fault-causes.js';
 import { ANYONE } from '../guard.js';
 import { pageProperties } from '../limits.js';
 import {
@@ -15,8 +16,10 @@ import { scopeOf } from '../scope.js';
 import type { Role } from '../sessions.js';
 
 /** A ticket row with its vehicle's plate, as the list and the detail give it. */
-const TICKET_SELECT = `SELECT ticket.*, vehicle.plate, vehicle.plate_color FROM tickets ticket
-  LEFT JOIN vehicles vehicle ON vehicle.id = ticket.vehicle_id`;
+const TICKET_SELECT = `SELECT ticket.*, vehicle.plate, vehicle.plate_color,
+  cause.name_zh AS fault_cause_zh, cause.name_en AS fault_cause_en FROM tickets ticket
+  LEFT JOIN vehicles vehicle ON vehicle.id = ticket.vehicle_id
+  LEFT JOIN fault_causes cause ON cause.code = ticket.fault_cause_code`;
 
 /** Adds the workflow actions the requesting user may take on the ticket now. */
 function withActions<T extends { state: TicketState }>(ticket: T, role: Role): T & { actions: string[] } {
@@ -40,6 +43,7 @@ const actionBody = {
     at: { type: 'string', format: 'date-time' },
     reason: { type: 'string', maxLength: 500 },
     faultCause: { type: 'string', minLength: 1, maxLength: 500 },
+    faultCauseCode: { type: 'string', pattern: FAULT_CAUSE_CODE },
     partsReplaced: { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 20 },
     replacementPhone: { type: 'string', pattern: '^[0-9]{1,20}$' },
     satisfaction: { type: 'integer', minimum: 1, maximum: 5 },
