@@ -173,7 +173,7 @@ export async function rmaCase(pool: pg.Pool, id: string, config: AfterSalesConfi
   const ticket = await ticketFacts(pool, id, false);
   const record = await loadRecord(pool, id);
   const { rows: clocks } = await pool.query(
-    `SELECT clock, due_at AS "dueAt", met_at AS "metAt", (met_at IS NULL AND due_at < now()) OR met_at > due_at AS breached
+    `SELECT clock, due_at AS "dueAt", met_at AS "metAt", CASE WHEN met_at IS NULL THEN due_at < now() ELSE met_at > due_at END AS breached
        FROM service_clocks WHERE ticket_id = $1 AND clock = ANY ($2::text[]) ORDER BY due_at`,
     [id, RETURN_CLOCKS],
   );
