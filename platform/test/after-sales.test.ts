@@ -185,7 +185,8 @@ describe.skipIf(!hasPostgres)('after-sales operations through the API (real Post
         .statusCode,
     ).toBe(200);
     expect(
-      (await act('sp1', { action: 'resolve', faultCauseCode: 'display', faultCause: '屏幕排线松动' })).statusCode,
+      (await act('sp1', { action: 'resolve', faultCauseCode: 'display', faultCause: '屏幕排线松动' }))
+        .statusCode,
     ).toBe(200);
     expect(await platformMove(pool, ticketId, 'verified', 'test: online and healthy', new Date())).toBe(true);
     expect(await platformMove(pool, ticketId, 'close-verified', 'verified by the platform', new Date())).toBe(

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
+import { FAULT_CAUSE_CODE } from '../../aftersales/fault-causes.js';
 import { maskDetail, maskRow } from '../../aftersales/masking.js';
 import { advanceTicket } from '../../tickets/ticket-store.js';
 import { ACTION_FIELDS, type TicketAction, TicketError, type TicketState } from '../../tickets/workflow.js';
-import { FAULT_CAUSE_CODE } from '../../aftersales/fault-causes.js';
 import { ANYONE } from '../guard.js';
 import { pageProperties } from '../limits.js';
 import {
