@@ -103,6 +103,10 @@ export interface Ticket {
   onsite_due: string;
   breaches: string[];
   fault_cause: string | null;
+  /** The cause's code and its names in the catalogue (null before it is resolved with a code). */
+  fault_cause_code: string | null;
+  fault_cause_zh: string | null;
+  fault_cause_en: string | null;
   resolved_at: string | null;
   verified_at: string | null;
   closed_at: string | null;
@@ -139,7 +143,14 @@ export type TicketAction =
   | { action: 'dispatch'; installer: string; servicePointId?: number }
   | { action: 'appoint'; at: string; reason?: string }
   | { action: 'arrive' }
-  | { action: 'resolve'; faultCause: string; partsReplaced?: string[]; replacementPhone?: string }
+  | {
+      action: 'resolve';
+      /** A code of the fault-cause catalogue; `faultCause` is then a note. */
+      faultCauseCode?: string;
+      faultCause?: string;
+      partsReplaced?: string[];
+      replacementPhone?: string;
+    }
   | { action: 'cancel'; reason: string }
   | { action: 'callback'; satisfaction: number; comment?: string };
 
