@@ -82,5 +82,9 @@ export const addQuote = (
   quote: { partsFen: number; visitFen: number; repairDays: number; note?: string },
 ): Promise<Quote> => postJson(`${base(ticketId)}/quotes`, quote);
 
-export const decideQuote = (ticketId: string, quoteId: string, decision: 'accepted' | 'refused'): Promise<Quote> =>
+export const decideQuote = (
+  ticketId: string,
+  quoteId: string,
+  decision: 'accepted' | 'refused',
+): Promise<Quote> =>
   postJson(`${base(ticketId)}/quotes/${encodeURIComponent(quoteId)}/decision`, { decision });
