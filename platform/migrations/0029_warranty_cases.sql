@@ -96,7 +96,58 @@ END $$;
 -- quote date; a stored override keeps its value under the new name.
 UPDATE after_sales_settings SET name = 'repairShipDays' WHERE name = 'quoteDays';
 
+-- The views over repairs read the cause by code first, like the report and the rules.
+CREATE OR REPLACE VIEW terminal_repair_flags AS
+SELECT phone,
+       count(*) FILTER (WHERE opened_at > now() - interval '12 months') AS repairs_12_months,
+       count(*) FILTER (WHERE opened_at > now() - interval '12 months') >= 2 AS recurring_fault,
+       EXISTS (
+         SELECT 1 FROM tickets same
+          WHERE same.phone = t.phone AND same.kind = 'repair' AND same.in_warranty
+          GROUP BY coalesce(same.fault_cause_code, same.fault_cause, same.reason)
+         HAVING count(*) >= 3
+       ) AS replace_terminal
+  FROM tickets t
+ WHERE kind = 'repair' AND phone IS NOT NULL
+ GROUP BY phone;
+
+CREATE OR REPLACE VIEW monthly_faults_by_model AS
+SELECT date_trunc('month', t.opened_at AT TIME ZONE 'Asia/Shanghai') AS month,
+       coalesce(term.maker, '?') AS maker,
+       coalesce(term.model, '?') AS model,
+       coalesce(t.fault_cause_code, t.fault_cause, t.reason) AS cause,
+       count(*) AS repairs,
+       count(DISTINCT t.phone) AS terminals
+  FROM tickets t
+  LEFT JOIN terminals term ON term.phone = t.phone
+ WHERE t.kind = 'repair'
+ GROUP BY 1, 2, 3, 4;
+
 -- Down Migration
+CREATE OR REPLACE VIEW terminal_repair_flags AS
+SELECT phone,
+       count(*) FILTER (WHERE opened_at > now() - interval '12 months') AS repairs_12_months,
+       count(*) FILTER (WHERE opened_at > now() - interval '12 months') >= 2 AS recurring_fault,
+       EXISTS (
+         SELECT 1 FROM tickets same
+          WHERE same.phone = t.phone AND same.kind = 'repair' AND same.in_warranty
+          GROUP BY coalesce(same.fault_cause, same.reason)
+         HAVING count(*) >= 3
+       ) AS replace_terminal
+  FROM tickets t
+ WHERE kind = 'repair' AND phone IS NOT NULL
+ GROUP BY phone;
+CREATE OR REPLACE VIEW monthly_faults_by_model AS
+SELECT date_trunc('month', t.opened_at AT TIME ZONE 'Asia/Shanghai') AS month,
+       coalesce(term.maker, '?') AS maker,
+       coalesce(term.model, '?') AS model,
+       coalesce(t.fault_cause, t.reason) AS cause,
+       count(*) AS repairs,
+       count(DISTINCT t.phone) AS terminals
+  FROM tickets t
+  LEFT JOIN terminals term ON term.phone = t.phone
+ WHERE t.kind = 'repair'
+ GROUP BY 1, 2, 3, 4;
 UPDATE after_sales_settings SET name = 'quoteDays' WHERE name = 'repairShipDays';
 DELETE FROM service_clocks WHERE clock IN ('quote', 'exchange-ship', 'repair-ship', 'faulty-return');
 DO $$
