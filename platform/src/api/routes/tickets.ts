@@ -51,11 +51,19 @@ const actionBody = {
   },
   additionalProperties: false,
   // Each action comes with the fields it needs: resolving without a fault cause is a 400, not a crash.
-  allOf: TICKET_ACTION_NAMES.map((action) => ({
-    if: { properties: { action: { const: action } } },
-    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, never awaited
-    then: { required: ACTION_FIELDS[action] },
-  })),
+  allOf: [
+    ...TICKET_ACTION_NAMES.map((action) => ({
+      if: { properties: { action: { const: action } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, never awaited
+      then: { required: ACTION_FIELDS[action] },
+    })),
+    // A cause by its code, or (older clients) by a note alone.
+    {
+      if: { properties: { action: { const: 'resolve' } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, never awaited
+      then: { anyOf: [{ required: ['faultCauseCode'] }, { required: ['faultCause'] }] },
+    },
+  ],
 };
 
 export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
