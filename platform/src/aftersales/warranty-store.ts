@@ -67,6 +67,9 @@ export async function unitOf(
  */
 export async function inWarrantyAt(db: Queryable, phone: string | null, at: Date): Promise<boolean | null> {
   if (phone === null) return null;
-  const unit = await unitOf(db, phone);
-  return unit ? coveredOn(unit, localDay(at), await loadSettings(db)) : null;
+  // The status engine opens tickets through here: the unit's own columns only, no exchange history.
+  const { rows } = await db.query<UnitColumns>(`SELECT ${UNIT_COLUMNS} FROM terminals t WHERE t.phone = $1`, [
+    phone,
+  ]);
+  return rows[0] ? coveredOn(unitFromRow(rows[0]), localDay(at), await loadSettings(db)) : null;
 }
