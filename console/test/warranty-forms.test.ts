@@ -146,4 +146,47 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the warranty form
     expect(rows).toEqual([{ opened: true, exclusions: [] }]);
     await screenshot(page, 'warranty-receipt');
   });
+
+  it('lets an administrator add, rename and retire a fault cause, which the picker then follows', async () => {
+    const admin = await newPage(browser);
+    try {
+      await signIn(admin, stack.url, SEED.users.admin);
+      await admin.goto(`${stack.url}/#/desk/causes`);
+      const catalogue = admin.getByTestId('fault-causes');
+      await expect.poll(() => catalogue.locator('tbody tr').count()).toBe(18);
+      const form = catalogue.getByTestId('cause-form');
+      await form.locator('input[name=code]').fill('relay');
+      await form.locator('input[name=nameZh]').fill('继电器故障');
+      await form.locator('input[name=nameEn]').fill('Relay fault');
+      await catalogue.getByTestId('cause-add').click();
+      const relay = catalogue.getByTestId('cause-relay');
+      await expect.poll(() => relay.count()).toBe(1);
+      // A code the platform refuses is said, nothing stored.
+      await form.locator('input[name=code]').fill('Bad Code');
+      await form.locator('input[name=nameZh]').fill('坏');
+      await form.locator('input[name=nameEn]').fill('bad');
+      await catalogue.getByTestId('cause-add').click();
+      await expect.poll(() => catalogue.textContent()).toContain('must match pattern');
+      // Renamed and retired: gone from the picker, kept in the catalogue.
+      await relay.locator('input[name=nameZh]').fill('继电器损坏');
+      await relay.locator('input[name=active]').uncheck();
+      await relay.getByTestId('cause-save').click();
+      await expect
+        .poll(
+          async () =>
+            (await stack.pool.query(`SELECT name_zh, active FROM fault_causes WHERE code = 'relay'`)).rows,
+        )
+        .toEqual([{ name_zh: '继电器损坏', active: false }]);
+      await screenshot(admin, 'warranty-causes');
+    } finally {
+      await admin.close();
+    }
+    // The service point's picker offers the active causes only.
+    const id = await stack.openTicket('repair', 1, 1);
+    await stack.pool.query(`UPDATE tickets SET state = 'on-site' WHERE id = $1`, [id]);
+    await page.goto(`${stack.url}/#/tickets/${id}`);
+    const picker = page.getByTestId('action-resolve').getByTestId('fault-cause-picker');
+    await expect.poll(() => picker.locator('option').count()).toBe(19); // 18 and "请选择"
+    expect(await picker.locator('option[value=relay]').count()).toBe(0);
+  });
 });

@@ -70,7 +70,17 @@ export interface RmaCase {
 
 const base = (ticketId: string) => `/api/tickets/${encodeURIComponent(ticketId)}`;
 
-export const fetchFaultCauses = (): Promise<FaultCause[]> => getJson('/api/fault-causes');
+/** The active causes; `all` with the retired ones too. */
+export const fetchFaultCauses = (all = false): Promise<FaultCause[]> =>
+  getJson(`/api/fault-causes${all ? '?all=true' : ''}`);
+
+export const addFaultCause = (cause: { code: string; nameZh: string; nameEn: string }): Promise<FaultCause> =>
+  postJson('/api/fault-causes', cause);
+
+export const changeFaultCause = (
+  code: string,
+  change: { nameZh?: string; nameEn?: string; active?: boolean },
+): Promise<FaultCause> => putJson(`/api/fault-causes/${encodeURIComponent(code)}`, change);
 
 export const fetchRma = (ticketId: string): Promise<RmaCase> => getJson(`${base(ticketId)}/rma`);
 
