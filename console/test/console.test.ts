@@ -121,16 +121,25 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the console in ch
     await expect.poll(() => serviceState.getAttribute('data-state')).toBe('appointed');
     await service.getByTestId('action-arrive').getByRole('button').click();
     await expect.poll(() => serviceState.getAttribute('data-state')).toBe('on-site');
+    await service
+      .getByTestId('action-resolve')
+      .getByTestId('fault-cause-picker')
+      .selectOption('gnss-antenna');
     await service.getByTestId('action-resolve').locator('input[name=faultCause]').fill('天线松动');
     await service.getByTestId('action-resolve').getByRole('button').click();
     await expect.poll(() => serviceState.getAttribute('data-state')).toBe('resolved');
     await expect.poll(() => service.getByTestId('history').locator('tr').count()).toBe(5);
     await screenshot(service, 'ticket-resolved');
     const { rows } = await stack.pool.query(
-      'SELECT state, installer, fault_cause FROM tickets WHERE id = $1',
+      'SELECT state, installer, fault_cause_code, fault_cause FROM tickets WHERE id = $1',
       [id],
     );
-    expect(rows[0]).toEqual({ state: 'resolved', installer: '张师傅', fault_cause: '天线松动' });
+    expect(rows[0]).toEqual({
+      state: 'resolved',
+      installer: '张师傅',
+      fault_cause_code: 'gnss-antenna',
+      fault_cause: '天线松动',
+    });
   });
 
   it('turns the installer checklist green when the terminal checks in, and accepts the installation', async () => {

@@ -204,16 +204,14 @@ describe('warranty, exchange and return rules', () => {
     expect(older.rule).toBe('exchange');
   });
 
-  it('exchanges for a quality fault in warranty, repairs free in warranty, quotes out of it', () => {
+  it('exchanges for a quality fault in warranty, repairs free in warranty, charges out of it', () => {
     expect(decide(unit, { today: '2026-06-01', quality: true }, settings).rule).toBe('exchange');
     const free = decide(unit, { today: '2027-01-12', quality: false }, settings);
     expect(free).toMatchObject({ rule: 'free-repair', inWarranty: true });
     expect(free.reason.zh).toBe('保修期内（至2027-01-12），免费维修');
-    const paid = decide(unit, { today: '2027-01-13', quality: true, receivedOn: '2027-01-15' }, settings);
-    expect(paid).toMatchObject({ rule: 'paid-repair', inWarranty: false, quoteDue: '2027-01-19' });
-    expect(paid.reason.en).toBe(
-      'out of warranty (ended 2027-01-12): paid repair, quoted within 4 days of receipt (by 2027-01-19)',
-    );
+    const paid = decide(unit, { today: '2027-01-13', quality: true }, settings);
+    expect(paid).toMatchObject({ rule: 'paid-repair', inWarranty: false, freight: 'none' });
+    expect(paid.reason.en).toBe('out of warranty (ended 2027-01-12): paid repair');
     expect(() => decide(unit, { today: '2026-01-01', quality: true }, settings)).toThrow(/before the unit/);
   });
 });

@@ -359,6 +359,50 @@ const ROUTES: Record<string, Probe> = {
     })),
     ok: [409], // no exchange open
   },
+  'GET /api/fault-causes': { access: ANYONE, request: get('/api/fault-causes?all=true') },
+  'POST /api/fault-causes': {
+    access: ['admin'],
+    request: (_t, role) => ({
+      url: '/api/fault-causes',
+      payload: { code: `c-${role}`, nameZh: '测试', nameEn: 'test' },
+    }),
+    ok: [201],
+  },
+  'PUT /api/fault-causes/:code': {
+    access: ['admin'],
+    request: () => ({ url: '/api/fault-causes/other', payload: { active: true } }),
+  },
+  'GET /api/tickets/:id/rma': {
+    access: ANYONE,
+    scoped: true,
+    request: scoped((t) => ({ url: `/api/tickets/${t.id}/rma` })),
+  },
+  'PUT /api/tickets/:id/rma': {
+    access: READERS,
+    scoped: true,
+    request: scoped((t) => ({
+      url: `/api/tickets/${t.id}/rma`,
+      payload: { quality: true, exclusions: [], badlyDamaged: false, opened: false, waybill: 'SF1' },
+    })),
+  },
+  'POST /api/tickets/:id/quotes': {
+    access: READERS,
+    scoped: true,
+    request: scoped((t) => ({
+      url: `/api/tickets/${t.id}/quotes`,
+      payload: { partsFen: 5000, visitFen: 0, repairDays: 2 },
+    })),
+    ok: [201, 409], // an in-warranty fault is not quoted; out of warranty, once while it waits
+  },
+  'POST /api/tickets/:id/quotes/:quote/decision': {
+    access: READERS,
+    scoped: true,
+    request: scoped((t) => ({
+      url: `/api/tickets/${t.id}/quotes/${t.id}/decision`,
+      payload: { decision: 'refused' },
+    })),
+    ok: [200, 409], // answered once
+  },
   'GET /api/live': { access: ANYONE }, // WebSocket: tried with real upgrades below
   'GET /api/map/config': { access: ANYONE, request: get('/api/map/config') },
   'GET /api/map/fleet': { access: ANYONE, request: get('/api/map/fleet') },
@@ -420,6 +464,10 @@ describe.skipIf(!hasPostgres)('the guard table: every route declares its access,
       await pool.query(
         `INSERT INTO patrol_inspections (id, center_id, service_point_id, inspected_at, recorded_by, report_due)
          VALUES ($1::int, $1::int, $1::int, now(), 'test', now() + interval '3 days')`,
+        [id],
+      );
+      await pool.query(
+        `INSERT INTO repair_quotes (id, ticket_id, parts_fen, visit_fen, repair_days, quoted_at, quoted_by) VALUES ($1::int, $1::int, 100, 0, 1, now(), 'test')`,
         [id],
       );
     }

@@ -49,6 +49,7 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
       '0026_first_answer_levels',
       '0027_standard_clocks',
       '0028_closing_loop',
+      '0029_warranty_cases',
     ]);
     expect(await migrate(db.url)).toEqual([]);
     const { rows } = await pool.query(

@@ -105,6 +105,10 @@ export interface Ticket {
   answered_at: string | null;
   breaches: string[];
   fault_cause: string | null;
+  /** The cause's code and its names in the catalogue (null before it is resolved with a code). */
+  fault_cause_code: string | null;
+  fault_cause_zh: string | null;
+  fault_cause_en: string | null;
   resolved_at: string | null;
   verified_at: string | null;
   closed_at: string | null;
@@ -160,7 +164,14 @@ export type TicketAction =
   | { action: 'reassign'; reason: string; servicePointId?: number; installer?: string }
   | { action: 'appoint'; at: string; reason?: string }
   | { action: 'arrive' }
-  | { action: 'resolve'; faultCause: string; partsReplaced?: string[]; replacementPhone?: string }
+  | {
+      action: 'resolve';
+      /** A code of the fault-cause catalogue; `faultCause` is then a note. */
+      faultCauseCode?: string;
+      faultCause?: string;
+      partsReplaced?: string[];
+      replacementPhone?: string;
+    }
   | { action: 'cancel'; reason: string }
   | { action: 'callback'; satisfaction: number; comment?: string };
 

@@ -4,7 +4,10 @@ import type { AfterSalesSettings } from './settings.js';
 /**
  * The clocks the desk is held to and their deadlines, computed with the working-day calendar. Pure.
  */
-export type ClockName = 'first-answer' | 'visit' | 'inspection-report' | 'spare-parts';
+export type ClockName = 'first-answer' | 'visit' | 'inspection-report' | 'spare-parts' | ReturnClockName;
+
+/** The clocks of a unit sent back (rma.ts): started by its arrival or by an advance replacement. */
+export type ReturnClockName = 'quote' | 'exchange-ship' | 'repair-ship' | 'faulty-return';
 
 export interface Clock {
   clock: ClockName;
@@ -13,6 +16,7 @@ export interface Clock {
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 /** When one clock started at `from` is due (the visit clock is the ticket's on-site deadline instead). */
 export function clockDue(
@@ -32,6 +36,14 @@ export function clockDue(
       return calendar.addWorkingDays(from, settings.inspectionReportWorkingDays);
     case 'spare-parts':
       return new Date(from.getTime() + settings.sparePartsHoursSeverity1 * HOUR_MS);
+    case 'quote':
+      return calendar.addWorkingDays(from, settings.quoteWorkingDays);
+    case 'exchange-ship':
+      return calendar.addWorkingDays(from, settings.exchangeShipWorkingDays);
+    case 'repair-ship':
+      return new Date(from.getTime() + settings.repairShipDays * DAY_MS);
+    case 'faulty-return':
+      return new Date(from.getTime() + settings.faultyReturnDays * DAY_MS);
   }
 }
 

@@ -1,11 +1,12 @@
 /**
- * The complaints the platform raises on its own, from one terminal's repair history. Pure and
+ * The complaints the platform raises on its own, from one vehicle's repair history (whichever
+ * terminal it had at the time, so a swap does not reset it). Pure and
  * deterministic: the same history always raises the same complaints under the same keys, so a
  * review run again raises nothing twice.
  *
  * - repeat fault: a fault comes back with the same cause after a repair or a replacement of it
  *   (charged to whoever did that repair);
- * - multiple faults: two or more different causes on one terminal within a year (raised once per
+ * - multiple faults: two or more different causes on one vehicle within a year (raised once per
  *   year: not again until a year after the last one).
  *
  * Only real faults count: tickets cancelled or closed because the terminal recovered by itself do not.
@@ -13,7 +14,7 @@
 export interface FaultTicket {
   id: string;
   openedAtMs: number;
-  /** What the installer found, or the reason the ticket was opened for. */
+  /** The cause code the installer recorded (else their note, else the reason the ticket was opened for). */
   cause: string;
   closeReason: string | null;
   /** Someone repaired or replaced it (the ticket was resolved). */
@@ -34,7 +35,7 @@ export interface RaisedComplaint {
 const YEAR_MS = 365 * 86_400_000;
 
 /**
- * The complaints one terminal's history raises. Their descriptions name tickets, never the SIM: a
+ * The complaints one vehicle's history raises. Their descriptions name tickets, never the SIM: a
  * complaint is listed to everyone in its scope, and its ticket leads to the terminal.
  */
 export function automaticComplaints(history: readonly FaultTicket[]): RaisedComplaint[] {
@@ -67,7 +68,7 @@ export function automaticComplaints(history: readonly FaultTicket[]): RaisedComp
         source: 'multiple-faults',
         ruleKey: `multiple-faults:${ticket.id}`,
         ticketId: ticket.id,
-        description: `工单${ticket.id}：该终端一年内出现${causes.size}种不同故障（${[...causes].join('、')}） / ticket ${ticket.id}: its terminal had ${causes.size} different faults within a year (${[...causes].join(', ')})`,
+        description: `工单${ticket.id}：该车辆一年内出现${causes.size}种不同故障（${[...causes].join('、')}） / ticket ${ticket.id}: its vehicle had ${causes.size} different faults within a year (${[...causes].join(', ')})`,
         servicePointId: ticket.servicePointId,
         installer: ticket.installer,
       });

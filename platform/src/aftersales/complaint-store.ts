@@ -167,8 +167,10 @@ async function assertChargeable(
 }
 
 /**
- * Raises the platform's own complaints (complaint-rules.ts) for the terminals with a repair ticket
- * opened since `sinceMs`, from their last two years of repair tickets. Returns how many it raised;
+ * Raises the platform's own complaints (complaint-rules.ts) for the vehicles with a repair ticket
+ * opened since `sinceMs`, from their last two years of repair tickets. The history is the vehicle's,
+ * not the terminal's: a fault that comes back on the terminal swapped in for the repaired one is
+ * still a repeat (a ticket with no vehicle keeps its terminal's history). Returns how many it raised;
  * running it again raises none twice (rule keys are unique).
  */
 export async function raiseAutomaticComplaints(
@@ -179,7 +181,8 @@ export async function raiseAutomaticComplaints(
 ): Promise<number> {
   const { rows } = await pool.query<{
     id: string;
-    phone: string;
+    history: string;
+    phone: string | null;
     vehicle_id: string | null;
     center_id: number | null;
     opened_at: Date;
@@ -189,20 +192,24 @@ export async function raiseAutomaticComplaints(
     service_point_id: number | null;
     installer: string | null;
   }>(
-    `SELECT id, phone, vehicle_id, center_id, opened_at, coalesce(fault_cause, reason) AS cause, close_reason, resolved_at,
-            service_point_id, installer
+    `WITH recent AS (
+       SELECT DISTINCT vehicle_id, phone FROM tickets
+        WHERE kind = 'repair' AND opened_at >= $1 AND (vehicle_id IS NOT NULL OR phone IS NOT NULL))
+     SELECT id, coalesce('vehicle:' || vehicle_id, 'sim:' || phone) AS history, phone, vehicle_id, center_id, opened_at,
+            coalesce(fault_cause_code, fault_cause, reason) AS cause, close_reason, resolved_at, service_point_id, installer
        FROM tickets
       WHERE kind = 'repair' AND opened_at > $1::timestamptz - interval '2 years'
-        AND phone IN (SELECT phone FROM tickets WHERE kind = 'repair' AND opened_at >= $1 AND phone IS NOT NULL)
-      ORDER BY phone, opened_at, id`,
+        AND (vehicle_id IN (SELECT vehicle_id FROM recent)
+             OR (vehicle_id IS NULL AND phone IN (SELECT phone FROM recent WHERE vehicle_id IS NULL)))
+      ORDER BY history, opened_at, id`,
     [new Date(sinceMs)],
   );
-  const byPhone = new Map<string, typeof rows>();
-  for (const row of rows) byPhone.set(row.phone, [...(byPhone.get(row.phone) ?? []), row]);
+  const byHistory = new Map<string, typeof rows>();
+  for (const row of rows) byHistory.set(row.history, [...(byHistory.get(row.history) ?? []), row]);
   const at = new Date(atMs);
   const dueAt = complaintDue(at, false, config.calendar, config.settings);
   let raised = 0;
-  for (const [phone, tickets] of byPhone) {
+  for (const tickets of byHistory.values()) {
     const history: FaultTicket[] = tickets.map((t) => ({
       id: t.id,
       openedAtMs: t.opened_at.getTime(),
@@ -222,7 +229,7 @@ export async function raiseAutomaticComplaints(
           complaint.source,
           complaint.ruleKey,
           complaint.ticketId,
-          phone,
+          ticket.phone,
           ticket.vehicle_id,
           ticket.center_id,
           complaint.servicePointId,

@@ -13,10 +13,15 @@ export async function loadConfig(db: Queryable): Promise<AfterSalesConfig> {
   const days = await db.query<{ day: string; kind: 'holiday' | 'workday' }>(
     `SELECT to_char(day, 'YYYY-MM-DD') AS day, kind FROM calendar_days`,
   );
+  return { calendar: new WorkingCalendar(days.rows), settings: await loadSettings(db) };
+}
+
+/** The settings alone, for those who need no calendar. */
+export async function loadSettings(db: Queryable): Promise<AfterSalesSettings> {
   const overrides = await db.query<{ name: string; value: number }>(
     'SELECT name, value FROM after_sales_settings',
   );
-  return { calendar: new WorkingCalendar(days.rows), settings: withOverrides(overrides.rows) };
+  return withOverrides(overrides.rows);
 }
 
 export async function listCalendarDays(db: Queryable, year: number): Promise<CalendarDay[]> {

@@ -8,6 +8,7 @@ import { type ClockName, clockDue, intakeClocks } from './clocks.js';
 import type { AfterSalesConfig } from './config-store.js';
 import { AfterSalesError } from './errors.js';
 import { type CallReport, planIntake } from './intake.js';
+import { inWarrantyAt } from './warranty-store.js';
 
 export interface IntakeResult {
   callId: string;
@@ -23,16 +24,14 @@ interface VehicleMatch {
   plate: string;
   center_id: number;
   phone: string | null;
-  in_warranty: boolean | null;
 }
 
 /** The one vehicle in scope the caller means; none or several is an AfterSalesError. */
 async function findVehicle(pool: pg.Pool, report: CallReport, user: User): Promise<VehicleMatch> {
-  const scope = scopeOf(user, 6);
+  const scope = scopeOf(user, 5);
   const { id = null, plate = null, terminal = null, ownerPhone = null } = report.vehicle;
   const { rows } = await pool.query<VehicleMatch>(
-    `SELECT vehicle.id, vehicle.plate, vehicle.center_id, t.phone,
-            CASE WHEN t.warranty_until IS NULL THEN NULL ELSE t.warranty_until >= ($5::timestamptz AT TIME ZONE 'Asia/Shanghai')::date END AS in_warranty
+    `SELECT vehicle.id, vehicle.plate, vehicle.center_id, t.phone
        FROM vehicles vehicle LEFT JOIN terminals t ON t.vehicle_id = vehicle.id
       WHERE vehicle.id IN (
               -- each key on its own index (a condition over the join would scan every vehicle)
@@ -40,7 +39,7 @@ async function findVehicle(pool: pg.Pool, report: CallReport, user: User): Promi
               UNION SELECT vehicle_id FROM terminals WHERE phone = ltrim($3, '0'))
         AND ${scope.vehicles}
       ORDER BY vehicle.id LIMIT 5`,
-    [id, plate, terminal, ownerPhone, report.receivedAt, ...scope.params],
+    [id, plate, terminal, ownerPhone, ...scope.params],
   );
   if (rows.length === 0) throw new AfterSalesError('no such vehicle (or not yours to see)', 'not-found');
   if (rows.length > 1) {
@@ -123,7 +122,7 @@ export async function recordCall(
           report.severity,
           responseDue,
           onsiteDue,
-          vehicle.in_warranty,
+          await inWarrantyAt(client, vehicle.phone, report.receivedAt),
           plan.closesAtOnce ? report.receivedAt : null,
           plan.closesAtOnce ? 'answered' : null,
         ],

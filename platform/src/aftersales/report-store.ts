@@ -36,7 +36,11 @@ export interface FaultCount {
   center: number | 'province';
   maker: string;
   model: string;
+  /** The fault-cause code (else, for tickets without one, the note or the reason opened for). */
   cause: string;
+  /** The catalogue's names of the code; null for a cause that is not a code. */
+  causeZh: string | null;
+  causeEn: string | null;
   repairs: number;
 }
 
@@ -161,12 +165,16 @@ export async function monthlyServiceReport(
     maker: string;
     model: string;
     cause: string;
+    cause_zh: string | null;
+    cause_en: string | null;
     repairs: number;
   }>(
     `SELECT ticket.center_id, GROUPING(ticket.center_id) AS total, coalesce(term.maker, '?') AS maker,
-            coalesce(term.model, '?') AS model, c.cause, count(*)::int AS repairs
+            coalesce(term.model, '?') AS model, c.cause, min(fc.name_zh) AS cause_zh, min(fc.name_en) AS cause_en,
+            count(*)::int AS repairs
        FROM tickets ticket LEFT JOIN terminals term ON term.phone = ticket.phone
-       CROSS JOIN LATERAL (SELECT coalesce(ticket.fault_cause, ticket.reason) AS cause) c
+       CROSS JOIN LATERAL (SELECT coalesce(ticket.fault_cause_code, ticket.fault_cause, ticket.reason) AS cause) c
+       LEFT JOIN fault_causes fc ON fc.code = ticket.fault_cause_code
       WHERE ticket.kind = 'repair' AND ticket.opened_at >= $1 AND ticket.opened_at < $2 AND ${scope.tickets}
       GROUP BY GROUPING SETS ((ticket.center_id, term.maker, term.model, c.cause), (term.maker, term.model, c.cause))
       ORDER BY total DESC, ticket.center_id, repairs DESC, maker, model, c.cause`,
@@ -177,6 +185,8 @@ export async function monthlyServiceReport(
     maker: r.maker,
     model: r.model,
     cause: r.cause,
+    causeZh: r.cause_zh,
+    causeEn: r.cause_en,
     repairs: r.repairs,
   }));
   const targets = {
@@ -190,8 +200,17 @@ export async function monthlyServiceReport(
 export function serviceReportCsv(report: ServiceReport, part: 'summary' | 'faults'): string {
   if (part === 'faults') {
     return toCsv(
-      ['month', 'center', 'maker', 'model', 'cause', 'repairs'],
-      report.faults.map((f) => [report.month, f.center, f.maker, f.model, f.cause, f.repairs]),
+      ['month', 'center', 'maker', 'model', 'cause', 'repairs', 'cause_zh', 'cause_en'],
+      report.faults.map((f) => [
+        report.month,
+        f.center,
+        f.maker,
+        f.model,
+        f.cause,
+        f.repairs,
+        f.causeZh,
+        f.causeEn,
+      ]),
     );
   }
   const columns = Object.keys(report.centers[0] ?? { center: 0 }) as (keyof CenterReport)[];

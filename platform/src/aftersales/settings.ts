@@ -27,8 +27,14 @@ export interface AfterSalesSettings {
   complaintAnswerHours: number;
   /** ...a complex one within this many working days. */
   complexComplaintWorkingDays: number;
-  /** An out-of-warranty repair is quoted within this many days of receiving the unit (calendar days). */
-  quoteDays: number;
+  /** A paid repair's cost and time are told within this many working days of receiving the unit. */
+  quoteWorkingDays: number;
+  /** An out-of-warranty repair is done and shipped within this many days of receiving the unit (calendar days). */
+  repairShipDays: number;
+  /** An in-warranty quality return is replaced and shipped within this many working days of receipt. */
+  exchangeShipWorkingDays: number;
+  /** After an advance replacement, the faulty unit is due back within this many days (calendar days). */
+  faultyReturnDays: number;
   /** Warranty length, months. */
   warrantyMonths: number;
   /** Days from shipping to the start of warranty, by express and by freight. */
@@ -75,7 +81,10 @@ export const DEFAULT_AFTER_SALES_SETTINGS: Readonly<AfterSalesSettings> = Object
   sparePartsHoursSeverity1: 4,
   complaintAnswerHours: 24,
   complexComplaintWorkingDays: 3,
-  quoteDays: 4,
+  quoteWorkingDays: 1,
+  repairShipDays: 4,
+  exchangeShipWorkingDays: 1,
+  faultyReturnDays: 3,
   warrantyMonths: 12,
   expressTransitDays: 3,
   freightTransitDays: 5,

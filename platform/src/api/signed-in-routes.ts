@@ -17,6 +17,7 @@ import { complaintRoutes } from './routes/complaints.js';
 import { contractRoutes } from './routes/contracts.js';
 import { customerRoutes } from './routes/customers.js';
 import { deskRoutes } from './routes/desk.js';
+import { faultCauseRoutes } from './routes/fault-causes.js';
 import { installerRoutes } from './routes/installer.js';
 import { installerRegisterRoutes } from './routes/installers.js';
 import { kpiRoutes } from './routes/kpis.js';
@@ -24,6 +25,7 @@ import { liveRoutes } from './routes/live.js';
 import { type MapRouteOptions, mapRoutes } from './routes/map.js';
 import { noticeRoutes } from './routes/notices.js';
 import { replacementRoutes } from './routes/replacement.js';
+import { rmaRoutes } from './routes/rma.js';
 import { rosterRecordRoutes } from './routes/roster-records.js';
 import { servicePointRoutes } from './routes/service-points.js';
 import { serviceReportRoutes } from './routes/service-report.js';
@@ -93,6 +95,8 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
     clockRoutes,
     noticeRoutes,
     replacementRoutes,
+    faultCauseRoutes,
+    rmaRoutes,
   ]) {
     await app.register(routes, { pool });
   }

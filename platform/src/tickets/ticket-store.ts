@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { noticeTicketAction } from '../aftersales/ticket-notices.js';
+import { inWarrantyAt } from '../aftersales/warranty-store.js';
 import { transaction } from '../db/pool.js';
 import { type Distance, onsiteHoursOf } from './onsite-hours.js';
 import { swapTerminal } from './terminal-swap.js';
@@ -54,11 +55,12 @@ export async function openTicket(
     );
     const hours = await onsiteHoursOf(client, center.rows[0]?.center_id ?? null);
     const { responseDue, onsiteDue } = deadlines(request.atMs, null, hours.local);
+    // The warranty module's answer, the same as the warranty route's (aftersales/warranty.ts).
+    const inWarranty = await inWarrantyAt(client, request.phone, new Date(request.atMs));
     const { rows } = await client.query<{ id: string; created: boolean }>(
       `INSERT INTO tickets (kind, phone, vehicle_id, center_id, state, reason, reasons, incident_id, opened_at,
                             response_due, onsite_due, in_warranty)
-       SELECT $1, $2, t.vehicle_id, v.center_id, $3, $4, ARRAY[$4], $5, $6, $7, $8,
-              CASE WHEN t.warranty_until IS NULL THEN NULL ELSE t.warranty_until >= $6::timestamptz::date END
+       SELECT $1, $2, t.vehicle_id, v.center_id, $3, $4, ARRAY[$4], $5, $6, $7, $8, $9
          FROM (SELECT 1) one
          LEFT JOIN terminals t ON t.phone = $2
          LEFT JOIN vehicles v ON v.id = t.vehicle_id
@@ -76,6 +78,7 @@ export async function openTicket(
         new Date(request.atMs),
         responseDue,
         onsiteDue,
+        inWarranty,
       ],
     );
     const ticket = rows[0]!;
@@ -179,10 +182,18 @@ export async function advanceTicket(
         await client.query('UPDATE tickets SET appointment_at = $2 WHERE id = $1', [id, action.at]);
         break;
       case 'resolve':
+        if (action.faultCauseCode) await assertFaultCause(client, action.faultCauseCode);
         if (action.replacementPhone) await swapTerminal(client, ticket, action.replacementPhone);
         await client.query(
-          'UPDATE tickets SET fault_cause = $2, parts_replaced = $3, replacement_phone = $4, resolved_at = now() WHERE id = $1',
-          [id, action.faultCause, action.partsReplaced ?? [], action.replacementPhone ?? null],
+          `UPDATE tickets SET fault_cause_code = $2, fault_cause = $3, parts_replaced = $4, replacement_phone = $5,
+                  resolved_at = now() WHERE id = $1`,
+          [
+            id,
+            action.faultCauseCode ?? null,
+            action.faultCause?.trim() || null,
+            action.partsReplaced ?? [],
+            action.replacementPhone ?? null,
+          ],
         );
         break;
       case 'cancel':
@@ -205,6 +216,12 @@ export async function advanceTicket(
     await noticeTicketAction(client, ticket, action);
     return lockTicket(client, id);
   });
+}
+
+/** A cause is one of the catalogue's active codes (aftersales/fault-causes.ts); others are a 400. */
+async function assertFaultCause(client: pg.PoolClient, code: string): Promise<void> {
+  const { rows } = await client.query('SELECT 1 FROM fault_causes WHERE code = $1 AND active', [code]);
+  if (rows.length === 0) throw new TicketError(`no active fault cause ${code}`, 'invalid');
 }
 
 /**

@@ -32,7 +32,14 @@ export type TicketAction =
   | { action: 'reassign'; reason: string; servicePointId?: number; installer?: string }
   | { action: 'appoint'; at: Date; reason?: string }
   | { action: 'arrive' }
-  | { action: 'resolve'; faultCause: string; partsReplaced?: string[]; replacementPhone?: string }
+  | {
+      action: 'resolve';
+      /** The cause from the fault-cause catalogue (fault_causes); `faultCause` is then a note. */
+      faultCauseCode?: string;
+      faultCause?: string;
+      partsReplaced?: string[];
+      replacementPhone?: string;
+    }
   | { action: 'cancel'; reason: string }
   | { action: 'callback'; satisfaction: number; comment?: string };
 
@@ -51,7 +58,7 @@ export const ACTION_FIELDS: { [A in ActionName]: readonly NeededBy<A>[] } = {
   reassign: ['reason'],
   appoint: ['at'],
   arrive: [],
-  resolve: ['faultCause'],
+  resolve: [],
   cancel: ['reason'],
   callback: ['satisfaction'],
 };
@@ -115,8 +122,8 @@ export function nextState(state: TicketState, action: TicketAction): TicketState
     if (action.servicePointId === undefined && !action.installer?.trim())
       throw new TicketError('reassign to a service point or an installer', 'invalid');
   }
-  if (action.action === 'resolve' && !action.faultCause.trim())
-    throw new TicketError('a resolved ticket names the fault cause');
+  if (action.action === 'resolve' && !action.faultCauseCode && !action.faultCause?.trim())
+    throw new TicketError('a resolved ticket names the fault cause (faultCauseCode)', 'invalid');
   return TO[action.action];
 }
 

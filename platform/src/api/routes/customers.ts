@@ -1,7 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
+import { loadSettings } from '../../aftersales/config-store.js';
 import { contractsOf, OF_CUSTOMER, SAME_CUSTOMER } from '../../aftersales/contract-store.js';
 import { maskRow, mayViewInFull, type PersonalField } from '../../aftersales/masking.js';
+import { UNIT_COLUMNS, type UnitColumns, withWarrantyUntil } from '../../aftersales/warranty-store.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
 import { idParams } from './after-sales-common.js';
@@ -17,7 +19,7 @@ const PERSONAL: Record<string, PersonalField> = {
 
 const CUSTOMER_COLUMNS = `vehicle.id, vehicle.plate, vehicle.center_id, vehicle.owner_name, vehicle.owner_phone, vehicle.owner_id_number,
   e.name AS enterprise, e.contact AS enterprise_contact, e.phone AS enterprise_phone,
-  t.phone, t.maker, t.model, t.terminal_id AS serial, to_char(t.warranty_until, 'YYYY-MM-DD') AS warranty_until`;
+  t.phone, t.maker, t.model, t.terminal_id AS serial, ${UNIT_COLUMNS}`;
 const CUSTOMER_JOINS = `FROM vehicles vehicle LEFT JOIN enterprises e ON e.id = vehicle.enterprise_id
   LEFT JOIN terminals t ON t.vehicle_id = vehicle.id`;
 
@@ -78,7 +80,7 @@ export const customerRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app,
     },
     async (request) => {
       const scope = scopeOf(request.user, 2);
-      const { rows } = await pool.query(
+      const { rows } = await pool.query<UnitColumns>(
         `SELECT ${CUSTOMER_COLUMNS} ${CUSTOMER_JOINS}
           WHERE (vehicle.plate ILIKE '%' || $1 || '%' OR vehicle.owner_phone = $1 OR vehicle.owner_name = $1 OR e.name = $1
                  OR t.phone = ltrim($1, '0'))
@@ -86,7 +88,8 @@ export const customerRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app,
           ORDER BY vehicle.id LIMIT 100`,
         [request.query.q, ...scope.params],
       );
-      return rows.map((row) => maskRow(row, PERSONAL));
+      const settings = await loadSettings(pool);
+      return rows.map((row) => maskRow(withWarrantyUntil(row, settings), PERSONAL));
     },
   );
 
@@ -109,12 +112,12 @@ export const customerRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app,
         return reply.code(403).send({ error: `a ${request.user.role} does not see personal data in full` });
       }
       const scope = scopeOf(request.user, 2);
-      const { rows } = await pool.query(
+      const { rows } = await pool.query<UnitColumns>(
         `SELECT ${CUSTOMER_COLUMNS} ${CUSTOMER_JOINS} WHERE vehicle.id = $1 AND ${scope.vehicles}`,
         [request.params.id, ...scope.params],
       );
-      const customer = rows[0];
-      if (!customer) return reply.code(404).send({ error: 'no such customer' });
+      if (!rows[0]) return reply.code(404).send({ error: 'no such customer' });
+      const customer = withWarrantyUntil(rows[0], await loadSettings(pool));
       if (full) {
         await pool.query(
           `INSERT INTO personal_data_views (user_id, username, subject, subject_id, fields) VALUES ($1, $2, 'vehicle-owner', $3, $4)`,

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { localDay } from '../../aftersales/calendar.js';
-import { loadConfig } from '../../aftersales/config-store.js';
+import { loadConfig, loadSettings } from '../../aftersales/config-store.js';
 import type { CallReport } from '../../aftersales/intake.js';
 import { answerTicket, clockEvent, recordCall, ticketClocks } from '../../aftersales/intake-store.js';
 import { maskRow } from '../../aftersales/masking.js';
-import { decide } from '../../aftersales/warranty.js';
+import { decide, EXCLUSIONS, type Receipt } from '../../aftersales/warranty.js';
 import { unitOf } from '../../aftersales/warranty-store.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
@@ -167,7 +167,7 @@ export const deskRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { p
 
   app.get<{
     Params: { terminal: string };
-    Querystring: { today?: string; quality?: boolean; receivedOn?: string };
+    Querystring: Receipt & { today?: string; quality?: boolean };
   }>(
     '/warranty/:terminal',
     {
@@ -184,7 +184,9 @@ export const deskRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { p
           properties: {
             today: { type: 'string', pattern: dayPattern },
             quality: { type: 'boolean', default: false },
-            receivedOn: { type: 'string', pattern: dayPattern },
+            exclusions: { type: 'array', items: { type: 'string', enum: EXCLUSIONS }, maxItems: 6 },
+            badlyDamaged: { type: 'boolean' },
+            opened: { type: 'boolean' },
           },
         },
       },
@@ -197,11 +199,10 @@ export const deskRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { p
       );
       const unit = rows.length > 0 ? await unitOf(pool, request.params.terminal) : undefined;
       if (!unit) return reply.code(404).send({ error: 'no such terminal' });
-      const { today = localDay(Date.now()), quality = false, receivedOn } = request.query;
-      return answering(reply, async () => {
-        const { settings } = await loadConfig(pool);
-        return decide(unit, { today, quality, receivedOn }, settings);
-      });
+      const { today = localDay(Date.now()), quality = false, ...receipt } = request.query;
+      return answering(reply, async () =>
+        decide(unit, { today, quality, ...receipt }, await loadSettings(pool)),
+      );
     },
   );
 };

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
+import { FAULT_CAUSE_CODE } from '../../aftersales/fault-causes.js';
 import { ticketClocks } from '../../aftersales/intake-store.js';
 import { maskDetail, maskRow } from '../../aftersales/masking.js';
 import { DISTANCES } from '../../tickets/onsite-hours.js';
@@ -23,10 +24,13 @@ import {
 import { scopeOf } from '../scope.js';
 import type { Role } from '../sessions.js';
 
-/** A ticket row with its vehicle's plate and when the desk answered it, as the list and the detail give it. */
+/** A ticket row with its vehicle's plate, its fault cause's names and when the desk answered it, as the list and the detail give it. */
 const TICKET_SELECT = `SELECT ticket.*, vehicle.plate, vehicle.plate_color,
+    cause.name_zh AS fault_cause_zh, cause.name_en AS fault_cause_en,
     (SELECT c.met_at FROM service_clocks c WHERE c.ticket_id = ticket.id AND c.clock = 'first-answer') AS answered_at
-  FROM tickets ticket LEFT JOIN vehicles vehicle ON vehicle.id = ticket.vehicle_id`;
+  FROM tickets ticket
+  LEFT JOIN vehicles vehicle ON vehicle.id = ticket.vehicle_id
+  LEFT JOIN fault_causes cause ON cause.code = ticket.fault_cause_code`;
 
 /** Adds the workflow actions the requesting user may take on the ticket now. */
 function withActions<T extends { state: TicketState }>(ticket: T, role: Role): T & { actions: string[] } {
@@ -51,6 +55,7 @@ const actionBody = {
     at: { type: 'string', format: 'date-time' },
     reason: { type: 'string', maxLength: 500 },
     faultCause: { type: 'string', minLength: 1, maxLength: 500 },
+    faultCauseCode: { type: 'string', pattern: FAULT_CAUSE_CODE },
     partsReplaced: { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 20 },
     replacementPhone: { type: 'string', pattern: '^[0-9]{1,20}$' },
     satisfaction: { type: 'integer', minimum: 1, maximum: 5 },
@@ -58,11 +63,19 @@ const actionBody = {
   },
   additionalProperties: false,
   // Each action comes with the fields it needs: resolving without a fault cause is a 400, not a crash.
-  allOf: TICKET_ACTION_NAMES.map((action) => ({
-    if: { properties: { action: { const: action } } },
-    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, never awaited
-    then: { required: ACTION_FIELDS[action] },
-  })),
+  allOf: [
+    ...TICKET_ACTION_NAMES.map((action) => ({
+      if: { properties: { action: { const: action } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, never awaited
+      then: { required: ACTION_FIELDS[action] },
+    })),
+    // A cause by its code, or (older clients) by a note alone.
+    {
+      if: { properties: { action: { const: 'resolve' } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, never awaited
+      then: { anyOf: [{ required: ['faultCauseCode'] }, { required: ['faultCause'] }] },
+    },
+  ],
 };
 
 export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
