@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -32,4 +34,20 @@ function usage(command: string, summary: string, options: Options): string {
     return `  --${name}${value}${fallback}`;
   });
   return `${command}: ${summary}\nMethod and phases: bench/README.md.\n\n${lines.join('\n')}\n  -h, --help\n`;
+}
+
+/** The start time of a run, as a file name: results and logs are named by it. */
+export const runStamp = (): string => new Date().toISOString().replace(/[:.]/g, '-');
+
+/** A run's own directory under `base`, named by its start time, with its processes' `logs/` made. */
+export function runDirectory(base: string): { outDir: string; logDir: string } {
+  const outDir = join(base, runStamp());
+  const logDir = join(outDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  return { outDir, logDir };
+}
+
+/** A progress line on stderr, with the time of day. */
+export function log(line: string): void {
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 }

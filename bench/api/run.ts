@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dashboardPeriods, ensureStorage, migrate } from '@jt808/platform';
 import pg from 'pg';
-import { benchArgs } from '../cli.js';
+import { benchArgs, log, runStamp } from '../cli.js';
 import { createDatabase, databaseUrl, dropDatabase, serverSettings } from '../ingest/db.js';
 import { CpuAccount, cpuOf, freePort, loadAverage, machineInfo } from '../ingest/procs.js';
 import { killAll, type Proc, sleep, start, stop } from '../processes.js';
@@ -95,10 +95,9 @@ const POSITIONS_PER_S = args['positions-per-second']
 const ADMIN_URL = args['admin-url']!;
 const DB_NAME = args.db ?? `jt808_bench_api_${process.pid}`;
 const DB_URL = databaseUrl(ADMIN_URL, DB_NAME);
-const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const stamp = runStamp();
 const OUT = args.out ?? join(tmpdir(), `jt808-bench-api-${stamp}.json`);
 
-const log = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 

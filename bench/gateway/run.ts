@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchArgs } from '../cli.js';
+import { benchArgs, log, runDirectory } from '../cli.js';
 import { finish, type Proc, sleep, start, stop, stopAll } from '../processes.js';
 import { bucketDelta, buckets, byLabel, parseMetrics, quantile, type Sample, sum } from '../prom.js';
 import { generalResponseFrame, locationFrame } from './frames.js';
@@ -97,13 +97,8 @@ for (const policy of [opts.sched, opts.baselineSched]) {
 const clusterEnv = { NODE_CLUSTER_SCHED_POLICY: opts.sched };
 const baselineEnv = { NODE_CLUSTER_SCHED_POLICY: opts.baselineSched };
 const GATEWAY = resolve(values['gateway-bin']!);
-const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-const outDir = join(values.out!, stamp);
-const logDir = join(outDir, 'logs');
-mkdirSync(logDir, { recursive: true });
+const { outDir, logDir } = runDirectory(values.out!);
 
-const log = (message: string) =>
-  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));

@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { RedisBus } from '@jt808/bus';
 import { refreshRollup } from '@jt808/platform';
 import pg from 'pg';
-import { benchArgs } from '../cli.js';
+import { benchArgs, log, runStamp } from '../cli.js';
 import { killAll, type Proc, sleep, start, stop } from '../processes.js';
 import { bucketDelta, buckets, parseMetrics, quantile, type Sample, shareAtOrUnder, sum } from '../prom.js';
 import {
@@ -105,7 +105,7 @@ const RAMP = Number(args.ramp);
 /** The whole run ends here whatever happens (everything it started is killed). */
 const RUN_DEADLINE_MS = 180 * 60_000;
 
-const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const stamp = runStamp();
 const RUN_DIR = join(tmpdir(), `jt808-bench-ingest-${stamp}`);
 const DB_NAME = `jt808_bench_ingest_${process.pid}`;
 /** --admin-url's server, or with --own-postgres the bench's own (set in main). */
@@ -114,7 +114,6 @@ let DB_URL = databaseUrl(ADMIN_URL, DB_NAME);
 let ownPostgres: OwnPostgres | undefined;
 const OUT = args.out ?? join(RUN_DIR, 'results.json');
 
-const log = (line: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { RedisBus } from '@jt808/bus';
 import { normalizePhone, prepareDatabase } from '@jt808/platform';
 import pg from 'pg';
-import { benchArgs } from '../cli.js';
+import { benchArgs, log, runDirectory } from '../cli.js';
 import { memoryOf, processTree } from '../gateway/proc.js';
 import { exec, httpGet, until } from '../gateway/processes.js';
 import { createDatabase, databaseUrl } from '../ingest/db.js';
@@ -78,12 +78,7 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-const outDir = join(values.out!, stamp);
-const logDir = join(outDir, 'logs');
-mkdirSync(logDir, { recursive: true });
-const log = (message: string) =>
-  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+const { outDir, logDir } = runDirectory(values.out!);
 
 const REDIS_URL = `redis://${CORE.address}:6379`;
 const DB_NAME = 'jt808';

@@ -1,9 +1,9 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prepareDatabase } from '@jt808/platform';
 import pg from 'pg';
-import { benchArgs } from '../cli.js';
+import { benchArgs, log, runDirectory } from '../cli.js';
 import {
   counterDelta,
   cpuByPid,
@@ -104,13 +104,7 @@ function fail(message: string): never {
 const ADMIN_URL = values['admin-url']!;
 const DB_NAME = `bench_signin_${process.pid}`;
 const DB_URL = databaseUrl(ADMIN_URL, DB_NAME);
-const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-const outDir = join(values.out!, stamp);
-const logDir = join(outDir, 'logs');
-mkdirSync(logDir, { recursive: true });
-
-const log = (message: string) =>
-  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+const { outDir, logDir } = runDirectory(values.out!);
 
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL: the CPU of its processes and the bench database's statement counters
