@@ -295,8 +295,8 @@ describe.skipIf(!hasPostgres)(
       );
       const { rows } = await pool.query(
         `SELECT c.measures_owner, to_char(c.measures_due, 'YYYY-MM-DD') AS measures_due, b.kind, b.vehicle_id, b.center_id,
-              b.not_before - c.answered_at = interval '3 days' AS from_three_days,
-              b.due_at - c.answered_at = interval '7 days' AS within_a_week
+              extract(epoch FROM b.not_before - c.answered_at)::int / 86400 AS from_days,
+              extract(epoch FROM b.due_at - c.answered_at)::int / 86400 AS due_days
          FROM complaints c JOIN callbacks b ON b.complaint_id = c.id WHERE c.id = 3`,
       );
       expect(rows).toEqual([
@@ -306,9 +306,9 @@ describe.skipIf(!hasPostgres)(
           kind: 'complaint',
           vehicle_id: '3',
           center_id: 1,
-          // The standard's follow-up window, as for a closed ticket's first call.
-          from_three_days: true,
-          within_a_week: true,
+          // The first follow-up window: from 3 days, due by 7 days after the answer.
+          from_days: 3,
+          due_days: 7,
         },
       ]);
       // A complaint not upheld needs no measures owner, and gets its callback too.
