@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { addMonths, CalendarError, localDay, WorkingCalendar } from '../src/aftersales/calendar.js';
 import { complaintDue, intakeClocks } from '../src/aftersales/clocks.js';
 import { automaticComplaints, type FaultTicket } from '../src/aftersales/complaint-rules.js';
-import { csvCell, yuan } from '../src/aftersales/csv.js';
+import { csvCell, toCsv, yuan } from '../src/aftersales/csv.js';
 import { mask, maskRow, mayViewInFull } from '../src/aftersales/masking.js';
 import { checkSetting, DEFAULT_AFTER_SALES_SETTINGS, withOverrides } from '../src/aftersales/settings.js';
-import { settle, settlementsCsv, share } from '../src/aftersales/settlement.js';
+import { settle, settlementsTable, share } from '../src/aftersales/settlement.js';
 import { decide, WarrantyError, warrantyOf } from '../src/aftersales/warranty.js';
 
 /** An instant given as Asia/Shanghai wall-clock time. */
@@ -242,7 +242,8 @@ describe('installer settlement (integer fen)', () => {
     expect(s.deductionsFen).toBe(7_407);
     expect(s.netFen).toBe(41_973);
     expect(s).toMatchObject({ contracted: 420, perWorkingDay: 0.19, capped: false });
-    const csv = settlementsCsv([s]);
+    const table = settlementsTable([s]);
+    const csv = toCsv(table.header, table.rows);
     expect(csv.startsWith('\uFEFFinstaller,line,date')).toBe(true);
     expect(csv).toContain('inst-7,accepted,2026-11-01..2026-11-30,,4,,49380,493.80,fee 123.45\r\n');
     expect(csv).toContain('inst-7,delay,2026-11-05,2 3,2,0.05,-2469,-24.69,\r\n');

@@ -47,6 +47,7 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
       '0024_live_roster_notify',
       '0025_installers',
       '0026_first_answer_levels',
+      '0030_install_plans',
     ]);
     expect(await migrate(db.url)).toEqual([]);
     const { rows } = await pool.query(

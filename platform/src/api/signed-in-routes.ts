@@ -16,11 +16,14 @@ import { complaintRoutes } from './routes/complaints.js';
 import { contractRoutes } from './routes/contracts.js';
 import { customerRoutes } from './routes/customers.js';
 import { deskRoutes } from './routes/desk.js';
+import { installProgressRoutes } from './routes/install-progress.js';
 import { installerRoutes } from './routes/installer.js';
 import { installerRegisterRoutes } from './routes/installers.js';
 import { kpiRoutes } from './routes/kpis.js';
 import { liveRoutes } from './routes/live.js';
 import { type MapRouteOptions, mapRoutes } from './routes/map.js';
+import { periodicReportRoutes } from './routes/periodic-reports.js';
+import { printSheetRoutes } from './routes/print-sheets.js';
 import { rosterRecordRoutes } from './routes/roster-records.js';
 import { servicePointRoutes } from './routes/service-points.js';
 import { serviceReportRoutes } from './routes/service-report.js';
@@ -87,6 +90,9 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
     installerRegisterRoutes,
     serviceReportRoutes,
     afterSalesConfigRoutes,
+    periodicReportRoutes,
+    installProgressRoutes,
+    printSheetRoutes,
   ]) {
     await app.register(routes, { pool });
   }
