@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
-import { daysBetween, localDay } from '../../aftersales/calendar.js';
+import { daysBetween, isDay, localDay } from '../../aftersales/calendar.js';
 import { loadConfig } from '../../aftersales/config-store.js';
 import { installProgressOf, saveInstallPlan } from '../../aftersales/install-progress-store.js';
 import { type ExportFormat, formatProperty, sendTable, tableOf } from '../export.js';
@@ -71,6 +71,7 @@ export const installProgressRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = asyn
     async (request, reply) =>
       answering(reply, async () => {
         const plan = request.body;
+        if (!isDay(plan.startsOn) || !isDay(plan.dueOn)) return reply.code(400).send({ error: 'not a date' });
         if (daysBetween(plan.startsOn, plan.dueOn) < 0)
           return reply.code(400).send({ error: 'the plan is due before it starts' });
         if (!(await saveInstallPlan(pool, request.user, request.params.id, plan)))
