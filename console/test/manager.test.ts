@@ -79,7 +79,7 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('manager pages in 
   afterAll(async () => {
     await browser?.close();
     await stack.stop();
-  });
+  }, 120_000);
 
   it("shows each center's install progress on the dashboard, with a plan an operator sets there", async () => {
     await expect
@@ -137,7 +137,7 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('manager pages in 
     await admin.getByTestId('progress-2').waitFor();
     expect(await admin.getByTestId('progress-2').getByTestId('installed').textContent()).toBe('1');
     expect(await admin.getByTestId('progress-province').getByTestId('installed').textContent()).toBe('4');
-  });
+  }, 120_000);
 
   it('reads the monthly report with its recurring warning and exports it and the league', async () => {
     const page = await pageOf(desk);
@@ -164,7 +164,7 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('manager pages in 
     await page.getByTestId('period-query').click();
     await expect.poll(() => page.getByTestId('recurring').count()).toBe(0);
     await expect.poll(() => page.getByTestId('desk-province').count()).toBe(1);
-  });
+  }, 120_000);
 
   it("gives a center's operator a tickets export of their center only", async () => {
     const page = await pageOf(SEED.users.operator);
@@ -175,7 +175,7 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('manager pages in 
     expect(new Set(tickets.rows.map((row) => row[tickets.header.indexOf('center_id')]))).toEqual(
       new Set([1]),
     );
-  });
+  }, 120_000);
 
   it('prints the work order from the ticket page: plate, owner masked, signature lines', async () => {
     const page = await pageOf(desk);
@@ -202,7 +202,7 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('manager pages in 
     await sheet.screenshot({ path: join(ARTIFACTS, 'print-work-order.png'), fullPage: true });
     const pdf = await sheet.pdf({ format: 'A4', path: join(ARTIFACTS, 'print-work-order.pdf') });
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-  });
+  }, 120_000);
 
   it("prints the acceptance sheet the owner signs, for the installation's service point", async () => {
     const page = await pageOf(SEED.users.service);
@@ -225,5 +225,5 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('manager pages in 
     await page.goto(`${stack.url}/#/print/acceptance/4`);
     await expect.poll(() => page.locator('.error, [role=alert]').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('sheet-acceptance').count()).toBe(0);
-  });
+  }, 120_000);
 });

@@ -191,6 +191,10 @@ describe.skipIf(!hasPostgres)(
       expect((await api.get('op1', '/api/reports/periodic?period=2025-W53')).status).toBe(400);
       expect((await api.get('op1', '/api/reports/periodic?period=2025-W00')).status).toBe(400);
       expect((await api.get('op1', '/api/reports/periodic?period=2026-13')).status).toBe(400);
+      // A week has the desk's figures only: no summary or faults to export.
+      expect(
+        (await api.get('op1', '/api/reports/periodic?period=2026-W37&part=summary&format=csv')).status,
+      ).toBe(400);
       expect((await api.get('op1', '/api/reports/periodic?period=2026-Q5')).status).toBe(400);
       expect((await api.get('op1', '/api/reports/periodic?period=26')).status).toBe(400);
       expect((await api.get('op1', '/api/reports/periodic?period=2026-Q3')).body.period).toMatchObject({
@@ -308,6 +312,9 @@ describe.skipIf(!hasPostgres)(
         ['/api/settlements?from=2026-09-01&to=2026-09-30&', 'settlements-2026-09-01-2026-09-30'],
         ['/api/reports/periodic?period=2026-09&part=recurring&', 'service-report-2026-09-recurring'],
         ['/api/install-progress?day=2026-09-10&', 'install-progress-2026-09-10'],
+        ['/api/reports/periodic?period=2026-W37&part=desk&', 'service-report-2026-W37-desk'],
+        ['/api/reports/periodic?period=2026-Q3&part=summary&', 'service-report-2026-Q3-summary'],
+        ['/api/reports/service?month=2026-09&part=faults&', 'service-report-2026-09-faults'],
       ] as const;
       for (const [path, name] of lists) {
         const csv = await download('admin', `${path}format=csv`);

@@ -44,6 +44,7 @@ export const managerMessages = {
     'progress.dueOn': '完成日期',
     'progress.hint':
       '已验收 = 平台验收且车主签字；应完成 = 目标 × 计划已过天数比例；已上线 = 终端已注册并上报定位。',
+    'kind.service': '服务',
     'print.work-order': '派工单',
     'print.acceptance': '安装验收单',
     'print.print': '打印',
@@ -136,6 +137,7 @@ export const managerMessages = {
     'progress.dueOn': 'Due on',
     'progress.hint':
       "Accepted = the platform's acceptance and the owner's signature; due by now = target × the share of the plan's days gone by; checked in = the terminal registered and sent a fix.",
+    'kind.service': 'Service',
     'print.work-order': 'Work order',
     'print.acceptance': 'Installation acceptance sheet',
     'print.print': 'Print',
