@@ -141,11 +141,28 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('manager pages in 
 
   it('reads the monthly report with its recurring warning and exports it and the league', async () => {
     const page = await pageOf(desk);
+    // A web enquiry taken on the intake form, settled at once: the report counts it apart from calls.
+    const form = page.getByTestId('intake-form');
+    await form.waitFor();
+    await form.locator('input[name=callerPhone]').fill('13600000000');
+    await form.locator('input[name=plate]').fill('豫A10002');
+    await form.locator('select[name=channel]').selectOption('web');
+    await form.locator('select[name=category]').selectOption('consultation');
+    await form.locator('input[name=answeredOnCall]').check();
+    await form.locator('textarea[name=description]').fill('网上咨询：如何查看轨迹');
+    await page.getByTestId('intake-submit').click();
+    await page.getByTestId('intake-result').waitFor();
     await page.goto(`${stack.url}/#/desk/periodic`);
     await page.getByTestId('period').fill(localDay().slice(0, 7));
     await page.getByTestId('period-query').click();
     const warnings = page.getByTestId('recurring');
     await expect.poll(() => warnings.locator('tr.warning').count()).toBe(3); // center 1 rising and same vehicle, province rising
+    const own = page.getByTestId('desk-1');
+    expect(await own.textContent()).toContain('郑州监控中心');
+    // Calls 0, web enquiries 1, settled at once 1.
+    expect(await own.locator('td').nth(1).textContent()).toBe('0');
+    expect(await own.locator('td').nth(2).textContent()).toBe('1');
+    expect(await own.locator('td').nth(3).textContent()).toBe('1');
     expect(await warnings.textContent()).toContain('同车重复');
     expect(await warnings.textContent()).toContain('豫A10001');
     await screenshot(page, 'manager-periodic-report');
@@ -171,7 +188,7 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('manager pages in 
     await page.goto(`${stack.url}/#/tickets`);
     const tickets = await downloadXlsx(page, 'tickets-xlsx');
     expect(tickets.name).toBe('tickets.xlsx');
-    expect(tickets.rows).toHaveLength(4);
+    expect(tickets.rows).toHaveLength(5); // 4 repairs and the web enquiry's service ticket, all of center 1
     expect(new Set(tickets.rows.map((row) => row[tickets.header.indexOf('center_id')]))).toEqual(
       new Set([1]),
     );

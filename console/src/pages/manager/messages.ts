@@ -20,6 +20,9 @@ export const managerMessages = {
     'report.recurring': '重复问题预警',
     'report.recurringHint':
       '上升：本期同一机型同一故障原因维修 ≥3 次，且超过前 3 期平均值的 1.5 倍；同车重复：同一车辆本期同一原因维修 ≥2 次。',
+    'report.channel': '来源',
+    'report.channel.phone': '电话',
+    'report.channel.web': '网上咨询',
     'report.ruleName': '预警',
     'report.model': '机型',
     'report.cause': '故障原因',
@@ -118,6 +121,9 @@ export const managerMessages = {
     'report.recurring': 'Recurring problems',
     'report.recurringHint':
       'Rising: a model and fault cause repaired 3 times or more in the period and over 1.5 × the mean of the 3 periods before; same vehicle: one vehicle repaired twice or more for the same cause.',
+    'report.channel': 'Channel',
+    'report.channel.phone': 'Phone',
+    'report.channel.web': 'Web enquiry',
     'report.ruleName': 'Warning',
     'report.model': 'Model',
     'report.cause': 'Cause',
