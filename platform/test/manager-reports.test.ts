@@ -172,7 +172,7 @@ describe.skipIf(!hasPostgres)(
       await api?.close();
       await pool?.end();
       await db?.drop();
-    });
+    }, 30_000);
 
     it('names the periods: ISO weeks in Asia/Shanghai, months, quarters, years; bad ones are a 400', async () => {
       const week = await api.get('op1', '/api/reports/periodic?period=2026-W37');
