@@ -158,7 +158,7 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('manager pages in 
     const warnings = page.getByTestId('recurring');
     await expect.poll(() => warnings.locator('tr.warning').count()).toBe(3); // center 1 rising and same vehicle, province rising
     const own = page.getByTestId('desk-1');
-    expect(await own.textContent()).toContain('郑州监控中心');
+    await expect.poll(() => own.textContent()).toContain('郑州监控中心');
     // Calls 0, web enquiries 1, settled at once 1.
     expect(await own.locator('td').nth(1).textContent()).toBe('0');
     expect(await own.locator('td').nth(2).textContent()).toBe('1');
