@@ -33,7 +33,8 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('manager pages in 
   const downloadXlsx = async (page: Page, testid: string) => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(readFileSync((await download.path())!));
+    // exceljs types its input as its own Buffer (an ArrayBuffer); Node's Buffer is what it reads.
+    await workbook.xlsx.load(readFileSync((await download.path())!) as unknown as ExcelJS.Buffer);
     const rows: ExcelJS.CellValue[][] = [];
     workbook.worksheets[0]!.eachRow((row) => rows.push((row.values as ExcelJS.CellValue[]).slice(1)));
     return { name: download.suggestedFilename(), header: rows[0] as string[], rows: rows.slice(1) };

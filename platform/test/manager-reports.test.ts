@@ -33,7 +33,8 @@ describe.skipIf(!hasPostgres)(
     /** The first sheet of an XLSX, read back with exceljs: header and rows of plain values. */
     const readXlsx = async (bytes: Buffer) => {
       const workbook = new ExcelJS.Workbook();
-      await workbook.xlsx.load(bytes);
+      // exceljs types its input as its own Buffer (an ArrayBuffer); Node's Buffer is what it reads.
+      await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer);
       const sheet = workbook.worksheets[0]!;
       const rows: ExcelJS.CellValue[][] = [];
       sheet.eachRow((row) => rows.push((row.values as ExcelJS.CellValue[]).slice(1)));

@@ -23,6 +23,8 @@ import { type ServiceReport, serviceFigures } from './report-store.js';
  */
 export interface DeskFigures {
   center: number | 'province';
+  /** The center's name (null for the province), so a printed or exported sheet reads on its own. */
+  name: string | null;
   calls: number;
   webEnquiries: number;
   answeredOnContact: number;
@@ -92,11 +94,16 @@ async function deskFigures(pool: pg.Pool, user: User, period: Period): Promise<D
   for (const r of [...calls, ...tickets]) if (!r.total && r.center_id !== null) ids.add(r.center_id);
   const pick = (rows: Row[], center: number | 'province') =>
     rows.find((r) => (center === 'province' ? r.total === 1 : !r.total && r.center_id === center));
+  const { rows: names } = await pool.query<{ id: number; name: string }>(
+    'SELECT id, name FROM centers WHERE id = ANY ($1::int[])',
+    [[...ids]],
+  );
   return [...[...ids].sort((a, b) => a - b), 'province' as const].map((center) => {
     const c = pick(calls, center);
     const t = pick(tickets, center);
     return {
       center,
+      name: names.find((n) => n.id === center)?.name ?? null,
       calls: c?.calls ?? 0,
       webEnquiries: c?.web ?? 0,
       answeredOnContact: c?.answered ?? 0,

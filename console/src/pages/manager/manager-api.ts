@@ -3,6 +3,7 @@ import { getJson, putJson } from '../../lib/api.js';
 /** The routes of what a center's manager reads (docs/api.md, "Periodic service reports", "Install progress", "Printing"). */
 export interface DeskFigures {
   center: number | 'province';
+  name: string | null;
   calls: number;
   webEnquiries: number;
   answeredOnContact: number;
