@@ -295,8 +295,11 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the service desk 
     await page.getByTestId('report-center').selectOption({ label: '2' });
     await expect.poll(() => label('chart-output')).toBe('安装产能（验收/合同）: 安装（验收/合同） 2 / 44');
     expect(await label('chart-models')).toBe('故障数（按厂商/型号）');
-    expect(await page.getByRole('link', { name: '下载 CSV' }).getAttribute('href')).toBe(
+    expect(await page.getByTestId('report-csv').getAttribute('href')).toBe(
       '/api/reports/service?month=2026-10&format=csv',
+    );
+    expect(await page.getByTestId('report-xlsx').getAttribute('href')).toBe(
+      '/api/reports/service?month=2026-10&format=xlsx',
     );
   });
 });

@@ -11,6 +11,8 @@ export interface Answer {
 
 /** The API on a real port, and signed-in users talking to it over HTTP. */
 export interface ApiServer {
+  /** http://127.0.0.1:<port>, for requests the helpers do not make (downloads). */
+  base: string;
   /** Signs `username` in; later calls name the user. */
   login(username: string, password: string): Promise<void>;
   get(username: string, path: string): Promise<Answer>;
@@ -47,6 +49,7 @@ export async function startApiServer(pool: pg.Pool): Promise<ApiServer> {
     return { response, answer: { status: response.status, body: text ? JSON.parse(text) : undefined } };
   };
   return {
+    base,
     async login(username, password) {
       const { response, answer } = await call(undefined, 'POST', '/api/login', { username, password });
       if (answer.status !== 200) throw new Error(`${username} could not sign in: ${answer.status}`);

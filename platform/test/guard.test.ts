@@ -291,6 +291,26 @@ const ROUTES: Record<string, Probe> = {
   },
   'GET /api/reports/service': { access: ANYONE, request: get('/api/reports/service?month=2026-01') },
   'GET /api/service-points/league': { access: ANYONE, request: get(`/api/service-points/league?${days}`) },
+  'GET /api/reports/periodic': { access: ANYONE, request: get('/api/reports/periodic?period=2026-W02') },
+  'GET /api/install-progress': { access: ANYONE, request: get('/api/install-progress?day=2026-01-31') },
+  'PUT /api/install-plans/:id': {
+    access: ['admin', 'operator'],
+    scoped: true,
+    request: scoped((t) => ({
+      url: `/api/install-plans/${t.id}`,
+      payload: { target: 10, startsOn: '2026-01-01', dueOn: '2026-06-30' },
+    })),
+  },
+  'GET /api/tickets/:id/work-order': {
+    access: READERS,
+    scoped: true,
+    request: scoped((t) => ({ url: `/api/tickets/${t.id}/work-order` })),
+  },
+  'GET /api/installations/:id/acceptance-sheet': {
+    access: READERS,
+    scoped: true,
+    request: scoped((t) => ({ url: `/api/installations/${t.id}/acceptance-sheet` })),
+  },
   'GET /api/after-sales/settings': { access: ANYONE, request: get('/api/after-sales/settings') },
   'PUT /api/after-sales/settings': {
     access: ['admin'],

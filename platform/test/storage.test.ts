@@ -50,6 +50,7 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
       '0027_standard_clocks',
       '0028_closing_loop',
       '0029_warranty_cases',
+      '0030_install_plans',
     ]);
     expect(await migrate(db.url)).toEqual([]);
     const { rows } = await pool.query(

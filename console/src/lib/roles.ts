@@ -9,7 +9,8 @@ export type PageName =
   | 'installer'
   | 'desk'
   | 'patrols'
-  | 'inbox';
+  | 'inbox'
+  | 'print';
 
 /**
  * What each role finds in the navigation, first page first (the landing page). The API enforces
@@ -29,6 +30,11 @@ export function landingPage(role: Role): PageName {
   return PAGES_OF[role][0]!;
 }
 
+/** Who opens the printable sheets (#/print/...): not in the navigation, opened from a ticket or an archive. */
+const PRINTERS: readonly Role[] = ['admin', 'operator', 'desk', 'service'];
+
 export function mayOpen(role: Role, page: string): page is PageName {
-  return (PAGES_OF[role] as readonly string[]).includes(page);
+  return (
+    (PAGES_OF[role] as readonly string[]).includes(page) || (page === 'print' && PRINTERS.includes(role))
+  );
 }

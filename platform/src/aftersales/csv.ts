@@ -5,11 +5,22 @@
  */
 export type Cell = string | number | boolean | null | undefined;
 
+/** A list as the exports write it (CSV here, XLSX in xlsx.ts): a header and its rows. */
+export interface Table {
+  header: readonly string[];
+  rows: readonly (readonly Cell[])[];
+}
+
+/** Text a spreadsheet would run as a formula, with an apostrophe in front (both formats use it). */
+export function neutralized(text: string): string {
+  const formula = /^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text);
+  return formula ? `'${text}` : text;
+}
+
 export function csvCell(value: Cell): string {
   if (value === null || value === undefined) return '';
   if (typeof value !== 'string') return String(value);
-  const formula = /^[=+\-@\t\r]/.test(value) && !/^-?\d+(\.\d+)?$/.test(value);
-  const text = formula ? `'${value}` : value;
+  const text = neutralized(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -142,8 +142,8 @@ export async function recordCall(
     }
     const call = await client.query<{ id: string }>(
       `INSERT INTO desk_calls (received_at, caller_name, caller_phone, vehicle_id, phone, description, category, severity,
-                               answered_on_call, ticket_id, attached, taken_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+                               answered_on_call, ticket_id, attached, taken_by, channel)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
       [
         report.receivedAt,
         report.callerName ?? null,
@@ -157,6 +157,7 @@ export async function recordCall(
         ticketId,
         existing !== undefined,
         actor,
+        report.channel ?? 'phone',
       ],
     );
     // The audit names the call, not what the caller said or their number: those stay in the call

@@ -18,6 +18,8 @@ export interface CallReport {
   answeredOnCall?: boolean;
   /** A visit is needed (default: for hardware faults). */
   needsVisit?: boolean;
+  /** How it came in: a call (default) or an enquiry left on the web; the weekly report counts them apart. */
+  channel?: 'phone' | 'web';
 }
 
 /** Faults go to the repair workflow (visits, platform verification); guidance and consultations are service tickets. */

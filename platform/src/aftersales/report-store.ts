@@ -4,7 +4,7 @@ import type { User } from '../api/sessions.js';
 import { addDays, addMonths, startOfDay } from './calendar.js';
 import { callbackFigures } from './callback-store.js';
 import type { AfterSalesConfig } from './config-store.js';
-import { type Cell, toCsv } from './csv.js';
+import type { Cell, Table } from './csv.js';
 
 /**
  * The monthly service report per center and for the province (everything in the user's scope):
@@ -61,8 +61,23 @@ export async function monthlyServiceReport(
   config: AfterSalesConfig,
 ): Promise<ServiceReport> {
   const first = `${month}-01`;
-  const last = addDays(addMonths(first, 1), -1);
-  const period = [startOfDay(first), startOfDay(addMonths(first, 1))];
+  const figures = await serviceFigures(pool, user, first, addDays(addMonths(first, 1), -1), config);
+  const targets = {
+    callbackRate: config.settings.callbackRateTarget,
+    satisfactionRate: config.settings.satisfactionTarget,
+  };
+  return { month, ...figures, targets };
+}
+
+/** The report's figures for the local dates [first, last]: a month here, a quarter or year in periodic-report-store.ts. */
+export async function serviceFigures(
+  pool: pg.Pool,
+  user: User,
+  first: string,
+  last: string,
+  config: AfterSalesConfig,
+): Promise<Pick<ServiceReport, 'centers' | 'faults'>> {
+  const period = [startOfDay(first), startOfDay(addDays(last, 1))];
   const scope = scopeOf(user, 3);
   const groups = 'GROUPING SETS ((ticket.center_id), ())';
   const query = async (sql: string) => (await pool.query<Row>(sql, [...period, ...scope.params])).rows;
@@ -189,19 +204,15 @@ export async function monthlyServiceReport(
     causeEn: r.cause_en,
     repairs: r.repairs,
   }));
-  const targets = {
-    callbackRate: config.settings.callbackRateTarget,
-    satisfactionRate: config.settings.satisfactionTarget,
-  };
-  return { month, centers, faults, targets };
+  return { centers, faults };
 }
 
-/** The report as CSV: the summary per center, or the fault counts. */
-export function serviceReportCsv(report: ServiceReport, part: 'summary' | 'faults'): string {
+/** The report as a table (CSV or XLSX, api/export.ts): the summary per center, or the fault counts. */
+export function serviceReportTable(report: ServiceReport, part: 'summary' | 'faults'): Table {
   if (part === 'faults') {
-    return toCsv(
-      ['month', 'center', 'maker', 'model', 'cause', 'repairs', 'cause_zh', 'cause_en'],
-      report.faults.map((f) => [
+    return {
+      header: ['month', 'center', 'maker', 'model', 'cause', 'repairs', 'cause_zh', 'cause_en'],
+      rows: report.faults.map((f) => [
         report.month,
         f.center,
         f.maker,
@@ -211,13 +222,13 @@ export function serviceReportCsv(report: ServiceReport, part: 'summary' | 'fault
         f.causeZh,
         f.causeEn,
       ]),
-    );
+    };
   }
   const columns = Object.keys(report.centers[0] ?? { center: 0 }) as (keyof CenterReport)[];
-  return toCsv(
-    ['month', ...columns],
-    report.centers.map((c) => [report.month, ...columns.map((k) => c[k] as Cell)]),
-  );
+  return {
+    header: ['month', ...columns],
+    rows: report.centers.map((c) => [report.month, ...columns.map((k) => c[k] as Cell)]),
+  };
 }
 
 function sum(values: number[]): number {

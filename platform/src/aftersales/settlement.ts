@@ -1,5 +1,5 @@
 import { addDays, daysBetween } from './calendar.js';
-import { type Cell, toCsv, yuan } from './csv.js';
+import { type Cell, type Table, yuan } from './csv.js';
 
 /**
  * An installer's settlement for a period under their contract: accepted installations × fee, less
@@ -132,10 +132,10 @@ export function settle(input: SettlementInput): Settlement {
 }
 
 /**
- * Settlements as CSV for the installers: a summary line per installer, then its deductions. Holds
+ * Settlements as a table (CSV or XLSX, api/export.ts) for the installers: a summary line per installer, then its deductions. Holds
  * no personal data (no SIM numbers, owners or contacts): installation and complaint numbers only.
  */
-export function settlementsCsv(settlements: readonly Settlement[]): string {
+export function settlementsTable(settlements: readonly Settlement[]): Table {
   const header = [
     'installer',
     'line',
@@ -188,5 +188,5 @@ export function settlementsCsv(settlements: readonly Settlement[]): string {
       `contract ${s.contracted} (${s.minPerDay}/working day × ${s.workingDays}), actual ${s.perWorkingDay}/working day`,
     );
   }
-  return toCsv(header, rows);
+  return { header, rows };
 }

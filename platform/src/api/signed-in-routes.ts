@@ -18,12 +18,15 @@ import { contractRoutes } from './routes/contracts.js';
 import { customerRoutes } from './routes/customers.js';
 import { deskRoutes } from './routes/desk.js';
 import { faultCauseRoutes } from './routes/fault-causes.js';
+import { installProgressRoutes } from './routes/install-progress.js';
 import { installerRoutes } from './routes/installer.js';
 import { installerRegisterRoutes } from './routes/installers.js';
 import { kpiRoutes } from './routes/kpis.js';
 import { liveRoutes } from './routes/live.js';
 import { type MapRouteOptions, mapRoutes } from './routes/map.js';
 import { noticeRoutes } from './routes/notices.js';
+import { periodicReportRoutes } from './routes/periodic-reports.js';
+import { printSheetRoutes } from './routes/print-sheets.js';
 import { replacementRoutes } from './routes/replacement.js';
 import { rmaRoutes } from './routes/rma.js';
 import { rosterRecordRoutes } from './routes/roster-records.js';
@@ -97,6 +100,9 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
     replacementRoutes,
     faultCauseRoutes,
     rmaRoutes,
+    periodicReportRoutes,
+    installProgressRoutes,
+    printSheetRoutes,
   ]) {
     await app.register(routes, { pool });
   }

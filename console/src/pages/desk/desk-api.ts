@@ -11,6 +11,8 @@ export interface CallInput {
   category: Category;
   severity: 1 | 2 | 3;
   answeredOnCall?: boolean;
+  /** A call (default) or an enquiry left on the web: the weekly report counts them apart. */
+  channel?: 'phone' | 'web';
 }
 
 export interface Clock {

@@ -11,6 +11,7 @@ import {
 } from '../../aftersales/callback-store.js';
 import { loadConfig } from '../../aftersales/config-store.js';
 import { maskRow } from '../../aftersales/masking.js';
+import { type ExportFormat, formatProperty, sendTable, tableOf } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { withinMaxSpan } from '../limits.js';
 import { scopeOf } from '../scope.js';
@@ -23,16 +24,30 @@ import {
   periodQuery,
 } from './after-sales-common.js';
 
+/** The callbacks-due list's export columns. */
+const CALLBACK_EXPORT = [
+  'id',
+  'kind',
+  'due_at',
+  'plate',
+  'owner_name',
+  'owner_phone',
+  'ticket_id',
+  'month',
+  'center_id',
+  'service_point_id',
+];
+
 /** Callbacks: the tasks due (every closed ticket's, the owners' monthly), their answers, and the figures against target. */
 export const callbackRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
-  app.get<{ Querystring: { day?: string } }>(
+  app.get<{ Querystring: { day?: string; format?: ExportFormat } }>(
     '/callbacks/due',
     {
       schema: {
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { day: { type: 'string', pattern: dayPattern } },
+          properties: { day: { type: 'string', pattern: dayPattern }, format: formatProperty },
         },
       },
       config: { roles: DESK_ROLES },
@@ -41,8 +56,12 @@ export const callbackRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app,
       answering(reply, async () => {
         // Closed tickets get their task as soon as anyone looks: nothing closed is ever missed.
         await scheduleTicketCallbacks(pool, await loadConfig(pool));
-        const rows = await callbacksDue(pool, request.user, request.query.day ?? localDay(Date.now()));
-        return rows.map((row) => maskRow(row, { owner_name: 'name', owner_phone: 'phone' }));
+        const day = request.query.day ?? localDay(Date.now());
+        const rows = await callbacksDue(pool, request.user, day);
+        const masked = rows.map((row) => maskRow(row, { owner_name: 'name', owner_phone: 'phone' }));
+        const { format = 'json' } = request.query;
+        if (format === 'json') return masked;
+        return sendTable(reply, format, `callbacks-due-${day}`, tableOf(masked, CALLBACK_EXPORT));
       }),
   );
 

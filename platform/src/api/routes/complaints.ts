@@ -9,9 +9,33 @@ import {
 } from '../../aftersales/complaint-store.js';
 import { loadConfig } from '../../aftersales/config-store.js';
 import { maskRow } from '../../aftersales/masking.js';
+import { EXPORT_ROWS, type ExportFormat, formatProperty, sendTable, tableOf } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
 import { answering, DESK_ROLES, dayPattern, idParams, ticketInScope } from './after-sales-common.js';
+
+/** The complaint list's export columns. */
+const COMPLAINT_EXPORT = [
+  'id',
+  'source',
+  'ticket_id',
+  'phone',
+  'vehicle_id',
+  'center_id',
+  'service_point_id',
+  'installer',
+  'description',
+  'complex',
+  'opened_at',
+  'due_at',
+  'late',
+  'handler',
+  'answered_at',
+  'finding',
+  'measures',
+  'charged_service_point_id',
+  'charged_installer',
+];
 
 /**
  * Complaints: recorded by the desk, raised by the platform's rules (repeat fault, several faults in
@@ -19,7 +43,7 @@ import { answering, DESK_ROLES, dayPattern, idParams, ticketInScope } from './af
  * an installer.
  */
 export const complaintRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
-  app.get<{ Querystring: { open?: boolean; limit?: number } }>(
+  app.get<{ Querystring: { open?: boolean; limit?: number; format?: ExportFormat } }>(
     '/complaints',
     {
       config: { roles: ANYONE },
@@ -30,12 +54,13 @@ export const complaintRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app
           properties: {
             open: { type: 'boolean' },
             limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+            format: formatProperty,
           },
         },
       },
     },
-    async (request) => {
-      const { open = null, limit = 100 } = request.query;
+    async (request, reply) => {
+      const { open = null, limit = 100, format = 'json' } = request.query;
       // Complaints carry center and service point like tickets: the tickets' scope applies.
       const scope = scopeOf(request.user, 3);
       const { rows } = await pool.query(
@@ -43,9 +68,11 @@ export const complaintRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app
            FROM complaints ticket
           WHERE ($1::boolean IS NULL OR (ticket.answered_at IS NULL) = $1) AND ${scope.tickets}
           ORDER BY ticket.due_at LIMIT $2`,
-        [open, limit, ...scope.params],
+        [open, format === 'json' ? limit : EXPORT_ROWS, ...scope.params],
       );
-      return rows.map((row) => maskRow(row, { phone: 'sim' }));
+      const masked = rows.map((row) => maskRow(row, { phone: 'sim' }));
+      if (format === 'json') return masked;
+      return sendTable(reply, format, 'complaints', tableOf(masked, COMPLAINT_EXPORT));
     },
   );
 

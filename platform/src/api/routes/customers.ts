@@ -4,6 +4,7 @@ import { loadSettings } from '../../aftersales/config-store.js';
 import { contractsOf, OF_CUSTOMER, SAME_CUSTOMER } from '../../aftersales/contract-store.js';
 import { maskRow, mayViewInFull, type PersonalField } from '../../aftersales/masking.js';
 import { UNIT_COLUMNS, type UnitColumns, withWarrantyUntil } from '../../aftersales/warranty-store.js';
+import { EXPORT_ROWS, type ExportFormat, formatProperty, sendTable, tableOf } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
 import { idParams } from './after-sales-common.js';
@@ -22,6 +23,24 @@ const CUSTOMER_COLUMNS = `vehicle.id, vehicle.plate, vehicle.center_id, vehicle.
   t.phone, t.maker, t.model, t.terminal_id AS serial, ${UNIT_COLUMNS}`;
 const CUSTOMER_JOINS = `FROM vehicles vehicle LEFT JOIN enterprises e ON e.id = vehicle.enterprise_id
   LEFT JOIN terminals t ON t.vehicle_id = vehicle.id`;
+
+/** The archive's export columns: the search's, personal data masked as in the list. */
+const CUSTOMER_EXPORT = [
+  'id',
+  'plate',
+  'center_id',
+  'owner_name',
+  'owner_phone',
+  'owner_id_number',
+  'enterprise',
+  'enterprise_contact',
+  'enterprise_phone',
+  'phone',
+  'maker',
+  'model',
+  'serial',
+  'warranty_until',
+];
 
 /** Local dates as the instant their day starts in Asia/Shanghai. */
 const startOfLocal = (date: string) => `(${date})::timestamp AT TIME ZONE 'Asia/Shanghai'`;
@@ -65,7 +84,7 @@ const TIMELINE = `SELECT * FROM (
  * detail view, for roles that need it, and every such view is recorded.
  */
 export const customerRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
-  app.get<{ Querystring: { q: string } }>(
+  app.get<{ Querystring: { q: string; format?: ExportFormat } }>(
     '/customers',
     {
       config: { roles: ANYONE },
@@ -74,22 +93,25 @@ export const customerRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app,
           type: 'object',
           required: ['q'],
           additionalProperties: false,
-          properties: { q: { type: 'string', minLength: 1, maxLength: 32 } },
+          properties: { q: { type: 'string', minLength: 1, maxLength: 32 }, format: formatProperty },
         },
       },
     },
-    async (request) => {
-      const scope = scopeOf(request.user, 2);
+    async (request, reply) => {
+      const { format = 'json' } = request.query;
+      const scope = scopeOf(request.user, 3);
       const { rows } = await pool.query<UnitColumns>(
         `SELECT ${CUSTOMER_COLUMNS} ${CUSTOMER_JOINS}
           WHERE (vehicle.plate ILIKE '%' || $1 || '%' OR vehicle.owner_phone = $1 OR vehicle.owner_name = $1 OR e.name = $1
                  OR t.phone = ltrim($1, '0'))
             AND ${scope.vehicles}
-          ORDER BY vehicle.id LIMIT 100`,
-        [request.query.q, ...scope.params],
+          ORDER BY vehicle.id LIMIT $2`,
+        [request.query.q, format === 'json' ? 100 : EXPORT_ROWS, ...scope.params],
       );
       const settings = await loadSettings(pool);
-      return rows.map((row) => maskRow(withWarrantyUntil(row, settings), PERSONAL));
+      const masked = rows.map((row) => maskRow(withWarrantyUntil(row, settings), PERSONAL));
+      if (format === 'json') return masked;
+      return sendTable(reply, format, 'customers', tableOf(masked, CUSTOMER_EXPORT));
     },
   );
 

@@ -7,6 +7,7 @@ import { answerTicket, clockEvent, recordCall, ticketClocks } from '../../afters
 import { maskRow } from '../../aftersales/masking.js';
 import { decide, EXCLUSIONS, type Receipt } from '../../aftersales/warranty.js';
 import { unitOf } from '../../aftersales/warranty-store.js';
+import { EXPORT_ROWS, type ExportFormat, formatProperty, sendTable, tableOf } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
 import { answering, DESK_ROLES, dayPattern, idParams, ticketInScope } from './after-sales-common.js';
@@ -34,8 +35,28 @@ const callBody = {
     severity: { type: 'integer', enum: [1, 2, 3] },
     answeredOnCall: { type: 'boolean' },
     needsVisit: { type: 'boolean' },
+    channel: { type: 'string', enum: ['phone', 'web'] },
   },
 } as const;
+
+/** The call log's export columns. */
+const CALL_EXPORT = [
+  'id',
+  'received_at',
+  'channel',
+  'caller_name',
+  'caller_phone',
+  'plate',
+  'owner_name',
+  'phone',
+  'category',
+  'severity',
+  'description',
+  'answered_on_call',
+  'ticket_id',
+  'attached',
+  'taken_by',
+];
 
 /**
  * The service desk: calls that become (or join) tickets, the desk's answers and clocks, the call
@@ -54,7 +75,7 @@ export const deskRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { p
       }),
   );
 
-  app.get<{ Querystring: { q?: string; limit?: number } }>(
+  app.get<{ Querystring: { q?: string; limit?: number; format?: ExportFormat } }>(
     '/desk/calls',
     {
       schema: {
@@ -64,27 +85,29 @@ export const deskRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { p
           properties: {
             q: { type: 'string', maxLength: 32 },
             limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+            format: formatProperty,
           },
         },
       },
       config: { roles: DESK_ROLES },
     },
-    async (request) => {
-      const { q = '', limit = 100 } = request.query;
+    async (request, reply) => {
+      const { q = '', limit = 100, format = 'json' } = request.query;
       const scope = scopeOf(request.user, 3);
       const { rows } = await pool.query(
         `SELECT c.id, c.received_at, c.caller_name, c.caller_phone, c.vehicle_id, vehicle.plate, c.phone, c.description,
-                c.category, c.severity, c.answered_on_call, c.ticket_id, c.attached, c.taken_by, vehicle.owner_name
+                c.category, c.severity, c.channel, c.answered_on_call, c.ticket_id, c.attached, c.taken_by, vehicle.owner_name
            FROM desk_calls c JOIN vehicles vehicle ON vehicle.id = c.vehicle_id
           WHERE ($1 = '' OR vehicle.plate ILIKE '%' || $1 || '%' OR c.caller_phone = $1 OR vehicle.owner_phone = $1
                  OR vehicle.owner_name = $1 OR c.phone = ltrim($1, '0'))
             AND ${scope.vehicles}
           ORDER BY c.received_at DESC LIMIT $2`,
-        [q, limit, ...scope.params],
+        [q, format === 'json' ? limit : EXPORT_ROWS, ...scope.params],
       );
-      return rows.map((row) =>
+      const masked = rows.map((row) =>
         maskRow(row, { caller_name: 'name', caller_phone: 'phone', phone: 'sim', owner_name: 'name' }),
       );
+      return format === 'json' ? masked : sendTable(reply, format, 'calls', tableOf(masked, CALL_EXPORT));
     },
   );
 

@@ -2,15 +2,31 @@ import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { addDays, startOfDay } from '../../aftersales/calendar.js';
 import { loadConfig } from '../../aftersales/config-store.js';
-import { monthlyServiceReport, serviceReportCsv } from '../../aftersales/report-store.js';
+import { monthlyServiceReport, serviceReportTable } from '../../aftersales/report-store.js';
+import { type ExportFormat, formatProperty, sendTable, tableOf } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { withinMaxSpan } from '../limits.js';
 import { scopeOf } from '../scope.js';
 import { answering, monthPattern, periodQuery } from './after-sales-common.js';
 
+/** The league's columns, in the order the export writes them. */
+const LEAGUE_COLUMNS = [
+  'rank',
+  'id',
+  'code',
+  'name',
+  'center_id',
+  'handled',
+  'sla_breaches',
+  'repeat_faults',
+  'complaints',
+  'upheld_complaints',
+  'satisfaction_rate',
+];
+
 /** The monthly service report (JSON or CSV) and the service points' league table. */
 export const serviceReportRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
-  app.get<{ Querystring: { month: string; format?: 'json' | 'csv'; part?: 'summary' | 'faults' } }>(
+  app.get<{ Querystring: { month: string; format?: ExportFormat; part?: 'summary' | 'faults' } }>(
     '/reports/service',
     {
       config: { roles: ANYONE },
@@ -21,7 +37,7 @@ export const serviceReportRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async 
           additionalProperties: false,
           properties: {
             month: { type: 'string', pattern: monthPattern },
-            format: { type: 'string', enum: ['json', 'csv'], default: 'json' },
+            format: formatProperty,
             part: { type: 'string', enum: ['summary', 'faults'], default: 'summary' },
           },
         },
@@ -32,7 +48,7 @@ export const serviceReportRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async 
         const { month, format = 'json', part = 'summary' } = request.query;
         const report = await monthlyServiceReport(pool, request.user, month, await loadConfig(pool));
         if (format === 'json') return report;
-        return reply.type('text/csv; charset=utf-8').send(serviceReportCsv(report, part));
+        return sendTable(reply, format, `service-report-${month}-${part}`, serviceReportTable(report, part));
       }),
   );
 
@@ -40,13 +56,13 @@ export const serviceReportRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async 
    * Service points ranked: fewest SLA breaches per ticket, then fewest upheld complaints, then the
    * best satisfaction; with tickets handled, repeat faults and complaints against them.
    */
-  app.get<{ Querystring: { from: string; to: string } }>(
+  app.get<{ Querystring: { from: string; to: string; format?: ExportFormat } }>(
     '/service-points/league',
     {
       config: { roles: ANYONE },
       preHandler: withinMaxSpan,
       schema: {
-        querystring: periodQuery,
+        querystring: { ...periodQuery, properties: { ...periodQuery.properties, format: formatProperty } },
       },
     },
     async (request, reply) =>
@@ -70,7 +86,7 @@ export const serviceReportRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async 
         );
         const breachRate = (r: { handled: number; sla_breaches: number }) =>
           r.sla_breaches / Math.max(1, r.handled);
-        return rows
+        const league = rows
           .sort(
             (a, b) =>
               breachRate(a) - breachRate(b) ||
@@ -79,6 +95,9 @@ export const serviceReportRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async 
               a.id - b.id,
           )
           .map((row, index) => ({ rank: index + 1, ...row }));
+        const { format = 'json', from, to } = request.query;
+        if (format === 'json') return league;
+        return sendTable(reply, format, `league-${from}-${to}`, tableOf(league, LEAGUE_COLUMNS));
       }),
   );
 };

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { loadConfig } from '../../aftersales/config-store.js';
-import { settlementsCsv } from '../../aftersales/settlement.js';
+import { settlementsTable } from '../../aftersales/settlement.js';
 import { settlements } from '../../aftersales/settlement-store.js';
+import { type ExportFormat, formatProperty, sendTable } from '../export.js';
 import { withinMaxSpan } from '../limits.js';
 import { scopeOf } from '../scope.js';
 import { answering, idParams, periodProperties } from './after-sales-common.js';
@@ -12,7 +13,7 @@ import { answering, idParams, periodProperties } from './after-sales-common.js';
  * installers), and the owner's sign-off without which an installation does not count.
  */
 export const settlementRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
-  app.get<{ Querystring: { from: string; to: string; installer?: string; format?: 'json' | 'csv' } }>(
+  app.get<{ Querystring: { from: string; to: string; installer?: string; format?: ExportFormat } }>(
     '/settlements',
     {
       schema: {
@@ -23,7 +24,7 @@ export const settlementRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (ap
           properties: {
             ...periodProperties,
             installer: { type: 'string', minLength: 1, maxLength: 64 },
-            format: { type: 'string', enum: ['json', 'csv'], default: 'json' },
+            format: formatProperty,
           },
         },
       },
@@ -35,10 +36,7 @@ export const settlementRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (ap
         const { format = 'json', ...period } = request.query;
         const result = await settlements(pool, request.user, period, await loadConfig(pool));
         if (format === 'json') return result;
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="settlements-${period.from}-${period.to}.csv"`)
-          .send(settlementsCsv(result));
+        return sendTable(reply, format, `settlements-${period.from}-${period.to}`, settlementsTable(result));
       }),
   );
 

@@ -12,6 +12,7 @@ import {
   TicketError,
   type TicketState,
 } from '../../tickets/workflow.js';
+import { EXPORT_ROWS, type ExportFormat, formatProperty, sendTable, tableOf } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { pageProperties } from '../limits.js';
 import {
@@ -31,6 +32,32 @@ const TICKET_SELECT = `SELECT ticket.*, vehicle.plate, vehicle.plate_color,
   FROM tickets ticket
   LEFT JOIN vehicles vehicle ON vehicle.id = ticket.vehicle_id
   LEFT JOIN fault_causes cause ON cause.code = ticket.fault_cause_code`;
+
+/** The ticket list's export columns (docs/api.md, "Exports"). */
+const TICKET_EXPORT = [
+  'id',
+  'kind',
+  'state',
+  'plate',
+  'phone',
+  'center_id',
+  'service_point_id',
+  'installer',
+  'reason',
+  'category',
+  'severity',
+  'source',
+  'opened_at',
+  'response_due',
+  'onsite_due',
+  'appointment_at',
+  'breaches',
+  'fault_cause',
+  'resolved_at',
+  'closed_at',
+  'close_reason',
+  'satisfaction',
+];
 
 /** Adds the workflow actions the requesting user may take on the ticket now. */
 function withActions<T extends { state: TicketState }>(ticket: T, role: Role): T & { actions: string[] } {
@@ -79,7 +106,9 @@ const actionBody = {
 };
 
 export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
-  app.get<{ Querystring: { state?: string; kind?: string; page?: number; pageSize?: number } }>(
+  app.get<{
+    Querystring: { state?: string; kind?: string; page?: number; pageSize?: number; format?: ExportFormat };
+  }>(
     '/tickets',
     {
       config: { roles: ANYONE },
@@ -91,19 +120,32 @@ export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, {
             state: { type: 'string', maxLength: 16 },
             kind: { type: 'string', enum: ['repair', 'install'] },
             ...pageProperties,
+            format: formatProperty,
           },
         },
       },
     },
-    async (request) => {
-      const { state = null, kind = null, page = 1, pageSize = 50 } = request.query;
+    async (request, reply) => {
+      const { state = null, kind = null, page = 1, pageSize = 50, format = 'json' } = request.query;
+      // An export is the whole filtered list, not the page on screen.
+      const [limit, offset] = format === 'json' ? [pageSize, (page - 1) * pageSize] : [EXPORT_ROWS, 0];
       const scope = scopeOf(request.user, 5);
       const { rows } = await pool.query(
         `${TICKET_SELECT}
           WHERE ${scope.tickets} AND ($1::text IS NULL OR ticket.state = $1) AND ($2::text IS NULL OR ticket.kind = $2)
           ORDER BY ticket.opened_at DESC LIMIT $3 OFFSET $4`,
-        [state, kind, pageSize, (page - 1) * pageSize, ...scope.params],
+        [state, kind, limit, offset, ...scope.params],
       );
+      if (format !== 'json')
+        return sendTable(
+          reply,
+          format,
+          'tickets',
+          tableOf(
+            rows.map((ticket) => maskRow(ticket, TICKET_SIMS)),
+            TICKET_EXPORT,
+          ),
+        );
       return {
         page,
         pageSize,
