@@ -24,6 +24,7 @@ import { type FleetColumns, NO_POSITION, readFleetColumns } from '../../console/
 import { benchArgs } from '../cli.js';
 import { createDatabase, databaseUrl, dropDatabase } from '../ingest/db.js';
 import { seedFleet } from './seed.js';
+import { mainThreadTasks } from './trace.js';
 
 const values = benchArgs('bench:console-map', 'the console map against a plain GeoJSON page, in chromium', {
   vehicles: { type: 'string', default: '400000' },
@@ -465,7 +466,13 @@ async function measureConsole(
     }
     if (values.trace) await browser.startTracing(page, { path: values.trace, categories: TRACE_CATEGORIES });
     sustained = await sustain(page, cdp, pool, fleet);
-    if (values.trace) await browser.stopTracing();
+    if (values.trace) {
+      await browser.stopTracing();
+      const tasks = mainThreadTasks(values.trace);
+      log(
+        `trace, the page's main thread: ${tasks.tasks} tasks in ${tasks.seconds.toFixed(0)} s, ${tasks.cpuMsPerSecond.toFixed(1)} ms of CPU a second; ${tasks.over100Wall} over 100 ms of wall time, their CPU median ${tasks.over100WallCpuMs.median.toFixed(1)} ms, max ${tasks.over100WallCpuMs.max.toFixed(1)} ms; ${tasks.over50Cpu} tasks over 50 ms of CPU, ${tasks.over100Cpu} over 100 ms`,
+      );
+    }
     if (profile) writeFileSync(profile, JSON.stringify((await cdp.send('Profiler.stop')).profile));
   } else {
     for (const updates of bursts) {
