@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { contractsOf, OF_CUSTOMER, SAME_CUSTOMER } from '../../aftersales/contract-store.js';
 import { maskRow, mayViewInFull, type PersonalField } from '../../aftersales/masking.js';
+import { CellError, contactPhone } from '../../roster/cells.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
 import { idParams } from './after-sales-common.js';
@@ -20,6 +21,20 @@ const CUSTOMER_COLUMNS = `vehicle.id, vehicle.plate, vehicle.center_id, vehicle.
   t.phone, t.maker, t.model, t.terminal_id AS serial, to_char(t.warranty_until, 'YYYY-MM-DD') AS warranty_until`;
 const CUSTOMER_JOINS = `FROM vehicles vehicle LEFT JOIN enterprises e ON e.id = vehicle.enterprise_id
   LEFT JOIN terminals t ON t.vehicle_id = vehicle.id`;
+
+/**
+ * A search text as an owner's phone is stored (`roster/cells.ts`, contactPhone: what the desk and
+ * the roster import store), so `138-0000 2222` or full-width digits find the owner of every vehicle
+ * entered as 13800002222; a text that is no phone number is matched as it is.
+ */
+function asOwnerPhone(q: string): string {
+  try {
+    return contactPhone(q.trim());
+  } catch (error) {
+    if (error instanceof CellError) return q;
+    throw error;
+  }
+}
 
 /** Local dates as the instant their day starts in Asia/Shanghai. */
 const startOfLocal = (date: string) => `(${date})::timestamp AT TIME ZONE 'Asia/Shanghai'`;
@@ -77,14 +92,14 @@ export const customerRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app,
       },
     },
     async (request) => {
-      const scope = scopeOf(request.user, 2);
+      const scope = scopeOf(request.user, 3);
       const { rows } = await pool.query(
         `SELECT ${CUSTOMER_COLUMNS} ${CUSTOMER_JOINS}
-          WHERE (vehicle.plate ILIKE '%' || $1 || '%' OR vehicle.owner_phone = $1 OR vehicle.owner_name = $1 OR e.name = $1
+          WHERE (vehicle.plate ILIKE '%' || $1 || '%' OR vehicle.owner_phone = $2 OR vehicle.owner_name = $1 OR e.name = $1
                  OR t.phone = ltrim($1, '0'))
             AND ${scope.vehicles}
           ORDER BY vehicle.id LIMIT 100`,
-        [request.query.q, ...scope.params],
+        [request.query.q, asOwnerPhone(request.query.q), ...scope.params],
       );
       return rows.map((row) => maskRow(row, PERSONAL));
     },
