@@ -24,6 +24,7 @@ import { type FleetColumns, NO_POSITION, readFleetColumns } from '../../console/
 import { benchArgs } from '../cli.js';
 import { createDatabase, databaseUrl, dropDatabase } from '../ingest/db.js';
 import { seedFleet } from './seed.js';
+import { mainThreadTasks } from './trace.js';
 
 const values = benchArgs('bench:console-map', 'the console map against a plain GeoJSON page, in chromium', {
   vehicles: { type: 'string', default: '400000' },
@@ -43,6 +44,8 @@ const values = benchArgs('bench:console-map', 'the console map against a plain G
   compositing: { type: 'string', default: 'software' },
   /** Sustained mode: also write a CPU profile of the page's main thread over the run here (.cpuprofile, for DevTools). */
   'cpu-profile': { type: 'string' },
+  /** Sustained mode: also write a chromium trace of the run here (what the page's long tasks are made of, for DevTools or Perfetto). */
+  trace: { type: 'string' },
   /** Sustained mode: heap snapshots of the page at the first heap sample and at the end, into this folder (for DevTools' comparison view). */
   'heap-snapshots': { type: 'string' },
 });
@@ -60,6 +63,16 @@ const MAPLIBRE_DIST = dirname(createRequire(import.meta.url).resolve('maplibre-g
 const ADMIN = { username: 'bench', password: 'bench-secret-1' };
 /** Sustained mode: writes of a second's updates that may run at once (the pool has 6 connections). */
 const MAX_WRITES = 4;
+/** `--trace`: the page's tasks and what runs in them (script, style, layout, paint, GPU and canvas work). */
+const TRACE_CATEGORIES = [
+  'toplevel',
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'blink',
+  'gpu',
+  'cc',
+  'v8',
+];
 /** seed.ts gives vehicle v the terminal 13800000000 + v. */
 const PHONE_BASE = 13_800_000_000;
 
@@ -451,7 +464,15 @@ async function measureConsole(
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
+    if (values.trace) await browser.startTracing(page, { path: values.trace, categories: TRACE_CATEGORIES });
     sustained = await sustain(page, cdp, pool, fleet);
+    if (values.trace) {
+      await browser.stopTracing();
+      const tasks = mainThreadTasks(values.trace);
+      log(
+        `trace, the page's main thread: ${tasks.tasks} tasks in ${tasks.seconds.toFixed(0)} s, ${tasks.cpuMsPerSecond.toFixed(1)} ms of CPU a second; ${tasks.over100Wall} over 100 ms of wall time, their CPU median ${tasks.over100WallCpuMs.median.toFixed(1)} ms, max ${tasks.over100WallCpuMs.max.toFixed(1)} ms; ${tasks.over50Cpu} tasks over 50 ms of CPU, ${tasks.over100Cpu} over 100 ms`,
+      );
+    }
     if (profile) writeFileSync(profile, JSON.stringify((await cdp.send('Profiler.stop')).profile));
   } else {
     for (const updates of bursts) {

@@ -3,6 +3,7 @@ import { encodeFleetColumns } from '../../platform/src/api/map/fleet-columns.js'
 import { FleetIndex, type FleetRow } from '../../platform/src/api/map/fleet-index.js';
 import { aggregate, type FleetView } from '../src/map/aggregate.js';
 import { readFleetColumns } from '../src/map/fleet-columns.js';
+import { fleetFrame } from '../src/map/fleet-frame.js';
 import { FleetStore, latToY, lonToX, xToLon, yToLat } from '../src/map/fleet-store.js';
 import { STATUS_CODE } from '../src/map/map-status.js';
 import { PointTracker } from '../src/map/point-diff.js';
@@ -98,6 +99,49 @@ describe('aggregate', () => {
 
   it('refuses an absurd viewport instead of allocating without bound', () => {
     expect(() => aggregate(storeOf(fleet(10)), view({ zoom: 20 }))).toThrow(RangeError);
+  });
+});
+
+describe('the frame the page draws', () => {
+  it('draws the lone vehicles of a clustered view as markers, never in the WebGL layer', () => {
+    // A vehicle alone in its cell at the province's zoom (the fleet ends at 116°E).
+    const rows = [
+      ...fleet(20_000),
+      { id: 50_000, centerId: 1, latitude: 35.9, longitude: 116.5, status: 'faulty' as const },
+    ];
+    const store = storeOf(rows);
+    const tracker = new PointTracker();
+    const lone = { id: 50_000, lon: expect.closeTo(116.5, 5), lat: expect.closeTo(35.9, 5) };
+
+    // Close to it: every vehicle in view is drawn in the layer, no marker.
+    const close = fleetFrame(store, tracker, view({ bbox: [116.4, 35.8, 116.6, 36], zoom: 11 }));
+    expect(close.clusters).toEqual([]);
+    expect(close.singles).toEqual([]);
+    expect(close.points.add).toEqual([{ ...lone, status: STATUS_CODE.faulty }]);
+    expect(close.drawn).toBe(1);
+
+    // The province is clustered: the lone vehicle becomes a marker and leaves the layer.
+    const province = fleetFrame(store, tracker, view());
+    expect(province.clusters.length).toBeGreaterThan(0);
+    expect(province.singles).toContainEqual({ ...lone, status: STATUS_CODE.faulty });
+    expect(province.singles).toHaveLength(province.drawn);
+    const clustered = province.clusters.reduce((sum, c) => sum + c.count, 0);
+    expect(clustered + province.drawn).toBe(rows.length);
+    expect(province.points).toEqual({ add: [], update: [], remove: [50_000] });
+
+    // The live feed moves it and brings it back online: its marker follows, the layer stays untouched.
+    store.apply([
+      { t: 'pos', v: 50_000, c: 1, lat: 35.95, lon: 116.55, spd: 40 },
+      { t: 'status', v: 50_000, c: 1, s: 'online' },
+    ]);
+    const next = fleetFrame(store, tracker, view());
+    expect(next.points).toEqual({ add: [], update: [], remove: [] });
+    expect(next.singles).toContainEqual({
+      id: 50_000,
+      lon: expect.closeTo(116.55, 5),
+      lat: expect.closeTo(35.95, 5),
+      status: STATUS_CODE.moving,
+    });
   });
 });
 

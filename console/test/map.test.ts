@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, hasPostgres, type TestDatabase } from '../../platform/test/database.js';
+import { STATUS_CODE } from '../src/map/map-status.js';
 import { browserMissing, launchBrowser, newPage, screenshot, signIn } from './browser.js';
 import { buildConsole } from './stack.js';
 
@@ -72,6 +73,16 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the fleet map in 
     expect(await legendCount(page, 'map-in-view')).toBe(FLEET);
     expect(await page.locator('.fleet-cluster').count()).toBeGreaterThan(1);
     expect(await clusteredPlusSingle(page)).toBe(FLEET);
+    // A vehicle alone in its cell is a small HTML marker while the view is clustered (its coming
+    // and going does not redraw the WebGL canvas); a click opens its card.
+    expect(await page.locator('.fleet-vehicle').count()).toBe(await drawn(page));
+    const lone = page.locator(`.fleet-vehicle[data-vehicle-id="${LONE.id}"]`);
+    expect(await lone.getAttribute('data-status')).toBe(String(STATUS_CODE.parked));
+    await lone.click();
+    const card = page.getByTestId('vehicle-card');
+    await card.waitFor({ timeout: 10_000 });
+    expect(await card.getByTestId('card-plate').textContent()).toBe(LONE.plate);
+    await card.getByRole('button').click();
     // Prefecture names are HTML markers: 18 of them, text without a glyph server.
     expect(await page.locator('.fleet-city').count()).toBe(18);
     await screenshot(page, 'map-admin-province');
@@ -81,6 +92,7 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the fleet map in 
     await page.getByTestId('map-center').selectOption(String(luoyang.id));
     await expect.poll(() => legendCount(page, 'map-in-scope'), { timeout: 10_000 }).toBe(luoyang.vehicles);
     expect(await clusteredPlusSingle(page)).toBe(luoyang.vehicles);
+    expect(await lone.count()).toBe(0);
     const faulty = await total(page, 'faulty');
     expect(faulty).toBeGreaterThan(0);
     await page.getByTestId('map-status-faulty').uncheck();

@@ -109,6 +109,57 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the roster forms 
     await screenshot(page, 'roster-installers');
   });
 
+  it('enters the shipment of a terminal not yet fitted, for those who see the province only', async () => {
+    await stack.pool.query(`INSERT INTO terminals (phone, edition) VALUES ('13900009999', '2013')`);
+    const stored = async () =>
+      (
+        await stack.pool.query(
+          `SELECT to_char(shipped_on, 'YYYY-MM-DD') AS shipped_on, ship_mode FROM terminals WHERE phone = '13900009999'`,
+        )
+      ).rows;
+    const enter = async (on: Page, sim: string, day: string, mode: string) => {
+      const form = on.getByTestId('terminal-shipment').getByTestId('shipment-form');
+      await form.locator('input[name=terminal]').fill(sim);
+      await form.locator('input[name=shippedOn]').fill(day);
+      await form.locator('select[name=shipMode]').selectOption(mode);
+      await form.getByTestId('shipment-save').click();
+    };
+
+    // The desk of center 1 does not reach a terminal on no vehicle: refused, nothing stored.
+    await page.goto(`${stack.url}/#/desk/installers`);
+    await enter(page, '13900009999', '2026-11-20', 'freight');
+    await expect
+      .poll(() => page.getByTestId('terminal-shipment').textContent())
+      .toContain('no such terminal');
+    expect(await stored()).toEqual([{ shipped_on: null, ship_mode: null }]);
+
+    // The province's desk enters it, the number typed as a clerk types it.
+    const provinceDesk = { username: 'desk-province', password: 'desk-province-secret' };
+    await saveUser(stack.pool, { ...provinceDesk, role: 'desk', centerIds: 'all' });
+    const province = await newPage(browser);
+    try {
+      province.setDefaultTimeout(15_000);
+      await signIn(province, stack.url, provinceDesk);
+      await province.goto(`${stack.url}/#/desk/installers`);
+      await enter(province, ' 139 0000 9999 ', '2026-11-20', 'freight');
+      await expect
+        .poll(() => province.getByTestId('terminal-shipment-saved').textContent())
+        .toContain('2026-11-20');
+      expect(await stored()).toEqual([{ shipped_on: '2026-11-20', ship_mode: 'freight' }]);
+
+      // A date without its mode is refused, and the stored shipment stays; so is an unknown terminal.
+      await enter(province, '13900009999', '2026-12-01', '');
+      const section = province.getByTestId('terminal-shipment');
+      await expect.poll(() => section.textContent()).toContain('a shipment needs both its date and its mode');
+      await enter(province, '13900008888', '2026-12-01', 'express');
+      await expect.poll(() => section.textContent()).toContain('no such terminal');
+      expect(await stored()).toEqual([{ shipped_on: '2026-11-20', ship_mode: 'freight' }]);
+      await screenshot(province, 'roster-terminal-shipment');
+    } finally {
+      await province.context().close();
+    }
+  });
+
   it('lands an installer on the phone page, with nothing else in the navigation', async () => {
     const installer = { username: 'wang', password: 'wang-secret' };
     await saveUser(stack.pool, { ...installer, role: 'installer', installer: 'W-1' });

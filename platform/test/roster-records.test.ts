@@ -162,4 +162,25 @@ describe.skipIf(!hasPostgres)('the owner and shipment of the roster, entered by 
     expect((await api.put('desk-all', '/api/terminals/13900000009/shipment', body)).status).toBe(200);
     expect(await shipment('13900000009')).toEqual({ shipped_on: '2026-03-05', ship_mode: 'express' });
   });
+
+  it('finds every vehicle of an owner shared across vehicles by the phone however it is typed, in scope only', async () => {
+    await pool.query(`INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES (3, '豫A10003', 2, 1)`);
+    const same = { name: '李四', phone: '138-0000 2222', idNumber: null };
+    for (const id of [1, 2, 3])
+      expect((await api.put('admin', `/api/vehicles/${id}/owner`, same)).status).toBe(200);
+    const ids = async (user: string, q: string) => {
+      const answer = await api.get(user, `/api/customers?q=${encodeURIComponent(q)}`);
+      expect(answer.status, q).toBe(200);
+      return answer.body.map((item: { id: string }) => item.id);
+    };
+    for (const typed of ['13800002222', '138 0000 2222', '(138)0000-2222', '１３８００００２２２２']) {
+      expect(await ids('desk-all', typed), typed).toEqual(['1', '2', '3']);
+    }
+    // A center's desk finds that owner's vehicles of its own center only.
+    expect(await ids('desk1', '138-0000-2222')).toEqual(['1', '3']);
+    // Another number, part of the number, or text that is no number finds none of them.
+    for (const q of ['13800002223', '0000 2222', '+', "'; --", '138000022221234567890']) {
+      expect(await ids('desk-all', q), q).toEqual([]);
+    }
+  });
 });

@@ -8,6 +8,7 @@ import { type BasemapConfig, type BasemapData, basemapStyle } from './basemap-st
 import { FleetWorkerClient } from './fleet-worker-client.js';
 import { STATUS_COLORS } from './map-status.js';
 import type { MapViewPoint } from './map-view-hash.js';
+import { type MarkerItem, MarkerLayer } from './marker-layer.js';
 import type { DrawnPoint } from './point-diff.js';
 import type { FleetFrame } from './worker-protocol.js';
 
@@ -28,6 +29,8 @@ export interface FleetMapOptions {
   view?: MapViewPoint | undefined;
   attribution: string;
   clusterTitle(count: number): string;
+  /** The hover text of a single vehicle's marker, by its map status code. */
+  vehicleTitle(status: number): string;
   onLoaded(count: number): void;
   onFrame(frame: FleetFrame): void;
   onMove(view: MapViewPoint): void;
@@ -35,20 +38,12 @@ export interface FleetMapOptions {
   onError(message: string): void;
 }
 
-interface ClusterMarker {
-  marker: maplibregl.Marker;
-  element: HTMLElement;
-  lon: number;
-  lat: number;
-  /** Count and vehicles per status: what the marker shows. */
-  look: string;
-}
-
 /**
  * The live fleet map: the basemap, every vehicle in scope as clusters (HTML markers with their
- * count and a ring of status shares) and single vehicles (a circle layer), kept current by the
- * live feed. The fleet lives in a worker (fleet.worker.ts); this side only draws what it answers,
- * and each frame changes only the markers and vehicles that changed.
+ * count and a ring of status shares) and single vehicles (small HTML markers while the view is
+ * clustered, a circle layer when every vehicle in view is drawn one by one), kept current by the
+ * live feed. The fleet lives in a worker (fleet.worker.ts, fleet-frame.ts); this side only draws
+ * what it answers, and each frame changes only the markers and vehicles that changed.
  *
  * Timing marks for the benchmark and curious operators (the newest of each by
  * performance.getEntriesByName, every one by a PerformanceObserver): `fleet:loaded` (the worker
@@ -60,7 +55,8 @@ interface ClusterMarker {
 export class FleetMap {
   readonly map: maplibregl.Map;
   private readonly client: FleetWorkerClient;
-  private readonly clusters = new Map<string, ClusterMarker>();
+  private readonly clusters: MarkerLayer<Cluster & MarkerItem>;
+  private readonly singles: MarkerLayer<DrawnPoint & MarkerItem>;
   private readonly staticMarkers: maplibregl.Marker[] = [];
   private filter: Pick<FleetView, 'centers' | 'statuses'> = { centers: [], statuses: [] };
   private destroyed = false;
@@ -111,6 +107,24 @@ export class FleetMap {
     this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
     this.map.touchZoomRotate.disableRotation();
     this.addLabels();
+    // Cluster markers: under a steady stream of positions every centroid moves every second while
+    // what a cluster shows (count, status ring) rarely changes, so the ring is redrawn only then.
+    this.clusters = new MarkerLayer(this.map, {
+      className: 'fleet-cluster',
+      draw: (element, cluster) => this.drawCluster(element, cluster),
+      click: (_, marker) =>
+        this.map.easeTo({ center: marker.getLngLat(), zoom: Math.min(this.map.getZoom() + 2, 18) }),
+    });
+    this.singles = new MarkerLayer(this.map, {
+      className: 'fleet-vehicle',
+      draw: (element, vehicle) => {
+        element.style.background = STATUS_COLORS[vehicle.status] ?? STATUS_COLORS[0]!;
+        element.dataset.vehicleId = String(vehicle.id);
+        element.dataset.status = String(vehicle.status);
+        element.title = options.vehicleTitle(vehicle.status);
+      },
+      click: (vehicle) => options.onVehicle(vehicle.id),
+    });
     this.map.on('moveend', () => {
       this.requestFrame();
       const { lat, lng } = this.map.getCenter();
@@ -189,7 +203,8 @@ export class FleetMap {
     } else if (!settled) {
       drawn();
     }
-    this.updateClusters(frame.clusters);
+    this.clusters.update(frame.clusters.map((c) => ({ ...c, look: `${c.count}:${c.byStatus.join(',')}` })));
+    this.singles.update(frame.singles.map((v) => ({ ...v, key: String(v.id), look: String(v.status) })));
     mark('fleet:frame');
     if (settled) requestAnimationFrame(() => this.drawn(frame.batches));
     // For tests and tools: how many frames were drawn and how many vehicles are drawn one by one.
@@ -221,48 +236,6 @@ export class FleetMap {
       performance.measure('fleet:burst', { start: this.arrivals.shift()!, end: at });
     }
     performance.clearMeasures('fleet:burst');
-  }
-
-  /**
-   * Adds, changes and removes cluster markers by their cell: untouched cells keep their element.
-   * Under a steady stream of positions every cluster's centroid moves every second while what it
-   * shows (count, status ring) rarely changes: a move only repositions the marker (a transform),
-   * and the ring is drawn again only when its look changed.
-   */
-  private updateClusters(clusters: Cluster[]): void {
-    const seen = new Set<string>();
-    for (const cluster of clusters) {
-      seen.add(cluster.key);
-      const look = `${cluster.count}:${cluster.byStatus.join(',')}`;
-      const existing = this.clusters.get(cluster.key);
-      if (existing) {
-        if (existing.lon !== cluster.lon || existing.lat !== cluster.lat) {
-          existing.marker.setLngLat([cluster.lon, cluster.lat]);
-          existing.lon = cluster.lon;
-          existing.lat = cluster.lat;
-        }
-        if (existing.look !== look) {
-          this.drawCluster(existing.element, cluster);
-          existing.look = look;
-        }
-        continue;
-      }
-      const element = document.createElement('button');
-      element.type = 'button';
-      element.className = 'fleet-cluster';
-      this.drawCluster(element, cluster);
-      const marker = new maplibregl.Marker({ element }).setLngLat([cluster.lon, cluster.lat]).addTo(this.map);
-      element.addEventListener('click', (event) => {
-        event.stopPropagation();
-        this.map.easeTo({ center: marker.getLngLat(), zoom: Math.min(this.map.getZoom() + 2, 18) });
-      });
-      this.clusters.set(cluster.key, { marker, element, lon: cluster.lon, lat: cluster.lat, look });
-    }
-    for (const [key, { marker }] of this.clusters) {
-      if (seen.has(key)) continue;
-      marker.remove();
-      this.clusters.delete(key);
-    }
   }
 
   private drawCluster(element: HTMLElement, cluster: Cluster): void {

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import { LiveConnection, parseDeltas } from '../lib/live-socket.js';
-import { aggregate } from './aggregate.js';
 import { readFleetColumns } from './fleet-columns.js';
+import { fleetFrame } from './fleet-frame.js';
 import { type FleetDelta, FleetStore } from './fleet-store.js';
 import { PointTracker } from './point-diff.js';
 import type { FromFleetWorker, ToFleetWorker } from './worker-protocol.js';
@@ -74,25 +74,15 @@ scope.onmessage = (event: MessageEvent<ToFleetWorker>) => {
     case 'frame': {
       if (!store) return;
       const started = performance.now();
-      let result: ReturnType<typeof aggregate>;
+      let frame: ReturnType<typeof fleetFrame>;
       try {
-        result = aggregate(store, message.view);
+        frame = fleetFrame(store, tracker, message.view);
       } catch (error) {
         // The page hears of it and may ask again; the fleet itself is unharmed.
         post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
         return;
       }
-      post({
-        type: 'frame',
-        clusters: result.clusters,
-        points: tracker.diff(store, result.points, message.view.zoom),
-        visible: result.visible,
-        drawn: result.points.length,
-        totals: result.totals,
-        unplaced: result.unplaced,
-        workerMs: performance.now() - started,
-        batches,
-      });
+      post({ type: 'frame', ...frame, workerMs: performance.now() - started, batches });
       break;
     }
   }

@@ -7,6 +7,16 @@ export interface DrawnPoint {
   status: number;
 }
 
+/** A vehicle of the store as the map draws it. */
+export function drawnPoint(store: FleetStore, slot: number): DrawnPoint {
+  return {
+    id: store.ids[slot]!,
+    lon: xToLon(store.x[slot]!),
+    lat: yToLat(store.y[slot]!),
+    status: store.statuses[slot]!,
+  };
+}
+
 /** What changed among the vehicles drawn one by one since the last frame (maplibre's updateData diff). */
 export interface PointDiff {
   add: DrawnPoint[];
@@ -48,7 +58,7 @@ export class PointTracker {
         continue;
       }
       next.set(id, { x, y, status });
-      (before ? result.update : result.add).push({ id, lon: xToLon(x), lat: yToLat(y), status });
+      (before ? result.update : result.add).push(drawnPoint(store, slot));
     }
     for (const id of this.drawn.keys()) if (!next.has(id)) result.remove.push(id);
     this.drawn = next;

@@ -1,5 +1,5 @@
 import type { Cluster, FleetView } from './aggregate.js';
-import type { PointDiff } from './point-diff.js';
+import type { DrawnPoint, PointDiff } from './point-diff.js';
 
 /** Messages from the page to the fleet worker. */
 export type ToFleetWorker =
@@ -9,9 +9,12 @@ export type ToFleetWorker =
 export interface FleetFrame {
   type: 'frame';
   clusters: Cluster[];
+  /** While the view is clustered: the vehicles alone in their cell, drawn as HTML markers. */
+  singles: DrawnPoint[];
+  /** The changes to the map's vehicle layer (empty while the view is clustered). */
   points: PointDiff;
   visible: number;
-  /** Vehicles drawn one by one after this frame. */
+  /** Vehicles drawn one by one after this frame (markers and layer). */
   drawn: number;
   totals: number[];
   unplaced: number;

@@ -44,6 +44,11 @@ export const deskMessages = {
     'roster.saveShipment': '保存发货信息',
     'roster.ownerSaved': '车主信息已保存',
     'roster.shipmentSaved': '发货信息已保存',
+    'roster.terminal': '终端SIM卡号',
+    'roster.terminalShipment': '未装车终端发货登记',
+    'roster.terminalShipmentHint':
+      '已发出、尚未装车的终端：填写SIM卡号、发货日期和方式（保修按发货日期起算）。仅全省范围的用户可登记；已装车的终端请在车辆页面登记。',
+    'roster.terminalShipmentSaved': '{phone} 的发货信息已保存（{day}）',
     'desk.callerName': '来电人',
     'desk.callerPhone': '来电号码',
     'desk.plate': '车牌号',
@@ -207,6 +212,11 @@ export const deskMessages = {
     'roster.saveShipment': 'Save shipment',
     'roster.ownerSaved': 'Owner saved',
     'roster.shipmentSaved': 'Shipment saved',
+    'roster.terminal': 'Terminal SIM number',
+    'roster.terminalShipment': 'Shipment of a terminal not yet fitted',
+    'roster.terminalShipmentHint':
+      'A terminal sent out and not yet fitted to a vehicle: its SIM number, ship date and mode (the warranty counts from the ship date). Only users who see the province may enter these; a fitted terminal’s shipment is entered on its vehicle page.',
+    'roster.terminalShipmentSaved': 'Shipment of {phone} saved ({day})',
     'desk.callerName': 'Caller',
     'desk.callerPhone': 'Caller phone',
     'desk.plate': 'Plate',

@@ -55,7 +55,8 @@ const part = encodeURIComponent;
 
 export const setOwner = (vehicleId: string, owner: Owner): Promise<Owner> =>
   putJson(`/api/vehicles/${part(vehicleId)}/owner`, owner);
-export const setShipment = (phone: string, shipment: Shipment): Promise<Shipment> =>
+/** Answers the stored shipment with the terminal's number (masked). */
+export const setShipment = (phone: string, shipment: Shipment): Promise<Shipment & { phone: string }> =>
   putJson(`/api/terminals/${part(phone)}/shipment`, shipment);
 
 export const fetchInstallers = (): Promise<Installer[]> => getJson('/api/installers');

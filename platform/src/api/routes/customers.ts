@@ -4,6 +4,7 @@ import { loadSettings } from '../../aftersales/config-store.js';
 import { contractsOf, OF_CUSTOMER, SAME_CUSTOMER } from '../../aftersales/contract-store.js';
 import { maskRow, mayViewInFull, type PersonalField } from '../../aftersales/masking.js';
 import { UNIT_COLUMNS, type UnitColumns, withWarrantyUntil } from '../../aftersales/warranty-store.js';
+import { CellError, contactPhone } from '../../roster/cells.js';
 import { EXPORT_ROWS, type ExportFormat, formatProperty, sendTable, tableOf } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
@@ -41,6 +42,19 @@ const CUSTOMER_EXPORT = [
   'serial',
   'warranty_until',
 ];
+/**
+ * A search text as an owner's phone is stored (`roster/cells.ts`, contactPhone: what the desk and
+ * the roster import store), so `138-0000 2222` or full-width digits find the owner of every vehicle
+ * entered as 13800002222; a text that is no phone number is matched as it is.
+ */
+function asOwnerPhone(q: string): string {
+  try {
+    return contactPhone(q.trim());
+  } catch (error) {
+    if (error instanceof CellError) return q;
+    throw error;
+  }
+}
 
 /** Local dates as the instant their day starts in Asia/Shanghai. */
 const startOfLocal = (date: string) => `(${date})::timestamp AT TIME ZONE 'Asia/Shanghai'`;
@@ -99,14 +113,19 @@ export const customerRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app,
     },
     async (request, reply) => {
       const { format = 'json' } = request.query;
-      const scope = scopeOf(request.user, 3);
+      const scope = scopeOf(request.user, 4);
       const { rows } = await pool.query<UnitColumns>(
         `SELECT ${CUSTOMER_COLUMNS} ${CUSTOMER_JOINS}
-          WHERE (vehicle.plate ILIKE '%' || $1 || '%' OR vehicle.owner_phone = $1 OR vehicle.owner_name = $1 OR e.name = $1
+          WHERE (vehicle.plate ILIKE '%' || $1 || '%' OR vehicle.owner_phone = $2 OR vehicle.owner_name = $1 OR e.name = $1
                  OR t.phone = ltrim($1, '0'))
             AND ${scope.vehicles}
-          ORDER BY vehicle.id LIMIT $2`,
-        [request.query.q, format === 'json' ? 100 : EXPORT_ROWS, ...scope.params],
+          ORDER BY vehicle.id LIMIT $3`,
+        [
+          request.query.q,
+          asOwnerPhone(request.query.q),
+          format === 'json' ? 100 : EXPORT_ROWS,
+          ...scope.params,
+        ],
       );
       const settings = await loadSettings(pool);
       const masked = rows.map((row) => maskRow(withWarrantyUntil(row, settings), PERSONAL));
