@@ -42,11 +42,12 @@ export function byLabel(samples: Sample[], name: string, label: string): Record<
   return out;
 }
 
-/** Cumulative bucket counts of a histogram, by upper bound (Infinity for +Inf). */
-export function buckets(samples: Sample[], name: string): Map<number, number> {
+/** Cumulative bucket counts of a histogram, by upper bound (Infinity for +Inf), of the series matching `where`. */
+export function buckets(samples: Sample[], name: string, where: Record<string, string> = {}): Map<number, number> {
   const out = new Map<number, number>();
   for (const sample of samples) {
     if (sample.name !== `${name}_bucket`) continue;
+    if (!Object.entries(where).every(([key, value]) => sample.labels[key] === value)) continue;
     const le = sample.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(sample.labels.le);
     out.set(le, (out.get(le) ?? 0) + sample.value);
   }
