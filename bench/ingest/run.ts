@@ -120,8 +120,8 @@ const FLOOD = {
   speed: Number(args['flood-speed']),
   lanes: args['flood-lanes']!.split(',').map((lane) => lane === 'on'),
 };
-/** The flooding terminals' phones (the live ones keep fleet-sim's default base). */
-const FLOOD_PHONE_BASE = '014000000000';
+/** fleet-sim's default phone base: terminal i has phone 013900000000 + i. */
+const SIM_PHONE_BASE = 13_900_000_000;
 /** The whole run ends here whatever happens (everything it started is killed). */
 const RUN_DEADLINE_MS = 180 * 60_000;
 
@@ -1046,7 +1046,7 @@ async function floodRun(env: Env, backfillLane: boolean) {
     'node',
     [
       BIN.sim,
-      ...['-n', String(terminals), '--port', String(env.gatewayPort), '--phone-base', FLOOD_PHONE_BASE],
+      ...['-n', String(terminals), '--port', String(env.gatewayPort), '--first', String(live)],
       ...['--speed', String(speed), '--ramp', String(ramp), '--heartbeat', '3600', '--ack-timeout', '30'],
       ...['--driving-interval', String(FLOOD.fixInterval), '--parked-interval', String(FLOOD.fixInterval)],
       ...[
@@ -1074,10 +1074,9 @@ async function floodRun(env: Env, backfillLane: boolean) {
   const loadAtFlood = loadAverage();
   log(`  blind area over: ${fmt(terminals)} terminals reconnecting; load ${loadAtFlood[0]}`);
 
-  const first = normalizePhone(FLOOD_PHONE_BASE);
-  const last = normalizePhone(
-    (BigInt(FLOOD_PHONE_BASE) + BigInt(terminals - 1)).toString().padStart(12, '0'),
-  );
+  // The flooding terminals follow the live ones (indexes, and so phones and plates, apart).
+  const first = String(SIM_PHONE_BASE + live);
+  const last = String(SIM_PHONE_BASE + live + terminals - 1);
   const floodStored = async () =>
     Number(
       (
