@@ -162,11 +162,13 @@ const OWN_PENDING_RESCAN_MS = 10_000;
 const HOLD_LIMIT = 10;
 
 /**
- * Backfill entries a batch takes from each backfill stream: one when the live streams filled the
- * batch (a bounded share, so a backlog of them is never starved), more when live left room.
+ * Backfill events (0x0704, about 20 fixes each) a batch takes: a bounded share when the live
+ * streams filled the batch, so a backlog is never starved, and more when live left room. Counted
+ * in events, not entries: a gateway's backfill entries hold a few events each while terminals
+ * reconnect one by one, and a count of entries drained a flood at a tenth of ingest's capacity.
  */
-const BACKFILL_ENTRIES_BESIDE_FULL_LIVE = 1;
-const BACKFILL_ENTRIES_WITH_ROOM = 4;
+const BACKFILL_EVENTS_BESIDE_FULL_LIVE = 64;
+const BACKFILL_EVENTS_WITH_ROOM = 256;
 
 /** How often a consumer trims from the streams what every group has acknowledged. */
 const TRIM_INTERVAL_MS = 1000;
@@ -205,14 +207,11 @@ class RedisConsumer implements EventConsumer {
   private lastOwnPendingScan = 0;
   private lastTrim = 0;
   /**
-   * Events per entry, and streams that had any, in the last fetch: a fetch asks each stream for
-   * its share of batchSize events. The first assumes full entries, so a restart in front of a
-   * backlog does not fetch all of it. (Fetching more and keeping the rest for the next batch
-   * would leave those entries idle, pending for this consumer, until another consumer claims
-   * them as abandoned and stores them a second time beside it.)
+   * Per lane (see EntrySizes). (Fetching more and keeping the rest for the next batch would leave
+   * those entries idle, pending for this consumer, until another consumer claims them as abandoned
+   * and stores them a second time beside it.)
    */
-  private eventsPerEntry = MAX_EVENTS_PER_ENTRY;
-  private streamsWithEvents = 1;
+  private readonly entrySizes = [new EntrySizes(), new EntrySizes()] as const;
 
   constructor(
     private readonly redis: Redis & StreamScripts,
@@ -271,7 +270,7 @@ class RedisConsumer implements EventConsumer {
 
   /** Entries to ask each stream for: about `events` events in all, whole entries. */
   private fetchCount(events = this.batchSize): number {
-    return Math.max(1, Math.floor(events / this.eventsPerEntry / this.streamsWithEvents));
+    return this.entrySizes[Lane.Live].count(events);
   }
 
   private async nextBatch(): Promise<Fetched> {
@@ -300,10 +299,12 @@ class RedisConsumer implements EventConsumer {
       if (claimed.entries.length > 0) return claimed;
     }
     const live = await this.fetchLive();
-    const liveFull = live.deliveries.length + this.eventsPerEntry > this.batchSize;
+    const liveFull = live.deliveries.length + this.entrySizes[Lane.Live].eventsPerEntry > this.batchSize;
     const backfill = await this.fetchNew(
       this.lanes.backfill,
-      liveFull ? BACKFILL_ENTRIES_BESIDE_FULL_LIVE : BACKFILL_ENTRIES_WITH_ROOM,
+      this.entrySizes[Lane.Backfill].count(
+        liveFull ? BACKFILL_EVENTS_BESIDE_FULL_LIVE : BACKFILL_EVENTS_WITH_ROOM,
+      ),
     );
     this.backfillWaiting = backfill.entries.length > 0;
     if (backfill.entries.length === 0) return live;
@@ -322,7 +323,7 @@ class RedisConsumer implements EventConsumer {
     );
     const fetchedAt = Date.now();
     const room = this.batchSize - fresh.deliveries.length;
-    if (fresh.entries.length === 0 || room < this.eventsPerEntry) return fresh;
+    if (fresh.entries.length === 0 || room < this.entrySizes[Lane.Live].eventsPerEntry) return fresh;
     // A batch with room for more entries waits out maxWaitMs and takes what arrived meanwhile. At
     // a steady rate a fetch finds only what arrived during the previous batch's transaction, a few
     // hundred events, and each transaction costs its statements and a commit whatever its size.
@@ -371,21 +372,22 @@ class RedisConsumer implements EventConsumer {
 
   private toFetched(reply: StreamReply): Fetched {
     const fetched: Fetched = { deliveries: [], entries: [] };
-    // Events per live entry and live streams with any, for the next fetch's counts (fetchCount).
-    let liveEntries = 0;
-    let liveEvents = 0;
-    let liveStreams = 0;
+    // Per lane: entries, events and streams with any, for the next fetch's counts.
+    const seen = [
+      { entries: 0, events: 0, streams: 0 },
+      { entries: 0, events: 0, streams: 0 },
+    ];
     for (const [keyBuffer, entries] of reply ?? []) {
       const key = keyBuffer.toString();
       const shard = this.keys.indexOf(key);
-      const live = shard < this.lanes.live.length;
+      const lane = seen[shard < this.lanes.live.length ? Lane.Live : Lane.Backfill]!;
       const before = fetched.deliveries.length;
       for (const [idBuffer, fields] of entries) {
         if (!fields) continue; // an entry trimmed away while pending
         const id = idBuffer.toString();
         const batch = fieldValue(fields, 'b');
         fetched.entries.push({ key, id, counted: batch ? Number(fieldValue(fields, 'n') ?? 0) : 0 });
-        if (live) liveEntries++;
+        lane.entries++;
         const events = batch && splitOrUndefined(batch);
         if (!events) {
           // One event as gateways wrote them before batching (field e), or a batch that does not
@@ -400,14 +402,14 @@ class RedisConsumer implements EventConsumer {
           fetched.deliveries.push({ id: `${shard}/${id}/${item}`, raw, event: decodeOrPlaceholder(raw) });
         }
       }
-      if (live && fetched.deliveries.length > before) {
-        liveEvents += fetched.deliveries.length - before;
-        liveStreams++;
+      if (fetched.deliveries.length > before) {
+        lane.events += fetched.deliveries.length - before;
+        lane.streams++;
       }
     }
-    if (liveEntries > 0) {
-      this.eventsPerEntry = Math.max(1, liveEvents / liveEntries);
-      this.streamsWithEvents = Math.max(1, liveStreams);
+    for (const lane of [Lane.Live, Lane.Backfill]) {
+      const { entries, events, streams } = seen[lane]!;
+      this.entrySizes[lane].learn(entries, events, streams);
     }
     return fetched;
   }
@@ -482,6 +484,27 @@ class RedisConsumer implements EventConsumer {
       }, this.maxWaitMs + COMMAND_DEADLINE_MS);
     });
     return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+  }
+}
+
+/**
+ * Events per entry, and streams that had any, in a lane's last fetch: a fetch asks each stream for
+ * its share of the events wanted. The first assumes full entries, so a restart in front of a
+ * backlog does not fetch all of it.
+ */
+class EntrySizes {
+  eventsPerEntry: number = MAX_EVENTS_PER_ENTRY;
+  private streams = 1;
+
+  learn(entries: number, events: number, streams: number): void {
+    if (entries === 0) return;
+    this.eventsPerEntry = Math.max(1, events / entries);
+    this.streams = Math.max(1, streams);
+  }
+
+  /** Entries to ask each stream for: about `events` events in all, whole entries. */
+  count(events: number): number {
+    return Math.max(1, Math.floor(events / this.eventsPerEntry / this.streams));
   }
 }
 
