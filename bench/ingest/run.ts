@@ -16,6 +16,9 @@
  *   fleet  the full fleet's rate (default 50,000 terminals every 3.75 s = 13,333 fixes/s) for
  *          --fleet-seconds; ingest delay percentiles from jt808_ingest_delay_seconds, CPU per process;
  *          then bytes per fix on disk and the cost of one hourly-rollup refresh
+ *   flood  live terminals at real speed while --flood-terminals others come back from a blind area
+ *          and upload it as 0x0704 batches, with the backfill lane off and on: drain time, the live
+ *          terminals' ingest delay before and during it, acknowledged vs stored (see floodRun)
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
