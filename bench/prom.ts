@@ -26,9 +26,13 @@ export function sum(samples: Sample[], name: string, where: Record<string, strin
   let total = 0;
   for (const sample of samples) {
     if (sample.name !== name) continue;
-    if (Object.entries(where).every(([key, value]) => sample.labels[key] === value)) total += sample.value;
+    if (matches(sample, where)) total += sample.value;
   }
   return total;
+}
+
+function matches(sample: Sample, where: Record<string, string>): boolean {
+  return Object.entries(where).every(([key, value]) => sample.labels[key] === value);
 }
 
 /** Values of `name` by one label, e.g. closed connections by reason. */
@@ -42,11 +46,16 @@ export function byLabel(samples: Sample[], name: string, label: string): Record<
   return out;
 }
 
-/** Cumulative bucket counts of a histogram, by upper bound (Infinity for +Inf). */
-export function buckets(samples: Sample[], name: string): Map<number, number> {
+/** Cumulative bucket counts of a histogram, by upper bound (Infinity for +Inf), of the series matching `where`. */
+export function buckets(
+  samples: Sample[],
+  name: string,
+  where: Record<string, string> = {},
+): Map<number, number> {
   const out = new Map<number, number>();
   for (const sample of samples) {
     if (sample.name !== `${name}_bucket`) continue;
+    if (!matches(sample, where)) continue;
     const le = sample.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(sample.labels.le);
     out.set(le, (out.get(le) ?? 0) + sample.value);
   }

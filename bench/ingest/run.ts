@@ -16,13 +16,16 @@
  *   fleet  the full fleet's rate (default 50,000 terminals every 3.75 s = 13,333 fixes/s) for
  *          --fleet-seconds; ingest delay percentiles from jt808_ingest_delay_seconds, CPU per process;
  *          then bytes per fix on disk and the cost of one hourly-rollup refresh
+ *   flood  live terminals at real speed while --flood-terminals others come back from a blind area
+ *          and upload it as 0x0704 batches, with the backfill lane off and on: drain time, the live
+ *          terminals' ingest delay before and during it, acknowledged vs stored (see floodRun)
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RedisBus } from '@jt808/bus';
-import { refreshRollup } from '@jt808/platform';
+import { normalizePhone, refreshRollup } from '@jt808/platform';
 import pg from 'pg';
 import { benchArgs, log, runStamp } from '../cli.js';
 import { killAll, type Proc, sleep, start, stop } from '../processes.js';
@@ -86,6 +89,14 @@ const args = benchArgs(
     'quiet-wait': { type: 'string', default: '600' },
     'own-postgres': { type: 'boolean', default: false },
     'postgres-bin': { type: 'string', default: '/usr/lib/postgresql/15/bin' },
+    'flood-terminals': { type: 'string', default: '20000' },
+    'flood-live': { type: 'string', default: '5000' },
+    'flood-live-interval': { type: 'string', default: '5' },
+    'flood-blind-minutes': { type: 'string', default: '30' },
+    'flood-fix-interval': { type: 'string', default: '30' },
+    'flood-reconnect-seconds': { type: 'string', default: '60' },
+    'flood-speed': { type: 'string', default: '30' },
+    'flood-lanes': { type: 'string', default: 'off,on' },
   },
 );
 
@@ -102,6 +113,18 @@ const FLEET_INTERVAL = Number(args['fleet-interval']);
 const FLEET_S = Number(args['fleet-seconds']);
 const WORKERS = Number(args.workers);
 const RAMP = Number(args.ramp);
+const FLOOD = {
+  terminals: Number(args['flood-terminals']),
+  live: Number(args['flood-live']),
+  liveInterval: Number(args['flood-live-interval']),
+  blindS: Number(args['flood-blind-minutes']) * 60,
+  fixInterval: Number(args['flood-fix-interval']),
+  reconnectS: Number(args['flood-reconnect-seconds']),
+  speed: Number(args['flood-speed']),
+  lanes: args['flood-lanes']!.split(',').map((lane) => lane === 'on'),
+};
+/** fleet-sim's default phone base: terminal i has phone 013900000000 + i. */
+const SIM_PHONE_BASE = 13_900_000_000;
 /** The whole run ends here whatever happens (everything it started is killed). */
 const RUN_DEADLINE_MS = 180 * 60_000;
 
@@ -162,6 +185,7 @@ async function main(): Promise<void> {
     if (phases.has('copy')) results.copy = await copyBaseline(env);
     if (phases.has('drain')) results.drain = await drain(env);
     if (phases.has('fleet')) results.fleet = await fleet(env);
+    if (phases.has('flood')) results.flood = await flood(env);
     if (args['timescale-url']) results.timescale = await timescaleSize(env, args['timescale-url']);
   } finally {
     results.finishedAt = new Date().toISOString();
@@ -252,7 +276,7 @@ function platformEnv(redisUrl: string): Record<string, string> {
   return { DATABASE_URL: DB_URL, REDIS_URL: redisUrl, LOG_LEVEL: 'warn' };
 }
 
-async function startGateway(env: Env): Promise<void> {
+async function startGateway(env: Env, gatewayEnv: Record<string, string> = {}): Promise<void> {
   env.gateway = start(
     'gateway',
     'node',
@@ -268,7 +292,7 @@ async function startGateway(env: Env): Promise<void> {
       '--redis-url',
       `redis://127.0.0.1:${env.redisPort}`,
       '--target-connections',
-      String(Math.ceil(TERMINALS * 1.1)),
+      String(Math.ceil(Math.max(TERMINALS, FLOOD.terminals + FLOOD.live) * 1.1)),
       '--log-level',
       'warn',
       // The simulated fleet comes from a few loopback addresses, thousands of terminals each.
@@ -278,6 +302,7 @@ async function startGateway(env: Env): Promise<void> {
       '0',
     ],
     RUN_DIR,
+    { env: gatewayEnv },
   );
   await waitFor('gateway', async () => {
     const response = await fetch(`http://127.0.0.1:${env.gatewayHttp}/healthz`);
@@ -383,6 +408,8 @@ interface Tick {
   /** Gateway frames so far; scraped only where a window starts or ends (see Recorder.tick). */
   frames?: number;
   delay: Map<number, number>;
+  /** The delay of live events alone (not 0x0704 batches; the label the ingest worker sets). */
+  liveDelay: Map<number, number>;
   cpu: Map<string, number>;
   machine: { busy: number; total: number };
 }
@@ -423,6 +450,7 @@ class Recorder {
       lag,
       frames,
       delay: buckets(samples, 'jt808_ingest_delay_seconds'),
+      liveDelay: buckets(samples, 'jt808_ingest_delay_seconds', { lane: 'live' }),
       cpu: this.account.snapshot(),
       machine: machineCpu(),
     };
@@ -476,8 +504,6 @@ function windowOf(a: Tick, b: Tick, between: Tick[]): Window {
     1,
   );
   cpuPercent['machine busy (of 200)'] = round((100 * machineBusy) / dt, 1);
-  const delay = bucketDelta(a.delay, b.delay);
-  const count = delay.get(Number.POSITIVE_INFINITY) ?? 0;
   return {
     seconds: round(dt, 1),
     storedPerSecond: round((b.positions - a.positions) / dt),
@@ -491,16 +517,21 @@ function windowOf(a: Tick, b: Tick, between: Tick[]): Window {
     lagSlopePerSecond: round((b.lag - a.lag) / dt),
     cpuPercent,
     cpuMicrosecondsPerFix,
-    delay: count
-      ? {
-          count,
-          p50: round(quantile(delay, 0.5)!, 3),
-          p90: round(quantile(delay, 0.9)!, 3),
-          p99: round(quantile(delay, 0.99)!, 3),
-          under1s: round(shareAtOrUnder(delay, 1)!, 5),
-          under2s: round(shareAtOrUnder(delay, 2)!, 5),
-        }
-      : undefined,
+    delay: delaySummary(bucketDelta(a.delay, b.delay)),
+  };
+}
+
+/** Percentiles of the delays a histogram's delta holds; undefined when it holds none. */
+function delaySummary(delay: Map<number, number>) {
+  const count = delay.get(Number.POSITIVE_INFINITY) ?? 0;
+  if (!count) return undefined;
+  return {
+    count,
+    p50: round(quantile(delay, 0.5)!, 3),
+    p90: round(quantile(delay, 0.9)!, 3),
+    p99: round(quantile(delay, 0.99)!, 3),
+    under1s: round(shareAtOrUnder(delay, 1)!, 5),
+    under2s: round(shareAtOrUnder(delay, 2)!, 5),
   };
 }
 
@@ -941,6 +972,219 @@ async function fleet(env: Env) {
     stateTables: await stateTables(env.pool),
     rollupRefreshSeconds: round(rollupSeconds, 2),
   };
+}
+
+/**
+ * Blind-area flood: --flood-live terminals report steadily at real speed while --flood-terminals
+ * others sign in, lose the network for --flood-blind-minutes (recording a fix every
+ * --flood-fix-interval s), then reconnect within --flood-reconnect-seconds and upload what they
+ * recorded as 0x0704 type 1 batches. Once per --flood-lanes value: the gateway publishing 0x0704 to
+ * the live streams (off) or to the backfill streams (on). Figures: how long the backlog takes to be
+ * stored, the live terminals' ingest delay before and during it, and acknowledged vs stored per
+ * terminal for both fleets.
+ */
+async function flood(env: Env) {
+  const runs: unknown[] = [];
+  for (const lane of FLOOD.lanes) runs.push(await floodRun(env, lane));
+  return runs;
+}
+
+async function floodRun(env: Env, backfillLane: boolean) {
+  const tag = backfillLane ? 'lane-on' : 'lane-off';
+  await env.pool.query('TRUNCATE positions');
+  if (env.gateway) await stop(env.gateway, 30_000);
+  await startGateway(env, { JT808_BACKFILL_LANE: backfillLane ? '1' : '0' });
+  const quiet = await quietGate(env, `flood ${tag}`);
+  await checkpoint(env);
+  await startWorkers(env, WORKERS);
+  const loadBefore = loadAverage();
+  const { terminals, live, speed } = FLOOD;
+  log(
+    `flood (${tag}): ${fmt(live)} live terminals every ${FLOOD.liveInterval} s; ${fmt(terminals)} back from ${FLOOD.blindS / 60} min of blind area`,
+  );
+  const liveAcks = join(RUN_DIR, `flood-${tag}-live-acks.csv`);
+  const liveSim = start(
+    `flood-${tag}-live`,
+    'node',
+    [
+      BIN.sim,
+      ...['-n', String(live), '--port', String(env.gatewayPort), '--ramp', String(RAMP)],
+      ...['--driving-interval', String(FLOOD.liveInterval), '--parked-interval', String(FLOOD.liveInterval)],
+      ...['--state', join(RUN_DIR, 'flood-live-state.json'), '--acks', liveAcks, '--json'],
+    ],
+    RUN_DIR,
+  );
+  await waitFor(
+    'live fleet sign-in',
+    async () => (simProgress(liveSim)?.authenticated ?? 0) >= live * 0.999,
+    300_000,
+    1000,
+  );
+  const recorder = new Recorder(env);
+  await recorder.run(20);
+  const steady = await recorder.tick();
+
+  // The flooding fleet signs in at --ramp, goes blind, and comes back at terminals/reconnectS a second.
+  // Live locations of its own are off (heartbeat-only): the live figures are the other fleet's.
+  // fleet-sim has one ramp for connecting and reconnecting: terminals/reconnectS a second.
+  const ramp = Math.ceil(terminals / FLOOD.reconnectS);
+  const signInS = terminals / ramp + 20;
+  const blindAt = Math.ceil(signInS * speed);
+  const scenario = join(RUN_DIR, `flood-${tag}-scenario.json`);
+  writeFileSync(
+    scenario,
+    JSON.stringify({
+      description: 'bench:ingest flood phase',
+      faults: [
+        { fault: 'heartbeat-only', share: 1, at: 0 },
+        { fault: 'blind-area', share: 1, at: blindAt, duration: FLOOD.blindS },
+      ],
+    }),
+  );
+  const floodAcks = join(RUN_DIR, `flood-${tag}-acks.csv`);
+  const backAtReal = (blindAt + FLOOD.blindS) / speed;
+  const floodSim = start(
+    `flood-${tag}-blind`,
+    'node',
+    [
+      BIN.sim,
+      ...['-n', String(terminals), '--port', String(env.gatewayPort), '--first', String(live)],
+      ...['--speed', String(speed), '--ramp', String(ramp), '--heartbeat', '3600', '--ack-timeout', '30'],
+      ...['--driving-interval', String(FLOOD.fixInterval), '--parked-interval', String(FLOOD.fixInterval)],
+      ...[
+        '--scenario',
+        scenario,
+        '--acks',
+        floodAcks,
+        '--json',
+        '--duration',
+        String(Math.ceil(backAtReal + FLOOD.reconnectS + 120)),
+      ],
+    ],
+    RUN_DIR,
+  );
+  const simStarted = performance.now() / 1000;
+  await waitFor(
+    'flood fleet sign-in',
+    async () => (simProgress(floodSim)?.authenticated ?? 0) >= terminals * 0.999,
+    300_000,
+    1000,
+  );
+  const backAt = simStarted + backAtReal;
+  await recorder.run(Math.max(0, backAt - performance.now() / 1000));
+  const back = await recorder.tick();
+  const loadAtFlood = loadAverage();
+  log(`  blind area over: ${fmt(terminals)} terminals reconnecting; load ${loadAtFlood[0]}`);
+
+  // The flooding terminals follow the live ones (indexes, and so phones and plates, apart).
+  const first = String(SIM_PHONE_BASE + live);
+  const last = String(SIM_PHONE_BASE + live + terminals - 1);
+  const floodStored = async () =>
+    Number(
+      (
+        await env.pool.query<{ n: string }>(
+          'SELECT count(*) AS n FROM positions WHERE phone BETWEEN $1 AND $2',
+          [first, last],
+        )
+      ).rows[0]!.n,
+    );
+  const progress: { t: number; stored: number }[] = [];
+  let floodReport: unknown;
+  let acknowledged: number | undefined;
+  const deadline = performance.now() / 1000 + 600; // a flood not stored in 10 minutes is a result too
+  for (;;) {
+    const tick = await recorder.tick();
+    const stored = await floodStored();
+    progress.push({ t: tick.t, stored });
+    if (progress.length % 10 === 0)
+      log(`  flood fixes stored ${fmt(stored)}  backlog ${fmt(tick.lag)}  load ${loadAverage()[0]}`);
+    if (
+      acknowledged === undefined &&
+      (await Promise.race([floodSim.exited, sleep(0).then(() => undefined)])) !== undefined
+    ) {
+      floodReport = JSON.parse(floodSim.stdout());
+      acknowledged = readAcks(floodAcks).total;
+    }
+    if (acknowledged !== undefined && stored >= acknowledged) break;
+    if (tick.t > deadline) break;
+    await sleep(2000);
+  }
+  const drainedTick = recorder.ticks[recorder.ticks.length - 1]!;
+  const drainedAt = progress.find((p) => acknowledged !== undefined && p.stored >= acknowledged)?.t;
+  await stop(liveSim, 60_000);
+  const liveReport = JSON.parse(liveSim.stdout());
+  await waitDrained(env, 600, 0);
+  const noLoss = {
+    flood: await compareAcks(env.pool, floodAcks),
+    live: await compareAcks(env.pool, liveAcks),
+  };
+  await stopWorkers(env);
+  const result = {
+    backfillLane,
+    live,
+    liveInterval: FLOOD.liveInterval,
+    terminals,
+    blindMinutes: FLOOD.blindS / 60,
+    fixInterval: FLOOD.fixInterval,
+    quiet,
+    loadAverage: { before: loadBefore, atFlood: loadAtFlood, after: loadAverage() },
+    blindAreaFixesRecorded: (floodReport as { blindAreaFixes?: number } | undefined)?.blindAreaFixes,
+    batchesSent: (floodReport as { batchesSent?: number } | undefined)?.batchesSent,
+    floodAcknowledged: acknowledged,
+    drainSeconds: drainedAt === undefined ? undefined : round(drainedAt - back.t, 1),
+    liveDelayBefore: delaySummary(bucketDelta(steady.liveDelay, back.liveDelay)),
+    liveDelayDuringFlood: delaySummary(bucketDelta(back.liveDelay, drainedTick.liveDelay)),
+    duringFlood: windowOf(
+      back,
+      drainedTick,
+      recorder.ticks.filter((t) => t.t >= back.t && t.t <= drainedTick.t),
+    ),
+    noLoss,
+    sims: { live: simBrief(liveReport), flood: simBrief(floodReport) },
+  };
+  log(
+    `  → drained in ${result.drainSeconds} s; live delay p50/p99 ${result.liveDelayDuringFlood?.p50}/${result.liveDelayDuringFlood?.p99} s (before ${result.liveDelayBefore?.p50}/${result.liveDelayBefore?.p99}); lost ${noLoss.flood.lost} + ${noLoss.live.lost}`,
+  );
+  return result;
+}
+
+/** A fleet-sim --acks file: acknowledged fixes per phone (as stored), and their total. */
+function readAcks(path: string): { byPhone: Map<string, number>; total: number } {
+  const byPhone = new Map<string, number>();
+  let total = 0;
+  for (const line of readFileSync(path, 'utf8').trim().split('\n').slice(1)) {
+    const [phone, n] = line.split(',');
+    byPhone.set(normalizePhone(phone!), Number(n));
+    total += Number(n);
+  }
+  return { byPhone, total };
+}
+
+/** Acknowledged (per the simulator) against stored (per the database), terminal by terminal. */
+async function compareAcks(pool: pg.Pool, acksFile: string) {
+  const { byPhone, total } = readAcks(acksFile);
+  const phones = [...byPhone.keys()];
+  const { rows } = await pool.query<{ phone: string; n: string }>(
+    'SELECT phone, count(*) AS n FROM positions WHERE phone = ANY($1) GROUP BY phone',
+    [phones],
+  );
+  const stored = new Map(rows.map((r) => [r.phone, Number(r.n)]));
+  let lost = 0;
+  let terminalsLosing = 0;
+  for (const [phone, n] of byPhone) {
+    const missing = n - (stored.get(phone) ?? 0);
+    if (missing > 0) {
+      lost += missing;
+      terminalsLosing++;
+    }
+  }
+  return { acknowledged: total, stored: sum0(stored.values()), lost, terminalsLosing };
+}
+
+function sum0(values: Iterable<number>): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
 }
 
 /**

@@ -12,6 +12,7 @@ export type {
 } from './bus.js';
 export { CommandClient } from './command-client.js';
 export { BusFullError, MemoryBus, type MemoryBusOptions } from './memory/memory-bus.js';
+export { Lane, laneOf } from './redis/lanes.js';
 export { RedisBus, type RedisBusOptions } from './redis/redis-bus.js';
 export {
   type Command,

@@ -49,6 +49,11 @@ function event(phone: string, serial: number): TerminalEvent {
   };
 }
 
+/** A 0x0704 of a frame's size (the body's content does not matter to the bus). */
+function batchEvent(phone: string, serial: number): TerminalEvent {
+  return { ...event(phone, serial), messageId: 0x0704, body: new Uint8Array(900).fill(serial & 0xff) };
+}
+
 function collect(bus: Bus, group: string, consumer: string, sink: Delivery[], failFirst = 0) {
   let failures = failFirst;
   return bus.events.consume({ group, consumer, batchSize: 50, maxWaitMs: 50 }, async (batch) => {
@@ -321,6 +326,102 @@ describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
     // Handed over once the wait from the first fetch was out: not at once, not much later.
     expect(batches[0]!.at - started).toBeGreaterThanOrEqual(350);
     expect(batches[0]!.at - started).toBeLessThan(1500);
+    await consumer.stop();
+    await bus.close();
+  });
+
+  it('reads live events before a backlog of 0x0704 backfill, takes a share of it every batch, and loses none', async () => {
+    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:lane`, shards: 1 });
+    // 1,280 blind-area batches of ~1 KB each (a frame's worth): 64 KiB entries of 64 events.
+    for (let turn = 0; turn < 20; turn++)
+      await Promise.all(
+        Array.from({ length: 64 }, (_, i) => bus.events.publish(batchEvent('013800000070', turn * 64 + i))),
+      );
+    expect(await admin.xlen(`${prefix}:lane:backfill:0`)).toBe(20);
+    expect(await admin.xlen(`${prefix}:lane:events:0`)).toBe(0);
+    // Then two turns of live reports from other terminals.
+    for (let turn = 0; turn < 2; turn++)
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) => bus.events.publish(event('013800000071', turn * 50 + i))),
+      );
+    expect(await bus.events.lag('ingest')).toBe(1380);
+    const batches: Delivery[][] = [];
+    let failures = 1;
+    const consumer = bus.events.consume(
+      { group: 'ingest', consumer: 'c1', batchSize: 50, maxWaitMs: 50 },
+      async (batch) => {
+        if (failures-- > 0) throw new Error('database down'); // the first batch comes again
+        batches.push(batch);
+      },
+    );
+    await until(async () => (await bus.events.lag('ingest')) === 0);
+    const isLive = (d: Delivery) => d.event.messageId === 0x0200;
+    // Both live entries come first, each beside one backfill entry (never starved, bounded).
+    expect(
+      batches.slice(0, 2).map((b) => [b.filter(isLive).length, b.length - b.filter(isLive).length]),
+    ).toEqual([
+      [50, 64],
+      [50, 64],
+    ]);
+    expect(batches.slice(2).every((b) => !b.some(isLive))).toBe(true);
+    // With live quiet, backfill takes more entries a batch.
+    expect(batches[2]!.length).toBe(4 * 64);
+    const all = batches.flat();
+    expect(new Set(all.map((d) => d.id)).size).toBe(1380);
+    expect(all.filter((d) => !isLive(d)).map((d) => d.event.serial)).toEqual(
+      Array.from({ length: 1280 }, (_, i) => i),
+    );
+    await consumer.stop();
+    await bus.close();
+  });
+
+  it('gives live events waiting behind backfill no more than a batch of delay', async () => {
+    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:lane2`, shards: 2 });
+    for (let turn = 0; turn < 40; turn++)
+      await Promise.all(
+        Array.from({ length: 64 }, (_, i) => bus.events.publish(batchEvent('013800000072', turn * 64 + i))),
+      );
+    const live: number[] = [];
+    let backfillBefore = -1;
+    let backfillSeen = 0;
+    const consumer = bus.events.consume(
+      { group: 'ingest', consumer: 'c1', batchSize: 200, maxWaitMs: 20 },
+      async (batch) => {
+        for (const d of batch) {
+          if (d.event.messageId === 0x0200) {
+            live.push(d.event.serial!);
+            if (backfillBefore < 0) backfillBefore = backfillSeen;
+          } else backfillSeen++;
+        }
+        await new Promise((r) => setTimeout(r, 20)); // a database's transaction
+      },
+    );
+    // The consumer is into the backlog when a live report arrives.
+    await until(() => backfillSeen > 0);
+    const seenAtPublish = backfillSeen;
+    await bus.events.publish(event('013800000073', 1));
+    await until(() => live.length === 1);
+    // It came with the next batch: at most one batch's share of backfill (4 entries of 64) went before it.
+    expect(backfillBefore - seenAtPublish).toBeLessThanOrEqual(2 * 4 * 64);
+    expect(backfillSeen).toBeLessThan(40 * 64);
+    await until(async () => (await bus.events.lag('ingest')) === 0);
+    expect(backfillSeen).toBe(40 * 64);
+    await consumer.stop();
+    await bus.close();
+  });
+
+  it('publishes 0x0704 to the live streams when the backfill lane is off', async () => {
+    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:lane3`, shards: 1, backfillLane: false });
+    await Promise.all([
+      bus.events.publish(batchEvent('013800000074', 1)),
+      bus.events.publish(event('013800000074', 2)),
+    ]);
+    expect(await admin.xlen(`${prefix}:lane3:events:0`)).toBe(1);
+    expect(await admin.exists(`${prefix}:lane3:backfill:0`)).toBe(0);
+    const seen: Delivery[] = [];
+    const consumer = collect(bus, 'ingest', 'c1', seen);
+    await until(() => seen.length === 2);
+    expect(seen.map((d) => d.event.messageId)).toEqual([0x0704, 0x0200]);
     await consumer.stop();
     await bus.close();
   });

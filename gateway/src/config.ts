@@ -44,6 +44,8 @@ export interface GatewayConfig {
   proxyProtocol: boolean;
   /** Seconds a connection may take to send its PROXY protocol header. */
   proxyHeaderSeconds: number;
+  /** 0x0704 batches go to the bus's backfill streams, behind live events (docs/bus.md, "Lanes"). */
+  backfillLane: boolean;
   /** Connections one source address may hold in one worker; 0 = no cap. */
   maxConnectionsPerAddress: number;
   /** 0x0100 registrations one source address may make a minute in one worker; 0 = no limit. */
@@ -76,6 +78,7 @@ export const DEFAULTS: GatewayConfig = {
   maxConnections: 0,
   proxyProtocol: false,
   proxyHeaderSeconds: 5,
+  backfillLane: true,
   // A depot of 500 terminals behind one NAT, twice: after a network outage each may reconnect
   // while its old connection has not timed out yet, and re-register once more if a reply is lost.
   maxConnectionsPerAddress: 1000,
@@ -113,6 +116,8 @@ Usage: jt808-gateway [options]
   --proxy-protocol         every connection starts with a PROXY protocol v1/v2 header from the balancer;
                            its address is the terminal's (env JT808_PROXY_PROTOCOL=1; default off)
   --proxy-header-timeout N seconds to send that header (default ${DEFAULTS.proxyHeaderSeconds})
+  --no-backfill-lane       0x0704 batches share the live bus streams instead of the backfill ones
+                           (env JT808_BACKFILL_LANE=0; default: backfill lane on, see docs/bus.md)
   --max-connections-per-address N
                            connections one address may hold, per worker process (default ${DEFAULTS.maxConnectionsPerAddress}; 0 = off)
   --registrations-per-address-per-minute N
@@ -150,6 +155,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       'max-worker-in-flight': { type: 'string' },
       'reassembly-budget-mb': { type: 'string' },
       'proxy-protocol': { type: 'boolean' },
+      'no-backfill-lane': { type: 'boolean' },
       'proxy-header-timeout': { type: 'string' },
       'max-connections-per-address': { type: 'string' },
       'registrations-per-address-per-minute': { type: 'string' },
@@ -233,6 +239,9 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       1024 *
       1024,
     proxyProtocol: values['proxy-protocol'] ?? flag('JT808_PROXY_PROTOCOL', env.JT808_PROXY_PROTOCOL),
+    backfillLane: values['no-backfill-lane']
+      ? false
+      : flag('JT808_BACKFILL_LANE', env.JT808_BACKFILL_LANE ?? '1'),
     proxyHeaderSeconds: int(
       '--proxy-header-timeout',
       values['proxy-header-timeout'],

@@ -152,7 +152,7 @@ async function runWorker(config: GatewayConfig, redisUrl: string): Promise<void>
   collectDefaultMetrics({ register });
   // Constructing one in the worker is what makes prom-client answer the primary's metric requests.
   new AggregatorRegistry();
-  const bus = new RedisBus({ url: redisUrl });
+  const bus = new RedisBus({ url: redisUrl, backfillLane: config.backfillLane });
   const roster: Roster = config.databaseUrl
     ? new PostgresRoster(config.databaseUrl, config.unknownTerminals, {
         onError: (error) => log.warn({ err: error }, 'roster database connection lost'),

@@ -11,6 +11,14 @@ describe('gateway options behind a balancer', () => {
     expect(() => parseConfig([], { JT808_PROXY_PROTOCOL: 'on' })).toThrow(ConfigError);
   });
 
+  it('publishes 0x0704 to the backfill lane unless --no-backfill-lane or JT808_BACKFILL_LANE=0', () => {
+    expect(parseConfig([], {})).toMatchObject({ backfillLane: true });
+    expect(parseConfig(['--no-backfill-lane'], {})).toMatchObject({ backfillLane: false });
+    expect(parseConfig([], { JT808_BACKFILL_LANE: '0' })).toMatchObject({ backfillLane: false });
+    expect(parseConfig([], { JT808_BACKFILL_LANE: '1' })).toMatchObject({ backfillLane: true });
+    expect(() => parseConfig([], { JT808_BACKFILL_LANE: 'off' })).toThrow(ConfigError);
+  });
+
   it('takes per-address limits, 0 turning one off', () => {
     expect(parseConfig([], {})).toMatchObject({
       maxConnectionsPerAddress: DEFAULTS.maxConnectionsPerAddress,

@@ -130,4 +130,73 @@ describe('the fleet-sim command', () => {
     for (const [phone, n] of acknowledged) expect(n, phone).toBe(published.get(phone) ?? 0);
     expect([...acknowledged.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(30);
   });
+
+  it('records fixes through a blind area and uploads them as 0x0704 type 1 batches, counted in --acks', async () => {
+    harness = await startHarness();
+    const dir = await mkdtemp(join(tmpdir(), 'fleet-sim-'));
+    const scenario = join(dir, 'scenario.json');
+    // Ten simulated minutes without network from minute 1, all terminals (at --speed 600: 1 s real).
+    await writeFile(
+      scenario,
+      JSON.stringify({ faults: [{ fault: 'blind-area', share: 1, at: 60, duration: 600 }] }),
+    );
+    const acks = join(dir, 'acks.csv');
+    const { code, stdout, stderr } = await fleetSim([
+      ...[
+        '-n',
+        '8',
+        '--port',
+        String(harness.port),
+        '--speed',
+        '600',
+        '--duration',
+        '4',
+        '--json',
+        '--quiet',
+      ],
+      ...[
+        '--parked-interval',
+        '10',
+        '--driving-interval',
+        '10',
+        '--ramp',
+        '1000',
+        '--scenario',
+        scenario,
+        '--acks',
+        acks,
+      ],
+    ]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.errors).toEqual({});
+    // 600 s at one fix per 10 s: up to 60 per terminal (the fleet looks at its faults a few times a
+    // real second, so at --speed 600 an interval's ends move by up to a simulated minute or so).
+    expect(report.blindAreaFixes).toBeGreaterThanOrEqual(8 * 40);
+    expect(report.blindAreaFixes).toBeLessThanOrEqual(8 * 61);
+    const live = new Map<string, number>();
+    const batched = new Map<string, number[]>();
+    for (const { event } of harness.committed) {
+      const phone = event.phone.slice(-12);
+      if (event.messageId === 0x0200) live.set(phone, (live.get(phone) ?? 0) + 1);
+      if (event.messageId !== 0x0704) continue;
+      const body = Buffer.from(event.body!);
+      expect(body[2], 'location data type: blind-area supplement').toBe(1);
+      const items = body.readUInt16BE(0);
+      expect(items).toBeGreaterThan(0);
+      expect(items).toBeLessThanOrEqual(50);
+      expect(body.length).toBeLessThanOrEqual(1023);
+      batched.set(phone, [...(batched.get(phone) ?? []), items]);
+    }
+    const uploaded = [...batched.values()].flat().reduce((a, b) => a + b, 0);
+    expect(uploaded).toBe(report.blindAreaFixes);
+    // A frame's body holds about 20 of these fixes: 40 and more go in several batches.
+    expect([...batched.values()].every((sizes) => sizes.length >= 2)).toBe(true);
+    const [, ...lines] = (await readFile(acks, 'utf8')).trim().split('\n');
+    for (const [phone, n] of lines.map((line) => line.split(','))) {
+      const items = (batched.get(phone!) ?? []).reduce((a, b) => a + b, 0);
+      expect(Number(n), phone).toBe((live.get(phone!) ?? 0) + items);
+    }
+  });
 });

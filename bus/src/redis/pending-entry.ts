@@ -6,7 +6,7 @@ import { joinEvents } from '../event-batch.js';
  * write, read or redeliver.
  */
 export const MAX_EVENTS_PER_ENTRY = 512;
-const MAX_BYTES = 256 * 1024;
+export const MAX_ENTRY_BYTES = 256 * 1024;
 
 /**
  * The events a publisher gathers for its next stream entry, and the one promise all of their
@@ -19,7 +19,7 @@ export class PendingEntry {
   resolve!: () => void;
   reject!: (error: Error) => void;
 
-  constructor() {
+  constructor(private readonly maxBytes = MAX_ENTRY_BYTES) {
     this.written = new Promise<void>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -32,7 +32,7 @@ export class PendingEntry {
   }
 
   full(): boolean {
-    return this.events.length >= MAX_EVENTS_PER_ENTRY || this.bytes >= MAX_BYTES;
+    return this.events.length >= MAX_EVENTS_PER_ENTRY || this.bytes >= this.maxBytes;
   }
 
   /** The entry's TerminalEventBatch. */

@@ -19,6 +19,8 @@ export interface RedisBusOptions {
   shards?: number;
   maxLen?: number;
   claimIdleMs?: number;
+  /** 0x0704 batches to the backfill streams (default true; see lanes.ts). */
+  backfillLane?: boolean;
   /** Connection errors (Redis down, reconnecting); the bus keeps retrying on its own. */
   onError?: (error: Error) => void;
 }
@@ -52,6 +54,7 @@ export class RedisBus implements Bus {
       shards: options.shards ?? 16,
       maxLen: options.maxLen ?? 2_000_000,
       claimIdleMs: options.claimIdleMs ?? 30_000,
+      backfillLane: options.backfillLane,
       onError,
     });
     this.sessions = new RedisSessionDirectory(this.redis, prefix);

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { BatchHandler, ConsumeOptions, Delivery, EventConsumer, EventLog } from '../bus.js';
 import { splitEvents } from '../event-batch.js';
 import { decodeTerminalEvent, EventKind, encodeTerminalEvent, type TerminalEvent } from '../schema.js';
+import { BACKFILL_ENTRY_BYTES, Lane, laneOf } from './lanes.js';
 import { MAX_EVENTS_PER_ENTRY, PendingEntry } from './pending-entry.js';
 import { countsKey, type StreamScripts, withStreamScripts } from './stream-scripts.js';
 
@@ -16,6 +17,11 @@ export interface RedisEventLogOptions {
   maxLen: number;
   /** Pending events idle this long are taken over from a consumer presumed dead. */
   claimIdleMs: number;
+  /**
+   * Publish 0x0704 batches to the backfill streams (default). Off, they share the live streams as
+   * before the lanes existed: a switch back, and the benchmark's "before". Consumers read both.
+   */
+  backfillLane?: boolean;
   onError: (error: Error) => void;
 }
 
@@ -28,12 +34,16 @@ export interface RedisEventLogOptions {
  * All of a publisher's entries go to one stream, so one connection's events stay in order.
  */
 export class RedisEventLog implements EventLog {
+  /** Every stream: the live ones, then the backfill ones (a delivery id's shard indexes this). */
   readonly keys: string[];
+  private readonly liveKeys: string[];
+  private readonly backfillKeys: string[];
   private readonly deadKey: string;
   private readonly redis: Redis & StreamScripts;
-  /** This publisher's stream. */
-  private readonly key: string;
-  private pending: PendingEntry | undefined;
+  /** This publisher's stream in each lane. */
+  private readonly laneKeys: [string, string];
+  private readonly pending: [PendingEntry | undefined, PendingEntry | undefined] = [undefined, undefined];
+  private readonly backfillLane: boolean;
   private flushScheduled = false;
 
   constructor(
@@ -41,17 +51,27 @@ export class RedisEventLog implements EventLog {
     private readonly options: RedisEventLogOptions,
   ) {
     this.redis = withStreamScripts(redis);
-    this.keys = Array.from({ length: options.shards }, (_, i) => `${options.prefix}:events:${i}`);
+    const shards = (lane: string) =>
+      Array.from({ length: options.shards }, (_, i) => `${options.prefix}:${lane}:${i}`);
+    this.liveKeys = shards('events');
+    this.backfillKeys = shards('backfill');
+    this.keys = [...this.liveKeys, ...this.backfillKeys];
     this.deadKey = `${options.prefix}:dead`;
+    this.backfillLane = options.backfillLane ?? true;
     // Gateway workers are forked one after another: consecutive pids spread them over the streams.
-    this.key = this.keys[process.pid % this.keys.length]!;
+    const shard = process.pid % options.shards;
+    this.laneKeys = [this.liveKeys[shard]!, this.backfillKeys[shard]!];
   }
 
   publish(event: TerminalEvent): Promise<void> {
-    this.pending ??= new PendingEntry();
-    const entry = this.pending;
+    const lane = this.backfillLane ? laneOf(event) : Lane.Live;
+    let entry = this.pending[lane];
+    if (entry === undefined) {
+      entry = new PendingEntry(lane === Lane.Backfill ? BACKFILL_ENTRY_BYTES : undefined);
+      this.pending[lane] = entry;
+    }
     entry.add(asBuffer(encodeTerminalEvent(event)));
-    if (entry.full()) this.write(entry);
+    if (entry.full()) this.write(lane);
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(this.flushPending);
@@ -59,16 +79,20 @@ export class RedisEventLog implements EventLog {
     return entry.written;
   }
 
-  /** After the turn's I/O callbacks: whatever the sessions published in it goes as one entry. */
+  /** After the turn's I/O callbacks: whatever the sessions published in it goes as one entry a lane. */
   private readonly flushPending = (): void => {
     this.flushScheduled = false;
-    if (this.pending) this.write(this.pending);
+    this.write(Lane.Live);
+    this.write(Lane.Backfill);
   };
 
-  private write(entry: PendingEntry): void {
-    this.pending = undefined;
+  private write(lane: Lane): void {
+    const entry = this.pending[lane];
+    if (entry === undefined) return;
+    this.pending[lane] = undefined;
+    const key = this.laneKeys[lane];
     this.redis
-      .addBatch(this.key, countsKey(this.key), this.options.maxLen, entry.join(), entry.events.length)
+      .addBatch(key, countsKey(key), this.options.maxLen, entry.join(), entry.events.length)
       .then(entry.resolve, entry.reject);
   }
 
@@ -76,7 +100,8 @@ export class RedisEventLog implements EventLog {
     // A connection of its own: XREADGROUP BLOCK holds it, and auto-pipelining mangles callBuffer.
     const connection = withStreamScripts(this.redis.duplicate({ enableAutoPipelining: false }));
     connection.on('error', this.options.onError);
-    return new RedisConsumer(connection, this.keys, options, this.options.claimIdleMs, handler);
+    const lanes = { live: this.liveKeys, backfill: this.backfillKeys };
+    return new RedisConsumer(connection, lanes, options, this.options.claimIdleMs, handler);
   }
 
   async deadLetter(delivery: Delivery, reason: string): Promise<void> {
@@ -136,6 +161,15 @@ const OWN_PENDING_RESCAN_MS = 10_000;
 /** A consumer renews its hold on a batch in hand for at most this many claim idle times. */
 const HOLD_LIMIT = 10;
 
+/**
+ * Backfill events (0x0704, about 20 fixes each) a batch takes: a bounded share when the live
+ * streams filled the batch, so a backlog is never starved, and more when live left room. Counted
+ * in events, not entries: a gateway's backfill entries hold a few events each while terminals
+ * reconnect one by one, and a count of entries drained a flood at a tenth of ingest's capacity.
+ */
+const BACKFILL_EVENTS_BESIDE_FULL_LIVE = 64;
+const BACKFILL_EVENTS_WITH_ROOM = 256;
+
 /** How often a consumer trims from the streams what every group has acknowledged. */
 const TRIM_INTERVAL_MS = 1000;
 
@@ -157,10 +191,14 @@ interface FetchedEntry {
 /**
  * One consumer of a group over all shards. Order of work in each pass: its own pending entries
  * first (what it fetched before a crash or a failed batch), then entries idle too long at other
- * consumers, then new entries. A batch is acknowledged only after the handler resolves.
+ * consumers, then new entries: the live streams' first, then a bounded share of the backfill
+ * streams' (see lanes.ts). A batch is acknowledged only after the handler resolves.
  */
 class RedisConsumer implements EventConsumer {
   private stopped = false;
+  private readonly keys: string[];
+  /** The last read of the backfill streams found entries: do not block on the live ones. */
+  private backfillWaiting = false;
   private readonly loop: Promise<void>;
   private readonly batchSize: number;
   private readonly maxWaitMs: number;
@@ -169,22 +207,20 @@ class RedisConsumer implements EventConsumer {
   private lastOwnPendingScan = 0;
   private lastTrim = 0;
   /**
-   * Events per entry, and streams that had any, in the last fetch: a fetch asks each stream for
-   * its share of batchSize events. The first assumes full entries, so a restart in front of a
-   * backlog does not fetch all of it. (Fetching more and keeping the rest for the next batch
-   * would leave those entries idle, pending for this consumer, until another consumer claims
-   * them as abandoned and stores them a second time beside it.)
+   * Per lane (see EntrySizes). (Fetching more and keeping the rest for the next batch would leave
+   * those entries idle, pending for this consumer, until another consumer claims them as abandoned
+   * and stores them a second time beside it.)
    */
-  private eventsPerEntry = MAX_EVENTS_PER_ENTRY;
-  private streamsWithEvents = 1;
+  private readonly entrySizes = [new EntrySizes(), new EntrySizes()] as const;
 
   constructor(
     private readonly redis: Redis & StreamScripts,
-    private readonly keys: string[],
+    private readonly lanes: { live: string[]; backfill: string[] },
     private readonly options: ConsumeOptions,
     private readonly claimIdleMs: number,
     private readonly handler: BatchHandler,
   ) {
+    this.keys = [...lanes.live, ...lanes.backfill];
     this.batchSize = options.batchSize ?? 1000;
     this.maxWaitMs = options.maxWaitMs ?? 200;
     // After a reconnect, a fetch whose reply was lost may have left entries pending for this
@@ -234,7 +270,7 @@ class RedisConsumer implements EventConsumer {
 
   /** Entries to ask each stream for: about `events` events in all, whole entries. */
   private fetchCount(events = this.batchSize): number {
-    return Math.max(1, Math.floor(events / this.eventsPerEntry / this.streamsWithEvents));
+    return this.entrySizes[Lane.Live].count(events);
   }
 
   private async nextBatch(): Promise<Fetched> {
@@ -262,23 +298,41 @@ class RedisConsumer implements EventConsumer {
       const claimed = await this.claimIdle();
       if (claimed.entries.length > 0) return claimed;
     }
-    const fresh = await this.fetchNew(this.batchSize, this.maxWaitMs);
+    const live = await this.fetchLive();
+    const liveFull = live.deliveries.length + this.entrySizes[Lane.Live].eventsPerEntry > this.batchSize;
+    const backfill = await this.fetchNew(
+      this.lanes.backfill,
+      this.entrySizes[Lane.Backfill].count(
+        liveFull ? BACKFILL_EVENTS_BESIDE_FULL_LIVE : BACKFILL_EVENTS_WITH_ROOM,
+      ),
+    );
+    this.backfillWaiting = backfill.entries.length > 0;
+    if (backfill.entries.length === 0) return live;
+    return join(live, backfill);
+  }
+
+  /**
+   * New live entries for about batchSize events. It blocks up to maxWaitMs for the first one only
+   * when no backfill is waiting (a backlog of it is worked on instead of waiting for live events).
+   */
+  private async fetchLive(): Promise<Fetched> {
+    const fresh = await this.fetchNew(
+      this.lanes.live,
+      this.fetchCount(),
+      this.backfillWaiting ? undefined : this.maxWaitMs,
+    );
     const fetchedAt = Date.now();
     const room = this.batchSize - fresh.deliveries.length;
-    if (fresh.entries.length === 0 || room < this.eventsPerEntry) return fresh;
+    if (fresh.entries.length === 0 || room < this.entrySizes[Lane.Live].eventsPerEntry) return fresh;
     // A batch with room for more entries waits out maxWaitMs and takes what arrived meanwhile. At
     // a steady rate a fetch finds only what arrived during the previous batch's transaction, a few
     // hundred events, and each transaction costs its statements and a commit whatever its size.
     await sleep(fetchedAt + this.maxWaitMs - Date.now());
-    const more = await this.fetchNew(room);
-    return {
-      deliveries: fresh.deliveries.concat(more.deliveries),
-      entries: fresh.entries.concat(more.entries),
-    };
+    return join(fresh, await this.fetchNew(this.lanes.live, this.fetchCount(room)));
   }
 
-  /** New entries for about `events` events; waits up to blockMs for the first when none are there. */
-  private async fetchNew(events: number, blockMs?: number): Promise<Fetched> {
+  /** New entries of `keys`, up to `count` from each; waits up to blockMs for the first when none are there. */
+  private async fetchNew(keys: string[], count: number, blockMs?: number): Promise<Fetched> {
     const { group, consumer } = this.options;
     const block = blockMs === undefined ? [] : ['BLOCK', blockMs];
     const reply = (await this.call(
@@ -287,11 +341,11 @@ class RedisConsumer implements EventConsumer {
       group,
       consumer,
       'COUNT',
-      this.fetchCount(events),
+      count,
       ...block,
       'STREAMS',
-      ...this.keys,
-      ...this.keys.map(() => '>'),
+      ...keys,
+      ...keys.map(() => '>'),
     )) as StreamReply;
     return this.toFetched(reply);
   }
@@ -318,14 +372,22 @@ class RedisConsumer implements EventConsumer {
 
   private toFetched(reply: StreamReply): Fetched {
     const fetched: Fetched = { deliveries: [], entries: [] };
+    // Per lane: entries, events and streams with any, for the next fetch's counts.
+    const seen = [
+      { entries: 0, events: 0, streams: 0 },
+      { entries: 0, events: 0, streams: 0 },
+    ];
     for (const [keyBuffer, entries] of reply ?? []) {
       const key = keyBuffer.toString();
       const shard = this.keys.indexOf(key);
+      const lane = seen[shard < this.lanes.live.length ? Lane.Live : Lane.Backfill]!;
+      const before = fetched.deliveries.length;
       for (const [idBuffer, fields] of entries) {
         if (!fields) continue; // an entry trimmed away while pending
         const id = idBuffer.toString();
         const batch = fieldValue(fields, 'b');
         fetched.entries.push({ key, id, counted: batch ? Number(fieldValue(fields, 'n') ?? 0) : 0 });
+        lane.entries++;
         const events = batch && splitOrUndefined(batch);
         if (!events) {
           // One event as gateways wrote them before batching (field e), or a batch that does not
@@ -340,10 +402,14 @@ class RedisConsumer implements EventConsumer {
           fetched.deliveries.push({ id: `${shard}/${id}/${item}`, raw, event: decodeOrPlaceholder(raw) });
         }
       }
+      if (fetched.deliveries.length > before) {
+        lane.events += fetched.deliveries.length - before;
+        lane.streams++;
+      }
     }
-    if (fetched.entries.length > 0) {
-      this.eventsPerEntry = Math.max(1, fetched.deliveries.length / fetched.entries.length);
-      this.streamsWithEvents = new Set(fetched.entries.map((entry) => entry.key)).size;
+    for (const lane of [Lane.Live, Lane.Backfill]) {
+      const { entries, events, streams } = seen[lane]!;
+      this.entrySizes[lane].learn(entries, events, streams);
     }
     return fetched;
   }
@@ -419,6 +485,32 @@ class RedisConsumer implements EventConsumer {
     });
     return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
   }
+}
+
+/**
+ * Events per entry, and streams that had any, in a lane's last fetch: a fetch asks each stream for
+ * its share of the events wanted. The first assumes full entries, so a restart in front of a
+ * backlog does not fetch all of it.
+ */
+class EntrySizes {
+  eventsPerEntry: number = MAX_EVENTS_PER_ENTRY;
+  private streams = 1;
+
+  learn(entries: number, events: number, streams: number): void {
+    if (entries === 0) return;
+    this.eventsPerEntry = Math.max(1, events / entries);
+    this.streams = Math.max(1, streams);
+  }
+
+  /** Entries to ask each stream for: about `events` events in all, whole entries. */
+  count(events: number): number {
+    return Math.max(1, Math.floor(events / this.eventsPerEntry / this.streams));
+  }
+}
+
+/** Two fetches as one batch, the first's events first. */
+function join(a: Fetched, b: Fetched): Fetched {
+  return { deliveries: a.deliveries.concat(b.deliveries), entries: a.entries.concat(b.entries) };
 }
 
 /** The entries' arguments, stream by stream. */

@@ -1,4 +1,4 @@
-import type { Bus, Delivery, EventConsumer } from '@jt808/bus';
+import { type Bus, type Delivery, type EventConsumer, Lane, laneOf } from '@jt808/bus';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { transaction } from '../db/pool.js';
@@ -106,8 +106,12 @@ export class IngestWorker {
       this.metrics.deliveries.inc(batch.length);
       this.metrics.positions.inc(result.positionsInserted);
       const now = Date.now();
-      for (const { event } of batch)
-        if (event.atMs > 0) this.metrics.endToEnd.observe((now - event.atMs) / 1000);
+      const live = this.metrics.endToEnd.labels('live');
+      const backfill = this.metrics.endToEnd.labels('backfill');
+      for (const { event } of batch) {
+        if (event.atMs > 0)
+          (laneOf(event) === Lane.Live ? live : backfill).observe((now - event.atMs) / 1000);
+      }
     }
   }
 

@@ -25,8 +25,9 @@ export function createIngestMetrics(registry: Registry) {
     }),
     endToEnd: new Histogram({
       name: 'jt808_ingest_delay_seconds',
-      help: 'From the gateway receiving an event to its batch being committed',
-      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+      help: 'From the gateway receiving an event to its batch being committed; lane "backfill" for 0x0704 batches, "live" for the rest',
+      labelNames: ['lane'] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
       registers,
     }),
   };

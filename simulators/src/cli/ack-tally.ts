@@ -10,11 +10,14 @@ import { phoneOf } from '../fleet/identity.js';
  * fix per terminal and GNSS second (docs/storage.md), so a second report within the same second (an
  * ACC switch right after a periodic report) is not counted again: acknowledgements of one
  * connection arrive in order, so comparing with the terminal's last counted second suffices.
+ * Blind-area fixes (0x0704 batches) are fixes too: each item counts. The blind area's seconds lie
+ * before the live reports after it, so they never coincide with a live second counted.
  * Counts per terminal rather than a line per fix: 400,000 terminals cost 4.8 MB.
  */
 export class AckTally {
   private readonly counts: Uint32Array;
   private readonly lastSecond: Float64Array;
+  private readonly lastBatchSecond: Float64Array;
 
   constructor(
     readonly first: number,
@@ -22,15 +25,33 @@ export class AckTally {
   ) {
     this.counts = new Uint32Array(count);
     this.lastSecond = new Float64Array(count);
+    this.lastBatchSecond = new Float64Array(count);
   }
 
   readonly onAck = (ack: AckInfo): void => {
-    if (ack.messageId !== MessageId.locationReport || ack.result !== PlatformResult.Success) return;
+    if (ack.result !== PlatformResult.Success) return;
+    if (ack.messageId === MessageId.locationBatch) {
+      this.addBatch(ack.index - this.first, ack.fixSeconds ?? []);
+      return;
+    }
+    if (ack.messageId !== MessageId.locationReport) return;
     const i = ack.index - this.first;
     if (this.lastSecond[i] === ack.fixSecond) return;
     this.lastSecond[i] = ack.fixSecond;
     this.counts[i]!++;
   };
+
+  /**
+   * A blind-area batch (0x0704) counts each item, one per GNSS second. Batches go out oldest first
+   * and one at a time, so an item not after the last counted batch second is a resend already counted.
+   */
+  private addBatch(i: number, seconds: number[]): void {
+    for (const second of seconds) {
+      if (second <= this.lastBatchSecond[i]!) continue;
+      this.lastBatchSecond[i] = second;
+      this.counts[i]!++;
+    }
+  }
 
   /** A worker's tally, for its parent. */
   slice(): { first: number; counts: Uint32Array } {

@@ -37,6 +37,7 @@ Faults and output
   --truth FILE             ground truth: one JSON line per terminal and fault interval
   --acks FILE              locations acknowledged per terminal (CSV: phone,acknowledged_locations),
                            written when the run stops: the simulator's side of a no-loss check
+                           (0x0200 reports and every item of acknowledged 0x0704 blind-area batches)
   --json                   print the summary as JSON
   -q, --quiet              no progress line on stderr
   -h, --help               this text

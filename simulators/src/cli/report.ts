@@ -42,7 +42,7 @@ export function reportText(report: RunReport): string {
     `  connects          ${count(report.connectAttempts)} attempts, ${count(report.disconnects)} dropped by the other side`,
     `  registrations     ${count(report.registrationsSent)} sent, ${count(report.registrationsAccepted)} accepted`,
     `  authentications   ${count(report.authenticationsSent)} sent, ${count(report.authenticationsAccepted)} accepted`,
-    `  frames sent       ${count(report.framesSent)}: ${count(report.locationsSent)} locations, ${count(report.heartbeatsSent)} heartbeats, ${count(report.commandsAnswered)} command answers; ${count(report.garbageWrites)} garbage writes`,
+    `  frames sent       ${count(report.framesSent)}: ${count(report.locationsSent)} locations, ${count(report.heartbeatsSent)} heartbeats, ${count(report.commandsAnswered)} command answers, ${count(report.batchesSent)} blind-area batches (${count(report.blindAreaFixes)} fixes recorded); ${count(report.garbageWrites)} garbage writes`,
     `  acks              ${count(report.acks)} (${count(report.ackRefusals)} refusals)`,
     `  ack latency ms    min ${l.min}  p50 ${l.p50}  p90 ${l.p90}  p99 ${l.p99}  p99.9 ${l.p999}  max ${l.max}  mean ${l.mean}`,
     `  errors            ${count(errorCount)}${errors.length ? ':' : ''}`,

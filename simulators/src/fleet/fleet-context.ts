@@ -38,6 +38,8 @@ export interface AckInfo {
   latencyMs: number;
   /** The GNSS second (epoch seconds) of an acknowledged location report; 0 for other frames. */
   fixSecond: number;
+  /** The GNSS seconds of an acknowledged 0x0704 batch's items, oldest first. */
+  fixSeconds?: number[];
 }
 
 /** What the terminals of a fleet share: settings, clock, statistics, and the fleet's services. */

@@ -13,6 +13,7 @@ import type { RoutePosition } from '../geo/route.js';
 import { applyFaults, type FaultMemory, rememberPosition } from '../scenario/fault-effects.js';
 import { Fault, KEEPS_AWAY, LOSES_FIX } from '../scenario/faults.js';
 import { TerminalConnection } from '../terminal/terminal-connection.js';
+import { BLIND_AREA_SUPPLEMENT, BlindAreaBuffer } from './blind-area.js';
 import { SimClock } from './clock.js';
 import type { FleetContext } from './fleet-context.js';
 import type { TerminalIdentity } from './identity.js';
@@ -91,6 +92,9 @@ export class SimTerminal implements Schedulable {
   /** Frames awaiting 0x8001, flat, PENDING_STRIDE numbers each: serial, real ms sent, message id, fix second. */
   private pending: number[] | undefined;
   private memory: FaultMemory | undefined;
+  /** When the current blind area began (simulated ms), and the fixes recorded in it not yet uploaded. */
+  private blindSince = 0;
+  private blindArea: BlindAreaBuffer | undefined;
 
   constructor(
     readonly identity: TerminalIdentity,
@@ -153,7 +157,9 @@ export class SimTerminal implements Schedulable {
       this.vehicle.advanceTo(now);
       this.memory = rememberPosition(this.vehicle.position(scratch));
     }
-    if (started & Fault.offline && this.open) this.closeOnPurpose(RECONNECT_S);
+    if (started & Fault.blindArea) this.blindSince = now;
+    if (ended & Fault.blindArea) this.recordBlindArea(this.blindSince, now);
+    if (started & (Fault.offline | Fault.blindArea) && this.open) this.closeOnPurpose(RECONNECT_S);
     if (ended & KEEPS_AWAY && !(mask & KEEPS_AWAY)) {
       if (this.link === Link.Away) this.fleet.queueConnect(this);
       else if (this.link === Link.Online) this.fleet.schedule(this, now);
@@ -285,6 +291,7 @@ export class SimTerminal implements Schedulable {
         isSignIn ? 'authentication-refused' : `refused:0x${body.replyId.toString(16).padStart(4, '0')}`,
       );
     }
+    const isBatch = body.replyId === MessageId.locationBatch;
     this.fleet.onAck?.({
       index: this.identity.index,
       phone: this.identity.wirePhone,
@@ -293,7 +300,9 @@ export class SimTerminal implements Schedulable {
       result: body.result,
       latencyMs,
       fixSecond: taken.fixSecond,
+      fixSeconds: isBatch ? this.blindArea?.inFlightSeconds() : undefined,
     });
+    if (isBatch) this.batchAnswered(body.result === PlatformResult.Success);
     if (isSignIn && this.link === Link.Authenticating && body.replySerial === this.requestSerial) {
       if (body.result === PlatformResult.Success) this.goOnline();
       else {
@@ -313,6 +322,40 @@ export class SimTerminal implements Schedulable {
     // Firmware reports its position right after signing in.
     this.reportNow = true;
     this.fleet.schedule(this, clock.now());
+    this.uploadBlindArea();
+  }
+
+  /**
+   * The blind area ended: the fixes the terminal would have reported meanwhile, one a reporting
+   * interval as the vehicle drove, kept for upload (firmware records them while it has no network).
+   */
+  private recordBlindArea(since: number, until: number): void {
+    const { settings } = this.fleet;
+    this.blindArea ??= new BlindAreaBuffer();
+    // Its first fix is due where the next report would have been (so never in the second of the last one).
+    for (let t = Math.max(since, this.nextLocationAt); t < until; ) {
+      this.blindArea.record(this.location(t));
+      t += (this.vehicle.accOn ? settings.drivingIntervalS : settings.parkedIntervalS) * 1000;
+    }
+    this.fleet.stats.counters.blindAreaFixes += this.blindArea.size;
+  }
+
+  /** Sends the next 0x0704 blind-area batch, if one is due and none is awaiting its answer. */
+  private uploadBlindArea(): void {
+    if (this.link !== Link.Online || this.faults & Fault.silent) return;
+    const items = this.blindArea?.nextBatch(this.identity.edition);
+    if (items === undefined) return;
+    this.sendAwaitingAck('locationBatch', { type: BLIND_AREA_SUPPLEMENT, items });
+    this.fleet.stats.counters.batchesSent++;
+  }
+
+  private batchAnswered(success: boolean): void {
+    if (!success) {
+      this.blindArea?.unconfirmed(); // sent again at the next report
+      return;
+    }
+    this.blindArea?.confirmed();
+    this.uploadBlindArea();
   }
 
   /** Answers a platform command: 0x8201 with the current location, everything else with 0x0001 success. */
@@ -332,6 +375,7 @@ export class SimTerminal implements Schedulable {
     const { settings } = this.fleet;
     this.expirePending();
     if (this.faults & Fault.silent) return;
+    this.uploadBlindArea();
     this.vehicle.advanceTo(now);
     if (this.faults & Fault.garbage) this.maybeSendGarbage(now);
     const heartbeatMs = settings.heartbeatS * 1000;
@@ -405,7 +449,7 @@ export class SimTerminal implements Schedulable {
    * Sends a frame the platform answers with 0x8001, remembering when for the ack latency, and for
    * a location its GNSS second (the platform keeps one fix per terminal and second).
    */
-  private sendAwaitingAck<N extends 'authentication' | 'locationReport' | 'heartbeat'>(
+  private sendAwaitingAck<N extends 'authentication' | 'locationReport' | 'heartbeat' | 'locationBatch'>(
     name: N,
     body: BodyOf<N>,
     fixSecond = 0,
@@ -439,6 +483,7 @@ export class SimTerminal implements Schedulable {
     for (let i = 0; i < pending.length; i += PENDING_STRIDE) {
       if (pending[i + 1]! < cutoff) {
         this.fleet.stats.error('ack-timeout');
+        if (pending[i + 2] === MessageId.locationBatch) this.blindArea?.unconfirmed();
         continue;
       }
       for (let j = 0; j < PENDING_STRIDE; j++) pending[kept++] = pending[i + j]!;
@@ -460,6 +505,7 @@ export class SimTerminal implements Schedulable {
     if (this.online) stats.counters.authenticated--;
     this.online = false;
     this.pending = undefined;
+    this.blindArea?.unconfirmed();
     const onPurpose = this.closingOnPurpose;
     this.closingOnPurpose = false;
     if (this.fleet.stopping || this.link === Link.Stopped) {

@@ -14,6 +14,7 @@ export const FAULT_KINDS = [
   'heartbeat-only',
   'reconnect-storm',
   'garbage',
+  'blind-area',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -40,9 +41,10 @@ export const Fault = {
   heartbeatOnly: faultBit('heartbeat-only'),
   reconnectStorm: faultBit('reconnect-storm'),
   garbage: faultBit('garbage'),
+  blindArea: faultBit('blind-area'),
 } as const;
 
 /** Faults during which the terminal stays off the gateway (it reconnects when they end). */
-export const KEEPS_AWAY = Fault.offline | Fault.silent;
+export const KEEPS_AWAY = Fault.offline | Fault.silent | Fault.blindArea;
 /** Faults that lose the GNSS fix: the receiver, or its antenna, is out. */
 export const LOSES_FIX = Fault.noFix | Fault.gnssAntennaOpen | Fault.gnssAntennaShort | Fault.gnssModuleFault;

@@ -15,6 +15,9 @@ export interface Counters {
   heartbeatsSent: number;
   commandsAnswered: number;
   garbageWrites: number;
+  /** Fixes recorded in blind areas (for upload as 0x0704), and the 0x0704 batches sent (resends too). */
+  blindAreaFixes: number;
+  batchesSent: number;
   /** 0x8001 answers received (any result) to frames the terminal had sent. */
   acks: number;
   /** 0x8001 answers with a result other than success. */
@@ -45,6 +48,8 @@ const COUNTER_NAMES = [
   'heartbeatsSent',
   'commandsAnswered',
   'garbageWrites',
+  'blindAreaFixes',
+  'batchesSent',
   'acks',
   'ackRefusals',
   'disconnects',
