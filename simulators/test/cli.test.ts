@@ -9,13 +9,16 @@ import { type Harness, startHarness } from '../../gateway/test/harness.js';
 const run = promisify(execFile);
 const MAIN = new URL('../src/cli/main.ts', import.meta.url).pathname;
 
-/** Runs the command from its TypeScript source (its worker processes inherit the loader). */
+/**
+ * Runs the command from its TypeScript source (its worker processes inherit the loader). Worker
+ * processes each load the sources through tsx: on a busy machine that alone took 20 s.
+ */
 async function fleetSim(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(
       process.execPath,
       ['--conditions=source', '--import', 'tsx', MAIN, ...args],
-      { timeout: 20_000 },
+      { timeout: 60_000 },
     );
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -129,7 +132,7 @@ describe('the fleet-sim command', () => {
     }
     for (const [phone, n] of acknowledged) expect(n, phone).toBe(published.get(phone) ?? 0);
     expect([...acknowledged.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(30);
-  });
+  }, 90_000);
 
   it('records fixes through a blind area and uploads them as 0x0704 type 1 batches, counted in --acks', async () => {
     harness = await startHarness();
@@ -198,5 +201,5 @@ describe('the fleet-sim command', () => {
       const items = (batched.get(phone!) ?? []).reduce((a, b) => a + b, 0);
       expect(Number(n), phone).toBe((live.get(phone!) ?? 0) + items);
     }
-  });
+  }, 90_000);
 });
