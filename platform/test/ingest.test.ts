@@ -255,7 +255,7 @@ describe.skipIf(!hasPostgres)('ingest (real PostgreSQL, in-process bus)', () => 
   it('keeps the current position at the newest fix when a blind-area batch comes after live reports', async () => {
     // The bus hands live events first and backfill after, so a terminal back from a blind area
     // has its first live report stored before (or in the same batch as) the older fixes it uploads.
-    const phone = '013800000014';
+    const phone = '013800000016';
     const items = [0, 1, 2].map((i) =>
       fix({ latitude: 34.1 + i / 100, time: new Date(Date.parse('2026-11-23T07:00:00Z') + i * 30_000) }),
     );
@@ -265,11 +265,11 @@ describe.skipIf(!hasPostgres)('ingest (real PostgreSQL, in-process bus)', () => 
     ]);
     await worker.handle([messageEvent(phone, { name: 'locationBatch', body: { type: 1, items } })]);
     const state = (
-      await pool.query(`SELECT latitude, last_fix_time FROM terminal_state WHERE phone = $1`, ['13800000014'])
+      await pool.query(`SELECT latitude, last_fix_time FROM terminal_state WHERE phone = $1`, ['13800000016'])
     ).rows[0];
     expect(state.latitude).toBe(34.8);
     expect(state.last_fix_time.toISOString()).toBe('2026-11-23T07:30:45.000Z');
-    expect(await count(`SELECT count(*) AS n FROM positions WHERE phone = '13800000014'`)).toBe(4);
+    expect(await count(`SELECT count(*) AS n FROM positions WHERE phone = '13800000016'`)).toBe(4);
   });
 
   it('records alarms raised and cleared in GNSS-time order', async () => {
