@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDay } from '../src/aftersales/calendar.js';
 import { type NewUser, saveUser, UserError } from '../src/api/users.js';
 import { migrate } from '../src/db/migrate.js';
 import { ensureStorage } from '../src/storage/layout.js';
@@ -209,7 +210,8 @@ describe.skipIf(!hasPostgres)('installers: the register, their sign-in and their
         minPerDay: 3,
       },
     ]);
-    const today = new Date().toISOString().slice(0, 10);
+    // Settlement periods are local (Asia/Shanghai) dates: after 16:00 UTC it is already tomorrow there.
+    const today = localDay(Date.now());
     const settled = await api.get('sp1', `/api/settlements?from=${today}&to=${today}`);
     // Accepted by the installer today, not paid until the owner signs it off.
     expect(settled.body).toMatchObject([
