@@ -34,7 +34,8 @@ export interface NotScored {
   why: string;
 }
 
-const AWAY = ['offline', 'silent'];
+/** Faults during which the terminal is off the gateway (a blind area: off the network, recording). */
+const AWAY = ['offline', 'silent', 'blind-area'];
 /** Faults after which no location reaches the platform. */
 const NO_LOCATIONS = [...AWAY, 'heartbeat-only'];
 /** Faults that lose the fix: the simulator then reports no position at all, frozen or drifting. */
@@ -117,6 +118,9 @@ export const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
   // Two overlapping absences are one offline episode: neither can be scored on its own.
   silent: { verdict: 'offline', rule: 'silence', hiddenBy: AWAY },
   offline: { verdict: 'offline', rule: 'disconnect', hiddenBy: AWAY },
+  // Off the network, as a terminal in a tunnel or a coverage hole: offline to the platform until it
+  // is back; the fixes it uploads then (0x0704) are history, not a sign of life meanwhile.
+  'blind-area': { verdict: 'offline', rule: 'disconnect', hiddenBy: AWAY },
   'reconnect-storm': {
     verdict: 'not scored',
     why: 'the terminal reconnects at once: no engine reason, and it must not look offline (counts against offline precision)',
