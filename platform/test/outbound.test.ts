@@ -1,11 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { runner } from 'node-pg-migrate';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliverDue, retryDelayMs, webhookSender } from '../src/aftersales/outbound.js';
 import type { NewUser } from '../src/api/users.js';
-import { migrate } from '../src/db/migrate.js';
+import { MIGRATIONS_DIR, migrate } from '../src/db/migrate.js';
 import { ensureStorage } from '../src/storage/layout.js';
 import { type ApiServer, startApiServerFor } from './api-server.js';
 import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
@@ -444,4 +445,60 @@ describe.skipIf(!hasPostgres)('notifications: the outbound sender and its delive
       log: [{ ok: false, error: expect.stringMatching(/ENOTFOUND|EAI_AGAIN/) }],
     });
   });
+});
+
+/**
+ * Migration 0033 on a database that had the single URL of 0028: the URL becomes the endpoint
+ * `default` for every kind, its pending message stays queued for it, and going down gives the URL back.
+ */
+describe.skipIf(!hasPostgres)('notifications: the single URL of before becomes an endpoint', () => {
+  it('migrates the URL and its queue, and back', async () => {
+    const db = await freshDatabase('outbound_0033');
+    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    const step = (direction: 'up' | 'down') =>
+      runner({
+        databaseUrl: db.url,
+        dir: MIGRATIONS_DIR,
+        direction,
+        migrationsTable: 'schema_migrations',
+        count: direction === 'down' ? 1 : Number.POSITIVE_INFINITY,
+        log: () => {},
+        verbose: false,
+      });
+    try {
+      await migrate(db.url);
+      expect((await step('down')).map((m) => m.name)).toEqual(['0033_signed_notifications']);
+      await pool.query(`UPDATE notification_sender SET url = 'http://gateway.example/sms'`);
+      await pool.query(
+        `INSERT INTO notices (id, key, kind, text) VALUES (1, 'dispatch:1', 'dispatch', '派单')`,
+      );
+      await pool.query(
+        `INSERT INTO outbound_messages (notice_id, url, payload) VALUES (1, 'http://gateway.example/sms', '{}')`,
+      );
+      await step('up');
+      const { rows } = await pool.query(
+        'SELECT name, url, kinds, active, length(secret) AS secret FROM notification_endpoints',
+      );
+      expect(rows).toEqual([
+        {
+          name: 'default',
+          url: 'http://gateway.example/sms',
+          kinds: ['dispatch', 'reassign', 'reschedule', 'deadline', 'escalation', 'exchange'],
+          active: true,
+          secret: 64,
+        },
+      ]);
+      const queued = await pool.query(
+        'SELECT e.name, m.state FROM outbound_messages m JOIN notification_endpoints e ON e.id = m.endpoint_id',
+      );
+      expect(queued.rows).toEqual([{ name: 'default', state: 'pending' }]);
+      await step('down');
+      expect((await pool.query('SELECT url FROM notification_sender')).rows).toEqual([
+        { url: 'http://gateway.example/sms' },
+      ]);
+    } finally {
+      await pool.end();
+      await db.drop();
+    }
+  }, 120_000);
 });

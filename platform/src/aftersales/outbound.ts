@@ -124,14 +124,8 @@ export interface Endpoint {
   updatedAt: Date;
 }
 
-export interface EndpointInput {
-  name: string;
-  url: string;
-  kinds: NoticeKind[];
-  active: boolean;
-  /** Set on creation (generated when not given) and when rotated; omitted on an update, kept. */
-  secret?: string;
-}
+/** An endpoint as written: its secret set on creation (generated when not given) and when rotated; omitted on an update, kept. */
+export type EndpointInput = Pick<Endpoint, 'name' | 'url' | 'kinds' | 'active'> & { secret?: string };
 
 const ENDPOINT_COLUMNS = `id, name, url, kinds, active, updated_by AS "updatedBy", updated_at AS "updatedAt"`;
 

@@ -68,13 +68,8 @@ export interface Endpoint {
   active: boolean;
 }
 
-export interface EndpointInput {
-  name: string;
-  url: string;
-  kinds: NoticeKind[];
-  active: boolean;
-  secret?: string;
-}
+/** What is sent to make or change one: the secret only when set or rotated. */
+export type EndpointInput = Omit<Endpoint, 'id'> & { secret?: string };
 
 export const fetchEndpoints = (): Promise<Endpoint[]> => getJson('/api/notifications/endpoints');
 /** The answer carries the secret: the one time it is shown. */
