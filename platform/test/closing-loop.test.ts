@@ -220,6 +220,17 @@ describe.skipIf(!hasPostgres)(
            (1, 3, 5, now() - interval '3 days', 'sp3', now() + interval '15 minutes', NULL),
            (1, 3, 2, now() - interval '3 days', 'sp3', now() + interval '16 minutes', now())`,
       );
+      // An advance replacement shipped 3 days less 20 minutes ago, recorded on the RMA form: the
+      // faulty unit is due back in 20 minutes (the clock as the RMA record derives it).
+      await ticket(61, 3, '13900000061', 'dispatched');
+      const advance = await api.put('sp1', '/api/tickets/61/rma', {
+        quality: true,
+        exclusions: [],
+        badlyDamaged: false,
+        opened: false,
+        advanceShippedAt: new Date(Date.now() - 3 * 86_400_000 + 20 * 60_000).toISOString(),
+      });
+      expect(advance.body.clocks).toMatchObject([{ clock: 'faulty-return', metAt: null }]);
       const causes = ['spare-parts', 'quote', 'repair-ship', 'faulty-return', 'patrol-report'];
       const told = async (user: string) =>
         (
@@ -233,17 +244,22 @@ describe.skipIf(!hasPostgres)(
           .map((item) => [item.cause, item.ticket_id]);
       // 40 minutes before the first of them: nothing yet.
       expect((await runAfterSalesRound(pool, new Date(Date.now() - 40 * 60_000))).deadlineNotices).toBe(0);
-      // Within 30 minutes: the spare part, the quote and the patrol report (the met clock, the met
-      // report and the clock two days off are not told); told once however many rounds see them.
-      expect((await runAfterSalesRound(pool, new Date())).deadlineNotices).toBe(3);
+      // Within 30 minutes: the spare part, the quote, the faulty unit and the patrol report (the met
+      // clock, the met report and the clock two days off are not told); told once however many
+      // rounds see them.
+      expect((await runAfterSalesRound(pool, new Date())).deadlineNotices).toBe(4);
       expect((await runAfterSalesRound(pool, new Date(Date.now() + 60_000))).deadlineNotices).toBe(0);
 
       // Spare parts: the service point that ships it; the returned unit: it and the center's desk.
       expect((await told('sp1')).sort()).toEqual([
+        ['faulty-return', '61'],
         ['quote', '60'],
         ['spare-parts', '60'],
       ]);
-      expect(await told('desk1')).toEqual([['quote', '60']]);
+      expect((await told('desk1')).sort()).toEqual([
+        ['faulty-return', '61'],
+        ['quote', '60'],
+      ]);
       expect(await told('sp3')).toEqual([['patrol-report', null]]);
       expect(await told('op1')).toEqual([]);
       expect(await told('op2')).toEqual([]);
@@ -263,6 +279,7 @@ describe.skipIf(!hasPostgres)(
         [causes],
       );
       expect(rows.map((row) => [row.cause, row.payload.phones])).toEqual([
+        ['faulty-return', []],
         ['patrol-report', []],
         ['quote', []],
         ['spare-parts', [{ to: 'installer', phone: '13700001111' }]],
