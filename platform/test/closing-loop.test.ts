@@ -481,6 +481,14 @@ describe.skipIf(!hasPostgres)(
       expect((await api.post('op2', '/api/vehicles/4/replacement/rma', {})).status).toBe(404);
       expect((await api.post('sp3', '/api/vehicles/4/replacement/rma', {})).status).toBe(404);
       expect((await api.post('op1', '/api/vehicles/4/replacement/rma', { ticketId: 10 })).status).toBe(400);
+      // Another center's ticket is not there at all; odd spellings of the vehicle are refused.
+      await ticket(70, 2, '13900000002', 'new');
+      expect((await api.post('op1', '/api/vehicles/4/replacement/rma', { ticketId: 70 })).status).toBe(404);
+      expect((await api.post('op1', '/api/vehicles/4abc/replacement/rma', {})).status).toBe(400);
+      expect((await api.post('op1', '/api/vehicles/-4/replacement/rma', {})).status).toBe(400);
+      expect(
+        (await api.post('op1', '/api/vehicles/4/replacement/rma', { ticketId: 20, extra: 1 })).status,
+      ).toBe(400);
       expect((await api.post('op1', '/api/vehicles/4/replacement/rma', { ticketId: 'x' })).status).toBe(400);
       expect((await api.post('op1', '/api/vehicles/1/replacement/rma', {})).status).toBe(409);
       const opened = await api.post('sp1', '/api/vehicles/4/replacement/rma', {});

@@ -230,9 +230,17 @@ describe.skipIf(!hasPostgres)('notifications: the outbound sender and its delive
     expect((await api.post('admin', '/api/notifications/endpoints', endpoint)).status).toBe(409);
     const listed = (await api.get('admin', '/api/notifications/endpoints')).body;
     expect(listed).toMatchObject([{ name: 'sms', kinds: ['dispatch'], active: true, updatedBy: 'admin' }]);
+    expect(listed[0]).not.toHaveProperty('secret');
     expect(JSON.stringify(listed)).not.toContain(made.body.secret);
     expect((await api.put('admin', '/api/notifications/endpoints/999999', endpoint)).status).toBe(404);
     expect((await api.put('admin', '/api/notifications/endpoints/abc', endpoint)).status).toBe(400);
+    expect((await api.put('admin', '/api/notifications/endpoints/0', endpoint)).status).toBe(400);
+    const other = await api.post('admin', '/api/notifications/endpoints', { ...endpoint, name: 'second' });
+    expect(other.status).toBe(201);
+    // Renamed onto another's name: 409, nothing changed.
+    expect((await api.put('admin', `/api/notifications/endpoints/${other.body.id}`, endpoint)).status).toBe(
+      409,
+    );
     const off = await api.put('admin', `/api/notifications/endpoints/${made.body.id}`, {
       ...endpoint,
       active: false,
