@@ -1,7 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type pg from 'pg';
-import { AfterSalesError } from './errors.js';
-import type { NoticeKind } from './notice-store.js';
 
 /**
  * The outbound sender: each notice queued by notice-store.ts is posted as JSON to every active
@@ -83,20 +81,6 @@ export function retryDelayMs(backoffMs: number, attempts: number): number {
   return Math.min(backoffMs * 2 ** Math.max(0, attempts - 1), 3_600_000);
 }
 
-/** A sender URL is http(s), absolute, with a host; anything else is refused before it is stored. */
-export function checkSenderUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new AfterSalesError(`not a URL: ${url}`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-    throw new AfterSalesError(`the sender is reached over http or https, not ${parsed.protocol}`);
-  if (!parsed.hostname) throw new AfterSalesError('the sender URL names no host');
-  return parsed.toString();
-}
-
 export async function loadSender(db: pg.Pool | pg.PoolClient): Promise<SenderConfig> {
   const { rows } = await db.query<{ timeout_ms: number; max_attempts: number; backoff_ms: number }>(
     'SELECT timeout_ms, max_attempts, backoff_ms FROM notification_sender',
@@ -111,79 +95,6 @@ export async function saveSender(pool: pg.Pool, config: SenderConfig, actor: str
     [config.timeoutMs, config.maxAttempts, config.backoffMs, actor],
   );
   return loadSender(pool);
-}
-
-/** An endpoint as read back: its secret never leaves the platform once set. */
-export interface Endpoint {
-  id: number;
-  name: string;
-  url: string;
-  kinds: NoticeKind[];
-  active: boolean;
-  updatedBy: string | null;
-  updatedAt: Date;
-}
-
-/** An endpoint as written: its secret set on creation (generated when not given) and when rotated; omitted on an update, kept. */
-export type EndpointInput = Pick<Endpoint, 'name' | 'url' | 'kinds' | 'active'> & { secret?: string };
-
-const ENDPOINT_COLUMNS = `id, name, url, kinds, active, updated_by AS "updatedBy", updated_at AS "updatedAt"`;
-
-export async function listEndpoints(db: pg.Pool): Promise<Endpoint[]> {
-  const { rows } = await db.query<Endpoint>(
-    `SELECT ${ENDPOINT_COLUMNS} FROM notification_endpoints ORDER BY id`,
-  );
-  return rows;
-}
-
-/** A secret the platform makes when the administrator gives none: 32 random bytes, hex. */
-const newSecret = () => randomBytes(32).toString('hex');
-
-/** Adds an endpoint; answers it with its secret, the one time the secret is read back. */
-export async function addEndpoint(
-  db: pg.Pool,
-  input: EndpointInput,
-  actor: string,
-): Promise<Endpoint & { secret: string }> {
-  const secret = input.secret ?? newSecret();
-  const { rows } = await db.query<Endpoint>(
-    `INSERT INTO notification_endpoints (name, url, secret, kinds, active, updated_by) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (name) DO NOTHING RETURNING ${ENDPOINT_COLUMNS}`,
-    [input.name.trim(), checkSenderUrl(input.url), secret, [...new Set(input.kinds)], input.active, actor],
-  );
-  if (!rows[0]) throw new AfterSalesError(`an endpoint is named ${input.name.trim()} already`, 'conflict');
-  return { ...rows[0], secret };
-}
-
-/** Changes an endpoint; a new secret (rotation) is answered once, like a new endpoint's. */
-export async function updateEndpoint(
-  db: pg.Pool,
-  id: number,
-  input: EndpointInput,
-  actor: string,
-): Promise<Endpoint & { secret?: string }> {
-  const { rows } = await db
-    .query<Endpoint>(
-      `UPDATE notification_endpoints SET name = $2, url = $3, kinds = $4, active = $5, secret = coalesce($6, secret),
-              updated_by = $7, updated_at = now()
-        WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`,
-      [
-        id,
-        input.name.trim(),
-        checkSenderUrl(input.url),
-        [...new Set(input.kinds)],
-        input.active,
-        input.secret ?? null,
-        actor,
-      ],
-    )
-    .catch((error: { code?: string }) => {
-      if (error.code === '23505')
-        throw new AfterSalesError(`an endpoint is named ${input.name.trim()} already`, 'conflict');
-      throw error;
-    });
-  if (!rows[0]) throw new AfterSalesError(`no endpoint ${id}`, 'not-found');
-  return input.secret ? { ...rows[0], secret: input.secret } : rows[0];
 }
 
 /** How long a claimed message stays with its deliverer before another may try it. */

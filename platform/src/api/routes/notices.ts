@@ -4,11 +4,9 @@ import {
   addEndpoint,
   type EndpointInput,
   listEndpoints,
-  loadSender,
-  type SenderConfig,
-  saveSender,
   updateEndpoint,
-} from '../../aftersales/outbound.js';
+} from '../../aftersales/notification-endpoints.js';
+import { loadSender, type SenderConfig, saveSender } from '../../aftersales/outbound.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
 import type { Role, User } from '../sessions.js';
