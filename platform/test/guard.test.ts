@@ -289,6 +289,21 @@ const ROUTES: Record<string, Probe> = {
       contentType: 'text/csv',
     }),
   },
+  'GET /api/vehicles/:id/history': {
+    access: READERS,
+    scoped: true,
+    request: scoped((t) => ({ url: `/api/vehicles/${t.id}/history` })),
+  },
+  'GET /api/terminals/:phone/history': {
+    access: READERS,
+    scoped: true,
+    request: scoped((t) => ({ url: `/api/terminals/${t.phone}/history` })),
+  },
+  'GET /api/installers/:code/history': {
+    access: READERS,
+    scoped: true,
+    request: scoped((t) => ({ url: `/api/installers/inst-${t.id}/history` })),
+  },
   'GET /api/reports/service': { access: ANYONE, request: get('/api/reports/service?month=2026-01') },
   'GET /api/service-points/league': { access: ANYONE, request: get(`/api/service-points/league?${days}`) },
   'GET /api/reports/periodic': { access: ANYONE, request: get('/api/reports/periodic?period=2026-W02') },

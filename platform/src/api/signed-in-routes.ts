@@ -29,6 +29,7 @@ import { periodicReportRoutes } from './routes/periodic-reports.js';
 import { printSheetRoutes } from './routes/print-sheets.js';
 import { replacementRoutes } from './routes/replacement.js';
 import { rmaRoutes } from './routes/rma.js';
+import { rosterHistoryRoutes } from './routes/roster-history.js';
 import { rosterRecordRoutes } from './routes/roster-records.js';
 import { servicePointRoutes } from './routes/service-points.js';
 import { serviceReportRoutes } from './routes/service-report.js';
@@ -92,6 +93,7 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
     customerRoutes,
     contractRoutes,
     rosterRecordRoutes,
+    rosterHistoryRoutes,
     installerRegisterRoutes,
     serviceReportRoutes,
     afterSalesConfigRoutes,
