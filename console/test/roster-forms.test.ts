@@ -47,6 +47,12 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the roster forms 
     expect(owners).toEqual([
       { owner_name: '张三丰', owner_phone: '13800001111', owner_id_number: '41010519800101123X' },
     ]);
+    // The change history under the form: the clerk, the console's form, old → new, masked.
+    const history = page.getByTestId('change-history');
+    await expect.poll(() => history.getByTestId('history-row').count()).toBe(3);
+    const rows = await history.getByTestId('history-row').allTextContents();
+    expect(rows.find((row) => row.includes('证件号码'))).toMatch(/证件号码—4101\*{10}123Xdesk1控制台表单$/);
+    expect(rows.find((row) => row.includes('车主电话'))).toMatch(/车主电话—138\*{4}1111desk1控制台表单$/);
 
     const shipment = page.getByTestId('shipment-form');
     await shipment.locator('input[name=shippedOn]').fill('2026-03-05');
@@ -57,6 +63,8 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the roster forms 
       `SELECT to_char(shipped_on, 'YYYY-MM-DD') AS shipped_on, ship_mode FROM terminals WHERE phone = '13900000001'`,
     );
     expect(shipped).toEqual([{ shipped_on: '2026-03-05', ship_mode: 'express' }]);
+    await expect.poll(() => history.getByTestId('history-row').count()).toBe(5);
+    expect(await history.textContent()).toContain('发货方式—快递desk1控制台表单');
 
     // A bad number is the platform's refusal, shown; nothing is stored.
     await owner.locator('input[name=ownerPhone]').fill('call me');
@@ -102,6 +110,12 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the roster forms 
     await expect.poll(() => report.textContent()).toContain('已导入 1 / 2 行');
     expect(await report.textContent()).toContain('第 3 行: 工号 "W-4": no such installer in the register');
     await expect.poll(() => row.getByTestId('fee').textContent()).toBe('90.00');
+    // The installer's change history: the register form, the contract form, then the file.
+    await row.getByTestId('history').click();
+    const history = page.getByTestId('change-history');
+    await expect.poll(() => history.textContent()).toContain('安装单价（元）85.5090.00desk1导入文件');
+    expect(await history.textContent()).toContain('安装单价（元）—85.50desk1控制台表单');
+    expect(await history.textContent()).toContain('手机号码—137****1111desk1控制台表单');
     const { rows } = await stack.pool.query(
       'SELECT installer, fee_fen, min_per_day FROM installer_contracts',
     );

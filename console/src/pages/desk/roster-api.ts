@@ -6,6 +6,20 @@ import { getJson, postFile, postJson, putJson, type Role, type ShipMode } from '
  * and the installers' contracts.
  */
 
+/** The roles that read their change history (platform/src/api/routes/roster-history.ts, READERS). */
+export const HISTORY_READERS: readonly Role[] = ['admin', 'operator', 'desk', 'service'];
+
+/** One change of a roster fact, personal data masked; `field` is the stored column. */
+export interface HistoryEntry {
+  at: string;
+  subject: 'vehicle' | 'terminal' | 'installer' | 'installer-contract';
+  field: string;
+  old: string | null;
+  new: string | null;
+  actor: string;
+  source: 'console' | 'api' | 'import' | 'database';
+}
+
 /** The roles that may write them (platform/src/api/routes/roster-records.ts, ROSTER_WRITERS). */
 export const ROSTER_WRITERS: readonly Role[] = ['admin', 'desk'];
 
@@ -73,3 +87,8 @@ export const setInstallerContract = (
 ): Promise<InstallerContract> => putJson(`/api/installer-contracts/${part(code)}`, contract);
 export const importInstallerContracts = (file: Blob): Promise<ImportReport> =>
   postFile('/api/installer-contracts/import', file, 'text/csv');
+
+/** A change history by its route: `/api/vehicles/1/history`, `/api/installers/W-1/history`... */
+export const fetchHistory = (path: string): Promise<{ items: HistoryEntry[] }> => getJson(path);
+export const historyPath = (kind: 'vehicles' | 'terminals' | 'installers', key: string): string =>
+  `/api/${kind}/${part(key)}/history`;
