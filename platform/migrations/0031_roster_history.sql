@@ -25,6 +25,8 @@ CREATE TABLE roster_history (
   source text NOT NULL CHECK (source IN ('console', 'api', 'import', 'database'))
 );
 CREATE INDEX roster_history_subject ON roster_history (subject, subject_key, at);
+-- Append-only for the platform's processes (0021 granted them every right on new tables).
+REVOKE UPDATE, DELETE ON roster_history FROM jt808_app;
 
 -- TG_ARGV: the subject, the key column, then the columns whose changes are recorded. A row
 -- inserted records the fields it fills; a row updated, the fields it changes.

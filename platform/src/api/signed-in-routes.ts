@@ -20,6 +20,7 @@ import { deskRoutes } from './routes/desk.js';
 import { faultCauseRoutes } from './routes/fault-causes.js';
 import { installProgressRoutes } from './routes/install-progress.js';
 import { installerRoutes } from './routes/installer.js';
+import { installerAccountRoutes } from './routes/installer-accounts.js';
 import { installerRegisterRoutes } from './routes/installers.js';
 import { kpiRoutes } from './routes/kpis.js';
 import { liveRoutes } from './routes/live.js';
@@ -95,6 +96,7 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
     rosterRecordRoutes,
     rosterHistoryRoutes,
     installerRegisterRoutes,
+    installerAccountRoutes,
     serviceReportRoutes,
     afterSalesConfigRoutes,
     clockRoutes,

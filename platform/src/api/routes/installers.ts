@@ -45,7 +45,8 @@ interface InstallerBody {
 }
 
 const INSTALLER_COLUMNS = `i.code, i.name, i.phone, i.certificate, i.service_point_id AS "servicePointId",
-  point.name AS "servicePoint", i.active`;
+  point.name AS "servicePoint", i.active,
+  (SELECT min(u.username) FROM users u WHERE u.installer = i.code) AS account`;
 
 /** Whether the service point is one the user may put installers on. */
 async function servicePointInScope(pool: pg.Pool, user: User, id: number): Promise<boolean> {
