@@ -187,4 +187,55 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the roster forms 
       await phone.context().close();
     }
   });
+
+  it('makes an installer’s account on the register page; it signs in on the phone page until made inactive', async () => {
+    await stack.pool.query(
+      `INSERT INTO installers (code, name, service_point_id) VALUES ('W-5', '周师傅', 1)`,
+    );
+    // The page may be on this tab already: loaded afresh, the register lists the new installer.
+    await page.goto(`${stack.url}/#/desk/installers`);
+    await page.reload();
+    const row = page.getByTestId('installer-W-5');
+    await row.getByTestId('account-open').click();
+    const panel = page.getByTestId('account-panel');
+    // A username someone has is refused with the platform's reason.
+    await panel.locator('input[name=username]').fill('desk1');
+    await panel.getByTestId('account-submit').click();
+    await expect.poll(() => panel.textContent()).toContain('the username desk1 is taken');
+    await panel.locator('input[name=username]').fill('zhou.w5');
+    await panel.getByTestId('account-submit').click();
+    const shown = panel.getByTestId('account-password');
+    await expect.poll(() => shown.count()).toBe(1);
+    const password = (await shown.textContent())!.trim();
+    expect(password).toMatch(/^[a-zA-Z2-9]{14}$/);
+    await expect.poll(() => row.getByTestId('account').textContent()).toBe('zhou.w5');
+    const { rows } = await stack.pool.query(`SELECT role, installer FROM users WHERE username = 'zhou.w5'`);
+    expect(rows).toEqual([{ role: 'installer', installer: 'W-5' }]);
+    await screenshot(page, 'roster-installer-account');
+
+    const phone = await newPage(browser, 400);
+    try {
+      await signIn(phone, stack.url, { username: 'zhou.w5', password });
+      expect(phone.url()).toContain('#/installer');
+      expect(await phone.locator('header nav a').allTextContents()).toEqual(['安装验收']);
+
+      // The desk makes W-5 inactive: the phone is signed out at its next request, and stays out.
+      await row.getByTestId('edit').click();
+      const form = page.getByTestId('installer-form');
+      await form.locator('input[name=active]').uncheck();
+      await page.getByTestId('installer-save').click();
+      await expect.poll(() => row.textContent()).toContain('否');
+      await phone.reload();
+      await phone.locator('input[name=username]').waitFor();
+      await phone.locator('input[name=username]').fill('zhou.w5');
+      await phone.locator('input[name=password]').fill(password);
+      await phone.locator('button[type=submit]').click();
+      await expect
+        .poll(async () => phone.locator('body').textContent())
+        .toContain('inactive in the register');
+      await screenshot(phone, 'roster-installer-inactive');
+    } finally {
+      await phone.context().close();
+    }
+  });
 });

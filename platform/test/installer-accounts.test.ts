@@ -129,8 +129,12 @@ describe.skipIf(!hasPostgres)('installer accounts made from the register', () =>
       (await pool.query(`SELECT count(*)::int AS n FROM users WHERE role <> 'installer'`)).rows[0].n,
     ).toBe(6);
     // Another center's installer is no installer for this desk; the other roles may not.
-    expect((await api.post('desk1', '/api/installers/L-1/account', { username: 'li.shifu' })).status).toBe(404);
-    expect((await api.post('desk1', '/api/installers/NOBODY/account', { username: 'li.shifu' })).status).toBe(404);
+    expect((await api.post('desk1', '/api/installers/L-1/account', { username: 'li.shifu' })).status).toBe(
+      404,
+    );
+    expect((await api.post('desk1', '/api/installers/NOBODY/account', { username: 'li.shifu' })).status).toBe(
+      404,
+    );
     for (const user of ['op1', 'sp1', 'sp2', 'viewer', 'wang.shifu']) {
       expect(
         (await api.post(user, '/api/installers/L-1/account', { username: `x-${user}` })).status,
@@ -140,8 +144,12 @@ describe.skipIf(!hasPostgres)('installer accounts made from the register', () =>
     }
     expect((await api.post('desk1', '/api/installers/L-1/account/password', {})).status).toBe(404);
     // Odd spellings: an encoded code is the same code, a trailing part is no route.
-    expect((await api.post('desk1', '/api/installers/L%2D1/account', { username: 'li.shifu' })).status).toBe(404);
-    expect((await api.post('desk1', '/api/installers/L-1/account/', { username: 'li.shifu' })).status).toBe(404);
+    expect((await api.post('desk1', '/api/installers/L%2D1/account', { username: 'li.shifu' })).status).toBe(
+      404,
+    );
+    expect((await api.post('desk1', '/api/installers/L-1/account/', { username: 'li.shifu' })).status).toBe(
+      404,
+    );
     expect((await api.post('desk1', '/api/installers/W-1/account/role', { role: 'admin' })).status).toBe(404);
     expect(await stored('li.shifu')).toEqual([]);
   });

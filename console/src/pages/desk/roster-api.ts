@@ -43,9 +43,18 @@ export interface Installer {
   servicePointId: number;
   servicePoint?: string;
   active: boolean;
+  /** The username of their sign-in account, if they have one. */
+  account?: string | null;
 }
 
-export type InstallerInput = Omit<Installer, 'code' | 'servicePoint'>;
+export type InstallerInput = Omit<Installer, 'code' | 'servicePoint' | 'account'>;
+
+/** An installer's account as made or reset; `generated` is the one-time password, shown once. */
+export interface InstallerAccount {
+  installer: string;
+  username: string;
+  generated?: string;
+}
 
 export interface InstallerContract {
   installer: string;
@@ -78,6 +87,14 @@ export const addInstaller = (installer: InstallerInput & { code: string }): Prom
   postJson('/api/installers', installer);
 export const updateInstaller = (code: string, installer: InstallerInput): Promise<Installer> =>
   putJson(`/api/installers/${part(code)}`, installer);
+
+/** No password: the platform generates one and answers it once. */
+export const createInstallerAccount = (
+  code: string,
+  account: { username: string; password?: string },
+): Promise<InstallerAccount> => postJson(`/api/installers/${part(code)}/account`, account);
+export const resetInstallerPassword = (code: string, password?: string): Promise<InstallerAccount> =>
+  postJson(`/api/installers/${part(code)}/account/password`, password === undefined ? {} : { password });
 
 export const fetchInstallerContracts = (): Promise<InstallerContract[]> =>
   getJson('/api/installer-contracts');
