@@ -1,30 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { createInstallerAccount, resetInstallerPassword } from '../installer-accounts.js';
-import { scopeOf } from '../scope.js';
-import type { User } from '../sessions.js';
 import { answering } from './after-sales-common.js';
+import { codeParams, installerInScope } from './installers.js';
 import { ROSTER_WRITERS } from './roster-records.js';
-
-const codeParams = {
-  type: 'object',
-  required: ['code'],
-  properties: { code: { type: 'string', minLength: 1, maxLength: 64 } },
-} as const;
 
 /** A typed password: at least 8 characters (a generated one has 14). */
 const password = { type: 'string', minLength: 8, maxLength: 256 } as const;
-
-/** Whether the installer is at a service point of the user's scope (where they may edit them). */
-async function installerInScope(pool: pg.Pool, user: User, code: string): Promise<boolean> {
-  const scope = scopeOf(user, 2);
-  const { rows } = await pool.query(
-    `SELECT 1 FROM installers i JOIN service_points point ON point.id = i.service_point_id
-      WHERE i.code = $1 AND ${scope.servicePoints}`,
-    [code, ...scope.params],
-  );
-  return rows.length > 0;
-}
 
 /**
  * An installer's sign-in account, made and reset by whoever keeps that installer's register entry

@@ -22,7 +22,8 @@ const READERS: readonly Role[] = ['admin', 'operator', 'desk', 'service'];
 /** A contracts file sent to the API: a few hundred rows at most, one a contract. */
 const MAX_CSV_BYTES = 1024 * 1024;
 
-const codeParams = {
+/** An installer by their code in the register. */
+export const codeParams = {
   type: 'object',
   required: ['code'],
   properties: { code: { type: 'string', minLength: 1, maxLength: 64 } },
@@ -54,6 +55,17 @@ async function servicePointInScope(pool: pg.Pool, user: User, id: number): Promi
   const { rows } = await pool.query(
     `SELECT 1 FROM service_points point WHERE point.id = $1 AND ${scope.servicePoints}`,
     [id, ...scope.params],
+  );
+  return rows.length > 0;
+}
+
+/** Whether the installer is at a service point of the user's scope (out of it, they are no installer). */
+export async function installerInScope(pool: pg.Pool, user: User, code: string): Promise<boolean> {
+  const scope = scopeOf(user, 2);
+  const { rows } = await pool.query(
+    `SELECT 1 FROM installers i JOIN service_points point ON point.id = i.service_point_id
+      WHERE i.code = $1 AND ${scope.servicePoints}`,
+    [code, ...scope.params],
   );
   return rows.length > 0;
 }

@@ -5,6 +5,7 @@ import * as cells from '../../roster/cells.js';
 import { scopeOf } from '../scope.js';
 import type { Role } from '../sessions.js';
 import { answering, idParams } from './after-sales-common.js';
+import { codeParams, installerInScope } from './installers.js';
 import { cellValue } from './roster-records.js';
 
 /**
@@ -113,25 +114,12 @@ export const rosterHistoryRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async 
 
   app.get<{ Params: { code: string } }>(
     '/installers/:code/history',
-    {
-      config: { roles: READERS },
-      schema: {
-        params: {
-          type: 'object',
-          required: ['code'],
-          properties: { code: { type: 'string', minLength: 1, maxLength: 64 } },
-        },
-      },
-    },
+    { config: { roles: READERS }, schema: { params: codeParams } },
     async (request, reply) => {
-      const scope = scopeOf(request.user, 2);
-      const { rows } = await pool.query(
-        `SELECT 1 FROM installers i JOIN service_points point ON point.id = i.service_point_id
-          WHERE i.code = $1 AND ${scope.servicePoints}`,
-        [request.params.code, ...scope.params],
-      );
-      if (rows.length === 0) return reply.code(404).send({ error: 'no such installer' });
       const { code } = request.params;
+      if (!(await installerInScope(pool, request.user, code))) {
+        return reply.code(404).send({ error: 'no such installer' });
+      }
       return {
         items: await historyOf(pool, [
           ['installer', code],
