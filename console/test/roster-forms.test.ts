@@ -47,6 +47,12 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the roster forms 
     expect(owners).toEqual([
       { owner_name: '张三丰', owner_phone: '13800001111', owner_id_number: '41010519800101123X' },
     ]);
+    // The change history under the form: the clerk, the console's form, old → new, masked.
+    const history = page.getByTestId('change-history');
+    await expect.poll(() => history.getByTestId('history-row').count()).toBe(3);
+    const rows = await history.getByTestId('history-row').allTextContents();
+    expect(rows.find((row) => row.includes('证件号码'))).toMatch(/证件号码—4101\*{10}123Xdesk1控制台表单$/);
+    expect(rows.find((row) => row.includes('车主电话'))).toMatch(/车主电话—138\*{4}1111desk1控制台表单$/);
 
     const shipment = page.getByTestId('shipment-form');
     await shipment.locator('input[name=shippedOn]').fill('2026-03-05');
@@ -57,6 +63,8 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the roster forms 
       `SELECT to_char(shipped_on, 'YYYY-MM-DD') AS shipped_on, ship_mode FROM terminals WHERE phone = '13900000001'`,
     );
     expect(shipped).toEqual([{ shipped_on: '2026-03-05', ship_mode: 'express' }]);
+    await expect.poll(() => history.getByTestId('history-row').count()).toBe(5);
+    expect(await history.textContent()).toContain('发货方式—快递desk1控制台表单');
 
     // A bad number is the platform's refusal, shown; nothing is stored.
     await owner.locator('input[name=ownerPhone]').fill('call me');
@@ -102,6 +110,12 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the roster forms 
     await expect.poll(() => report.textContent()).toContain('已导入 1 / 2 行');
     expect(await report.textContent()).toContain('第 3 行: 工号 "W-4": no such installer in the register');
     await expect.poll(() => row.getByTestId('fee').textContent()).toBe('90.00');
+    // The installer's change history: the register form, the contract form, then the file.
+    await row.getByTestId('history').click();
+    const history = page.getByTestId('change-history');
+    await expect.poll(() => history.textContent()).toContain('安装单价（元）85.5090.00desk1导入文件');
+    expect(await history.textContent()).toContain('安装单价（元）—85.50desk1控制台表单');
+    expect(await history.textContent()).toContain('手机号码—137****1111desk1控制台表单');
     const { rows } = await stack.pool.query(
       'SELECT installer, fee_fen, min_per_day FROM installer_contracts',
     );
@@ -169,6 +183,57 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the roster forms 
       expect(await phone.getByTestId('whoami').textContent()).toContain('安装人员');
       expect(await phone.locator('header nav a').allTextContents()).toEqual(['安装验收']);
       expect(phone.url()).toContain('#/installer');
+    } finally {
+      await phone.context().close();
+    }
+  });
+
+  it('makes an installer’s account on the register page; it signs in on the phone page until made inactive', async () => {
+    await stack.pool.query(
+      `INSERT INTO installers (code, name, service_point_id) VALUES ('W-5', '周师傅', 1)`,
+    );
+    // The page may be on this tab already: loaded afresh, the register lists the new installer.
+    await page.goto(`${stack.url}/#/desk/installers`);
+    await page.reload();
+    const row = page.getByTestId('installer-W-5');
+    await row.getByTestId('account-open').click();
+    const panel = page.getByTestId('account-panel');
+    // A username someone has is refused with the platform's reason.
+    await panel.locator('input[name=username]').fill('desk1');
+    await panel.getByTestId('account-submit').click();
+    await expect.poll(() => panel.textContent()).toContain('the username desk1 is taken');
+    await panel.locator('input[name=username]').fill('zhou.w5');
+    await panel.getByTestId('account-submit').click();
+    const shown = panel.getByTestId('account-password');
+    await expect.poll(() => shown.count()).toBe(1);
+    const password = (await shown.textContent())!.trim();
+    expect(password).toMatch(/^[a-zA-Z2-9]{14}$/);
+    await expect.poll(() => row.getByTestId('account').textContent()).toBe('zhou.w5');
+    const { rows } = await stack.pool.query(`SELECT role, installer FROM users WHERE username = 'zhou.w5'`);
+    expect(rows).toEqual([{ role: 'installer', installer: 'W-5' }]);
+    await screenshot(page, 'roster-installer-account');
+
+    const phone = await newPage(browser, 400);
+    try {
+      await signIn(phone, stack.url, { username: 'zhou.w5', password });
+      expect(phone.url()).toContain('#/installer');
+      expect(await phone.locator('header nav a').allTextContents()).toEqual(['安装验收']);
+
+      // The desk makes W-5 inactive: the phone is signed out at its next request, and stays out.
+      await row.getByTestId('edit').click();
+      const form = page.getByTestId('installer-form');
+      await form.locator('input[name=active]').uncheck();
+      await page.getByTestId('installer-save').click();
+      await expect.poll(() => row.textContent()).toContain('否');
+      await phone.reload();
+      await phone.locator('input[name=username]').waitFor();
+      await phone.locator('input[name=username]').fill('zhou.w5');
+      await phone.locator('input[name=password]').fill(password);
+      await phone.locator('button[type=submit]').click();
+      await expect
+        .poll(async () => phone.locator('body').textContent())
+        .toContain('inactive in the register');
+      await screenshot(phone, 'roster-installer-inactive');
     } finally {
       await phone.context().close();
     }

@@ -84,6 +84,22 @@ describe.skipIf(!hasPostgres)('database roles (real PostgreSQL)', () => {
     await app.query(`INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州中心', '郑州')`);
     expect((await app.query('SELECT count(*)::int AS n FROM terminals')).rows).toEqual([{ n: 2 }]);
     await app.query(`UPDATE terminals SET pending = false WHERE phone = '13900000002'`);
+    // A roster change is recorded under the application's role; the history is append-only (0031).
+    await app.query(
+      `UPDATE terminals SET shipped_on = '2026-01-05', ship_mode = 'express' WHERE phone = '13900000002'`,
+    );
+    expect(
+      (
+        await app.query(
+          `SELECT field, actor, source FROM roster_history WHERE subject_key = '13900000002' ORDER BY field`,
+        )
+      ).rows,
+    ).toEqual([
+      { field: 'ship_mode', actor: appUser, source: 'database' },
+      { field: 'shipped_on', actor: appUser, source: 'database' },
+    ]);
+    for (const sql of [`UPDATE roster_history SET actor = 'someone else'`, 'DELETE FROM roster_history'])
+      expect(await refusal(app.query(sql)), sql).toBe('42501');
     for (const sql of [
       'CREATE TABLE intruder (id int)',
       'DROP TABLE tickets',

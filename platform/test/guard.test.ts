@@ -271,6 +271,21 @@ const ROUTES: Record<string, Probe> = {
       },
     })),
   },
+  // acct-N have no account until the first allowed role makes one (the next is told it exists).
+  'POST /api/installers/:code/account': {
+    access: WRITERS,
+    scoped: true,
+    request: scoped((t, role) => ({
+      url: `/api/installers/acct-${t.id}/account`,
+      payload: { username: `acct-${role}-${t.id}` },
+    })),
+    ok: [201, 409],
+  },
+  'POST /api/installers/:code/account/password': {
+    access: WRITERS,
+    scoped: true,
+    request: scoped((t) => ({ url: `/api/installers/acct-${t.id}/account/password`, payload: {} })),
+  },
   'GET /api/installer-contracts': { access: READERS, request: get('/api/installer-contracts') },
   'PUT /api/installer-contracts/:code': {
     access: WRITERS,
@@ -288,6 +303,21 @@ const ROUTES: Record<string, Probe> = {
       payload: '安装人员编号,安装单价\ninst-1,80\n',
       contentType: 'text/csv',
     }),
+  },
+  'GET /api/vehicles/:id/history': {
+    access: READERS,
+    scoped: true,
+    request: scoped((t) => ({ url: `/api/vehicles/${t.id}/history` })),
+  },
+  'GET /api/terminals/:phone/history': {
+    access: READERS,
+    scoped: true,
+    request: scoped((t) => ({ url: `/api/terminals/${t.phone}/history` })),
+  },
+  'GET /api/installers/:code/history': {
+    access: READERS,
+    scoped: true,
+    request: scoped((t) => ({ url: `/api/installers/inst-${t.id}/history` })),
   },
   'GET /api/reports/service': { access: ANYONE, request: get('/api/reports/service?month=2026-01') },
   'GET /api/service-points/league': { access: ANYONE, request: get(`/api/service-points/league?${days}`) },
@@ -546,7 +576,8 @@ describe.skipIf(!hasPostgres)('the guard table: every route declares its access,
     await saveUser(pool, { username: 'desk', password: 'desk-secret', role: 'desk', centerIds: [1] });
     await saveUser(pool, { username: 'viewer', password: 'viewer-secret', role: 'viewer', centerIds: [1] });
     await pool.query(
-      `INSERT INTO installers (code, name, service_point_id) VALUES ('inst-1', '张师傅', 1), ('inst-2', '李师傅', 2)`,
+      `INSERT INTO installers (code, name, service_point_id) VALUES ('inst-1', '张师傅', 1), ('inst-2', '李师傅', 2),
+        ('acct-1', '赵师傅', 1), ('acct-2', '钱师傅', 2)`,
     );
     await saveUser(pool, {
       username: 'installer',

@@ -169,10 +169,16 @@ describe.skipIf(!hasPostgres)('installers: the register, their sign-in and their
     expect((await api.put('desk1', '/api/installers/W-1', entry)).status).toBe(200);
     // At once: the installer's scope is the register's service point.
     expect((await api.get('wang', '/api/installer/豫A10003')).status).toBe(200);
+    // Made inactive, the installer's account is closed: its session ends and it signs in no more.
     expect((await api.put('desk1', '/api/installers/W-1', { ...entry, active: false })).status).toBe(200);
-    expect((await api.get('wang', '/api/installer/豫A10003')).status).toBe(404);
-    expect((await api.get('wang', '/api/me')).body).toMatchObject({ servicePointId: null });
+    expect((await api.get('wang', '/api/installer/豫A10003')).status).toBe(401);
+    expect((await api.get('wang', '/api/me')).status).toBe(401);
+    await expect(api.login('wang', 'wang-secret')).rejects.toThrow('403');
+    // Active again, they sign in anew (the ended session does not come back).
     await api.put('desk1', '/api/installers/W-1', { ...entry, servicePointId: 1 });
+    expect((await api.get('wang', '/api/me')).status).toBe(401);
+    await api.login('wang', 'wang-secret');
+    expect((await api.get('wang', '/api/me')).body).toMatchObject({ servicePointId: 1 });
   });
 
   it('sets a contract for a registered installer in scope, and the settlement has it', async () => {

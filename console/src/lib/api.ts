@@ -310,11 +310,15 @@ async function request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: u
     response = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: raw
-        ? { 'content-type': raw.type }
-        : body === undefined
-          ? {}
-          : { 'content-type': 'application/json' },
+      headers: {
+        // Changes made here are recorded as the console's in the roster's change history.
+        'x-jt808-client': 'console',
+        ...(raw
+          ? { 'content-type': raw.type }
+          : body === undefined
+            ? {}
+            : { 'content-type': 'application/json' }),
+      },
       body: raw ? raw.raw : body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {

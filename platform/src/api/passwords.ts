@@ -34,3 +34,21 @@ export async function verifyPassword(password: string, stored: string): Promise<
   });
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
+
+/** Letters and digits that are not mistaken for one another when read out or copied by hand. */
+const READABLE = 'abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/**
+ * A one-time initial password, shown once to whoever hands it on: 14 characters of 54, about 80
+ * bits, drawn without modulo bias.
+ */
+export function generatePassword(length = 14): string {
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      // 216 = 4 × 54: bytes above it would favour the first characters.
+      if (byte < 216 && out.length < length) out += READABLE[byte % READABLE.length];
+    }
+  }
+  return out;
+}

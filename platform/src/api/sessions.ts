@@ -77,13 +77,14 @@ export async function userOfSession(
     service_point_id: number | null;
     stale: boolean;
   }>(
-    // An installer's service point is the register's, and none once they are inactive (0025).
+    // An installer's service point is the register's; an inactive installer's session is over
+    // (0025; a deactivation deletes them too, roster/kinds/installers.ts, followRegister).
     `SELECT u.id, u.username, u.role, u.center_ids,
             CASE WHEN u.role = 'installer' THEN i.service_point_id ELSE u.service_point_id END AS service_point_id,
             s.last_used_at < now() - make_interval(secs => $3) AS stale
        FROM sessions s JOIN users u ON u.id = s.user_id
        LEFT JOIN installers i ON i.code = u.installer AND i.active
-      WHERE s.token_hash = $1 AND ${valid('$2')}`,
+      WHERE s.token_hash = $1 AND ${valid('$2')} AND (u.role <> 'installer' OR i.code IS NOT NULL)`,
     [hash, policy.idleMinutes, SESSION_TOUCH_SECONDS],
   );
   const row = rows[0];

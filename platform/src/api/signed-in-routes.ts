@@ -20,6 +20,7 @@ import { deskRoutes } from './routes/desk.js';
 import { faultCauseRoutes } from './routes/fault-causes.js';
 import { installProgressRoutes } from './routes/install-progress.js';
 import { installerRoutes } from './routes/installer.js';
+import { installerAccountRoutes } from './routes/installer-accounts.js';
 import { installerRegisterRoutes } from './routes/installers.js';
 import { kpiRoutes } from './routes/kpis.js';
 import { liveRoutes } from './routes/live.js';
@@ -29,6 +30,7 @@ import { periodicReportRoutes } from './routes/periodic-reports.js';
 import { printSheetRoutes } from './routes/print-sheets.js';
 import { replacementRoutes } from './routes/replacement.js';
 import { rmaRoutes } from './routes/rma.js';
+import { rosterHistoryRoutes } from './routes/roster-history.js';
 import { rosterRecordRoutes } from './routes/roster-records.js';
 import { servicePointRoutes } from './routes/service-points.js';
 import { serviceReportRoutes } from './routes/service-report.js';
@@ -92,7 +94,9 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
     customerRoutes,
     contractRoutes,
     rosterRecordRoutes,
+    rosterHistoryRoutes,
     installerRegisterRoutes,
+    installerAccountRoutes,
     serviceReportRoutes,
     afterSalesConfigRoutes,
     clockRoutes,

@@ -48,7 +48,11 @@ async function importCommand(command: Extract<Command, { kind: 'import' }>): Pro
   }
   const pool = createPool(command.databaseUrl, 2);
   try {
-    const report = await importRoster(pool, command.files, { encoding: command.encoding });
+    const report = await importRoster(pool, command.files, {
+      encoding: command.encoding,
+      // The change history names the command and whoever ran it on the server.
+      actor: `jt808-roster (${process.env.USER ?? process.env.LOGNAME ?? 'unknown user'})`,
+    });
     await write(reportText(report));
     return everythingLoaded(report) ? OK : NOT_ALL_LOADED;
   } finally {

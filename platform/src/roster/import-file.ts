@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { actAs } from '../db/acting.js';
 import { transaction } from '../db/pool.js';
 import { csvRecords } from './csv-records.js';
 import { RosterFileError } from './file-error.js';
@@ -10,6 +11,11 @@ export interface ImportOptions {
   encoding?: TextEncoding;
   /** Rows stored per statement. */
   batchSize?: number;
+  /**
+   * Who imports, as the change history names them (source `import`); without it, the database's
+   * login role.
+   */
+  actor?: string;
 }
 
 export interface FileReport {
@@ -53,6 +59,7 @@ export async function importFile(
     const encoding = options.encoding ?? (await detectEncoding(path));
     report.encoding = encoding;
     await transaction(pool, async (client) => {
+      if (options.actor !== undefined) await actAs(client, { actor: options.actor, source: 'import' });
       // One import at a time: installations are matched without a unique key, and two imports
       // moving the same terminals could deadlock.
       await client.query(`SELECT pg_advisory_xact_lock(hashtext('jt808-roster import'))`);

@@ -6,6 +6,20 @@ import { getJson, postFile, postJson, putJson, type Role, type ShipMode } from '
  * and the installers' contracts.
  */
 
+/** The roles that read their change history (platform/src/api/routes/roster-history.ts, READERS). */
+export const HISTORY_READERS: readonly Role[] = ['admin', 'operator', 'desk', 'service'];
+
+/** One change of a roster fact, personal data masked; `field` is the stored column. */
+export interface HistoryEntry {
+  at: string;
+  subject: 'vehicle' | 'terminal' | 'installer' | 'installer-contract';
+  field: string;
+  old: string | null;
+  new: string | null;
+  actor: string;
+  source: 'console' | 'api' | 'import' | 'database';
+}
+
 /** The roles that may write them (platform/src/api/routes/roster-records.ts, ROSTER_WRITERS). */
 export const ROSTER_WRITERS: readonly Role[] = ['admin', 'desk'];
 
@@ -29,9 +43,18 @@ export interface Installer {
   servicePointId: number;
   servicePoint?: string;
   active: boolean;
+  /** The username of their sign-in account, if they have one. */
+  account?: string | null;
 }
 
-export type InstallerInput = Omit<Installer, 'code' | 'servicePoint'>;
+export type InstallerInput = Omit<Installer, 'code' | 'servicePoint' | 'account'>;
+
+/** An installer's account as made or reset; `generated` is the one-time password, shown once. */
+export interface InstallerAccount {
+  installer: string;
+  username: string;
+  generated?: string;
+}
 
 export interface InstallerContract {
   installer: string;
@@ -65,6 +88,14 @@ export const addInstaller = (installer: InstallerInput & { code: string }): Prom
 export const updateInstaller = (code: string, installer: InstallerInput): Promise<Installer> =>
   putJson(`/api/installers/${part(code)}`, installer);
 
+/** No password: the platform generates one and answers it once. */
+export const createInstallerAccount = (
+  code: string,
+  account: { username: string; password?: string },
+): Promise<InstallerAccount> => postJson(`/api/installers/${part(code)}/account`, account);
+export const resetInstallerPassword = (code: string, password?: string): Promise<InstallerAccount> =>
+  postJson(`/api/installers/${part(code)}/account/password`, password === undefined ? {} : { password });
+
 export const fetchInstallerContracts = (): Promise<InstallerContract[]> =>
   getJson('/api/installer-contracts');
 export const setInstallerContract = (
@@ -73,3 +104,8 @@ export const setInstallerContract = (
 ): Promise<InstallerContract> => putJson(`/api/installer-contracts/${part(code)}`, contract);
 export const importInstallerContracts = (file: Blob): Promise<ImportReport> =>
   postFile('/api/installer-contracts/import', file, 'text/csv');
+
+/** A change history by its route: `/api/vehicles/1/history`, `/api/installers/W-1/history`... */
+export const fetchHistory = (path: string): Promise<{ items: HistoryEntry[] }> => getJson(path);
+export const historyPath = (kind: 'vehicles' | 'terminals' | 'installers', key: string): string =>
+  `/api/${kind}/${part(key)}/history`;

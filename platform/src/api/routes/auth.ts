@@ -53,8 +53,11 @@ export const signInRoutes: FastifyPluginAsync<SignInOptions> = async (
           .header('retry-after', wait)
           .send({ error: `too many wrong passwords: try again in ${wait} s` });
       }
-      const { rows } = await pool.query<{ id: number; password_hash: string }>(
-        'SELECT id, password_hash FROM users WHERE username = $1',
+      // An installer's account signs in while the installer is active in the register (0025).
+      const { rows } = await pool.query<{ id: number; password_hash: string; inactive: boolean }>(
+        `SELECT u.id, u.password_hash, (u.role = 'installer' AND i.code IS NULL) AS inactive
+           FROM users u LEFT JOIN installers i ON i.code = u.installer AND i.active
+          WHERE u.username = $1`,
         [request.body.username],
       );
       const user = rows[0];
@@ -62,6 +65,12 @@ export const signInRoutes: FastifyPluginAsync<SignInOptions> = async (
       if (!user || !ok) {
         await throttle.failed(request);
         return reply.code(401).send({ error: 'wrong username or password' });
+      }
+      // Said only to whoever knows the password: the account exists, and why it does not sign in.
+      if (user.inactive) {
+        return reply
+          .code(403)
+          .send({ error: 'this installer is inactive in the register: the account is closed' });
       }
       // Sign-ins are rare and the table small: the sessions that can no longer sign anyone in go here.
       await purgeSessions(pool, sessions);

@@ -5,11 +5,12 @@ import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { AfterSalesError } from '../../aftersales/errors.js';
 import { maskRow } from '../../aftersales/masking.js';
-import { transaction } from '../../db/pool.js';
+import { changing } from '../../db/acting.js';
 import * as cells from '../../roster/cells.js';
 import { importFile } from '../../roster/import-file.js';
 import { installerContractsWithin } from '../../roster/kinds/installer-contracts.js';
 import { followRegister } from '../../roster/kinds/installers.js';
+import { actingOf } from '../acting.js';
 import { scopeOf } from '../scope.js';
 import type { Role, User } from '../sessions.js';
 import { answering } from './after-sales-common.js';
@@ -21,7 +22,8 @@ const READERS: readonly Role[] = ['admin', 'operator', 'desk', 'service'];
 /** A contracts file sent to the API: a few hundred rows at most, one a contract. */
 const MAX_CSV_BYTES = 1024 * 1024;
 
-const codeParams = {
+/** An installer by their code in the register. */
+export const codeParams = {
   type: 'object',
   required: ['code'],
   properties: { code: { type: 'string', minLength: 1, maxLength: 64 } },
@@ -44,7 +46,8 @@ interface InstallerBody {
 }
 
 const INSTALLER_COLUMNS = `i.code, i.name, i.phone, i.certificate, i.service_point_id AS "servicePointId",
-  point.name AS "servicePoint", i.active`;
+  point.name AS "servicePoint", i.active,
+  (SELECT min(u.username) FROM users u WHERE u.installer = i.code) AS account`;
 
 /** Whether the service point is one the user may put installers on. */
 async function servicePointInScope(pool: pg.Pool, user: User, id: number): Promise<boolean> {
@@ -52,6 +55,17 @@ async function servicePointInScope(pool: pg.Pool, user: User, id: number): Promi
   const { rows } = await pool.query(
     `SELECT 1 FROM service_points point WHERE point.id = $1 AND ${scope.servicePoints}`,
     [id, ...scope.params],
+  );
+  return rows.length > 0;
+}
+
+/** Whether the installer is at a service point of the user's scope (out of it, they are no installer). */
+export async function installerInScope(pool: pg.Pool, user: User, code: string): Promise<boolean> {
+  const scope = scopeOf(user, 2);
+  const { rows } = await pool.query(
+    `SELECT 1 FROM installers i JOIN service_points point ON point.id = i.service_point_id
+      WHERE i.code = $1 AND ${scope.servicePoints}`,
+    [code, ...scope.params],
   );
   return rows.length > 0;
 }
@@ -107,10 +121,12 @@ export const installerRegisterRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = as
         if (!(await servicePointInScope(pool, request.user, servicePointId))) {
           return reply.code(404).send({ error: 'no such service point' });
         }
-        const { rowCount } = await pool.query(
-          `INSERT INTO installers (code, name, phone, certificate, service_point_id, active)
+        const { rowCount } = await changing(pool, actingOf(request), (client) =>
+          client.query(
+            `INSERT INTO installers (code, name, phone, certificate, service_point_id, active)
            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO NOTHING`,
-          [code, values.name, values.phone, values.certificate, servicePointId, active],
+            [code, values.name, values.phone, values.certificate, servicePointId, active],
+          ),
         );
         if (rowCount === 0)
           throw new AfterSalesError(`installer ${code} is in the register already`, 'conflict');
@@ -142,7 +158,7 @@ export const installerRegisterRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = as
           return reply.code(404).send({ error: 'no such service point' });
         }
         const scope = scopeOf(request.user, 7);
-        const updated = await transaction(pool, async (client) => {
+        const updated = await changing(pool, actingOf(request), async (client) => {
           const { rows } = await client.query(
             `UPDATE installers i SET name = $2, phone = $3, certificate = $4, service_point_id = $5, active = $6
                FROM service_points point
@@ -198,15 +214,17 @@ export const installerRegisterRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = as
     async (request, reply) => {
       const scope = scopeOf(request.user, 4);
       // The contract's name and service point are the register's (roster/kinds/installers.ts).
-      const { rows } = await pool.query(
-        `INSERT INTO installer_contracts (installer, name, service_point_id, fee_fen, min_per_day)
+      const { rows } = await changing(pool, actingOf(request), (client) =>
+        client.query(
+          `INSERT INTO installer_contracts (installer, name, service_point_id, fee_fen, min_per_day)
          SELECT i.code, i.name, i.service_point_id, $2, $3
            FROM installers i JOIN service_points point ON point.id = i.service_point_id
           WHERE i.code = $1 AND ${scope.servicePoints}
          ON CONFLICT (installer) DO UPDATE SET fee_fen = EXCLUDED.fee_fen, min_per_day = EXCLUDED.min_per_day,
            name = EXCLUDED.name, service_point_id = EXCLUDED.service_point_id
          RETURNING installer, name, service_point_id AS "servicePointId", fee_fen AS "feeFen", min_per_day AS "minPerDay"`,
-        [request.params.code, request.body.feeFen, request.body.minPerDay, ...scope.params],
+          [request.params.code, request.body.feeFen, request.body.minPerDay, ...scope.params],
+        ),
       );
       return rows[0] ?? reply.code(404).send({ error: 'no such installer' });
     },
@@ -234,7 +252,13 @@ export const installerRegisterRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = as
         try {
           const path = join(dir, 'contracts.csv');
           await writeFile(path, request.body);
-          const { kind: _kind, path: _path, ...report } = await importFile(pool, kind, path);
+          const {
+            kind: _kind,
+            path: _path,
+            ...report
+          } = await importFile(pool, kind, path, {
+            actor: request.user.username,
+          });
           return reply.code(report.error === undefined ? 200 : 400).send(report);
         } finally {
           await rm(dir, { recursive: true, force: true });

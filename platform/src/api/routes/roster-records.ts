@@ -2,7 +2,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { AfterSalesError } from '../../aftersales/errors.js';
 import { maskDetail } from '../../aftersales/masking.js';
+import { changing } from '../../db/acting.js';
 import * as cells from '../../roster/cells.js';
+import { actingOf } from '../acting.js';
 import { scopeOf } from '../scope.js';
 import type { Role } from '../sessions.js';
 import { answering, dayPattern, idParams } from './after-sales-common.js';
@@ -63,11 +65,13 @@ export const rosterRecordRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (
         const phone = cellValue(cells.contactPhone, request.body.phone, 'phone');
         const idNumber = cellValue(cells.idNumber, request.body.idNumber, 'identity number');
         const scope = scopeOf(request.user, 5);
-        const { rows } = await pool.query(
-          `UPDATE vehicles vehicle SET owner_name = $2, owner_phone = $3, owner_id_number = $4
+        const { rows } = await changing(pool, actingOf(request), (client) =>
+          client.query(
+            `UPDATE vehicles vehicle SET owner_name = $2, owner_phone = $3, owner_id_number = $4
             WHERE vehicle.id = $1 AND ${scope.vehicles}
           RETURNING vehicle.id, vehicle.owner_name AS name, vehicle.owner_phone AS phone, vehicle.owner_id_number AS "idNumber"`,
-          [request.params.id, name, phone, idNumber, ...scope.params],
+            [request.params.id, name, phone, idNumber, ...scope.params],
+          ),
         );
         if (rows.length === 0) return reply.code(404).send({ error: 'no such vehicle' });
         return maskDetail(request.user.role, rows[0], OWNER_FIELDS);
@@ -109,12 +113,14 @@ export const rosterRecordRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (
         // A terminal is in scope through the vehicle it is on; one on no vehicle yet (shipped, not
         // installed) only for those who see the province, whose scope is TRUE.
         const scope = scopeOf(request.user, 4);
-        const { rows } = await pool.query(
-          `UPDATE terminals t SET shipped_on = $2, ship_mode = $3
+        const { rows } = await changing(pool, actingOf(request), (client) =>
+          client.query(
+            `UPDATE terminals t SET shipped_on = $2, ship_mode = $3
              FROM terminals found LEFT JOIN vehicles vehicle ON vehicle.id = found.vehicle_id
             WHERE found.phone = $1 AND t.phone = found.phone AND ${scope.vehicles}
           RETURNING t.phone, to_char(t.shipped_on, 'YYYY-MM-DD') AS "shippedOn", t.ship_mode AS "shipMode"`,
-          [phone, shippedOn, shipMode, ...scope.params],
+            [phone, shippedOn, shipMode, ...scope.params],
+          ),
         );
         if (rows.length === 0) return reply.code(404).send({ error: 'no such terminal' });
         return maskDetail(request.user.role, rows[0], { phone: 'sim' });

@@ -84,10 +84,17 @@ export const installers = defineKind<typeof columns, Installer>({
 });
 
 /**
- * A contract is held at its installer's service point (settlements and complaint charges are
- * scoped by it): an installer moving moves their contract, and the register's name is its name.
+ * What follows a change of the register. A contract is held at its installer's service point
+ * (settlements and complaint charges are scoped by it): an installer moving moves their contract,
+ * and the register's name is its name. An inactive installer's account signs nobody in: its
+ * sessions end (a reactivation must not revive them).
  */
 export async function followRegister(client: Queryable, codes: readonly string[]): Promise<void> {
+  await client.query(
+    `DELETE FROM sessions s USING users u, installers i
+      WHERE s.user_id = u.id AND u.installer = i.code AND NOT i.active AND i.code = ANY ($1::text[])`,
+    [codes],
+  );
   await client.query(
     `UPDATE installer_contracts c SET service_point_id = i.service_point_id, name = i.name
        FROM installers i
