@@ -51,6 +51,7 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
       '0028_closing_loop',
       '0029_warranty_cases',
       '0030_install_plans',
+      '0032_escalations_close',
     ]);
     expect(await migrate(db.url)).toEqual([]);
     const { rows } = await pool.query(

@@ -6,6 +6,7 @@ import {
   type NewComplaint,
   raiseAutomaticComplaints,
   recordComplaint,
+  reportMeasuresDone,
 } from '../../aftersales/complaint-store.js';
 import { loadConfig } from '../../aftersales/config-store.js';
 import { maskRow } from '../../aftersales/masking.js';
@@ -35,6 +36,10 @@ const COMPLAINT_EXPORT = [
   'measures',
   'charged_service_point_id',
   'charged_installer',
+  'measures_owner',
+  'measures_due',
+  'measures_done_at',
+  'measures_done_by',
 ];
 
 /**
@@ -160,6 +165,40 @@ export const complaintRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app
       if (rows.length === 0) return reply.code(404).send({ error: 'no such complaint' });
       return answering(reply, () =>
         answerComplaint(pool, String(request.params.id), request.body, new Date()),
+      );
+    },
+  );
+
+  /** The improvement measures reported done (once), by the roles that answer complaints. */
+  app.post<{ Params: { id: number }; Body: { report: string } }>(
+    '/complaints/:id/measures-done',
+    {
+      schema: {
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['report'],
+          additionalProperties: false,
+          properties: { report: { type: 'string', minLength: 1, maxLength: 2000 } },
+        },
+      },
+      config: { roles: DESK_ROLES },
+    },
+    async (request, reply) => {
+      const scope = scopeOf(request.user, 2);
+      const { rows } = await pool.query(
+        `SELECT 1 FROM complaints ticket WHERE ticket.id = $1 AND ${scope.tickets}`,
+        [request.params.id, ...scope.params],
+      );
+      if (rows.length === 0) return reply.code(404).send({ error: 'no such complaint' });
+      return answering(reply, () =>
+        reportMeasuresDone(
+          pool,
+          String(request.params.id),
+          request.body.report,
+          request.user.username,
+          new Date(),
+        ),
       );
     },
   );
