@@ -312,5 +312,35 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('manager pages in 
     expect(await row.getByTestId('closed-by-system').textContent()).toBe('系统自动关闭：投诉已答复');
     expect(await row.textContent()).toContain('closed by the system');
     await screenshot(page, 'inbox-closed-by-system');
+
+    // Upheld complaint 901's measures were due two days ago: escalated once; the manager reports
+    // them done on the complaints page, and the escalation closes by itself.
+    await stack.pool.query(
+      `INSERT INTO complaints (id, source, vehicle_id, center_id, description, opened_at, due_at, created_by, answered_at,
+                               finding, measures, charged_service_point_id, measures_owner, measures_due)
+       VALUES (901, 'desk', 2, 1, '接线错误', now() - interval '9 days', now() - interval '8 days', 'desk1',
+               now() - interval '8 days', 'upheld', '重新培训', 1, '李站长', $1)`,
+      [localDay(-2)],
+    );
+    await runAfterSalesRound(stack.pool, new Date());
+    await page.reload(); // already on the inbox: a reload reads the count again
+    await expect.poll(() => badge.getAttribute('data-count')).toBe('1');
+    const measures = page.locator('[data-testid^=notice-]').filter({ hasText: '投诉#901' });
+    await expect.poll(async () => (await measures.textContent()) ?? '').toContain('整改逾期');
+    await page.goto(`${stack.url}/#/desk/complaints`);
+    await page.getByRole('button', { name: '全部', exact: true }).click();
+    const cell = page.getByTestId('measures-901');
+    await expect.poll(async () => (await cell.textContent()) ?? '').toContain('李站长');
+    expect(await cell.textContent()).toContain('整改逾期');
+    await cell.locator('input[name=measuresReport]').fill('已组织全站重新培训');
+    await cell.getByTestId('measures-done').click();
+    await expect.poll(async () => (await cell.textContent()) ?? '').toContain('整改已完成');
+    await runAfterSalesRound(stack.pool, new Date());
+    await page.goto(`${stack.url}/#/inbox`);
+    await expect.poll(() => badge.getAttribute('data-count')).toBe('0');
+    await page.getByRole('button', { name: '全部', exact: true }).click();
+    await expect
+      .poll(async () => (await measures.getByTestId('closed-by-system').textContent()) ?? '')
+      .toBe('系统自动关闭：整改措施已完成');
   }, 120_000);
 });

@@ -333,7 +333,11 @@ describe.skipIf(!hasPostgres)(
       // One period before (August: 1 repair) and a 100 % margin: 4 after 1 rises again.
       await put('admin', { recurringMarginPercent: 100, recurringBaselinePeriods: 1 });
       expect((await month()).recurring.filter((w: { rule: string }) => w.rule === 'rising')).toHaveLength(2);
-      await put('admin', { recurringMarginPercent: 50, recurringBaselinePeriods: 3, recurringSameVehicle: 2 });
+      await put('admin', {
+        recurringMarginPercent: 50,
+        recurringBaselinePeriods: 3,
+        recurringSameVehicle: 2,
+      });
       expect((await month()).recurring).toHaveLength(3);
     });
 

@@ -61,6 +61,10 @@ export const inboxMessages = {
     'replace.note': '换机说明',
     'complaint.measuresOwner': '整改负责人',
     'complaint.measuresDue': '整改期限',
+    'complaint.measuresDone': '整改完成',
+    'complaint.measuresDoneAt': '整改已完成',
+    'complaint.measuresOverdue': '整改逾期',
+    'complaint.measuresReport': '整改情况',
   },
   en: {
     'nav.inbox': 'Inbox',
@@ -124,5 +128,9 @@ export const inboxMessages = {
     'replace.note': 'How it was exchanged',
     'complaint.measuresOwner': 'Measures owner',
     'complaint.measuresDue': 'Measures due',
+    'complaint.measuresDone': 'Measures done',
+    'complaint.measuresDoneAt': 'Measures done',
+    'complaint.measuresOverdue': 'Measures overdue',
+    'complaint.measuresReport': 'What was done',
   },
 } satisfies { zh: Record<string, string>; en: Record<string, string> };
