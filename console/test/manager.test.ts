@@ -343,4 +343,26 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('manager pages in 
       .poll(async () => (await measures.getByTestId('closed-by-system').textContent()) ?? '')
       .toBe('系统自动关闭：整改措施已完成');
   }, 120_000);
+
+  it('lets an administrator change the recurring thresholds where the warning is read', async () => {
+    const page = await pageOf(SEED.users.admin);
+    await page.goto(`${stack.url}/#/desk/periodic`); // this month's report by default
+    const warnings = page.getByTestId('recurring');
+    await expect.poll(() => warnings.locator('tr.warning').count()).toBe(3);
+    const form = page.getByTestId('recurring-thresholds');
+    expect(await form.locator('input[name=recurringSameVehicle]').inputValue()).toBe('2');
+    // Three repairs of one vehicle before it counts: 豫A10001's two are no longer a warning.
+    await form.locator('input[name=recurringSameVehicle]').fill('3');
+    await page.getByTestId('thresholds-save').click();
+    await expect.poll(() => warnings.locator('tr.warning').count()).toBe(2);
+    expect(await warnings.textContent()).not.toContain('同车重复');
+    expect(await page.getByTestId('recurring-hint').textContent()).toContain('同一原因维修 ≥3 次');
+    await screenshot(page, 'manager-recurring-thresholds');
+    // Operators read the warning and its thresholds but get no form.
+    const operator = await pageOf(SEED.users.operator);
+    await operator.goto(`${stack.url}/#/desk/periodic`);
+    await operator.getByTestId('recurring-hint').waitFor();
+    expect(await operator.getByTestId('recurring-thresholds').count()).toBe(0);
+    await stack.pool.query(`DELETE FROM after_sales_settings WHERE name LIKE 'recurring%'`);
+  }, 120_000);
 });

@@ -37,12 +37,14 @@ export interface PeriodicReport {
   desk: DeskFigures[];
   recurring?: RecurringWarning[];
   /** The settings the warning was judged by. */
-  recurringThresholds?: {
-    recurringMinRepairs: number;
-    recurringMarginPercent: number;
-    recurringBaselinePeriods: number;
-    recurringSameVehicle: number;
-  };
+  recurringThresholds?: RecurringThresholds;
+}
+
+export interface RecurringThresholds {
+  recurringMinRepairs: number;
+  recurringMarginPercent: number;
+  recurringBaselinePeriods: number;
+  recurringSameVehicle: number;
 }
 
 export interface LeagueRow {
