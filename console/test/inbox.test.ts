@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { advanceTicket, deliverDue, saveUser, webhookSender } from '@jt808/platform';
@@ -11,7 +12,8 @@ import { SEED, Stack } from './stack.js';
  * The loop that closes, in a real browser against the real platform, as a center's manager works
  * it: the open count in the header, an escalation acknowledged and resolved on the inbox page, a
  * ticket reassigned on its page, the replace-after-three-repairs flag on the ticket and the vehicle
- * worked off; and an administrator setting the outbound sender and reading its delivery log.
+ * worked off (its return record opened and shipped by the service point first); and an administrator
+ * routing kinds to a signed endpoint and reading its delivery log.
  */
 describe.skipIf(!hasPostgres || browserMissing !== undefined)('the manager’s inbox in chromium', () => {
   const stack = new Stack();
@@ -19,6 +21,9 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the manager’s i
   let manager: Page;
   let receiver: Server;
   const answers: number[] = [];
+  /** Whether each request's signature held, with the secret the console showed once. */
+  const verified: boolean[] = [];
+  let secret = '';
 
   const signedIn = async (user: { username: string; password: string }) => {
     const page = await newPage(browser);
@@ -39,8 +44,14 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the manager’s i
     );
     // The SMS gateway: refuses the first message, takes the rest.
     receiver = createServer((request, response) => {
-      request.resume();
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
       request.on('end', () => {
+        const timestamp = String(request.headers['x-jt808-timestamp']);
+        const expected = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+        verified.push(request.headers['x-jt808-signature'] === `sha256=${expected}`);
         answers.push(answers.length === 0 ? 503 : 200);
         response.writeHead(answers.at(-1)!).end();
       });
@@ -150,11 +161,13 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the manager’s i
     await manager.goto(`${stack.url}/#/vehicles/2`);
     await expect.poll(() => flag.count()).toBe(1);
     await screenshot(manager, 'vehicle-replace-flag');
+    // Not done before the replacement has shipped on the exchange's return record.
+    expect(await flag.getByTestId('exchange-rma').textContent()).toContain('尚无RMA记录');
     await flag.locator('input[name=exchangeNote]').fill('已换新机');
     await flag.getByTestId('exchange-done').click();
-    await expect.poll(() => flag.count()).toBe(0);
-    const { rows: flags } = await stack.pool.query('SELECT state, done_by, note FROM replacement_flags');
-    expect(flags).toEqual([{ state: 'done', done_by: 'op1', note: '已换新机' }]);
+    await expect.poll(() => flag.textContent()).toContain('409: the replacement has not been shipped');
+    const { rows: open } = await stack.pool.query('SELECT state FROM replacement_flags');
+    expect(open).toEqual([{ state: 'open' }]);
     // The exchange was in the manager's inbox too.
     await manager.goto(`${stack.url}/#/inbox`);
     await expect
@@ -162,15 +175,99 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the manager’s i
       .toContain('车辆 豫A10002 12个月内第3次维修，需更换终端');
   }, 90_000);
 
-  it('lets an administrator set the sender, and shows the delivery log with each attempt', async () => {
+  it('lets the service point open the exchange’s RMA record from the ticket page and ship it; then the manager closes the exchange', async () => {
+    await saveUser(stack.pool, {
+      username: 'sp3',
+      password: 'sp3-secret',
+      role: 'service',
+      servicePointId: 3,
+    });
+    const { rows } = await stack.pool.query<{ id: string; ticket_id: string }>(
+      `SELECT id, ticket_id FROM replacement_flags WHERE state = 'open'`,
+    );
+    const { id: flagId, ticket_id: ticketId } = rows[0]!;
+    const point = await signedIn({ username: 'sp3', password: 'sp3-secret' });
+    await point.goto(`${stack.url}/#/tickets/${ticketId}`);
+    const flag = point.getByTestId('replace-flag');
+    await expect.poll(() => flag.textContent()).toContain('尚无RMA记录');
+    // Service-point staff record the unit; closing the exchange is a manager's.
+    expect(await flag.getByTestId('exchange-done').count()).toBe(0);
+    await flag.getByTestId('exchange-open-rma').click();
+    await expect
+      .poll(() => flag.locator('[data-state=recorded]').textContent())
+      .toContain(`工单 #${ticketId}`);
+    const panel = point.getByTestId('rma-panel');
+    await expect.poll(() => panel.getByTestId('rma-exchange').count()).toBe(1);
+
+    // The shipment, in the browser's local time (any time of day: an hour and two ago).
+    const local = (agoMs: number) =>
+      point.evaluate((ago) => {
+        const at = new Date(Date.now() - ago);
+        return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+      }, agoMs);
+    const form = panel.getByTestId('rma-form');
+    await form.locator('input[name=formNo]').fill('RMA-EX-1');
+    await form.locator('input[name=carrier]').fill('顺丰');
+    await form.locator('input[name=waybill]').fill('SF2026120701');
+    await form.locator('input[name=arrivedAt]').fill(await local(7_200_000));
+    await form.locator('input[name=shippedBackAt]').fill(await local(3_600_000));
+    await panel.getByTestId('rma-save').click();
+    await expect.poll(() => panel.getByTestId('rma-saved').count()).toBe(1);
+    // The exchange on the page shows its record shipped, with the waybill.
+    await expect
+      .poll(async () => (await flag.locator('[data-state=shipped]').textContent()) ?? '')
+      .toContain('顺丰 SF2026120701');
+    await screenshot(point, 'exchange-rma-shipped');
+    const { rows: records } = await stack.pool.query(
+      'SELECT exchange_id, carrier, waybill, shipped_back_at IS NOT NULL AS shipped FROM rma_records WHERE ticket_id = $1',
+      [ticketId],
+    );
+    expect(records).toEqual([
+      { exchange_id: flagId, carrier: '顺丰', waybill: 'SF2026120701', shipped: true },
+    ]);
+
+    // The manager sees it shipped on the vehicle page and closes the exchange.
+    await manager.goto(`${stack.url}/#/vehicles/2`);
+    await manager.reload();
+    const managerFlag = manager.getByTestId('replace-flag');
+    await expect.poll(async () => (await managerFlag.textContent()) ?? '').toContain('已发货');
+    await managerFlag.locator('input[name=exchangeNote]').fill('已换新机');
+    await managerFlag.getByTestId('exchange-done').click();
+    await expect.poll(() => managerFlag.count()).toBe(0);
+    const { rows: flags } = await stack.pool.query('SELECT state, done_by, note FROM replacement_flags');
+    expect(flags).toEqual([{ state: 'done', done_by: 'op1', note: '已换新机' }]);
+  }, 90_000);
+
+  it('lets an administrator route kinds to an endpoint, and shows the delivery log with the endpoint and each attempt', async () => {
     const admin = await signedIn(SEED.users.admin);
     await admin.goto(`${stack.url}/#/inbox`);
-    const form = admin.getByTestId('sender-form');
-    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/sms`;
-    await form.locator('input[name=url]').fill(url);
-    await form.locator('input[name=backoffMs]').fill('100');
-    await form.locator('button[type=submit]').click();
+    const retries = admin.getByTestId('sender-form');
+    await retries.locator('input[name=backoffMs]').fill('100');
+    await retries.locator('button[type=submit]').click();
     await admin.getByTestId('sender-saved').waitFor();
+    const form = admin.getByTestId('endpoint-form');
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/sms`;
+    await form.locator('input[name=name]').fill('短信网关');
+    await form.locator('input[name=url]').fill(url);
+    await form.locator('input[name=kind-dispatch]').check();
+    await form.locator('input[name=kind-reschedule]').check();
+    await form.locator('button[type=submit]').click();
+    // The generated secret is shown once, and is the one deliveries are signed with.
+    const shown = admin.getByTestId('endpoint-secret');
+    await expect.poll(async () => (await shown.textContent()) ?? '').toMatch(/[0-9a-f]{64}/);
+    secret = (await shown.locator('code').textContent())!;
+    const row = admin.getByTestId('endpoint-短信网关');
+    await expect.poll(() => row.locator('input[name=kind-dispatch]').isChecked()).toBe(true);
+    expect(await row.locator('input[name=kind-escalation]').isChecked()).toBe(false);
+    const { rows: endpoints } = await stack.pool.query(
+      'SELECT name, url, kinds, active FROM notification_endpoints',
+    );
+    expect(endpoints).toEqual([{ name: '短信网关', url, kinds: ['dispatch', 'reschedule'], active: true }]);
+    // Exchanges go there too, ticked on the list.
+    await row.locator('input[name=kind-exchange]').check();
+    await expect
+      .poll(async () => (await stack.pool.query('SELECT kinds FROM notification_endpoints')).rows[0].kinds)
+      .toEqual(['dispatch', 'reschedule', 'exchange']);
 
     // A dispatch now goes out too: refused once, delivered on the retry.
     const { rows } = await stack.pool.query<{ id: string }>(
@@ -188,6 +285,7 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the manager’s i
     expect(await deliverDue(stack.pool, webhookSender, new Date(now))).toBe(1);
     expect(await deliverDue(stack.pool, webhookSender, new Date(now + 100))).toBe(1);
     expect(answers).toEqual([503, 200]);
+    expect(verified).toEqual([true, true]);
 
     await admin.getByTestId('deliveries-refresh').click();
     const delivery = admin.locator('[data-testid^=delivery-]').first();
@@ -195,6 +293,7 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the manager’s i
     const text = await delivery.textContent();
     expect(text).toContain('已送达');
     expect(text).toContain('尝试 2');
+    expect(text).toContain('通道 短信网关');
     expect(text).toMatch(/503 HTTP 503[\s\S]*200/);
     await screenshot(admin, 'inbox-deliveries');
   }, 90_000);

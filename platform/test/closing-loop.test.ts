@@ -205,6 +205,92 @@ describe.skipIf(!hasPostgres)(
       expect((await api.get('sp1', '/api/inbox/count')).body).toEqual({ unread: 0, escalations: 0 });
     });
 
+    it('tells the service clocks 30 minutes away, once each: spare parts, the returned unit’s, a patrol report', async () => {
+      await ticket(60, 3, '13900000060', 'dispatched');
+      await pool.query(
+        `INSERT INTO notification_endpoints (name, url, secret, kinds) VALUES ('deadlines', 'http://127.0.0.1:9/', 'deadline-secret-0123', '{deadline}')`,
+      );
+      await pool.query(
+        `INSERT INTO service_clocks (ticket_id, clock, due_at, met_at) VALUES
+           (60, 'spare-parts', now() + interval '20 minutes', NULL), (60, 'quote', now() + interval '25 minutes', NULL),
+           (60, 'repair-ship', now() + interval '2 days', NULL), (60, 'faulty-return', now() + interval '10 minutes', now())`,
+      );
+      await pool.query(
+        `INSERT INTO patrol_inspections (center_id, service_point_id, vehicles, inspected_at, recorded_by, report_due, reported_at) VALUES
+           (1, 3, 5, now() - interval '3 days', 'sp3', now() + interval '15 minutes', NULL),
+           (1, 3, 2, now() - interval '3 days', 'sp3', now() + interval '16 minutes', now())`,
+      );
+      // An advance replacement shipped 3 days less 20 minutes ago, recorded on the RMA form: the
+      // faulty unit is due back in 20 minutes (the clock as the RMA record derives it).
+      await ticket(61, 3, '13900000061', 'dispatched');
+      const advance = await api.put('sp1', '/api/tickets/61/rma', {
+        quality: true,
+        exclusions: [],
+        badlyDamaged: false,
+        opened: false,
+        advanceShippedAt: new Date(Date.now() - 3 * 86_400_000 + 20 * 60_000).toISOString(),
+      });
+      expect(advance.body.clocks).toMatchObject([{ clock: 'faulty-return', metAt: null }]);
+      const causes = ['spare-parts', 'quote', 'repair-ship', 'faulty-return', 'patrol-report'];
+      const told = async (user: string) =>
+        (
+          (await inbox(user, '?kind=deadline')).items as {
+            cause: string;
+            ticket_id: string | null;
+            text: string;
+          }[]
+        )
+          .filter((item) => causes.includes(item.cause))
+          .map((item) => [item.cause, item.ticket_id]);
+      // 40 minutes before the first of them: nothing yet.
+      expect((await runAfterSalesRound(pool, new Date(Date.now() - 40 * 60_000))).deadlineNotices).toBe(0);
+      // Within 30 minutes: the spare part, the quote, the faulty unit and the patrol report (the met
+      // clock, the met report and the clock two days off are not told); told once however many
+      // rounds see them.
+      expect((await runAfterSalesRound(pool, new Date())).deadlineNotices).toBe(4);
+      expect((await runAfterSalesRound(pool, new Date(Date.now() + 60_000))).deadlineNotices).toBe(0);
+
+      // Spare parts: the service point that ships it; the returned unit: it and the center's desk.
+      expect((await told('sp1')).sort()).toEqual([
+        ['faulty-return', '61'],
+        ['quote', '60'],
+        ['spare-parts', '60'],
+      ]);
+      expect((await told('desk1')).sort()).toEqual([
+        ['faulty-return', '61'],
+        ['quote', '60'],
+      ]);
+      expect(await told('sp3')).toEqual([['patrol-report', null]]);
+      expect(await told('op1')).toEqual([]);
+      expect(await told('op2')).toEqual([]);
+      const items = (await inbox('sp1', '?kind=deadline')).items as { cause: string; text: string }[];
+      expect(items.find((item) => item.cause === 'spare-parts')!.text).toMatch(
+        /^工单#60 豫A10003 备件送达截止于 /,
+      );
+      expect(items.find((item) => item.cause === 'quote')!.text).toMatch(/^工单#60 豫A10003 维修报价截止于 /);
+      expect((await inbox('sp3', '?kind=deadline')).items[0].text).toMatch(
+        /^巡检#\d+ 郑州二站 巡检报告截止于 /,
+      );
+
+      // The same three go out to the endpoint routed deadlines, the installer's phone on the spare part.
+      const { rows } = await pool.query(
+        `SELECT n.cause, m.payload FROM outbound_messages m JOIN notices n ON n.id = m.notice_id
+          WHERE n.kind = 'deadline' AND n.cause = ANY ($1) ORDER BY n.cause`,
+        [causes],
+      );
+      expect(rows.map((row) => [row.cause, row.payload.phones])).toEqual([
+        ['faulty-return', []],
+        ['patrol-report', []],
+        ['quote', []],
+        ['spare-parts', [{ to: 'installer', phone: '13700001111' }]],
+      ]);
+      expect(rows.find((row) => row.cause === 'quote')!.payload.recipients).toEqual([
+        { username: 'desk1', role: 'desk' },
+        { username: 'sp1', role: 'service' },
+      ]);
+      await pool.query(`UPDATE notification_endpoints SET active = false`);
+    });
+
     it('tells the service point of a dispatch and a reschedule; reassigns with a reason within the center only', async () => {
       await ticket(30, 1, '13900000001', 'classified');
       const act = (user: string, body: object) => api.post(user, '/api/tickets/30/actions', body);
@@ -385,6 +471,54 @@ describe.skipIf(!hasPostgres)(
         );
       expect((await api.post('op2', '/api/vehicles/4/replacement/done', { note: 'x' })).status).toBe(404);
       expect((await api.post('op1', '/api/vehicles/4/replacement/done', { note: ' ' })).status).toBe(400);
+      // Not before the replacement has shipped on the exchange's return record.
+      const early = await api.post('op1', '/api/vehicles/4/replacement/done', { note: '已换' });
+      expect(early.status).toBe(409);
+      expect(early.body.error).toMatch(/not been shipped/);
+
+      // The service point opens the exchange's return record: on the flagging repair by default.
+      expect((await api.post('viewer', '/api/vehicles/4/replacement/rma', {})).status).toBe(403);
+      expect((await api.post('op2', '/api/vehicles/4/replacement/rma', {})).status).toBe(404);
+      expect((await api.post('sp3', '/api/vehicles/4/replacement/rma', {})).status).toBe(404);
+      expect((await api.post('op1', '/api/vehicles/4/replacement/rma', { ticketId: 10 })).status).toBe(400);
+      // Another center's ticket is not there at all; odd spellings of the vehicle are refused.
+      await ticket(70, 2, '13900000002', 'new');
+      expect((await api.post('op1', '/api/vehicles/4/replacement/rma', { ticketId: 70 })).status).toBe(404);
+      expect((await api.post('op1', '/api/vehicles/4abc/replacement/rma', {})).status).toBe(400);
+      expect((await api.post('op1', '/api/vehicles/-4/replacement/rma', {})).status).toBe(400);
+      expect(
+        (await api.post('op1', '/api/vehicles/4/replacement/rma', { ticketId: 20, extra: 1 })).status,
+      ).toBe(400);
+      expect((await api.post('op1', '/api/vehicles/4/replacement/rma', { ticketId: 'x' })).status).toBe(400);
+      expect((await api.post('op1', '/api/vehicles/1/replacement/rma', {})).status).toBe(409);
+      const opened = await api.post('sp1', '/api/vehicles/4/replacement/rma', {});
+      expect(opened.status).toBe(200);
+      expect(opened.body).toMatchObject({
+        ticketId: '20',
+        flags: [{ state: 'open', rma: [{ ticketId: '20', state: 'recorded', waybill: null }] }],
+      });
+      expect((await api.get('sp1', '/api/tickets/20/rma')).body.record).toMatchObject({
+        exchangeId: flag.flags[0].id,
+        quality: true,
+      });
+      // The shipment recorded on it (the ticket's RMA form): the exchange shows it shipped.
+      const arrived = new Date(Date.now() - 3_600_000).toISOString();
+      const shipped = await api.put('sp1', '/api/tickets/20/rma', {
+        formNo: 'RMA-20',
+        carrier: '顺丰',
+        waybill: 'SF1234567890',
+        arrivedAt: arrived,
+        quality: true,
+        exclusions: [],
+        badlyDamaged: false,
+        opened: false,
+        shippedBackAt: new Date().toISOString(),
+      });
+      expect(shipped.status).toBe(200);
+      expect(shipped.body.record.exchangeId).toBe(flag.flags[0].id);
+      expect((await api.get('op1', '/api/vehicles/4/replacement')).body.flags[0].rma).toMatchObject([
+        { ticketId: '20', carrier: '顺丰', waybill: 'SF1234567890', state: 'shipped' },
+      ]);
       const done = await api.post('op1', '/api/vehicles/4/replacement/done', {
         note: '已换新机 13900000005',
       });

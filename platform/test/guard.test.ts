@@ -368,7 +368,24 @@ const ROUTES: Record<string, Probe> = {
   'GET /api/notifications/sender': { access: ['admin'], request: get('/api/notifications/sender') },
   'PUT /api/notifications/sender': {
     access: ['admin'],
-    request: () => ({ url: '/api/notifications/sender', payload: { url: null } }),
+    request: () => ({ url: '/api/notifications/sender', payload: { timeoutMs: 5000 } }),
+  },
+  'GET /api/notifications/endpoints': { access: ['admin'], request: get('/api/notifications/endpoints') },
+  'POST /api/notifications/endpoints': {
+    access: ['admin'],
+    request: (_t, role) => ({
+      url: '/api/notifications/endpoints',
+      payload: { name: `e-${role}`, url: 'http://127.0.0.1:9/', kinds: ['dispatch'], active: false },
+    }),
+    ok: [201],
+  },
+  'PUT /api/notifications/endpoints/:id': {
+    access: ['admin'],
+    request: () => ({
+      url: '/api/notifications/endpoints/1',
+      payload: { name: 'e-admin', url: 'http://127.0.0.1:9/', kinds: [], active: false },
+    }),
+    ok: [200, 404], // the endpoint the POST above made, when it ran first
   },
   'GET /api/notifications/deliveries': { access: ['admin'], request: get('/api/notifications/deliveries') },
   'GET /api/vehicles/:id/replacement': {
@@ -383,6 +400,12 @@ const ROUTES: Record<string, Probe> = {
       url: `/api/vehicles/${t.id}/replacement/done`,
       payload: { note: 'exchanged' },
     })),
+    ok: [409], // no exchange open
+  },
+  'POST /api/vehicles/:id/replacement/rma': {
+    access: ['admin', 'operator', 'desk', 'service'],
+    scoped: true,
+    request: scoped((t) => ({ url: `/api/vehicles/${t.id}/replacement/rma`, payload: {} })),
     ok: [409], // no exchange open
   },
   'GET /api/fault-causes': { access: ANYONE, request: get('/api/fault-causes?all=true') },

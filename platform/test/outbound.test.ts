@@ -1,32 +1,72 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { runner } from 'node-pg-migrate';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliverDue, retryDelayMs, webhookSender } from '../src/aftersales/outbound.js';
 import type { NewUser } from '../src/api/users.js';
-import { migrate } from '../src/db/migrate.js';
+import { MIGRATIONS_DIR, migrate } from '../src/db/migrate.js';
 import { ensureStorage } from '../src/storage/layout.js';
 import { type ApiServer, startApiServerFor } from './api-server.js';
 import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
-/** A real HTTP receiver on a local port: answers each request with `answer` (or never, to hang). */
+/** One request as a receiver saw it: the parsed body, the raw text and the signature's headers. */
+interface Received {
+  body: { kind: string; [key: string]: unknown };
+  text: string;
+  timestamp: string | undefined;
+  signature: string | undefined;
+  delivery: string | undefined;
+}
+
+/**
+ * A real HTTP receiver on a local port: answers each request with `answer` (or never, to hang).
+ * With a `secret` it verifies each request as docs/after-sales.md tells a receiver to (its own code,
+ * not the platform's): HMAC-SHA256 over `<timestamp>.<body>`, a timestamp within 5 minutes, and
+ * answers 401 to a request that fails.
+ */
 interface Receiver {
   url: string;
-  bodies: unknown[];
+  bodies: Received['body'][];
+  received: Received[];
+  refused: number;
   close(): Promise<void>;
 }
 
-async function receiver(answer: (n: number) => number | 'hang'): Promise<Receiver> {
-  const bodies: unknown[] = [];
+function verifies(secret: string, request: IncomingMessage, text: string): boolean {
+  const timestamp = Number(request.headers['x-jt808-timestamp']);
+  const signature = String(request.headers['x-jt808-signature'] ?? '');
+  if (!Number.isInteger(timestamp) || Math.abs(Date.now() / 1000 - timestamp) > 300) return false;
+  const expected = `sha256=${createHmac('sha256', secret).update(`${timestamp}.${text}`).digest('hex')}`;
+  return (
+    signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected))
+  );
+}
+
+async function receiver(answer: (n: number) => number | 'hang', secret?: string): Promise<Receiver> {
+  const received: Received[] = [];
   const hanging: ServerResponse[] = [];
+  const self = { refused: 0 };
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
     let text = '';
     request.on('data', (chunk) => {
       text += chunk;
     });
     request.on('end', () => {
-      bodies.push(JSON.parse(text));
-      const status = answer(bodies.length);
+      if (secret && !verifies(secret, request, text)) {
+        self.refused++;
+        response.writeHead(401).end();
+        return;
+      }
+      received.push({
+        body: JSON.parse(text),
+        text,
+        timestamp: request.headers['x-jt808-timestamp'] as string | undefined,
+        signature: request.headers['x-jt808-signature'] as string | undefined,
+        delivery: request.headers['x-jt808-delivery'] as string | undefined,
+      });
+      const status = answer(received.length);
       if (status === 'hang') hanging.push(response);
       else response.writeHead(status).end();
     });
@@ -34,13 +74,22 @@ async function receiver(answer: (n: number) => number | 'hang'): Promise<Receive
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/sms`,
-    bodies,
+    received,
+    get bodies() {
+      return received.map((r) => r.body);
+    },
+    get refused() {
+      return self.refused;
+    },
     close: async () => {
       for (const response of hanging) response.destroy();
       await new Promise((resolve) => server.close(resolve));
     },
   };
 }
+
+const ALL_KINDS = ['dispatch', 'reassign', 'reschedule', 'deadline', 'escalation', 'exchange'];
+const SECRET = 'a-receiver-secret-0123456789';
 
 /**
  * The outbound sender (aftersales/outbound.ts) against real local HTTP receivers: a delivery, one
@@ -70,7 +119,30 @@ describe.skipIf(!hasPostgres)('notifications: the outbound sender and its delive
     expect(answer.status).toBe(200);
     return id;
   };
-  const setSender = (body: object) => api.put('admin', '/api/notifications/sender', body);
+  /** The sender's retries and one active endpoint for every kind, the only one (others made inactive). */
+  const setSender = async ({
+    url,
+    ...retries
+  }: {
+    url: string;
+    timeoutMs: number;
+    maxAttempts: number;
+    backoffMs: number;
+  }) => {
+    await pool.query('UPDATE notification_endpoints SET active = false');
+    const answer = await api.put('admin', '/api/notifications/sender', retries);
+    expect(answer.status).toBe(200);
+    const endpoint = await api.post('admin', '/api/notifications/endpoints', {
+      name: `all-${nextEndpoint++}`,
+      url,
+      kinds: ALL_KINDS,
+      active: true,
+      secret: SECRET,
+    });
+    expect(endpoint.status).toBe(201);
+    return endpoint;
+  };
+  let nextEndpoint = 1;
   const log = async () => (await api.get('admin', '/api/notifications/deliveries')).body;
 
   beforeAll(async () => {
@@ -101,23 +173,23 @@ describe.skipIf(!hasPostgres)('notifications: the outbound sender and its delive
     await pool.query('DELETE FROM outbound_messages');
   });
 
-  it('lets only an administrator set the sender, to an http(s) URL', async () => {
+  it('lets only an administrator set the sender and its endpoints, to http(s) URLs, never reading a secret back', async () => {
     expect((await api.get('admin', '/api/notifications/sender')).body).toEqual({
-      url: null,
       timeoutMs: 5000,
       maxAttempts: 5,
       backoffMs: 30000,
     });
-    // No sender: the inbox still gets the notice, nothing is queued.
+    expect((await api.get('admin', '/api/notifications/endpoints')).body).toEqual([]);
+    // No endpoint: the inbox still gets the notice, nothing is queued.
     await dispatch();
     expect(await log()).toEqual([]);
     expect((await api.get('sp1', '/api/inbox/count')).body.unread).toBe(1);
 
+    const endpoint = { name: 'sms', url: 'http://127.0.0.1:1/', kinds: ['dispatch'], active: true };
     for (const user of ['op1', 'desk1', 'sp1']) {
-      expect(
-        (await api.put(user, '/api/notifications/sender', { url: 'http://127.0.0.1:1/' })).status,
-        user,
-      ).toBe(403);
+      expect((await api.put(user, '/api/notifications/sender', { timeoutMs: 1000 })).status, user).toBe(403);
+      expect((await api.post(user, '/api/notifications/endpoints', endpoint)).status, user).toBe(403);
+      expect((await api.get(user, '/api/notifications/endpoints')).status, user).toBe(403);
       expect((await api.get(user, '/api/notifications/deliveries')).status, user).toBe(403);
     }
     for (const url of [
@@ -128,17 +200,143 @@ describe.skipIf(!hasPostgres)('notifications: the outbound sender and its delive
       'http://',
       '',
     ]) {
-      expect((await setSender({ url })).status, url).toBe(400);
+      expect(
+        (await api.post('admin', '/api/notifications/endpoints', { ...endpoint, url })).status,
+        url,
+      ).toBe(400);
     }
     for (const bad of [
-      { url: null, timeoutMs: 10 },
-      { url: null, maxAttempts: 0 },
-      { url: null, extra: 1 },
-      {},
+      { ...endpoint, kinds: ['gossip'] },
+      { ...endpoint, secret: 'short' },
+      { ...endpoint, secret: 'has spaces in the secret' },
+      { ...endpoint, name: ' ' },
+      { ...endpoint, extra: 1 },
+      { url: endpoint.url },
     ]) {
-      expect((await setSender(bad)).status, JSON.stringify(bad)).toBe(400);
+      expect((await api.post('admin', '/api/notifications/endpoints', bad)).status, JSON.stringify(bad)).toBe(
+        400,
+      );
     }
-    expect((await api.get('admin', '/api/notifications/sender')).body.url).toBeNull();
+    // The old single URL is an endpoint now: the sender takes only how hard to try.
+    for (const bad of [{ url: 'http://127.0.0.1:1/' }, { timeoutMs: 10 }, { maxAttempts: 0 }, { extra: 1 }]) {
+      expect((await api.put('admin', '/api/notifications/sender', bad)).status, JSON.stringify(bad)).toBe(
+        400,
+      );
+    }
+    // Created: the generated secret is answered once, then never.
+    const made = await api.post('admin', '/api/notifications/endpoints', endpoint);
+    expect(made.status).toBe(201);
+    expect(made.body.secret).toMatch(/^[0-9a-f]{64}$/);
+    expect((await api.post('admin', '/api/notifications/endpoints', endpoint)).status).toBe(409);
+    const listed = (await api.get('admin', '/api/notifications/endpoints')).body;
+    expect(listed).toMatchObject([{ name: 'sms', kinds: ['dispatch'], active: true, updatedBy: 'admin' }]);
+    expect(listed[0]).not.toHaveProperty('secret');
+    expect(JSON.stringify(listed)).not.toContain(made.body.secret);
+    expect((await api.put('admin', '/api/notifications/endpoints/999999', endpoint)).status).toBe(404);
+    expect((await api.put('admin', '/api/notifications/endpoints/abc', endpoint)).status).toBe(400);
+    expect((await api.put('admin', '/api/notifications/endpoints/0', endpoint)).status).toBe(400);
+    const other = await api.post('admin', '/api/notifications/endpoints', { ...endpoint, name: 'second' });
+    expect(other.status).toBe(201);
+    // Renamed onto another's name: 409, nothing changed.
+    expect((await api.put('admin', `/api/notifications/endpoints/${other.body.id}`, endpoint)).status).toBe(
+      409,
+    );
+    const off = await api.put('admin', `/api/notifications/endpoints/${made.body.id}`, {
+      ...endpoint,
+      active: false,
+    });
+    expect(off.body).toMatchObject({ active: false });
+    expect(off.body.secret).toBeUndefined();
+  });
+
+  it('routes each kind to its endpoints only, each signed with its own secret that the receiver verifies', async () => {
+    await pool.query('UPDATE notification_endpoints SET active = false');
+    const smsSecret = 'sms-gateway-secret-0001';
+    const hookSecret = 'webhook-secret-0002-abcdef';
+    const sms = await receiver(() => 200, smsSecret);
+    const hook = await receiver(() => 200, hookSecret);
+    // A receiver holding a wrong secret refuses what it is sent.
+    const stale = await receiver(() => 200, 'not-the-right-secret-000');
+    try {
+      await api.put('admin', '/api/notifications/sender', {
+        timeoutMs: 2000,
+        maxAttempts: 2,
+        backoffMs: 1000,
+      });
+      const add = (name: string, url: string, kinds: string[], secret: string) =>
+        api.post('admin', '/api/notifications/endpoints', { name, url, kinds, active: true, secret });
+      expect((await add('gateway', sms.url, ['dispatch', 'reschedule'], smsSecret)).status).toBe(201);
+      expect((await add('hook', hook.url, ['dispatch', 'escalation', 'exchange'], hookSecret)).status).toBe(
+        201,
+      );
+      const staleEndpoint = await add('stale', stale.url, ['dispatch'], 'the-platforms-secret-999');
+      const id = await dispatch();
+      // One escalation, raised as a round would: only the webhook hears of it.
+      await pool.query(
+        `INSERT INTO notices (key, kind, cause, center_id, text) VALUES ('escalation:test:${id}', 'escalation', 'satisfaction', 1, '回访不满意')`,
+      );
+      const { rows } = await pool.query<{ id: string }>(
+        `SELECT id FROM notices WHERE key = 'escalation:test:${id}'`,
+      );
+      const { deliverNotices } = await import('../src/aftersales/notice-store.js');
+      await deliverNotices(pool, [rows[0]!.id]);
+
+      expect(await deliverDue(pool, webhookSender, new Date())).toBe(4);
+      expect(sms.bodies.map((b) => b.kind)).toEqual(['dispatch']);
+      expect(hook.bodies.map((b) => b.kind).sort()).toEqual(['dispatch', 'escalation']);
+      expect(stale.received).toEqual([]);
+      expect(stale.refused).toBe(1);
+      // The headers: a Unix timestamp, the signature over it and the exact body, the message's id.
+      const [first] = sms.received;
+      expect(first!.timestamp).toMatch(/^\d{10}$/);
+      expect(Math.abs(Number(first!.timestamp) - Date.now() / 1000)).toBeLessThan(60);
+      expect(first!.signature).toBe(
+        `sha256=${createHmac('sha256', smsSecret).update(`${first!.timestamp}.${first!.text}`).digest('hex')}`,
+      );
+      // The log names the endpoint each message went to; the wrong secret's is a 401, to be retried.
+      const rowsLogged = (await log()) as {
+        id: string;
+        endpoint: string;
+        kind: string;
+        state: string;
+        log: { status: number }[];
+      }[];
+      expect(rowsLogged.map((r) => [r.endpoint, r.kind, r.state, r.log.map((a) => a.status)]).sort()).toEqual(
+        [
+          ['gateway', 'dispatch', 'sent', [200]],
+          ['hook', 'dispatch', 'sent', [200]],
+          ['hook', 'escalation', 'sent', [200]],
+          ['stale', 'dispatch', 'pending', [401]],
+        ],
+      );
+      expect(first!.delivery).toBe(String(rowsLogged.find((r) => r.endpoint === 'gateway')!.id));
+
+      // A replay of a captured request with its old timestamp is refused by the receiver's window.
+      const replay = await fetch(sms.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-jt808-timestamp': String(Number(first!.timestamp) - 600),
+          'x-jt808-signature': first!.signature!,
+        },
+        body: first!.text,
+      });
+      expect(replay.status).toBe(401);
+
+      // The secret rotated to the one the receiver holds: the retry gets through, signed anew.
+      await api.put('admin', `/api/notifications/endpoints/${staleEndpoint.body.id}`, {
+        name: 'stale',
+        url: stale.url,
+        kinds: ['dispatch'],
+        active: true,
+        secret: 'not-the-right-secret-000',
+      });
+      expect(await deliverDue(pool, webhookSender, new Date(Date.now() + 1000))).toBe(1);
+      expect(stale.bodies).toMatchObject([{ kind: 'dispatch', ticketId: id }]);
+    } finally {
+      await Promise.all([sms.close(), hook.close(), stale.close()]);
+      await pool.query('UPDATE notification_endpoints SET active = false');
+    }
   });
 
   it('delivers a dispatch to the receiver, naming the recipients and the installer’s phone', async () => {
@@ -146,7 +344,7 @@ describe.skipIf(!hasPostgres)('notifications: the outbound sender and its delive
     try {
       expect(
         (await setSender({ url: sms.url, timeoutMs: 2000, maxAttempts: 3, backoffMs: 1000 })).status,
-      ).toBe(200);
+      ).toBe(201);
       const id = await dispatch();
       expect(await deliverDue(pool, webhookSender, new Date())).toBe(1);
       expect(sms.bodies).toMatchObject([
@@ -255,4 +453,60 @@ describe.skipIf(!hasPostgres)('notifications: the outbound sender and its delive
       log: [{ ok: false, error: expect.stringMatching(/ENOTFOUND|EAI_AGAIN/) }],
     });
   });
+});
+
+/**
+ * Migration 0033 on a database that had the single URL of 0028: the URL becomes the endpoint
+ * `default` for every kind, its pending message stays queued for it, and going down gives the URL back.
+ */
+describe.skipIf(!hasPostgres)('notifications: the single URL of before becomes an endpoint', () => {
+  it('migrates the URL and its queue, and back', async () => {
+    const db = await freshDatabase('outbound_0033');
+    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    const step = (direction: 'up' | 'down') =>
+      runner({
+        databaseUrl: db.url,
+        dir: MIGRATIONS_DIR,
+        direction,
+        migrationsTable: 'schema_migrations',
+        count: direction === 'down' ? 1 : Number.POSITIVE_INFINITY,
+        log: () => {},
+        verbose: false,
+      });
+    try {
+      await migrate(db.url);
+      expect((await step('down')).map((m) => m.name)).toEqual(['0033_signed_notifications']);
+      await pool.query(`UPDATE notification_sender SET url = 'http://gateway.example/sms'`);
+      await pool.query(
+        `INSERT INTO notices (id, key, kind, text) VALUES (1, 'dispatch:1', 'dispatch', '派单')`,
+      );
+      await pool.query(
+        `INSERT INTO outbound_messages (notice_id, url, payload) VALUES (1, 'http://gateway.example/sms', '{}')`,
+      );
+      await step('up');
+      const { rows } = await pool.query(
+        'SELECT name, url, kinds, active, length(secret) AS secret FROM notification_endpoints',
+      );
+      expect(rows).toEqual([
+        {
+          name: 'default',
+          url: 'http://gateway.example/sms',
+          kinds: ['dispatch', 'reassign', 'reschedule', 'deadline', 'escalation', 'exchange'],
+          active: true,
+          secret: 64,
+        },
+      ]);
+      const queued = await pool.query(
+        'SELECT e.name, m.state FROM outbound_messages m JOIN notification_endpoints e ON e.id = m.endpoint_id',
+      );
+      expect(queued.rows).toEqual([{ name: 'default', state: 'pending' }]);
+      await step('down');
+      expect((await pool.query('SELECT url FROM notification_sender')).rows).toEqual([
+        { url: 'http://gateway.example/sms' },
+      ]);
+    } finally {
+      await pool.end();
+      await db.drop();
+    }
+  }, 120_000);
 });

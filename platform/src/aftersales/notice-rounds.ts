@@ -7,7 +7,7 @@ const ESCALATION_LOOKBACK = '7 days';
 /**
  * Deadlines `minutes` away (setting deadlineNoticeMinutes, 30 by default) that are not met yet:
  * a ticket's response (while nobody has been dispatched), its visit (dispatched or appointed, until
- * someone arrives), a complaint's answer. The key holds the due time, so each deadline is told once
+ * someone arrives), a complaint's answer, and the service clocks (below). The key holds the due time, so each deadline is told once
  * however many rounds see it, and a deadline that moves (a reschedule) is told again.
  */
 export async function raiseDeadlineNotices(db: Queryable, now: Date, minutes: number): Promise<number> {
@@ -38,7 +38,47 @@ export async function raiseDeadlineNotices(db: Queryable, now: Date, minutes: nu
       WHERE c.answered_at IS NULL AND c.due_at > $1 AND c.due_at <= $2`,
     window,
   );
-  return tickets + complaints;
+  return tickets + complaints + (await raiseClockNotices(db, window));
+}
+
+/**
+ * The service clocks' deadlines in the window (docs/after-sales.md, "Notifications"): a ticket's
+ * spare-parts, inspection-report, quote and return (RMA) clocks not met — the first answer and the
+ * visit are told as the ticket's response and on-site — and a patrol's report not handed in. The
+ * cause is the clock's name ('patrol-report' for a patrol); like the ticket's, a clock whose due time
+ * moves (an RMA record changed) is told again.
+ */
+async function raiseClockNotices(db: Queryable, window: Date[]): Promise<number> {
+  const clocks = await raiseNoticesFrom(
+    db,
+    `SELECT format('deadline:clock:%s:%s:%s', c.clock, t.id, extract(epoch FROM c.due_at)::bigint), 'deadline', c.clock,
+            t.center_id, t.id, NULL::bigint, t.vehicle_id,
+            format('工单#%s %s %s截止于 %s（北京时间）', t.id, coalesce(v.plate, t.phone),
+                   CASE c.clock WHEN 'spare-parts' THEN '备件送达' WHEN 'inspection-report' THEN '检测报告'
+                                WHEN 'quote' THEN '维修报价' WHEN 'exchange-ship' THEN '换机发货'
+                                WHEN 'repair-ship' THEN '修复发货' ELSE '故障件寄回' END,
+                   to_char(c.due_at AT TIME ZONE 'Asia/Shanghai', 'MM-DD HH24:MI')),
+            jsonb_build_object('due', c.due_at)
+       FROM service_clocks c
+       JOIN tickets t ON t.id = c.ticket_id
+       LEFT JOIN vehicles v ON v.id = t.vehicle_id
+      WHERE c.met_at IS NULL AND c.clock NOT IN ('first-answer', 'visit') AND t.close_reason IS DISTINCT FROM 'cancelled'
+        AND c.due_at > $1 AND c.due_at <= $2`,
+    window,
+  );
+  const patrols = await raiseNoticesFrom(
+    db,
+    `SELECT format('deadline:patrol:%s:%s', p.id, extract(epoch FROM p.report_due)::bigint), 'deadline', 'patrol-report',
+            p.center_id, NULL::bigint, NULL::bigint, NULL::bigint,
+            format('巡检#%s %s 巡检报告截止于 %s（北京时间）', p.id, sp.name,
+                   to_char(p.report_due AT TIME ZONE 'Asia/Shanghai', 'MM-DD HH24:MI')),
+            jsonb_build_object('due', p.report_due, 'patrolId', p.id, 'servicePointId', p.service_point_id)
+       FROM patrol_inspections p
+       JOIN service_points sp ON sp.id = p.service_point_id
+      WHERE p.reported_at IS NULL AND p.report_due > $1 AND p.report_due <= $2`,
+    window,
+  );
+  return clocks + patrols;
 }
 
 /**

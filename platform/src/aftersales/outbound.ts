@@ -1,19 +1,27 @@
+import { createHmac } from 'node:crypto';
 import type pg from 'pg';
-import { AfterSalesError } from './errors.js';
 
 /**
- * The outbound sender: notices queued by notice-store.ts are posted as JSON to the URL an
- * administrator set (an SMS gateway's or a webhook's), with a timeout, retried with exponential
- * backoff up to a maximum of attempts, each attempt logged (outbound_attempts). A sender that
- * refuses, hangs or points nowhere costs an attempt in the log, never a crash: nothing waits on it
- * but the delivery loop.
+ * The outbound sender: each notice queued by notice-store.ts is posted as JSON to every active
+ * endpoint an administrator routed its kind to (an SMS gateway's or a webhook's), signed with that
+ * endpoint's secret, with a timeout, retried with exponential backoff up to a maximum of attempts,
+ * each attempt logged (outbound_attempts). A sender that refuses, hangs or points nowhere costs an
+ * attempt in the log, never a crash: nothing waits on it but the delivery loop.
  */
 
+/** How hard to try, for every endpoint. */
 export interface SenderConfig {
-  url: string | null;
   timeoutMs: number;
   maxAttempts: number;
   backoffMs: number;
+}
+
+/** Where one delivery goes and the secret it is signed with. */
+export interface Target {
+  url: string;
+  secret: string;
+  /** The message's id: the same on every attempt, so a receiver can drop a repeat. */
+  deliveryId: string;
 }
 
 export interface SendResult {
@@ -23,15 +31,35 @@ export interface SendResult {
 }
 
 /** How a message leaves: pluggable, so a gateway with another protocol is one function. */
-export type Sender = (url: string, payload: unknown, timeoutMs: number) => Promise<SendResult>;
+export type Sender = (target: Target, payload: unknown, timeoutMs: number) => Promise<SendResult>;
 
-/** Posts the payload as JSON; 2xx is delivered, anything else (status, refusal, timeout) is not. */
-export const webhookSender: Sender = async (url, payload, timeoutMs) => {
+/**
+ * The signature a receiver checks: HMAC-SHA256 with the endpoint's secret over
+ * `<timestamp>.<body>` (the timestamp in Unix seconds, the body byte for byte), hex. Signing the
+ * timestamp with the body lets a receiver refuse a replay: an old timestamp cannot be re-signed
+ * without the secret.
+ */
+export function signature(secret: string, timestamp: number, body: string): string {
+  return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+}
+
+/**
+ * Posts the payload as JSON, signed at the moment of the attempt (each retry has its own
+ * timestamp); 2xx is delivered, anything else (status, refusal, timeout) is not.
+ */
+export const webhookSender: Sender = async (target, payload, timeoutMs) => {
+  const body = JSON.stringify(payload);
+  const timestamp = Math.floor(Date.now() / 1000);
   try {
-    const response = await fetch(url, {
+    const response = await fetch(target.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(payload),
+      headers: {
+        'content-type': 'application/json',
+        'x-jt808-timestamp': String(timestamp),
+        'x-jt808-signature': `sha256=${signature(target.secret, timestamp, body)}`,
+        'x-jt808-delivery': target.deliveryId,
+      },
+      body,
       signal: AbortSignal.timeout(timeoutMs),
       redirect: 'manual',
     });
@@ -53,42 +81,18 @@ export function retryDelayMs(backoffMs: number, attempts: number): number {
   return Math.min(backoffMs * 2 ** Math.max(0, attempts - 1), 3_600_000);
 }
 
-/** A sender URL is http(s), absolute, with a host; anything else is refused before it is stored. */
-export function checkSenderUrl(url: string | null): string | null {
-  if (url === null) return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new AfterSalesError(`not a URL: ${url}`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-    throw new AfterSalesError(`the sender is reached over http or https, not ${parsed.protocol}`);
-  if (!parsed.hostname) throw new AfterSalesError('the sender URL names no host');
-  return parsed.toString();
-}
-
 export async function loadSender(db: pg.Pool | pg.PoolClient): Promise<SenderConfig> {
-  const { rows } = await db.query<{
-    url: string | null;
-    timeout_ms: number;
-    max_attempts: number;
-    backoff_ms: number;
-  }>('SELECT url, timeout_ms, max_attempts, backoff_ms FROM notification_sender');
+  const { rows } = await db.query<{ timeout_ms: number; max_attempts: number; backoff_ms: number }>(
+    'SELECT timeout_ms, max_attempts, backoff_ms FROM notification_sender',
+  );
   const row = rows[0]!;
-  return {
-    url: row.url,
-    timeoutMs: row.timeout_ms,
-    maxAttempts: row.max_attempts,
-    backoffMs: row.backoff_ms,
-  };
+  return { timeoutMs: row.timeout_ms, maxAttempts: row.max_attempts, backoffMs: row.backoff_ms };
 }
 
 export async function saveSender(pool: pg.Pool, config: SenderConfig, actor: string): Promise<SenderConfig> {
-  const url = checkSenderUrl(config.url);
   await pool.query(
-    `UPDATE notification_sender SET url = $1, timeout_ms = $2, max_attempts = $3, backoff_ms = $4, updated_by = $5, updated_at = now()`,
-    [url, config.timeoutMs, config.maxAttempts, config.backoffMs, actor],
+    `UPDATE notification_sender SET timeout_ms = $1, max_attempts = $2, backoff_ms = $3, updated_by = $4, updated_at = now()`,
+    [config.timeoutMs, config.maxAttempts, config.backoffMs, actor],
   );
   return loadSender(pool);
 }
@@ -97,24 +101,37 @@ export async function saveSender(pool: pg.Pool, config: SenderConfig, actor: str
 const LEASE_MS = 120_000;
 
 /**
- * One pass of the delivery loop at `now`: claims the pending messages due (skipping those another
- * deliverer holds), attempts each at the sender's current URL, logs the attempt and moves the
- * message on: sent; pending again after the backoff; failed after the last attempt. Returns the
- * attempts made.
+ * One pass of the delivery loop at `now`: claims the pending messages due whose endpoint is active
+ * (skipping those another deliverer holds; an inactive endpoint's wait for it to be active again),
+ * attempts each at its endpoint's current URL and secret, logs the attempt and moves the message
+ * on: sent; pending again after the backoff; failed after the last attempt. Returns the attempts
+ * made.
  */
 export async function deliverDue(pool: pg.Pool, send: Sender, now: Date, limit = 50): Promise<number> {
   const config = await loadSender(pool);
-  const { rows } = await pool.query<{ id: string; url: string; payload: unknown; attempts: number }>(
-    `UPDATE outbound_messages SET next_attempt_at = $2
-      WHERE id IN (SELECT id FROM outbound_messages WHERE state = 'pending' AND next_attempt_at <= $1
-                    ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
-      RETURNING id, url, payload, attempts`,
+  const { rows } = await pool.query<{
+    id: string;
+    url: string;
+    secret: string;
+    payload: unknown;
+    attempts: number;
+  }>(
+    `UPDATE outbound_messages m SET next_attempt_at = $2, url = e.url
+       FROM notification_endpoints e
+      WHERE e.id = m.endpoint_id
+        AND m.id IN (SELECT m.id FROM outbound_messages m JOIN notification_endpoints e ON e.id = m.endpoint_id AND e.active
+                      WHERE m.state = 'pending' AND m.next_attempt_at <= $1
+                      ORDER BY m.next_attempt_at, m.id LIMIT $3 FOR UPDATE OF m SKIP LOCKED)
+      RETURNING m.id, e.url, e.secret, m.payload, m.attempts`,
     [now, new Date(now.getTime() + config.timeoutMs + LEASE_MS), limit],
   );
   for (const message of rows) {
-    const url = config.url ?? message.url;
     const started = Date.now();
-    const result = await send(url, message.payload, config.timeoutMs);
+    const result = await send(
+      { url: message.url, secret: message.secret, deliveryId: message.id },
+      message.payload,
+      config.timeoutMs,
+    );
     const attempts = message.attempts + 1;
     await pool.query(
       'INSERT INTO outbound_attempts (message_id, at, status, ok, error, ms) VALUES ($1, $2, $3, $4, $5, $6)',
@@ -122,16 +139,9 @@ export async function deliverDue(pool: pg.Pool, send: Sender, now: Date, limit =
     );
     const state = result.ok ? 'sent' : attempts >= config.maxAttempts ? 'failed' : 'pending';
     await pool.query(
-      `UPDATE outbound_messages SET state = $2, attempts = $3, url = $4, next_attempt_at = $5,
-              sent_at = CASE WHEN $2 = 'sent' THEN $6::timestamptz END WHERE id = $1`,
-      [
-        message.id,
-        state,
-        attempts,
-        url,
-        new Date(now.getTime() + retryDelayMs(config.backoffMs, attempts)),
-        now,
-      ],
+      `UPDATE outbound_messages SET state = $2, attempts = $3, next_attempt_at = $4,
+              sent_at = CASE WHEN $2 = 'sent' THEN $5::timestamptz END WHERE id = $1`,
+      [message.id, state, attempts, new Date(now.getTime() + retryDelayMs(config.backoffMs, attempts)), now],
     );
   }
   return rows.length;

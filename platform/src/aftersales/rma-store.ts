@@ -40,7 +40,8 @@ export interface Quote {
 }
 
 export interface RmaCase {
-  record: (RmaRecord & { updatedAt: Date; updatedBy: string }) | null;
+  /** `exchangeId`: the replace-after-three-repairs exchange the record was opened for (replacement.ts). */
+  record: (RmaRecord & { exchangeId: string | null; updatedAt: Date; updatedBy: string }) | null;
   /** The warranty rule for the unit as received; null with `decisionError` when it cannot be known. */
   decision: Decision | null;
   decisionError?: string;
@@ -89,7 +90,8 @@ async function loadRecord(db: pg.PoolClient | pg.Pool, id: string): Promise<RmaC
   const { rows } = await db.query(
     `SELECT form_no AS "formNo", carrier, waybill, arrived_at AS "arrivedAt", quality, exclusions,
             badly_damaged AS "badlyDamaged", opened, advance_shipped_at AS "advanceShippedAt",
-            shipped_back_at AS "shippedBackAt", updated_at AS "updatedAt", updated_by AS "updatedBy"
+            shipped_back_at AS "shippedBackAt", exchange_id AS "exchangeId", updated_at AS "updatedAt",
+            updated_by AS "updatedBy"
        FROM rma_records WHERE ticket_id = $1`,
     [id],
   );

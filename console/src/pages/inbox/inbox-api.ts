@@ -41,8 +41,8 @@ export const markRead = (ids: string[] | 'all'): Promise<{ read: number }> =>
 export const workOff = (id: string, action: 'acknowledge' | 'resolve', note: string): Promise<Notice> =>
   postJson(`/api/escalations/${encodeURIComponent(id)}`, { action, note });
 
+/** How hard the sender tries, for every endpoint. */
 export interface SenderConfig {
-  url: string | null;
   timeoutMs: number;
   maxAttempts: number;
   backoffMs: number;
@@ -52,10 +52,39 @@ export const fetchSender = (): Promise<SenderConfig> => getJson('/api/notificati
 export const saveSender = (config: SenderConfig): Promise<SenderConfig> =>
   putJson('/api/notifications/sender', config);
 
+export const NOTICE_KINDS: readonly NoticeKind[] = [
+  'dispatch',
+  'reassign',
+  'reschedule',
+  'deadline',
+  'escalation',
+  'exchange',
+];
+
+/** Where notices of some kinds go out, signed with the endpoint's secret (never read back). */
+export interface Endpoint {
+  id: number;
+  name: string;
+  url: string;
+  kinds: NoticeKind[];
+  active: boolean;
+}
+
+/** What is sent to make or change one: the secret only when set or rotated. */
+export type EndpointInput = Omit<Endpoint, 'id'> & { secret?: string };
+
+export const fetchEndpoints = (): Promise<Endpoint[]> => getJson('/api/notifications/endpoints');
+/** The answer carries the secret: the one time it is shown. */
+export const addEndpoint = (input: EndpointInput): Promise<Endpoint & { secret: string }> =>
+  postJson('/api/notifications/endpoints', input);
+export const updateEndpoint = (id: number, input: EndpointInput): Promise<Endpoint & { secret?: string }> =>
+  putJson(`/api/notifications/endpoints/${id}`, input);
+
 export interface Delivery {
   id: string;
   kind: NoticeKind;
   text: string;
+  endpoint: string;
   url: string;
   state: 'pending' | 'sent' | 'failed';
   attempts: number;
@@ -67,8 +96,21 @@ export interface Delivery {
 
 export const fetchDeliveries = (): Promise<Delivery[]> => getJson('/api/notifications/deliveries');
 
+/** A return record of an exchange, and how far it is: recorded, the faulty unit arrived, shipped. */
+export interface ExchangeRma {
+  ticketId: string;
+  formNo: string | null;
+  carrier: string | null;
+  waybill: string | null;
+  arrivedAt: string | null;
+  advanceShippedAt: string | null;
+  shippedBackAt: string | null;
+  state: 'recorded' | 'arrived' | 'shipped';
+}
+
 export interface ReplacementFlag {
   id: string;
+  rma: ExchangeRma[];
   ticket_id: string;
   repairs: number;
   flagged_at: string;
@@ -88,6 +130,16 @@ export const exchangeDone = (
   note: string,
 ): Promise<{ flagged: boolean; flags: ReplacementFlag[] }> =>
   postJson(`/api/vehicles/${encodeURIComponent(vehicleId)}/replacement/done`, { note });
+
+/** Opens the open exchange's return record (on the flagging repair unless `ticketId` names another). */
+export const openExchangeRma = (
+  vehicleId: string,
+  ticketId?: string,
+): Promise<{ ticketId: string; flags: ReplacementFlag[] }> =>
+  postJson(
+    `/api/vehicles/${encodeURIComponent(vehicleId)}/replacement/rma`,
+    ticketId ? { ticketId: Number(ticketId) } : {},
+  );
 
 /** The header's count, shared by the badge and the inbox page (which refreshes it after a change). */
 export const inboxCounts = writable<InboxCounts>({ unread: 0, escalations: 0 });

@@ -26,6 +26,9 @@ export async function ticketInScope(pool: pg.Pool, user: User, id: number): Prom
   return rows.length > 0;
 }
 
+/** Who records a returned unit and its quotes: the desk's roles and the service point that has it. */
+export const RMA_WRITERS: readonly Role[] = ['admin', 'operator', 'desk', 'service'];
+
 export const idParams = {
   type: 'object',
   required: ['id'],

@@ -1,5 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
+import {
+  addEndpoint,
+  type EndpointInput,
+  listEndpoints,
+  updateEndpoint,
+} from '../../aftersales/notification-endpoints.js';
 import { loadSender, type SenderConfig, saveSender } from '../../aftersales/outbound.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
@@ -150,10 +156,8 @@ export const noticeRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, {
 
   const senderBody = {
     type: 'object',
-    required: ['url'],
     additionalProperties: false,
     properties: {
-      url: { type: ['string', 'null'], maxLength: 2000 },
       timeoutMs: { type: 'integer', minimum: 100, maximum: 60_000 },
       maxAttempts: { type: 'integer', minimum: 1, maximum: 20 },
       backoffMs: { type: 'integer', minimum: 100, maximum: 3_600_000 },
@@ -162,13 +166,43 @@ export const noticeRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, {
 
   app.get('/notifications/sender', { config: { roles: ['admin'] } }, async () => loadSender(pool));
 
-  app.put<{ Body: Partial<SenderConfig> & { url: string | null } }>(
+  app.put<{ Body: Partial<SenderConfig> }>(
     '/notifications/sender',
     { config: { roles: ['admin'] }, schema: { body: senderBody } },
+    async (request) =>
+      saveSender(pool, { ...(await loadSender(pool)), ...request.body }, request.user.username),
+  );
+
+  /** An endpoint: a name, an http(s) URL, the kinds routed to it, and its secret (write-only). */
+  const endpointBody = {
+    type: 'object',
+    required: ['name', 'url', 'kinds', 'active'],
+    additionalProperties: false,
+    properties: {
+      name: { type: 'string', minLength: 1, maxLength: 64, pattern: '\\S' },
+      url: { type: 'string', minLength: 1, maxLength: 2000 },
+      kinds: { type: 'array', items: { type: 'string', enum: NOTICE_KINDS }, maxItems: NOTICE_KINDS.length },
+      active: { type: 'boolean' },
+      secret: { type: 'string', minLength: 16, maxLength: 256, pattern: '^\\S+$' },
+    },
+  } as const;
+
+  app.get('/notifications/endpoints', { config: { roles: ['admin'] } }, async () => listEndpoints(pool));
+
+  app.post<{ Body: EndpointInput }>(
+    '/notifications/endpoints',
+    { config: { roles: ['admin'] }, schema: { body: endpointBody } },
     async (request, reply) =>
       answering(reply, async () =>
-        saveSender(pool, { ...(await loadSender(pool)), ...request.body }, request.user.username),
+        reply.code(201).send(await addEndpoint(pool, request.body, request.user.username)),
       ),
+  );
+
+  app.put<{ Params: { id: number }; Body: EndpointInput }>(
+    '/notifications/endpoints/:id',
+    { config: { roles: ['admin'] }, schema: { params: idParams, body: endpointBody } },
+    async (request, reply) =>
+      answering(reply, () => updateEndpoint(pool, request.params.id, request.body, request.user.username)),
   );
 
   app.get<{ Querystring: { state?: string; limit?: number } }>(
@@ -189,12 +223,13 @@ export const noticeRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, {
     async (request) => {
       const { state = null, limit = 100 } = request.query;
       const { rows } = await pool.query(
-        `SELECT m.id, m.notice_id, n.kind, n.cause, n.text, m.url, m.state, m.attempts, m.next_attempt_at, m.created_at,
+        `SELECT m.id, m.notice_id, n.kind, n.cause, n.text, m.endpoint_id, e.name AS endpoint, m.url, m.state, m.attempts, m.next_attempt_at, m.created_at,
                 m.sent_at, m.payload,
                 (SELECT coalesce(jsonb_agg(jsonb_build_object('at', a.at, 'status', a.status, 'ok', a.ok, 'error', a.error, 'ms', a.ms)
                                            ORDER BY a.id), '[]')
                    FROM outbound_attempts a WHERE a.message_id = m.id) AS log
            FROM outbound_messages m JOIN notices n ON n.id = m.notice_id
+           JOIN notification_endpoints e ON e.id = m.endpoint_id
           WHERE ($1::text IS NULL OR m.state = $1) ORDER BY m.id DESC LIMIT $2`,
         [state, limit],
       );

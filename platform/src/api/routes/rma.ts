@@ -4,11 +4,7 @@ import { loadConfig } from '../../aftersales/config-store.js';
 import { addQuote, decideQuote, type RmaRecord, rmaCase, saveRecord } from '../../aftersales/rma-store.js';
 import { EXCLUSIONS } from '../../aftersales/warranty.js';
 import { ANYONE } from '../guard.js';
-import type { Role } from '../sessions.js';
-import { answering, idParams, ticketInScope } from './after-sales-common.js';
-
-/** Who records a returned unit and its quotes: the desk's roles and the service point that has it. */
-const RMA_WRITERS: readonly Role[] = ['admin', 'operator', 'desk', 'service'];
+import { answering, idParams, RMA_WRITERS, ticketInScope } from './after-sales-common.js';
 
 const text = { type: ['string', 'null'], maxLength: 64 } as const;
 const instant = { type: ['string', 'null'], format: 'date-time' } as const;

@@ -2,6 +2,7 @@
 export const warrantyMessages = {
   zh: {
     'rma.title': '返修与保修',
+    'rma.forExchange': '此RMA记录属于换机任务（近期三次维修需更换终端）：登记发货后方可办结换机',
     'rma.decision': '保修判定',
     'rma.rule.return': '退货',
     'rma.rule.exchange': '换货',
@@ -66,6 +67,8 @@ export const warrantyMessages = {
   },
   en: {
     'rma.title': 'Return and warranty',
+    'rma.forExchange':
+      'This RMA record is the exchange’s (replace after three repairs): the exchange is done once its shipment is recorded',
     'rma.decision': 'Warranty decision',
     'rma.rule.return': 'Return',
     'rma.rule.exchange': 'Exchange',

@@ -53,7 +53,8 @@ export interface Quote {
 }
 
 export interface RmaCase {
-  record: (RmaRecord & { updatedAt: string; updatedBy: string }) | null;
+  /** `exchangeId`: the replace-after-three-repairs exchange the record was opened for. */
+  record: (RmaRecord & { exchangeId: string | null; updatedAt: string; updatedBy: string }) | null;
   decision: {
     rule: 'return' | 'exchange' | 'free-repair' | 'paid-repair';
     inWarranty: boolean;
