@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { saveUser } from '@jt808/platform';
+import { runAfterSalesRound, saveUser } from '@jt808/platform';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -243,5 +243,126 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('manager pages in 
     await page.goto(`${stack.url}/#/print/acceptance/4`);
     await expect.poll(() => page.locator('.error, [role=alert]').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('sheet-acceptance').count()).toBe(0);
+  }, 120_000);
+
+  it('a manager reads the league with every missed clock, and finds an escalation closed by the system', async () => {
+    // Center 1 today (1 s after local midnight, so always within this month and past): SP1 arrives
+    // 45 minutes after an appointment, a patrol report due is missing, a quote was 1 h late and a
+    // repaired unit was not shipped back in time.
+    const today = `${localDay()}T00:00:01+08:00`;
+    await stack.pool.query(
+      `UPDATE tickets SET state = 'on-site', service_point_id = 1, appointment_at = $2, arrived_at = $2::timestamptz + interval '45 minutes' WHERE id = $1`,
+      [ticketId, today],
+    );
+    await stack.pool.query(
+      `INSERT INTO patrol_inspections (center_id, service_point_id, vehicles, inspected_at, recorded_by, report_due)
+       VALUES (1, 1, 3, $1::timestamptz - interval '5 days', 'sp1', $1)`,
+      [today],
+    );
+    await stack.pool.query(
+      `INSERT INTO service_clocks (ticket_id, clock, due_at, met_at) VALUES
+         ($1, 'quote', $2, $2::timestamptz + interval '1 hour'), ($1, 'repair-ship', $2, NULL)`,
+      [ticketId, today],
+    );
+    const page = await pageOf(SEED.users.operator);
+    await page.goto(`${stack.url}/#/desk/periodic`);
+    await page.getByTestId('period').fill(localDay().slice(0, 7));
+    await page.getByTestId('period-query').click();
+    const sp1 = page.getByTestId('league-SP1');
+    await expect.poll(() => sp1.count()).toBe(1);
+    const cells = async () => (await sp1.locator('td').allTextContents()).slice(-5);
+    // Late arrivals, patrol reports late, quotes late, returns late, missed in all.
+    await expect.poll(cells).toEqual(['1', '1', '1', '1', '4']);
+    expect(await page.getByTestId('league').textContent()).toContain('巡检报告逾期');
+    expect(await page.getByTestId('recurring-hint').textContent()).toContain('≥3 次');
+    // The report's own row of center 1 counts them too.
+    expect((await page.getByTestId('desk-1').locator('td').allTextContents()).slice(-4)).toEqual([
+      '1',
+      '1',
+      '1',
+      '1',
+    ]);
+    await page.getByTestId('league').scrollIntoViewIfNeeded();
+    await screenshot(page, 'manager-league-missed-clocks');
+
+    // A complaint of center 1 over its time: escalated, then answered by the desk, and the next
+    // round closes the escalation by itself; the header's count drops.
+    await stack.pool.query(
+      `INSERT INTO complaints (id, source, vehicle_id, center_id, description, opened_at, due_at, created_by)
+       VALUES (900, 'desk', 2, 1, '师傅一直没来', now() - interval '30 hours', now() - interval '6 hours', 'desk1')`,
+    );
+    await runAfterSalesRound(stack.pool, new Date());
+    await page.goto(`${stack.url}/#/inbox`);
+    const badge = page.getByTestId('inbox-count');
+    await expect.poll(() => badge.getAttribute('data-count')).toBe('1');
+    const row = page.locator('[data-testid^=notice-]').filter({ hasText: '投诉#900' });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.textContent()).toContain('投诉超时');
+    const answer = await page.request.post(`${stack.url}/api/complaints/900/answer`, {
+      data: { finding: 'not-upheld', measures: '已向车主解释排期' },
+    });
+    expect(answer.status()).toBe(200);
+    await runAfterSalesRound(stack.pool, new Date());
+    await page.reload();
+    await expect.poll(() => badge.getAttribute('data-count')).toBe('0');
+    await expect.poll(() => row.count()).toBe(0); // gone from the open view
+    await page.getByRole('button', { name: '全部', exact: true }).click();
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.getByTestId('escalation-state').textContent()).toBe('已办结');
+    expect(await row.getByTestId('closed-by-system').textContent()).toBe('系统自动关闭：投诉已答复');
+    expect(await row.textContent()).toContain('closed by the system');
+    await screenshot(page, 'inbox-closed-by-system');
+
+    // Upheld complaint 901's measures were due two days ago: escalated once; the manager reports
+    // them done on the complaints page, and the escalation closes by itself.
+    await stack.pool.query(
+      `INSERT INTO complaints (id, source, vehicle_id, center_id, description, opened_at, due_at, created_by, answered_at,
+                               finding, measures, charged_service_point_id, measures_owner, measures_due)
+       VALUES (901, 'desk', 2, 1, '接线错误', now() - interval '9 days', now() - interval '8 days', 'desk1',
+               now() - interval '8 days', 'upheld', '重新培训', 1, '李站长', $1)`,
+      [localDay(-2)],
+    );
+    await runAfterSalesRound(stack.pool, new Date());
+    await page.reload(); // already on the inbox: a reload reads the count again
+    await expect.poll(() => badge.getAttribute('data-count')).toBe('1');
+    const measures = page.locator('[data-testid^=notice-]').filter({ hasText: '投诉#901' });
+    await expect.poll(async () => (await measures.textContent()) ?? '').toContain('整改逾期');
+    await page.goto(`${stack.url}/#/desk/complaints`);
+    await page.getByRole('button', { name: '全部', exact: true }).click();
+    const cell = page.getByTestId('measures-901');
+    await expect.poll(async () => (await cell.textContent()) ?? '').toContain('李站长');
+    expect(await cell.textContent()).toContain('整改逾期');
+    await cell.locator('input[name=measuresReport]').fill('已组织全站重新培训');
+    await cell.getByTestId('measures-done').click();
+    await expect.poll(async () => (await cell.textContent()) ?? '').toContain('整改已完成');
+    await runAfterSalesRound(stack.pool, new Date());
+    await page.goto(`${stack.url}/#/inbox`);
+    await expect.poll(() => badge.getAttribute('data-count')).toBe('0');
+    await page.getByRole('button', { name: '全部', exact: true }).click();
+    await expect
+      .poll(async () => (await measures.getByTestId('closed-by-system').textContent()) ?? '')
+      .toBe('系统自动关闭：整改措施已完成');
+  }, 120_000);
+
+  it('lets an administrator change the recurring thresholds where the warning is read', async () => {
+    const page = await pageOf(SEED.users.admin);
+    await page.goto(`${stack.url}/#/desk/periodic`); // this month's report by default
+    const warnings = page.getByTestId('recurring');
+    await expect.poll(() => warnings.locator('tr.warning').count()).toBe(3);
+    const form = page.getByTestId('recurring-thresholds');
+    expect(await form.locator('input[name=recurringSameVehicle]').inputValue()).toBe('2');
+    // Three repairs of one vehicle before it counts: 豫A10001's two are no longer a warning.
+    await form.locator('input[name=recurringSameVehicle]').fill('3');
+    await page.getByTestId('thresholds-save').click();
+    await expect.poll(() => warnings.locator('tr.warning').count()).toBe(2);
+    expect(await warnings.textContent()).not.toContain('同车重复');
+    expect(await page.getByTestId('recurring-hint').textContent()).toContain('同一原因维修 ≥3 次');
+    await screenshot(page, 'manager-recurring-thresholds');
+    // Operators read the warning and its thresholds but get no form.
+    const operator = await pageOf(SEED.users.operator);
+    await operator.goto(`${stack.url}/#/desk/periodic`);
+    await operator.getByTestId('recurring-hint').waitFor();
+    expect(await operator.getByTestId('recurring-thresholds').count()).toBe(0);
+    await stack.pool.query(`DELETE FROM after_sales_settings WHERE name LIKE 'recurring%'`);
   }, 120_000);
 });

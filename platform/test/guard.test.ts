@@ -172,6 +172,12 @@ const ROUTES: Record<string, Probe> = {
     })),
     ok: [200, 409], // answered once
   },
+  'POST /api/complaints/:id/measures-done': {
+    access: DESK,
+    scoped: true,
+    request: scoped((t) => ({ url: `/api/complaints/${t.id}/measures-done`, payload: { report: 'done' } })),
+    ok: [200, 409], // no measures open
+  },
   'POST /api/complaints/review': {
     access: ['admin'],
     request: () => ({ url: '/api/complaints/review', payload: {} }),

@@ -302,6 +302,45 @@ describe.skipIf(!hasPostgres)(
       );
     });
 
+    it('judges the recurring warning by the thresholds an administrator sets, and refuses bad ones', async () => {
+      const month = async () => (await api.get('desk', '/api/reports/periodic?period=2026-09')).body;
+      expect((await month()).recurringThresholds).toEqual({
+        recurringMinRepairs: 3,
+        recurringMarginPercent: 50,
+        recurringBaselinePeriods: 3,
+        recurringSameVehicle: 2,
+      });
+      const put = (user: string, body: object) => api.put(user, '/api/after-sales/settings', body);
+      expect((await put('op1', { recurringSameVehicle: 3 })).status).toBe(403);
+      expect((await put('desk', { recurringSameVehicle: 3 })).status).toBe(403);
+      for (const bad of [
+        { recurringBaselinePeriods: 0 },
+        { recurringBaselinePeriods: 13 },
+        { recurringSameVehicle: 1 },
+        { recurringMinRepairs: 0 },
+        { recurringMarginPercent: 2.5 },
+        { recurringMarginPercent: -10 },
+        { recurringMarginPercent: 'many' },
+        { recurringSameVehicle: 3, recurringMinRepairs: 0 }, // one bad value changes nothing
+      ]) {
+        expect((await put('admin', bad)).status, JSON.stringify(bad)).toBe(400);
+      }
+      expect((await month()).recurringThresholds.recurringSameVehicle).toBe(2);
+      // A 300 % margin: September's 4 antenna repairs after a mean of 1 are not over 4; the same
+      // vehicle twice is no longer enough at 3.
+      expect((await put('admin', { recurringMarginPercent: 300, recurringSameVehicle: 3 })).status).toBe(200);
+      expect((await month()).recurring).toEqual([]);
+      // One period before (August: 1 repair) and a 100 % margin: 4 after 1 rises again.
+      await put('admin', { recurringMarginPercent: 100, recurringBaselinePeriods: 1 });
+      expect((await month()).recurring.filter((w: { rule: string }) => w.rule === 'rising')).toHaveLength(2);
+      await put('admin', {
+        recurringMarginPercent: 50,
+        recurringBaselinePeriods: 3,
+        recurringSameVehicle: 2,
+      });
+      expect((await month()).recurring).toHaveLength(3);
+    });
+
     it('exports every list as CSV and XLSX through one module: content type, file name, rows', async () => {
       const lists = [
         ['/api/tickets?', 'tickets'],

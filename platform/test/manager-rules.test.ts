@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../src/aftersales/calendar.js';
 import { expectedBy, installProgress } from '../src/aftersales/install-progress.js';
-import { type ProblemCount, recurringProblems } from '../src/aftersales/recurring.js';
+import { type ProblemCount, recurringProblems, recurringThresholds } from '../src/aftersales/recurring.js';
 import { parsePeriod, previousPeriods, weekOf } from '../src/aftersales/report-periods.js';
+import { checkSetting, DEFAULT_AFTER_SALES_SETTINGS } from '../src/aftersales/settings.js';
+
+const DEFAULTS = recurringThresholds(DEFAULT_AFTER_SALES_SETTINGS);
 
 /** The pure rules behind the manager's reports (docs/after-sales.md), each held to its number. */
 describe('report periods', () => {
@@ -55,7 +58,7 @@ describe('recurring problems', () => {
 
   it('rises at 3 repairs or more and over 1.5 × the mean of the 3 periods before', () => {
     const judge = (before: number[], now: number) =>
-      recurringProblems([...before.map((n, i) => count(i, n)), count(3, now)], []).filter(
+      recurringProblems([...before.map((n, i) => count(i, n)), count(3, now)], [], DEFAULTS).filter(
         (w) => w.center === 1,
       );
     expect(judge([0, 0, 0], 2)).toEqual([]); // below the minimum
@@ -72,6 +75,7 @@ describe('recurring problems', () => {
         { center: 2, plate: '豫C1', maker: 'M', model: 'X', cause: 'c', repairs: 2 },
         { center: 2, plate: '豫C2', maker: 'M', model: 'X', cause: 'c', repairs: 1 },
       ],
+      DEFAULTS,
     );
     expect(warnings).toEqual([
       {
@@ -140,5 +144,47 @@ describe('install progress', () => {
       calendar,
     );
     expect(done).toMatchObject({ remaining: 0, behind: 0, neededPerDay: 0, overdue: false });
+  });
+});
+
+describe('recurring thresholds (settings)', () => {
+  const count = (bucket: number, repairs: number): ProblemCount => ({
+    center: 1,
+    maker: 'M',
+    model: 'X',
+    cause: 'c',
+    bucket,
+    repairs,
+  });
+
+  it('judges by the settings: defaults 3 repairs, 50 %, 3 periods before, 2 on one vehicle', () => {
+    expect(DEFAULTS).toEqual({
+      recurringMinRepairs: 3,
+      recurringMarginPercent: 50,
+      recurringBaselinePeriods: 3,
+      recurringSameVehicle: 2,
+    });
+    // Two periods before and a 100 % margin: 4 after a mean of 2 is not over double, 5 is.
+    const strict = { ...DEFAULTS, recurringBaselinePeriods: 2, recurringMarginPercent: 100 };
+    const judge = (now: number) =>
+      recurringProblems([count(0, 2), count(1, 2), count(2, now)], [], strict).filter((w) => w.center === 1);
+    expect(judge(4)).toEqual([]);
+    expect(judge(5)[0]).toMatchObject({ repairs: 5, baseline: 2 });
+    // A minimum of 6 silences a new cause at 5; three on one vehicle needed, two are not.
+    expect(
+      recurringProblems([count(0, 0), count(3, 5)], [], { ...DEFAULTS, recurringMinRepairs: 6 }),
+    ).toEqual([]);
+    const repeat = { center: 1, plate: '豫A1', maker: 'M', model: 'X', cause: 'c', repairs: 2 };
+    expect(recurringProblems([], [repeat], { ...DEFAULTS, recurringSameVehicle: 3 })).toEqual([]);
+  });
+
+  it('refuses thresholds that mean nothing', () => {
+    expect(() => checkSetting('recurringBaselinePeriods', 0)).toThrow(/from 1 to 12/);
+    expect(() => checkSetting('recurringBaselinePeriods', 13)).toThrow(/from 1 to 12/);
+    expect(() => checkSetting('recurringSameVehicle', 1)).toThrow(/from 2/);
+    expect(() => checkSetting('recurringMinRepairs', 0)).toThrow(/from 1/);
+    expect(() => checkSetting('recurringMarginPercent', 12.5)).toThrow(/whole number/);
+    expect(() => checkSetting('recurringMarginPercent', -1)).toThrow(/whole number/);
+    expect(checkSetting('recurringMarginPercent', 0)).toBe('recurringMarginPercent');
   });
 });

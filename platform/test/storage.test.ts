@@ -52,6 +52,7 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
       '0029_warranty_cases',
       '0030_install_plans',
       '0031_roster_history',
+      '0032_escalations_close',
       '0033_signed_notifications',
     ]);
     expect(await migrate(db.url)).toEqual([]);

@@ -244,3 +244,26 @@ export async function raiseAutomaticComplaints(
   }
   return raised;
 }
+
+/**
+ * Reports a complaint's improvement measures done, once: what was done, by whom and when. Only an
+ * answered complaint with measures owned and due has them (409 otherwise, and the second time); the
+ * measures' escalation, if raised, then closes by itself (escalation-rounds.ts).
+ */
+export async function reportMeasuresDone(
+  pool: pg.Pool,
+  id: string,
+  report: string,
+  actor: string,
+  at: Date,
+): Promise<{ measuresDoneAt: Date; late: boolean }> {
+  if (!report.trim()) throw new AfterSalesError('say what was done');
+  const { rows } = await pool.query<{ late: boolean }>(
+    `UPDATE complaints SET measures_done_at = $2, measures_done_by = $3, measures_report = $4
+      WHERE id = $1 AND measures_due IS NOT NULL AND measures_done_at IS NULL
+      RETURNING measures_due < ($2::timestamptz AT TIME ZONE 'Asia/Shanghai')::date AS late`,
+    [id, at, actor, report.trim()],
+  );
+  if (!rows[0]) throw new AfterSalesError(`complaint ${id} has no measures open`, 'conflict');
+  return { measuresDoneAt: at, late: rows[0].late };
+}

@@ -4,12 +4,13 @@ import type { User } from '../api/sessions.js';
 import { addDays, startOfDay } from './calendar.js';
 import type { AfterSalesConfig } from './config-store.js';
 import type { Table } from './csv.js';
+import { missedClockCounts, missedClocksSql } from './missed-clocks.js';
 import {
   type ProblemCount,
-  RECURRING_BASELINE_PERIODS,
-  RECURRING_SAME_VEHICLE,
+  type RecurringThresholds,
   type RecurringWarning,
   recurringProblems,
+  recurringThresholds,
   type VehicleRepeat,
 } from './recurring.js';
 import { type Period, previousPeriods } from './report-periods.js';
@@ -35,12 +36,19 @@ export interface DeskFigures {
   breached: number;
   closed: number;
   openAtEnd: number;
+  /** Missed clocks (missed-clocks.ts): arrivals late against the appointment, patrol reports late, quotes and RMA clocks breached. */
+  lateArrivals: number;
+  latePatrolReports: number;
+  quoteBreaches: number;
+  rmaBreaches: number;
 }
 
 export interface PeriodicReport extends Partial<Pick<ServiceReport, 'centers' | 'faults' | 'targets'>> {
   period: Period;
   desk: DeskFigures[];
   recurring?: RecurringWarning[];
+  /** The thresholds the warning was judged by (settings), so a reader knows what "recurs" meant. */
+  recurringThresholds?: RecurringThresholds;
 }
 
 type Row = Record<string, number> & { center_id: number | null; total: number };
@@ -58,7 +66,15 @@ export async function periodicServiceReport(
     callbackRate: config.settings.callbackRateTarget,
     satisfactionRate: config.settings.satisfactionTarget,
   };
-  return { period, desk, ...figures, targets, recurring: await recurring(pool, user, period) };
+  const thresholds = recurringThresholds(config.settings);
+  return {
+    period,
+    desk,
+    ...figures,
+    targets,
+    recurring: await recurring(pool, user, period, thresholds),
+    recurringThresholds: thresholds,
+  };
 }
 
 async function deskFigures(pool: pg.Pool, user: User, period: Period): Promise<DeskFigures[]> {
@@ -90,8 +106,15 @@ async function deskFigures(pool: pg.Pool, user: User, period: Period): Promise<D
       ${groups('ticket.center_id')}`,
     [...bounds, ...scope.params],
   );
+  const { rows: missed } = await pool.query<Row>(
+    `SELECT m.center_id, GROUPING(m.center_id) AS total, ${missedClockCounts()}
+       FROM (${missedClocksSql(scope)}) m
+      ${groups('m.center_id')}`,
+    [...bounds, ...scope.params],
+  );
   const ids = new Set<number>();
-  for (const r of [...calls, ...tickets]) if (!r.total && r.center_id !== null) ids.add(r.center_id);
+  for (const r of [...calls, ...tickets, ...missed])
+    if (!r.total && r.center_id !== null) ids.add(r.center_id);
   const pick = (rows: Row[], center: number | 'province') =>
     rows.find((r) => (center === 'province' ? r.total === 1 : !r.total && r.center_id === center));
   const { rows: names } = await pool.query<{ id: number; name: string }>(
@@ -101,6 +124,7 @@ async function deskFigures(pool: pg.Pool, user: User, period: Period): Promise<D
   return [...[...ids].sort((a, b) => a - b), 'province' as const].map((center) => {
     const c = pick(calls, center);
     const t = pick(tickets, center);
+    const m = pick(missed, center);
     return {
       center,
       name: names.find((n) => n.id === center)?.name ?? null,
@@ -114,13 +138,22 @@ async function deskFigures(pool: pg.Pool, user: User, period: Period): Promise<D
       breached: t?.breached ?? 0,
       closed: t?.closed ?? 0,
       openAtEnd: t?.open_at_end ?? 0,
+      lateArrivals: m?.late_arrivals ?? 0,
+      latePatrolReports: m?.late_patrol_reports ?? 0,
+      quoteBreaches: m?.quote_breaches ?? 0,
+      rmaBreaches: m?.rma_breaches ?? 0,
     };
   });
 }
 
 /** Repairs by problem in the period and the ones before it, and repeats on one vehicle (recurring.ts). */
-async function recurring(pool: pg.Pool, user: User, period: Period): Promise<RecurringWarning[]> {
-  const periods = [...previousPeriods(period, RECURRING_BASELINE_PERIODS), period];
+async function recurring(
+  pool: pg.Pool,
+  user: User,
+  period: Period,
+  thresholds: RecurringThresholds,
+): Promise<RecurringWarning[]> {
+  const periods = [...previousPeriods(period, thresholds.recurringBaselinePeriods), period];
   const bounds = [...periods.map((p) => startOfDay(p.from)), startOfDay(addDays(period.to, 1))];
   const scope = scopeOf(user, 2);
   const problem = `coalesce(term.maker, '?') AS maker, coalesce(term.model, '?') AS model,
@@ -140,9 +173,9 @@ async function recurring(pool: pg.Pool, user: User, period: Period): Promise<Rec
        ${repairs} AND ticket.vehicle_id IS NOT NULL
         AND ticket.opened_at >= ($1::timestamptz[])[${bounds.length - 1}] AND ticket.opened_at < ($1::timestamptz[])[${bounds.length}]
       GROUP BY 1, 2, 3, 4, 5, ticket.vehicle_id HAVING count(*) >= $${scope.params.length + 2}`,
-    [bounds, ...scope.params, RECURRING_SAME_VEHICLE],
+    [bounds, ...scope.params, thresholds.recurringSameVehicle],
   );
-  return recurringProblems(counts, repeats);
+  return recurringProblems(counts, repeats, thresholds);
 }
 
 /** A part of the report as a table (CSV or XLSX, api/export.ts). */

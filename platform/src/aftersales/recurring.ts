@@ -1,20 +1,29 @@
+import type { AfterSalesSettings } from './settings.js';
+
 /**
  * The recurring-problem warning of the monthly, quarterly and annual reports (docs/after-sales.md,
  * "Recurring problems"). Pure. A problem is a fault cause on a terminal model (maker, model,
  * cause) and it recurs when either
- * - **rising**: its repairs in the period reach RECURRING_MIN_REPAIRS and exceed the mean of the
- *   RECURRING_BASELINE_PERIODS periods before by RECURRING_MARGIN (50 %: 3 after a mean of 2 is
- *   not enough, 3 after a mean of 1.5 or less is); a cause never seen before that reaches the
+ * - **rising**: its repairs in the period reach recurringMinRepairs (3) and exceed the mean of the
+ *   recurringBaselinePeriods (3) periods before by recurringMarginPercent (50 %: 3 after a mean of 2
+ *   is not enough, 3 after a mean of 1.5 or less is); a cause never seen before that reaches the
  *   minimum is rising too. Judged per center and for the province (the centers' repairs summed).
- * - **same vehicle**: one vehicle repaired RECURRING_SAME_VEHICLE times or more for the same cause
- *   within the period: the repair did not hold.
+ * - **same vehicle**: one vehicle repaired recurringSameVehicle (2) times or more for the same
+ *   cause within the period: the repair did not hold.
+ * The thresholds are after-sales settings (settings.ts), province-wide.
  */
-export const RECURRING_MIN_REPAIRS = 3;
-export const RECURRING_MARGIN = 0.5;
-export const RECURRING_BASELINE_PERIODS = 3;
-export const RECURRING_SAME_VEHICLE = 2;
+export type RecurringThresholds = Pick<
+  AfterSalesSettings,
+  'recurringMinRepairs' | 'recurringMarginPercent' | 'recurringBaselinePeriods' | 'recurringSameVehicle'
+>;
 
-/** Repairs of a problem in one period: `bucket` 0..BASELINE-1 the periods before, BASELINE the period itself. */
+export function recurringThresholds(settings: AfterSalesSettings): RecurringThresholds {
+  const { recurringMinRepairs, recurringMarginPercent, recurringBaselinePeriods, recurringSameVehicle } =
+    settings;
+  return { recurringMinRepairs, recurringMarginPercent, recurringBaselinePeriods, recurringSameVehicle };
+}
+
+/** Repairs of a problem in one period: `bucket` 0..baseline-1 the periods before, baseline the period itself. */
 export interface ProblemCount {
   center: number;
   maker: string;
@@ -50,7 +59,9 @@ export interface RecurringWarning {
 export function recurringProblems(
   counts: readonly ProblemCount[],
   repeats: readonly VehicleRepeat[],
+  thresholds: RecurringThresholds,
 ): RecurringWarning[] {
+  const periods = thresholds.recurringBaselinePeriods;
   const series = new Map<
     string,
     { center: number | 'province'; maker: string; model: string; cause: string; n: number[] }
@@ -64,7 +75,7 @@ export function recurringProblems(
         maker: c.maker,
         model: c.model,
         cause: c.cause,
-        n: Array(RECURRING_BASELINE_PERIODS + 1).fill(0),
+        n: Array(periods + 1).fill(0),
       };
       series.set(key, entry);
     }
@@ -76,10 +87,12 @@ export function recurringProblems(
   }
   const rising: RecurringWarning[] = [];
   for (const { center, maker, model, cause, n } of series.values()) {
-    const repairs = n[RECURRING_BASELINE_PERIODS]!;
-    const baseline =
-      n.slice(0, RECURRING_BASELINE_PERIODS).reduce((a, b) => a + b, 0) / RECURRING_BASELINE_PERIODS;
-    if (repairs >= RECURRING_MIN_REPAIRS && repairs > baseline * (1 + RECURRING_MARGIN)) {
+    const repairs = n[periods]!;
+    const baseline = n.slice(0, periods).reduce((a, b) => a + b, 0) / periods;
+    if (
+      repairs >= thresholds.recurringMinRepairs &&
+      repairs > baseline * (1 + thresholds.recurringMarginPercent / 100)
+    ) {
       rising.push({
         center,
         rule: 'rising',
@@ -93,7 +106,7 @@ export function recurringProblems(
     }
   }
   const sameVehicle = repeats
-    .filter((r) => r.repairs >= RECURRING_SAME_VEHICLE)
+    .filter((r) => r.repairs >= thresholds.recurringSameVehicle)
     .map((r): RecurringWarning => ({ ...r, rule: 'same-vehicle', baseline: null }));
   const order = (w: RecurringWarning) => (w.center === 'province' ? Number.MAX_SAFE_INTEGER : w.center);
   return [...rising, ...sameVehicle].sort(

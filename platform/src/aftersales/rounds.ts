@@ -4,6 +4,7 @@ import { localDay } from './calendar.js';
 import { scheduleMonthlyCallbacks, scheduleTicketCallbacks } from './callback-store.js';
 import { raiseAutomaticComplaints } from './complaint-store.js';
 import { loadConfig } from './config-store.js';
+import { closeSettledEscalations, raiseMeasureEscalations } from './escalation-rounds.js';
 import { raiseDeadlineNotices, raiseRoundEscalations } from './notice-rounds.js';
 import { deliverDue, type Sender, webhookSender } from './outbound.js';
 
@@ -19,16 +20,18 @@ export interface AfterSalesRound {
   ticketCallbacks: number;
   /** Owners' monthly callbacks added: only in the first round of a month (per process). */
   monthlyCallbacks: number;
-  /** Deadlines 30 minutes away told, and escalations raised (overdue complaints, severity-1 breaches). */
+  /** Deadlines 30 minutes away told, and escalations raised (overdue complaints and measures, severity-1 breaches). */
   deadlineNotices: number;
   escalations: number;
+  /** Escalations the platform resolved because their cause went away (escalation-rounds.ts). */
+  escalationsClosed: number;
 }
 
 /**
  * The after-sales work nobody has to ask for: the automatic complaint rules over the repair tickets
  * of the last day, a callback task for every newly closed ticket, once a month the owners'
  * monthly callbacks, the notices of deadlines `deadlineNoticeMinutes` away and the escalations
- * (notice-rounds.ts). Every step is idempotent, so a restart or an overlapping round adds nothing
+ * (notice-rounds.ts, escalation-rounds.ts), and the closing of escalations whose cause is gone. Every step is idempotent, so a restart or an overlapping round adds nothing
  * twice. `monthDone` is the month (YYYY-MM, Asia/Shanghai) whose monthly callbacks this caller has
  * already scheduled, so that 400,000 owners are not looked at every round.
  */
@@ -48,8 +51,18 @@ export async function runAfterSalesRound(
   const month = localDay(now).slice(0, 7);
   const monthlyCallbacks = month === monthDone ? 0 : await scheduleMonthlyCallbacks(pool, month);
   const deadlineNotices = await raiseDeadlineNotices(pool, now, config.settings.deadlineNoticeMinutes);
-  const escalations = await raiseRoundEscalations(pool, now);
-  return { complaints, ticketCallbacks, monthlyCallbacks, deadlineNotices, escalations, month };
+  const escalations = (await raiseRoundEscalations(pool, now)) + (await raiseMeasureEscalations(pool, now));
+  // Closed after raising: a cause already gone (a complaint answered late) is raised and closed in one round.
+  const escalationsClosed = await closeSettledEscalations(pool, now);
+  return {
+    complaints,
+    ticketCallbacks,
+    monthlyCallbacks,
+    deadlineNotices,
+    escalations,
+    escalationsClosed,
+    month,
+  };
 }
 
 /**
@@ -85,7 +98,8 @@ export function startAfterSalesRounds(
             result.ticketCallbacks +
             result.monthlyCallbacks +
             result.deadlineNotices +
-            result.escalations >
+            result.escalations +
+            result.escalationsClosed >
           0
         )
           log.info(result, 'after-sales round');

@@ -70,6 +70,15 @@ export interface AfterSalesSettings {
   replaceWindowMonths: number;
   /** A deadline this many minutes away is told to the people it binds (notice-rounds.ts). */
   deadlineNoticeMinutes: number;
+  /**
+   * The recurring-problem warning (recurring.ts): a problem rises when its repairs in the period
+   * reach recurringMinRepairs and exceed the mean of the recurringBaselinePeriods periods before by
+   * recurringMarginPercent; one vehicle repaired recurringSameVehicle times for one cause recurs.
+   */
+  recurringMinRepairs: number;
+  recurringMarginPercent: number;
+  recurringBaselinePeriods: number;
+  recurringSameVehicle: number;
 }
 
 export const DEFAULT_AFTER_SALES_SETTINGS: Readonly<AfterSalesSettings> = Object.freeze({
@@ -102,6 +111,10 @@ export const DEFAULT_AFTER_SALES_SETTINGS: Readonly<AfterSalesSettings> = Object
   replaceAfterRepairs: 3,
   replaceWindowMonths: 12,
   deadlineNoticeMinutes: 30,
+  recurringMinRepairs: 3,
+  recurringMarginPercent: 50,
+  recurringBaselinePeriods: 3,
+  recurringSameVehicle: 2,
 });
 
 export type SettingName = keyof AfterSalesSettings;
@@ -113,6 +126,17 @@ const SHARES = new Set<SettingName>([
   'callbackRateTarget',
   'satisfactionTarget',
 ]);
+
+/**
+ * Whole-number settings with bounds of their own: a warning that needs no repair, a baseline of no
+ * period (or more than a year of months to read back) or a "repeat" of one repair is meaningless.
+ */
+const BOUNDS: Partial<Record<SettingName, readonly [number, number]>> = {
+  recurringMinRepairs: [1, 1000],
+  recurringMarginPercent: [0, 1000],
+  recurringBaselinePeriods: [1, 12],
+  recurringSameVehicle: [2, 1000],
+};
 
 export class SettingError extends Error {
   override readonly name = 'SettingError';
@@ -129,6 +153,10 @@ export function checkSetting(name: string, value: number): SettingName {
     if (!(value >= 0 && value <= 1)) throw new SettingError(`${name} is a share from 0 to 1: ${value}`);
   } else if (!(Number.isInteger(value) && value >= 0)) {
     throw new SettingError(`${name} is a whole number ≥ 0: ${value}`);
+  }
+  const bounds = BOUNDS[name];
+  if (bounds && !(value >= bounds[0] && value <= bounds[1])) {
+    throw new SettingError(`${name} is from ${bounds[0]} to ${bounds[1]}: ${value}`);
   }
   return name;
 }

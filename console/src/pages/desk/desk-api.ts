@@ -53,6 +53,10 @@ export interface Complaint {
   answered_at: string | null;
   finding: 'upheld' | 'not-upheld' | null;
   late: boolean;
+  /** The improvement measures' owner and deadline (a local date, YYYY-MM-DD), and when they were reported done. */
+  measures_owner: string | null;
+  measures_due: string | null;
+  measures_done_at: string | null;
 }
 
 export interface CallbackTask {
@@ -210,6 +214,8 @@ export const answerComplaint = (
     measuresDue?: string;
   },
 ) => postJson<{ late: boolean }>(`/api/complaints/${id}/answer`, body);
+export const reportMeasuresDone = (id: string, report: string) =>
+  postJson<{ late: boolean }>(`/api/complaints/${id}/measures-done`, { report });
 export const fetchCallbacksDue = (day: string): Promise<CallbackTask[]> =>
   getJson(`/api/callbacks/due${q({ day })}`);
 export const recordCallback = (

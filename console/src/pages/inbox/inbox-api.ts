@@ -18,6 +18,8 @@ export interface Notice {
   state: 'open' | 'acknowledged' | 'resolved';
   acknowledged_by: string | null;
   resolved_by: string | null;
+  /** Set when the platform resolved it because its cause went away (why); null when a manager did. */
+  resolved_reason: string | null;
   note: string | null;
   /** Personal notices: when the user read it. */
   read_at: string | null;

@@ -14,6 +14,11 @@ export interface DeskFigures {
   breached: number;
   closed: number;
   openAtEnd: number;
+  /** Missed clocks: arrivals late against the appointment, patrol reports late, quotes and RMA clocks breached. */
+  lateArrivals: number;
+  latePatrolReports: number;
+  quoteBreaches: number;
+  rmaBreaches: number;
 }
 
 export interface RecurringWarning {
@@ -31,6 +36,15 @@ export interface PeriodicReport {
   period: { kind: 'week' | 'month' | 'quarter' | 'year'; name: string; from: string; to: string };
   desk: DeskFigures[];
   recurring?: RecurringWarning[];
+  /** The settings the warning was judged by. */
+  recurringThresholds?: RecurringThresholds;
+}
+
+export interface RecurringThresholds {
+  recurringMinRepairs: number;
+  recurringMarginPercent: number;
+  recurringBaselinePeriods: number;
+  recurringSameVehicle: number;
 }
 
 export interface LeagueRow {
@@ -43,6 +57,12 @@ export interface LeagueRow {
   complaints: number;
   upheld_complaints: number;
   satisfaction_rate: number | null;
+  late_arrivals: number;
+  late_patrol_reports: number;
+  quote_breaches: number;
+  rma_breaches: number;
+  /** Breached tickets plus every missed clock: the league's rank is this per ticket handled. */
+  missed_clocks: number;
 }
 
 export interface InstallProgress {

@@ -6,12 +6,14 @@ import {
   type NewComplaint,
   raiseAutomaticComplaints,
   recordComplaint,
+  reportMeasuresDone,
 } from '../../aftersales/complaint-store.js';
 import { loadConfig } from '../../aftersales/config-store.js';
 import { maskRow } from '../../aftersales/masking.js';
 import { EXPORT_ROWS, type ExportFormat, formatProperty, sendTable, tableOf } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
+import type { User } from '../sessions.js';
 import { answering, DESK_ROLES, dayPattern, idParams, ticketInScope } from './after-sales-common.js';
 
 /** The complaint list's export columns. */
@@ -35,6 +37,10 @@ const COMPLAINT_EXPORT = [
   'measures',
   'charged_service_point_id',
   'charged_installer',
+  'measures_owner',
+  'measures_due',
+  'measures_done_at',
+  'measures_done_by',
 ];
 
 /**
@@ -43,6 +49,16 @@ const COMPLAINT_EXPORT = [
  * an installer.
  */
 export const complaintRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
+  // Complaints carry center and service point like tickets: the tickets' scope applies.
+  const complaintInScope = async (user: User, id: number) => {
+    const scope = scopeOf(user, 2);
+    const { rows } = await pool.query(
+      `SELECT 1 FROM complaints ticket WHERE ticket.id = $1 AND ${scope.tickets}`,
+      [id, ...scope.params],
+    );
+    return rows.length > 0;
+  };
+
   app.get<{ Querystring: { open?: boolean; limit?: number; format?: ExportFormat } }>(
     '/complaints',
     {
@@ -64,7 +80,10 @@ export const complaintRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app
       // Complaints carry center and service point like tickets: the tickets' scope applies.
       const scope = scopeOf(request.user, 3);
       const { rows } = await pool.query(
-        `SELECT ticket.*, (ticket.answered_at IS NULL AND ticket.due_at < now()) OR ticket.answered_at > ticket.due_at AS late
+        // measures_due is a local date: as text, not a Date at the process's midnight (the later
+        // column of the same name is the one node-pg keeps).
+        `SELECT ticket.*, (ticket.answered_at IS NULL AND ticket.due_at < now()) OR ticket.answered_at > ticket.due_at AS late,
+                to_char(ticket.measures_due, 'YYYY-MM-DD') AS measures_due
            FROM complaints ticket
           WHERE ($1::boolean IS NULL OR (ticket.answered_at IS NULL) = $1) AND ${scope.tickets}
           ORDER BY ticket.due_at LIMIT $2`,
@@ -152,14 +171,40 @@ export const complaintRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app
       config: { roles: DESK_ROLES },
     },
     async (request, reply) => {
-      const scope = scopeOf(request.user, 2);
-      const { rows } = await pool.query(
-        `SELECT 1 FROM complaints ticket WHERE ticket.id = $1 AND ${scope.tickets}`,
-        [request.params.id, ...scope.params],
-      );
-      if (rows.length === 0) return reply.code(404).send({ error: 'no such complaint' });
+      if (!(await complaintInScope(request.user, request.params.id)))
+        return reply.code(404).send({ error: 'no such complaint' });
       return answering(reply, () =>
         answerComplaint(pool, String(request.params.id), request.body, new Date()),
+      );
+    },
+  );
+
+  /** The improvement measures reported done (once), by the roles that answer complaints. */
+  app.post<{ Params: { id: number }; Body: { report: string } }>(
+    '/complaints/:id/measures-done',
+    {
+      schema: {
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['report'],
+          additionalProperties: false,
+          properties: { report: { type: 'string', minLength: 1, maxLength: 2000 } },
+        },
+      },
+      config: { roles: DESK_ROLES },
+    },
+    async (request, reply) => {
+      if (!(await complaintInScope(request.user, request.params.id)))
+        return reply.code(404).send({ error: 'no such complaint' });
+      return answering(reply, () =>
+        reportMeasuresDone(
+          pool,
+          String(request.params.id),
+          request.body.report,
+          request.user.username,
+          new Date(),
+        ),
       );
     },
   );

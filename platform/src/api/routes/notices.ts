@@ -22,7 +22,7 @@ const NOTICE_KINDS = ['dispatch', 'reassign', 'reschedule', 'deadline', 'escalat
 
 const NOTICE_COLUMNS = `notice.id, notice.kind, notice.cause, notice.text, notice.detail, notice.at, notice.center_id,
   notice.ticket_id, notice.complaint_id, notice.vehicle_id, notice.state, notice.acknowledged_at, notice.acknowledged_by,
-  notice.resolved_at, notice.resolved_by, notice.note`;
+  notice.resolved_at, notice.resolved_by, notice.resolved_reason, notice.note`;
 
 /**
  * The escalations a manager sees: those of their centers (`ticket` is the alias the scope's ticket

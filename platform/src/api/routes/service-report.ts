@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { addDays, startOfDay } from '../../aftersales/calendar.js';
 import { loadConfig } from '../../aftersales/config-store.js';
+import { MISSED_CLOCK_COLUMNS, missedClockCounts, missedClocksSql } from '../../aftersales/missed-clocks.js';
 import { monthlyServiceReport, serviceReportTable } from '../../aftersales/report-store.js';
 import { type ExportFormat, formatProperty, sendTable, tableOf } from '../export.js';
 import { ANYONE } from '../guard.js';
@@ -22,6 +23,11 @@ const LEAGUE_COLUMNS = [
   'complaints',
   'upheld_complaints',
   'satisfaction_rate',
+  'late_arrivals',
+  'late_patrol_reports',
+  'quote_breaches',
+  'rma_breaches',
+  'missed_clocks',
 ];
 
 /** The monthly service report (JSON or CSV) and the service points' league table. */
@@ -53,8 +59,9 @@ export const serviceReportRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async 
   );
 
   /**
-   * Service points ranked: fewest SLA breaches per ticket, then fewest upheld complaints, then the
-   * best satisfaction; with tickets handled, repeat faults and complaints against them.
+   * Service points ranked: fewest missed clocks per ticket handled (tickets with SLA breaches plus
+   * every missed clock of missed-clocks.ts, each weighing one), then fewest upheld complaints, then
+   * the best satisfaction; with tickets handled, repeat faults and complaints against them.
    */
   app.get<{ Querystring: { from: string; to: string; format?: ExportFormat } }>(
     '/service-points/league',
@@ -80,13 +87,26 @@ export const serviceReportRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async 
                   (SELECT count(*) FROM complaints c WHERE c.charged_service_point_id = point.id AND c.finding = 'upheld'
                       AND c.answered_at >= $1 AND c.answered_at < $2)::int AS upheld_complaints,
                   (SELECT round(avg((cb.satisfaction >= 4)::int), 4)::float8 FROM callbacks cb
-                    WHERE cb.service_point_id = point.id AND cb.done_at >= $1 AND cb.done_at < $2 AND cb.satisfaction IS NOT NULL) AS satisfaction_rate
-             FROM service_points point WHERE ${scope.servicePoints}`,
+                    WHERE cb.service_point_id = point.id AND cb.done_at >= $1 AND cb.done_at < $2 AND cb.satisfaction IS NOT NULL) AS satisfaction_rate,
+                  ${Object.values(MISSED_CLOCK_COLUMNS)
+                    .map((c) => `coalesce(missed.${c}, 0) AS ${c}`)
+                    .join(', ')}
+             FROM service_points point
+             LEFT JOIN (SELECT m.service_point_id, ${missedClockCounts()} FROM (${missedClocksSql(scope)}) m
+                         GROUP BY m.service_point_id) missed ON missed.service_point_id = point.id
+            WHERE ${scope.servicePoints}`,
           [startOfDay(request.query.from), startOfDay(addDays(request.query.to, 1)), ...scope.params],
         );
-        const breachRate = (r: { handled: number; sla_breaches: number }) =>
-          r.sla_breaches / Math.max(1, r.handled);
-        const league = rows
+        const scored = rows.map((row) => ({
+          ...row,
+          missed_clocks: [row.sla_breaches, ...Object.values(MISSED_CLOCK_COLUMNS).map((c) => row[c])].reduce(
+            (a: number, b: number) => a + b,
+            0,
+          ),
+        }));
+        const breachRate = (r: { handled: number; missed_clocks: number }) =>
+          r.missed_clocks / Math.max(1, r.handled);
+        const league = scored
           .sort(
             (a, b) =>
               breachRate(a) - breachRate(b) ||
