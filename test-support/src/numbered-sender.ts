@@ -1,7 +1,7 @@
 import type { Delivery } from '@jt808/bus';
 import { decodeBody, type Header } from '@jt808/protocol';
 import type { TerminalConnection } from '@jt808/simulators';
-import { location } from './harness.js';
+import { location } from './terminal.js';
 
 /**
  * A terminal that sends numbered locations (the number rides in the mileage item) and counts as
