@@ -24,7 +24,10 @@ export interface EventLog {
   publish(event: TerminalEvent): Promise<void>;
   /** Starts a consumer; each batch is acknowledged only when `handler` resolves. */
   consume(options: ConsumeOptions, handler: BatchHandler): EventConsumer;
-  /** Moves a delivery that cannot be processed aside, with the reason, and acknowledges it. */
+  /**
+   * Sets a delivery that cannot be processed aside, with the reason. It is acknowledged with the
+   * batch it came in, when the handler resolves (both buses; the contract suite checks it).
+   */
   deadLetter(delivery: Delivery, reason: string): Promise<void>;
   /** Events appended but not yet acknowledged by the consumer group (the ingest lag). */
   lag(group?: string): Promise<number>;
