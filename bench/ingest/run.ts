@@ -26,8 +26,10 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RedisBus } from '@jt808/bus';
 import { normalizePhone, refreshRollup } from '@jt808/platform';
+import { freePort } from '@jt808/test-support/ports';
 import pg from 'pg';
 import { benchArgs, log, runStamp } from '../cli.js';
+import { CpuAccount, cpuOf, loadAverage, machineCpu, machineInfo, parents, rssOf, tree } from '../proc.js';
 import { killAll, type Proc, sleep, start, stop } from '../processes.js';
 import { bucketDelta, buckets, parseMetrics, quantile, type Sample, shareAtOrUnder, sum } from '../prom.js';
 import {
@@ -42,17 +44,6 @@ import {
   stateTables,
 } from './db.js';
 import { type OwnPostgres, startOwnPostgres } from './own-postgres.js';
-import {
-  CpuAccount,
-  cpuOf,
-  freePort,
-  loadAverage,
-  machineCpu,
-  machineInfo,
-  parents,
-  rssOf,
-  tree,
-} from './procs.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const BIN = {
