@@ -79,6 +79,11 @@ export function commandNameOf(pid: number): string | undefined {
   return text === undefined ? undefined : text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
 }
 
+/** The command line of a process, its arguments joined by spaces; undefined once it is gone. */
+export function commandLineOf(pid: number): string | undefined {
+  return read(`/proc/${pid}/cmdline`)?.replaceAll('\0', ' ');
+}
+
 export interface Memory {
   /** Sum of VmRSS over the processes, bytes (shared pages such as node's text count once per process). */
   rss: number;

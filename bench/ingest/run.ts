@@ -29,7 +29,17 @@ import { normalizePhone, refreshRollup } from '@jt808/platform';
 import { freePort } from '@jt808/test-support/ports';
 import pg from 'pg';
 import { benchArgs, log, runStamp } from '../cli.js';
-import { CpuAccount, cpuOf, loadAverage, machineCpu, machineInfo, parents, rssOf, tree } from '../proc.js';
+import {
+  CpuAccount,
+  commandLineOf,
+  cpuOf,
+  loadAverage,
+  machineCpu,
+  machineInfo,
+  parents,
+  rssOf,
+  tree,
+} from '../proc.js';
 import { killAll, type Proc, sleep, start, stop } from '../processes.js';
 import { bucketDelta, buckets, parseMetrics, quantile, type Sample, shareAtOrUnder, sum } from '../prom.js';
 import {
@@ -689,13 +699,8 @@ function foreignBusy(env: Env): string[] {
   const out: string[] = [];
   for (const pid of parentOf.keys()) {
     if (mine.has(pid)) continue;
-    let command = '';
-    try {
-      command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-    } catch {
-      continue;
-    }
-    if (!FOREIGN.test(command)) continue;
+    const command = commandLineOf(pid);
+    if (command === undefined || !FOREIGN.test(command)) continue;
     const a = cpuOf(pid);
     busyProbe.set(pid, a ?? 0);
     if (a !== undefined && a - (lastProbe.get(pid) ?? a) > 0.3) out.push(`${pid} ${command.slice(0, 60)}`);
