@@ -48,7 +48,11 @@ export interface ConsumeOptions {
   group: string;
   /** This consumer's name within the group; a restarted worker reuses its name to reclaim its pending events. */
   consumer: string;
-  /** Largest batch handed to the handler. */
+  /**
+   * Largest batch handed to the handler. The in-process bus keeps to it; the Redis bus hands over
+   * whole stream entries (what one turn published, up to 512 events), so it aims at about this
+   * many events and a single entry may be larger.
+   */
   batchSize?: number;
   /**
    * Longest a partial batch waits for more events (the Redis bus; the in-process bus hands over
