@@ -6,7 +6,7 @@ import base from './vitest.config.js';
  * logic, in process against the TypeScript sources — no build, no PostgreSQL, no Redis, no sockets,
  * no browser; the loop to run while editing them. Left out here (and run by `npm test`): the
  * `jt808` and `fleet-sim` commands (they spawn the built binaries), the Redis half of the bus
- * suite, and the simulator's fleet against a real gateway.
+ * suites, and the simulator's fleet against a real gateway.
  */
 export default defineConfig({
   resolve: base.resolve,
@@ -17,6 +17,7 @@ export default defineConfig({
       '**/node_modules/**',
       'protocol/test/cli.test.ts',
       'bus/test/bus.test.ts',
+      'bus/test/redis-bus-contract.test.ts',
       'simulators/test/cli.test.ts',
       'simulators/test/fleet.test.ts',
     ],

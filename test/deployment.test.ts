@@ -3,12 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkHaproxyConfig, haproxyMissing } from '@jt808/test-support/haproxy';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { TUNED_SETTINGS } from '../bench/ingest/own-postgres.js';
 import { balancerConfig } from '../bench/netns/balancer.js';
 import { DEFAULTS, type GatewayConfig, parseConfig } from '../gateway/src/config.js';
-import { checkHaproxyConfig, haproxyMissing } from '../gateway/test/haproxy-process.js';
 
 /**
  * No Docker engine runs where the tests run, so docker-compose.yml is kept true to the code by

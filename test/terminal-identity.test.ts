@@ -5,11 +5,13 @@ import { RedisBus } from '@jt808/bus';
 import { ensureStorage, IngestWorker, migrate } from '@jt808/platform';
 import { encodeMessage, type Registration } from '@jt808/protocol';
 import { TerminalConnection } from '@jt808/simulators';
+import { freePort } from '@jt808/test-support/ports';
+import { RedisProcess, redisServerInstalled } from '@jt808/test-support/redis';
+import { location, registrationFor } from '@jt808/test-support/terminal';
+import { until } from '@jt808/test-support/wait';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { location, registrationFor, until } from '../gateway/test/harness.js';
-import { freePort, RedisProcess, redisServerInstalled } from '../gateway/test/redis-process.js';
 import { freshDatabase, hasPostgres, type TestDatabase } from '../platform/test/database.js';
 
 const BIN = fileURLToPath(new URL('../gateway/bin/jt808-gateway.js', import.meta.url));

@@ -1,4 +1,10 @@
-import { type Edition, encodeMessage, type LocationFields, type OutgoingMessage } from '@jt808/protocol';
+import {
+  type Edition,
+  encodeMessage,
+  type LocationFields,
+  MessageId,
+  type OutgoingMessage,
+} from '@jt808/protocol';
 
 /**
  * The inputs every codec benchmark runs on. They are generated with a seeded PRNG, so each run (and
@@ -84,7 +90,11 @@ export function platformResponses(count: number, seed = 2): PlatformResponse[] {
     messages.push({
       name: 'platformGeneralResponse',
       header: { phone: phoneOf(between(rand, 0, 399_999)), serial: i & 0xffff },
-      body: { replySerial: between(rand, 0, 0xffff), replyId: rand() < 0.8 ? 0x0200 : 0x0002, result: 0 },
+      body: {
+        replySerial: between(rand, 0, 0xffff),
+        replyId: rand() < 0.8 ? MessageId.locationReport : MessageId.heartbeat,
+        result: 0,
+      },
     });
   }
   return messages;

@@ -8,7 +8,7 @@
  *   npm run bench:console-map -w @jt808/bench [-- --vehicles 400000 --centers 60 --burst 13000 --bursts 3 --only console|baseline]
  *   npm run bench:console-map -w @jt808/bench -- --sustain 600 [--rate 13333]   (the console under the live feed, for minutes)
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
@@ -23,6 +23,7 @@ import { build } from 'vite';
 import { type FleetColumns, NO_POSITION, readFleetColumns } from '../../console/src/map/fleet-columns.js';
 import { benchArgs } from '../cli.js';
 import { createDatabase, databaseUrl, dropDatabase } from '../ingest/db.js';
+import { commandNameOf, cpuOf, parents } from '../proc.js';
 import { seedFleet } from './seed.js';
 import { mainThreadTasks } from './trace.js';
 
@@ -142,30 +143,16 @@ interface PageFigures {
 
 /** CPU seconds used so far by the chromium processes this run started (descendants of this process, /proc). */
 function browserCpuSeconds(): number {
-  const stats = new Map<number, { ppid: number; comm: string; ticks: number }>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(entry), {
-        ppid: Number(fields[1]),
-        comm,
-        ticks: Number(fields[11]) + Number(fields[12]),
-      });
-    } catch {
-      // The process ended while we looked.
-    }
-  }
+  const parentOf = parents();
   const ours = (pid: number): boolean => {
-    for (let p = stats.get(pid)?.ppid; p !== undefined && p > 1; p = stats.get(p)?.ppid)
+    for (let p = parentOf.get(pid); p !== undefined && p > 1; p = parentOf.get(p))
       if (p === process.pid) return true;
     return false;
   };
-  let ticks = 0;
-  for (const [pid, stat] of stats) if (/chrom/i.test(stat.comm) && ours(pid)) ticks += stat.ticks;
-  return ticks / 100; // USER_HZ
+  let seconds = 0;
+  for (const pid of parentOf.keys())
+    if (/chrom/i.test(commandNameOf(pid) ?? '') && ours(pid)) seconds += cpuOf(pid) ?? 0;
+  return seconds;
 }
 
 /** Where the page's time went: when each resource arrived and each fleet mark was set (runs in the page). */

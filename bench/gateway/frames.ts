@@ -1,4 +1,4 @@
-import { encodeMessage, type OutgoingMessage } from '@jt808/protocol';
+import { encodeMessage, MessageId, type OutgoingMessage } from '@jt808/protocol';
 
 /**
  * The bytes the no-op baseline receives and answers: a location report shaped like fleet-sim's
@@ -27,6 +27,6 @@ export function generalResponseFrame(): Buffer {
   return encodeMessage({
     name: 'platformGeneralResponse',
     header: { phone: '013900000001', serial: 7, edition: '2013' },
-    body: { replySerial: 7, replyId: 0x0200, result: 0 },
+    body: { replySerial: 7, replyId: MessageId.locationReport, result: 0 },
   } as OutgoingMessage);
 }

@@ -1,4 +1,4 @@
-import type { Kernel, Memory } from './proc.js';
+import type { Kernel, Memory } from '../proc.js';
 
 /** One point of a ramp, every ~3 s: held so far, CPU % of one core by each party over the last interval. */
 export interface RampPoint {

@@ -2,9 +2,6 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchArgs, log, runDirectory } from '../cli.js';
-import { finish, type Proc, sleep, start, stop, stopAll } from '../processes.js';
-import { bucketDelta, buckets, byLabel, parseMetrics, quantile, type Sample, sum } from '../prom.js';
-import { generalResponseFrame, locationFrame } from './frames.js';
 import {
   counterDelta,
   cpuByPid,
@@ -18,7 +15,10 @@ import {
   processTree,
   socketsOf,
   tcpCounters,
-} from './proc.js';
+} from '../proc.js';
+import { finish, type Proc, sleep, start, stop, stopAll } from '../processes.js';
+import { bucketDelta, buckets, byLabel, parseMetrics, quantile, type Sample, sum } from '../prom.js';
+import { generalResponseFrame, locationFrame } from './frames.js';
 import { assertPortFree, httpGet, startRedis, until } from './processes.js';
 import { type HoldResult, markdown, type RampPoint, type ThroughputResult } from './report.js';
 

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, chownSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { freePort } from '@jt808/test-support/ports';
 import pg from 'pg';
 import { type Proc, start, stop } from '../processes.js';
-import { freePort } from './procs.js';
 
 /**
  * The server settings of `--own-postgres`: what timescaledb-tune writes into the production image

@@ -26,8 +26,20 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RedisBus } from '@jt808/bus';
 import { normalizePhone, refreshRollup } from '@jt808/platform';
+import { freePort } from '@jt808/test-support/ports';
 import pg from 'pg';
 import { benchArgs, log, runStamp } from '../cli.js';
+import {
+  CpuAccount,
+  commandLineOf,
+  cpuOf,
+  loadAverage,
+  machineCpu,
+  machineInfo,
+  parents,
+  rssOf,
+  tree,
+} from '../proc.js';
 import { killAll, type Proc, sleep, start, stop } from '../processes.js';
 import { bucketDelta, buckets, parseMetrics, quantile, type Sample, shareAtOrUnder, sum } from '../prom.js';
 import {
@@ -42,17 +54,6 @@ import {
   stateTables,
 } from './db.js';
 import { type OwnPostgres, startOwnPostgres } from './own-postgres.js';
-import {
-  CpuAccount,
-  cpuOf,
-  freePort,
-  loadAverage,
-  machineCpu,
-  machineInfo,
-  parents,
-  rssOf,
-  tree,
-} from './procs.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const BIN = {
@@ -698,13 +699,8 @@ function foreignBusy(env: Env): string[] {
   const out: string[] = [];
   for (const pid of parentOf.keys()) {
     if (mine.has(pid)) continue;
-    let command = '';
-    try {
-      command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-    } catch {
-      continue;
-    }
-    if (!FOREIGN.test(command)) continue;
+    const command = commandLineOf(pid);
+    if (command === undefined || !FOREIGN.test(command)) continue;
     const a = cpuOf(pid);
     busyProbe.set(pid, a ?? 0);
     if (a !== undefined && a - (lastProbe.get(pid) ?? a) > 0.3) out.push(`${pid} ${command.slice(0, 60)}`);

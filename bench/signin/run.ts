@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { prepareDatabase } from '@jt808/platform';
 import pg from 'pg';
 import { benchArgs, log, runDirectory } from '../cli.js';
+import { assertPortFree, httpGet, startRedis, until } from '../gateway/processes.js';
+import { createDatabase, databaseUrl, dropDatabase } from '../ingest/db.js';
 import {
   counterDelta,
   cpuByPid,
@@ -16,9 +18,7 @@ import {
   processTree,
   reapedChildrenCpuSeconds,
   tcpCounters,
-} from '../gateway/proc.js';
-import { assertPortFree, httpGet, startRedis, until } from '../gateway/processes.js';
-import { createDatabase, databaseUrl, dropDatabase } from '../ingest/db.js';
+} from '../proc.js';
 import { killAll, type Proc, sleep, start, stop, stopAll } from '../processes.js';
 import { byLabel, parseMetrics, type Sample, sum } from '../prom.js';
 import { loadRoster, terminalsOf, writeRosterFile, writeStateFile } from './roster.js';

@@ -7,7 +7,7 @@
  */
 import { type Delivery, EventKind } from '@jt808/bus';
 import { DEFAULT_SETTINGS, StatusEngine } from '@jt808/platform';
-import { encodeBody } from '@jt808/protocol';
+import { encodeBody, MessageId } from '@jt808/protocol';
 
 const TERMINALS = Number(process.env.TERMINALS ?? 400_000);
 const PASSES = 15;
@@ -56,7 +56,7 @@ function batchFor(first: number, count: number, atMs: number): Delivery[] {
         gatewayId: 'g',
         sessionId: 's',
         atMs,
-        messageId: 0x0200,
+        messageId: MessageId.locationReport,
         serial: 0,
         edition: '2013',
         body,

@@ -28,7 +28,7 @@ import pg from 'pg';
 import { type Summary, summarize } from '../api/percentiles.js';
 import { benchArgs } from '../cli.js';
 import { createDatabase, databaseUrl, dropDatabase, serverSettings } from '../ingest/db.js';
-import { cpuOf, loadAverage, machineInfo } from '../ingest/procs.js';
+import { cpuOf, loadAverage, machineInfo } from '../proc.js';
 
 const args = benchArgs('bench:track', "a vehicle's day's track, without and with the covering index", {
   'admin-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },

@@ -7,7 +7,7 @@
  */
 import { CREATE_STAGING, insertPositions, type PositionRow } from '@jt808/platform';
 import pg from 'pg';
-import { cpuOf } from '../ingest/procs.js';
+import { cpuOf } from '../proc.js';
 
 const [url, dayIso, rateText, batchText, secondsText] = process.argv.slice(2);
 const day = new Date(dayIso!).getTime();

@@ -24,7 +24,10 @@ export interface EventLog {
   publish(event: TerminalEvent): Promise<void>;
   /** Starts a consumer; each batch is acknowledged only when `handler` resolves. */
   consume(options: ConsumeOptions, handler: BatchHandler): EventConsumer;
-  /** Moves a delivery that cannot be processed aside, with the reason, and acknowledges it. */
+  /**
+   * Sets a delivery that cannot be processed aside, with the reason. It is acknowledged with the
+   * batch it came in, when the handler resolves (both buses; the contract suite checks it).
+   */
   deadLetter(delivery: Delivery, reason: string): Promise<void>;
   /** Events appended but not yet acknowledged by the consumer group (the ingest lag). */
   lag(group?: string): Promise<number>;
@@ -45,7 +48,11 @@ export interface ConsumeOptions {
   group: string;
   /** This consumer's name within the group; a restarted worker reuses its name to reclaim its pending events. */
   consumer: string;
-  /** Largest batch handed to the handler. */
+  /**
+   * Largest batch handed to the handler. The in-process bus keeps to it; the Redis bus hands over
+   * whole stream entries (what one turn published, up to 512 events), so it aims at about this
+   * many events and a single entry may be larger.
+   */
   batchSize?: number;
   /**
    * Longest a partial batch waits for more events (the Redis bus; the in-process bus hands over

@@ -1,9 +1,10 @@
+import { deleteKeys, sharedRedisAvailable, TEST_REDIS_URL, uniquePrefix } from '@jt808/test-support/redis';
+import { until } from '@jt808/test-support/wait';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinEvents } from '../src/event-batch.js';
 import {
   type Bus,
-  CommandStatus,
   type Delivery,
   EventKind,
   encodeTerminalEvent,
@@ -12,27 +13,7 @@ import {
   type TerminalEvent,
 } from '../src/index.js';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
-
-async function redisAvailable(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  try {
-    await probe.connect();
-    await probe.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-
-const hasRedis = await redisAvailable();
-if (!hasRedis && process.env.CI) throw new Error(`CI needs Redis at ${REDIS_URL}`);
+const hasRedis = await sharedRedisAvailable();
 
 function event(phone: string, serial: number): TerminalEvent {
   return {
@@ -63,14 +44,6 @@ function collect(bus: Bus, group: string, consumer: string, sink: Delivery[], fa
     }
     sink.push(...batch);
   });
-}
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('MemoryBus', () => {
@@ -115,21 +88,20 @@ describe('MemoryBus', () => {
 });
 
 describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
-  const prefix = `jt808test:${process.pid}:${Date.now()}`;
+  const prefix = uniquePrefix();
   let admin: Redis;
 
   beforeAll(() => {
-    admin = new Redis(REDIS_URL);
+    admin = new Redis(TEST_REDIS_URL);
   });
 
   afterAll(async () => {
-    const keys = await admin.keys(`${prefix}*`);
-    if (keys.length > 0) await admin.del(...keys);
+    await deleteKeys(admin, prefix);
     admin.disconnect();
   });
 
   it('delivers every published event once, in order per terminal, and acknowledges it', async () => {
-    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:a`, shards: 4 });
+    const bus = new RedisBus({ url: TEST_REDIS_URL, prefix: `${prefix}:a`, shards: 4 });
     const phones = ['013800000001', '013800000002', '013800000003'];
     await Promise.all(
       phones.flatMap((phone) => [1, 2, 3, 4, 5].map((serial) => bus.events.publish(event(phone, serial)))),
@@ -147,7 +119,7 @@ describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
   });
 
   it('redelivers a batch whose handler failed, with the same delivery ids', async () => {
-    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:b`, shards: 2 });
+    const bus = new RedisBus({ url: TEST_REDIS_URL, prefix: `${prefix}:b`, shards: 2 });
     await bus.events.publish(event('013800000009', 7));
     const seen: Delivery[] = [];
     const consumer = collect(bus, 'ingest', 'c1', seen, 1);
@@ -158,7 +130,7 @@ describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
   });
 
   it('hands the pending events of a consumer that died to the next one', async () => {
-    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:c`, shards: 2, claimIdleMs: 200 });
+    const bus = new RedisBus({ url: TEST_REDIS_URL, prefix: `${prefix}:c`, shards: 2, claimIdleMs: 200 });
     await Promise.all([1, 2, 3].map((serial) => bus.events.publish(event('013800000010', serial))));
     // A consumer that fetches and then hangs forever (stuck on its database): it renews its hold
     // for ten claim idle times, then lets the batch go, as a worker killed mid-batch would at once.
@@ -184,7 +156,7 @@ describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
   });
 
   it('keeps a slow batch its own, so no other consumer claims and stores it a second time', async () => {
-    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:l`, shards: 1, claimIdleMs: 200 });
+    const bus = new RedisBus({ url: TEST_REDIS_URL, prefix: `${prefix}:l`, shards: 1, claimIdleMs: 200 });
     for (let turn = 0; turn < 4; turn++)
       await Promise.all(
         Array.from({ length: 10 }, (_, i) => bus.events.publish(event('013800000070', turn * 10 + i))),
@@ -212,7 +184,7 @@ describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
   });
 
   it('trims what every group has acknowledged, and keeps what any group still needs', async () => {
-    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:t`, shards: 1 });
+    const bus = new RedisBus({ url: TEST_REDIS_URL, prefix: `${prefix}:t`, shards: 1 });
     const key = `${prefix}:t:events:0`;
     const fast: Delivery[] = [];
     const slow: Delivery[] = [];
@@ -246,7 +218,7 @@ describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
   });
 
   it('dead-letters an unreadable entry with its raw bytes and reason', async () => {
-    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:d`, shards: 1 });
+    const bus = new RedisBus({ url: TEST_REDIS_URL, prefix: `${prefix}:d`, shards: 1 });
     await admin.xadd(`${prefix}:d:events:0`, '*', 'e', Buffer.from([0xff, 0xff, 0xff]));
     const consumer = bus.events.consume({ group: 'ingest', consumer: 'c1', maxWaitMs: 50 }, async (batch) => {
       for (const delivery of batch) {
@@ -263,7 +235,7 @@ describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
   });
 
   it('writes what one turn publishes as one entry, delivers each event on its own, and counts lag in events', async () => {
-    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:h`, shards: 2 });
+    const bus = new RedisBus({ url: TEST_REDIS_URL, prefix: `${prefix}:h`, shards: 2 });
     const keys = [`${prefix}:h:events:0`, `${prefix}:h:events:1`];
     const entries = async () => (await admin.xlen(keys[0]!)) + (await admin.xlen(keys[1]!));
     // 600 events in one turn: an entry holds at most 512, so two entries.
@@ -280,7 +252,7 @@ describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
   });
 
   it('hands over whole entries, about batchSize events at a time', async () => {
-    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:k`, shards: 1 });
+    const bus = new RedisBus({ url: TEST_REDIS_URL, prefix: `${prefix}:k`, shards: 1 });
     for (let turn = 0; turn < 5; turn++)
       await Promise.all(
         Array.from({ length: 30 }, (_, i) => bus.events.publish(event('013800000060', turn * 30 + i))),
@@ -302,7 +274,7 @@ describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
   });
 
   it('lets a partial batch wait up to maxWaitMs for more events, and no longer', async () => {
-    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:l`, shards: 1 });
+    const bus = new RedisBus({ url: TEST_REDIS_URL, prefix: `${prefix}:l`, shards: 1 });
     const batches: { size: number; at: number }[] = [];
     const consumer = bus.events.consume(
       { group: 'ingest', consumer: 'c1', batchSize: 1000, maxWaitMs: 400 },
@@ -331,7 +303,7 @@ describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
   });
 
   it('reads live events before a backlog of 0x0704 backfill, takes a share of it every batch, and loses none', async () => {
-    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:lane`, shards: 1 });
+    const bus = new RedisBus({ url: TEST_REDIS_URL, prefix: `${prefix}:lane`, shards: 1 });
     // 1,280 blind-area batches of ~1 KB each (a frame's worth): 64 KiB entries of 64 events.
     for (let turn = 0; turn < 20; turn++)
       await Promise.all(
@@ -376,7 +348,7 @@ describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
   });
 
   it('gives live events waiting behind backfill no more than a batch of delay', async () => {
-    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:lane2`, shards: 2 });
+    const bus = new RedisBus({ url: TEST_REDIS_URL, prefix: `${prefix}:lane2`, shards: 2 });
     for (let turn = 0; turn < 40; turn++)
       await Promise.all(
         Array.from({ length: 64 }, (_, i) => bus.events.publish(batchEvent('013800000072', turn * 64 + i))),
@@ -411,7 +383,12 @@ describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
   });
 
   it('publishes 0x0704 to the live streams when the backfill lane is off', async () => {
-    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:lane3`, shards: 1, backfillLane: false });
+    const bus = new RedisBus({
+      url: TEST_REDIS_URL,
+      prefix: `${prefix}:lane3`,
+      shards: 1,
+      backfillLane: false,
+    });
     await Promise.all([
       bus.events.publish(batchEvent('013800000074', 1)),
       bus.events.publish(event('013800000074', 2)),
@@ -427,7 +404,7 @@ describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
   });
 
   it('starts the lag of a group created late at what the stream still holds', async () => {
-    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:i`, shards: 1 });
+    const bus = new RedisBus({ url: TEST_REDIS_URL, prefix: `${prefix}:i`, shards: 1 });
     const key = `${prefix}:i:events:0`;
     await Promise.all([1, 2, 3, 4].map((serial) => bus.events.publish(event('013800000040', serial))));
     await admin.xtrim(key, 'MAXLEN', 0); // consumed and trimmed before the new group existed
@@ -445,7 +422,7 @@ describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
   });
 
   it('dead-letters the unreadable event of a batch alone, and an unreadable batch whole', async () => {
-    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:j`, shards: 1 });
+    const bus = new RedisBus({ url: TEST_REDIS_URL, prefix: `${prefix}:j`, shards: 1 });
     const key = `${prefix}:j:events:0`;
     const garbage = Buffer.from([0xff, 0xff, 0xff]);
     const good = Buffer.from(encodeTerminalEvent(event('013800000050', 9)));
@@ -468,19 +445,8 @@ describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
     await bus.close();
   });
 
-  it('keeps the session directory entry of the newest holder', async () => {
-    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:e` });
-    await bus.sessions.claim('013800000001', 'gw-a');
-    await bus.sessions.claim('013800000001', 'gw-b');
-    await bus.sessions.release('013800000001', 'gw-a');
-    expect(await bus.sessions.locate('013800000001')).toBe('gw-b');
-    await bus.sessions.release('013800000001', 'gw-b');
-    expect(await bus.sessions.locate('013800000001')).toBeUndefined();
-    await bus.close();
-  });
-
   it('names a live holder only while its gateway keeps its heartbeat', async () => {
-    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:alive` });
+    const bus = new RedisBus({ url: TEST_REDIS_URL, prefix: `${prefix}:alive` });
     await bus.sessions.claim('013800000002', 'gw-a');
     // Claimed, but gw-a never said it is alive (a gateway killed before its first heartbeat).
     expect(await bus.sessions.liveHolder('013800000002')).toBeUndefined();
@@ -493,35 +459,8 @@ describe.skipIf(!hasRedis)('RedisBus (real Redis)', () => {
     await bus.close();
   });
 
-  it('routes a command to its gateway and the result back to the requester', async () => {
-    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:f` });
-    const results: number[] = [];
-    await bus.commands.listen('gw-a', (command) => {
-      void bus.commands.sendResult(command.replyTo, {
-        commandId: command.commandId,
-        phone: command.phone,
-        status: CommandStatus.Answered,
-        replyMessageId: 0x0001,
-        atMs: Date.now(),
-      });
-    });
-    await bus.commands.listenResults('platform-1', (result) => results.push(result.status));
-    await bus.commands.send('gw-a', {
-      commandId: 'c1',
-      phone: '013800000001',
-      messageId: 0x8201,
-      body: new Uint8Array(0),
-      timeoutMs: 1000,
-      replyTo: 'platform-1',
-      sentAtMs: Date.now(),
-    });
-    await until(() => results.length === 1);
-    expect(results).toEqual([CommandStatus.Answered]);
-    await bus.close();
-  });
-
   it('reports whether the bus Redis keeps acknowledged events', async () => {
-    const bus = new RedisBus({ url: REDIS_URL, prefix: `${prefix}:g` });
+    const bus = new RedisBus({ url: TEST_REDIS_URL, prefix: `${prefix}:g` });
     const durability = await bus.durability();
     const appendonly = ((await admin.config('GET', 'appendonly')) as string[])[1];
     expect(durability.durable).toBe(

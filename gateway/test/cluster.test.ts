@@ -6,10 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { CommandClient, CommandStatus, type Delivery, RedisBus } from '@jt808/bus';
 import { encodeBody } from '@jt808/protocol';
 import { TerminalConnection } from '@jt808/simulators';
+import { NumberedSender, numbersReceived } from '@jt808/test-support/numbered-sender';
+import { freePort } from '@jt808/test-support/ports';
+import { RedisProcess, redisServerInstalled } from '@jt808/test-support/redis';
+import { location, signIn } from '@jt808/test-support/terminal';
+import { until } from '@jt808/test-support/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { location, signIn, until } from './harness.js';
-import { NumberedSender, numbersReceived } from './numbered-sender.js';
-import { freePort, RedisProcess, redisServerInstalled } from './redis-process.js';
 
 const BIN = fileURLToPath(new URL('../bin/jt808-gateway.js', import.meta.url));
 const built = existsSync(fileURLToPath(new URL('../dist/main.js', import.meta.url)));

@@ -1,7 +1,8 @@
 import { CommandClient, CommandStatus } from '@jt808/bus';
 import { decodeBody, encodeBody, type Header } from '@jt808/protocol';
+import { type Harness, startHarness } from '@jt808/test-support/gateway-harness';
+import { location, signIn } from '@jt808/test-support/terminal';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, location, signIn, startHarness } from './harness.js';
 
 let harness: Harness;
 let client: CommandClient;

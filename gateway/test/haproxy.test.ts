@@ -1,9 +1,11 @@
 import { EventKind } from '@jt808/bus';
 import { TerminalConnection } from '@jt808/simulators';
+import { type Harness, startHarness } from '@jt808/test-support/gateway-harness';
+import { haproxyMissing, startHaproxy } from '@jt808/test-support/haproxy';
+import { freePort } from '@jt808/test-support/ports';
+import { signIn } from '@jt808/test-support/terminal';
+import { until } from '@jt808/test-support/wait';
 import { afterEach, describe, expect, it } from 'vitest';
-import { haproxyMissing, startHaproxy } from './haproxy-process.js';
-import { type Harness, signIn, startHarness, until } from './harness.js';
-import { freePort } from './redis-process.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

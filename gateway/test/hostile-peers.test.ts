@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { encodeMessage } from '@jt808/protocol';
+import { type Harness, metricValue, startHarness } from '@jt808/test-support/gateway-harness';
+import { closed, rawSocket, signIn } from '@jt808/test-support/terminal';
+import { until } from '@jt808/test-support/wait';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closed, type Harness, metricValue, rawSocket, signIn, startHarness, until } from './harness.js';
 
 let harness: Harness;
 afterEach(async () => harness?.close());

@@ -1,6 +1,8 @@
 import { encodeMessage } from '@jt808/protocol';
+import { type Harness, metricValue, startHarness } from '@jt808/test-support/gateway-harness';
+import { signIn } from '@jt808/test-support/terminal';
+import { until } from '@jt808/test-support/wait';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, metricValue, signIn, startHarness, until } from './harness.js';
 
 let harness: Harness;
 afterEach(async () => harness?.close());

@@ -1,8 +1,10 @@
 import { RedisBus } from '@jt808/bus';
+import { type Harness, startHarness } from '@jt808/test-support/gateway-harness';
+import { NumberedSender, numbersReceived } from '@jt808/test-support/numbered-sender';
+import { RedisProcess, redisServerInstalled } from '@jt808/test-support/redis';
+import { signIn } from '@jt808/test-support/terminal';
+import { until } from '@jt808/test-support/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, signIn, startHarness, until } from './harness.js';
-import { NumberedSender, numbersReceived } from './numbered-sender.js';
-import { RedisProcess, redisServerInstalled } from './redis-process.js';
 
 const installed = redisServerInstalled();
 if (!installed && process.env.CI) throw new Error('CI needs redis-server on PATH for the no-loss tests');

@@ -2,17 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { EventKind } from '@jt808/bus';
 import { encodeMessage, readFrame } from '@jt808/protocol';
 import type { TerminalConnection } from '@jt808/simulators';
+import { type Harness, metricValue, startHarness } from '@jt808/test-support/gateway-harness';
+import { closed, rawSocket, registrationFor, signIn } from '@jt808/test-support/terminal';
+import { until } from '@jt808/test-support/wait';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  closed,
-  type Harness,
-  metricValue,
-  rawSocket,
-  registrationFor,
-  signIn,
-  startHarness,
-  until,
-} from './harness.js';
 import { proxyV1, proxyV2 } from './proxy-headers.js';
 
 let harness: Harness;

@@ -1,8 +1,8 @@
+import { registrationFor } from '@jt808/test-support/terminal';
 import { describe, expect, it } from 'vitest';
 import { BatchedLookup } from '../src/roster/batched-lookup.js';
 import type { RegistrationFacts } from '../src/roster/roster.js';
 import { decideRegistration } from '../src/roster/roster-rules.js';
-import { registrationFor } from './harness.js';
 
 const PHONE = '13800000001';
 const installed: RegistrationFacts = {

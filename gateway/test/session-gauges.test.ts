@@ -1,6 +1,8 @@
 import { RedisBus } from '@jt808/bus';
+import { type Harness, metricValue, startHarness } from '@jt808/test-support/gateway-harness';
+import { registrationFor } from '@jt808/test-support/terminal';
+import { until } from '@jt808/test-support/wait';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, metricValue, registrationFor, startHarness, until } from './harness.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {

@@ -11,9 +11,11 @@ import {
   MessageId,
   readFrame,
 } from '@jt808/protocol';
+import { type Harness, startHarness } from '@jt808/test-support/gateway-harness';
+import { location, registrationFor, signIn } from '@jt808/test-support/terminal';
+import { until } from '@jt808/test-support/wait';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashAuthCode } from '../src/session/auth-code.js';
-import { type Harness, location, registrationFor, signIn, startHarness, until } from './harness.js';
 
 let harness: Harness;
 afterEach(async () => harness?.close());

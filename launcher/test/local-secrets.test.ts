@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@jt808/test-support/ports';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../gateway/test/redis-process.js';
 import { isPasswordOf, saveUser } from '../../platform/src/api/users.js';
 import { migrate } from '../../platform/src/db/migrate.js';
 import { freshDatabase, hasPostgres } from '../../platform/test/database.js';

@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@jt808/test-support/ports';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../gateway/test/redis-process.js';
 import { freshDatabase, hasPostgres } from '../../platform/test/database.js';
 import { built, start } from './launcher-process.js';
 

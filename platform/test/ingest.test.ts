@@ -1,5 +1,6 @@
 import { type Delivery, EventKind, MemoryBus, type TerminalEvent } from '@jt808/bus';
 import { codecByName, encodeBody, type LocationFields, type OutgoingMessage } from '@jt808/protocol';
+import { registrationFor } from '@jt808/test-support/terminal';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -497,16 +498,7 @@ function registrationEvent(phone: string, terminalId: string, plate: string): De
       body: encodeBody({
         name: 'registration',
         header: { phone: '0', serial: 0, edition: '2019' },
-        body: {
-          edition: '2019',
-          provinceId: 41,
-          cityId: 100,
-          manufacturerId: 'ACME1',
-          model: 'GT-808',
-          terminalId,
-          plateColor: 2,
-          plate,
-        },
+        body: registrationFor('2019', terminalId, plate),
       }),
     },
   };

@@ -84,6 +84,7 @@ export {
 export {
   type IncompleteMessage,
   PACKET_SLOT_BYTES,
+  type ReassembledMessage,
   SubPackageAssembler,
   type SubPackageAssemblerOptions,
 } from './subpackage/assembler.js';

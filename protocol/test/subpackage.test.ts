@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  decodeBody,
   decodeFrame,
   encodeMessage,
   encodeRaw,
@@ -13,6 +14,10 @@ import {
   PACKET_SLOT_BYTES,
   SubPackageAssembler,
 } from '../src/index.js';
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  return Uint8Array.from(parts.flatMap((part) => [...part]));
+}
 
 function reasonOf(run: () => unknown): Jt808ErrorReason | undefined {
   try {
@@ -174,6 +179,16 @@ describe('SubPackageAssembler', () => {
     expect(encodeSubPackages({ name: message.name, header: message.header, body: message.body })).toEqual(
       UPLOAD_FRAMES,
     );
+  });
+
+  it('hands over the raw body as the packets carried it, which push decodes', () => {
+    const raw = new SubPackageAssembler();
+    const whole = UPLOAD_FRAGMENTS.map((f) => raw.pushRaw(f)).at(-1)!;
+    expect(whole.body).toEqual(concat(UPLOAD_FRAGMENTS.map((f) => f.body)));
+    expect(whole.header.subPackage).toBeUndefined();
+    expect(whole.header).toMatchObject({ serial: 0xfffe, bodyLength: whole.body.length });
+    const decoded = new SubPackageAssembler();
+    expect(UPLOAD_FRAGMENTS.map((f) => decoded.push(f)).at(-1)).toEqual(decodeBody(whole.header, whole.body));
   });
 
   it('rebuilds an unknown id as name unknown with the concatenated body, 2019 header', () => {

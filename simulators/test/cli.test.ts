@@ -3,8 +3,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { type Harness, startHarness } from '@jt808/test-support/gateway-harness';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from '../../gateway/test/harness.js';
 
 const run = promisify(execFile);
 const MAIN = new URL('../src/cli/main.ts', import.meta.url).pathname;

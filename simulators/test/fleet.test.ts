@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Delivery, EventKind } from '@jt808/bus';
 import { decodeBody, type Header, type LocationFields } from '@jt808/protocol';
+import { type Harness, startHarness } from '@jt808/test-support/gateway-harness';
+import { until } from '@jt808/test-support/wait';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, until } from '../../gateway/test/harness.js';
 import {
   type AckInfo,
   Fleet,

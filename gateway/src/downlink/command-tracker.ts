@@ -1,4 +1,5 @@
 import { type Bus, type Command, type CommandResult, CommandStatus, type Unsubscribe } from '@jt808/bus';
+import { MessageId } from '@jt808/protocol';
 import type { Logger } from 'pino';
 import type { Inbound } from '../context.js';
 import type { Metrics } from '../runtime/metrics.js';
@@ -10,7 +11,7 @@ interface PendingCommand {
 }
 
 /** Messages whose answer carries no reply serial and is matched by the query it answers. */
-const ANSWERED_BY_ID: Record<number, number> = { 263: 0x8107 };
+const ANSWERED_BY_ID: Record<number, number> = { [MessageId.attributesResponse]: MessageId.queryAttributes };
 
 /**
  * Downlink commands addressed to this gateway process: writes each to its terminal's session,

@@ -2,7 +2,6 @@ import type { Socket } from 'node:net';
 import {
   decodeBody,
   type Edition,
-  encodeBody,
   encodeMessage,
   encodeRaw,
   type FragmentMessage,
@@ -135,8 +134,9 @@ export class Session {
     try {
       this.assembler ??= new SubPackageAssembler({ maxBytes: 2 * 1024 * 1024, maxMessages: 16 });
       const assembler = this.assembler;
-      const whole = budget.charge(assembler, () => assembler.push(fragment));
-      return whole && { message: whole, body: rawBody(whole) };
+      const whole = budget.charge(assembler, () => assembler.pushRaw(fragment));
+      // The joined body goes to the bus as the terminal sent it, like an unsplit message's body.
+      return whole && { message: decodeBody(whole.header, whole.body), body: whole.body };
     } catch (error) {
       if (!isJt808Error(error)) throw error;
       this.onBadFrame(error.reason, error.message, error.hex);
@@ -290,11 +290,4 @@ export class Session {
     if (this.assembler) this.ctx.reassembly.release(this.assembler);
     this.assembler = undefined;
   }
-}
-
-/** The body bytes of a reassembled message (the assembler hands over the decoded form). */
-function rawBody(message: Jt808Message): Uint8Array {
-  if (message.name === 'unknown' || message.name === 'encrypted' || message.name === 'fragment')
-    return message.body;
-  return encodeBody({ ...message, header: { ...message.header } } as OutgoingMessage);
 }

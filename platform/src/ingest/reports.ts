@@ -1,5 +1,11 @@
+import { MessageId } from '@jt808/protocol';
+
 /** Location messages: a report (0x0200), the answer to a location query (0x0201), a batch (0x0704). */
-export const LOCATION_IDS: ReadonlySet<number> = new Set([0x0200, 0x0201, 0x0704]);
+export const LOCATION_IDS: ReadonlySet<number> = new Set([
+  MessageId.locationReport,
+  MessageId.locationQueryResponse,
+  MessageId.locationBatch,
+]);
 
 /**
  * The upstream messages that count as hearing from a terminal: what moves its "last heard from"
@@ -20,14 +26,15 @@ export const LOCATION_IDS: ReadonlySet<number> = new Set([0x0200, 0x0201, 0x0704
  */
 export const REPORT_IDS: ReadonlySet<number> = new Set([
   ...LOCATION_IDS,
-  0x0002, // heartbeat
+  MessageId.heartbeat,
+  MessageId.multimediaEvent,
+  MessageId.multimediaUpload,
+  MessageId.dataUplink,
+  // Reports the codec does not decode, so its table does not name them.
   0x0301, // event report
   0x0303, // information on demand / cancel
   0x0701, // electronic waybill
   0x0702, // driver identity
   0x0705, // CAN bus data
-  0x0800, // multimedia event
-  0x0801, // multimedia data upload
-  0x0900, // data uplink pass-through
   0x0901, // compressed data upload
 ]);

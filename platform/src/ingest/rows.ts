@@ -5,6 +5,7 @@ import {
   isJt808Error,
   type Jt808Message,
   type LocationFields,
+  MessageId,
   normalizePhone,
   type RawItem,
   type Unparsed,
@@ -107,7 +108,6 @@ export interface BatchRows {
 const HOUR_MS = 3_600_000;
 /** The largest direction the positions table's smallint column holds. */
 const DIRECTION_MAX = 32_767;
-const PARAMETERS_RESPONSE = 0x0104;
 
 /**
  * Turns a batch of bus deliveries into rows, without touching the database (pure, so the mapping
@@ -151,7 +151,8 @@ function addDelivery(rows: BatchRows, delivery: Delivery): void {
     case EventKind.Message:
       if (REPORT_IDS.has(event.messageId ?? -1)) noteActivity(rows, phone, at);
       if (LOCATION_IDS.has(event.messageId ?? -1)) addPositions(rows, phone, at, decode(event), delivery.id);
-      else if (event.messageId === PARAMETERS_RESPONSE) addParameters(rows, phone, at, decode(event));
+      else if (event.messageId === MessageId.parametersResponse)
+        addParameters(rows, phone, at, decode(event));
       return;
     case EventKind.Authenticated:
     case EventKind.Disconnected:

@@ -1,3 +1,4 @@
+import { ParameterId } from '@jt808/protocol';
 import { Quality } from '../ingest/quality.js';
 import type { PositionRow } from '../ingest/rows.js';
 import { ALARM_BIT_REASONS, FAULT_REASONS, type FaultReason, REASON_INDEX } from './reasons.js';
@@ -145,9 +146,9 @@ export class TerminalHealth {
   /** Takes in the cadence parameters from a 0x0104 answer (0x0029 default interval, 0x0027 sleep interval, 0x0001 heartbeat). */
   parameters(values: Map<number, number>): void {
     const seconds = (id: number) => (values.get(id) ?? 0) * 1000;
-    this.configuredDrivingMs = seconds(0x0029) || this.configuredDrivingMs;
-    this.configuredSleepMs = seconds(0x0027) || this.configuredSleepMs;
-    this.configuredHeartbeatMs = seconds(0x0001) || this.configuredHeartbeatMs;
+    this.configuredDrivingMs = seconds(ParameterId.defaultReportInterval) || this.configuredDrivingMs;
+    this.configuredSleepMs = seconds(ParameterId.sleepReportInterval) || this.configuredSleepMs;
+    this.configuredHeartbeatMs = seconds(ParameterId.heartbeatInterval) || this.configuredHeartbeatMs;
     this.dirty = true;
   }
 

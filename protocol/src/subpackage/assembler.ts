@@ -16,6 +16,12 @@ export interface SubPackageAssemblerOptions {
   now?: () => number;
 }
 
+/** A whole sub-packaged message, not decoded: packet 1's header (bodyLength the whole body's) and the body. */
+export interface ReassembledMessage {
+  header: Header;
+  body: Uint8Array;
+}
+
 /** A message that was dropped (timed out or evicted) or is still waiting, with what it lacks. */
 export interface IncompleteMessage {
   phone: string;
@@ -86,9 +92,20 @@ export class SubPackageAssembler {
   /**
    * Adds one packet; returns the whole message, decoded, once every packet 1..total is in. Repeated
    * packets are ignored. Throws Jt808Error: 'bad-value' when the packet's total contradicts earlier
-   * packets of the message, 'oversize' when the message alone cannot fit in maxBytes (it is dropped).
+   * packets of the message, 'oversize' when the message alone cannot fit in maxBytes (it is dropped),
+   * or what decoding the whole body throws.
    */
   push(fragment: FragmentMessage): Jt808Message | undefined {
+    const whole = this.pushRaw(fragment);
+    return whole && decodeBody(whole.header, whole.body);
+  }
+
+  /**
+   * As push, but returns the whole message undecoded: packet 1's header and the bodies joined, the
+   * bytes as the terminal sent them. For a caller that passes the body on (the gateway publishes it
+   * to the bus) and would otherwise encode the decoded message again to get it back.
+   */
+  pushRaw(fragment: FragmentMessage): ReassembledMessage | undefined {
     const { header, body } = fragment;
     const sub = header.subPackage;
     if (sub === undefined) throw new Jt808Error('bad-value', 'packet has no sub-package fields', body);
@@ -200,8 +217,8 @@ export class SubPackageAssembler {
   }
 }
 
-/** Concatenates the bodies in index order and decodes them under packet 1's header. */
-function assemble(partial: PartialMessage): Jt808Message {
+/** Concatenates the bodies in index order under packet 1's header, without its sub-package fields. */
+function assemble(partial: PartialMessage): ReassembledMessage {
   let length = 0;
   for (const part of partial.parts.values()) length += part.length;
   const body = new Uint8Array(length);
@@ -213,7 +230,7 @@ function assemble(partial: PartialMessage): Jt808Message {
   }
   // The reassembled body may exceed the 1023 bytes one header can declare; decodeBody does not care.
   const { subPackage: _, ...header } = partial.header;
-  return decodeBody({ ...header, bodyLength: length }, body);
+  return { header: { ...header, bodyLength: length }, body };
 }
 
 function report(partial: PartialMessage): IncompleteMessage {

@@ -1,7 +1,7 @@
 import type { Delivery } from '@jt808/bus';
-import { decodeBody, type Header } from '@jt808/protocol';
+import { decodeBody, type Header, MessageId } from '@jt808/protocol';
 import type { TerminalConnection } from '@jt808/simulators';
-import { location } from './harness.js';
+import { location } from './terminal.js';
 
 /**
  * A terminal that sends numbered locations (the number rides in the mileage item) and counts as
@@ -59,9 +59,9 @@ export class NumberedSender {
 export function numbersReceived(deliveries: Delivery[]): Map<string, Set<number>> {
   const received = new Map<string, Set<number>>();
   for (const { event } of deliveries) {
-    if (event.messageId !== 0x0200 || !event.body) continue;
+    if (event.messageId !== MessageId.locationReport || !event.body) continue;
     const header = {
-      messageId: 0x0200,
+      messageId: MessageId.locationReport,
       edition: event.edition ?? '2013',
       protocolVersion: 0,
       encryption: 0,

@@ -1,21 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-
-/** A free TCP port on loopback, as the kernel hands one out. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+import { freePort } from './ports.js';
 
 /**
  * A redis-server of the test's own, with the append-only file on (appendfsync always), so tests
@@ -107,4 +95,37 @@ export class RedisProcess {
 
 export function redisServerInstalled(): boolean {
   return spawnSync('sh', ['-c', 'command -v redis-server']).status === 0;
+}
+
+/** The machine's shared Redis (persistence off) for tests: database 15 unless TEST_REDIS_URL says otherwise. */
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
+
+/** Whether the shared Redis answers; under CI it must (tests skip without it only on a laptop). */
+export async function sharedRedisAvailable(url = TEST_REDIS_URL): Promise<boolean> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  try {
+    await probe.connect();
+    await probe.ping();
+    return true;
+  } catch {
+    if (process.env.CI) throw new Error(`CI needs Redis at ${url}`);
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/** A key prefix no other test run on the shared Redis uses (tests of six helpers run at once). */
+export function uniquePrefix(): string {
+  return `jt808test:${process.pid}:${Date.now()}`;
+}
+
+/** Deletes every key under `prefix`: what a test leaves on the shared Redis. */
+export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
 }
