@@ -16,60 +16,12 @@ export interface User {
   servicePointId: number | null;
 }
 
+/** The routes on the contract: their types come from it, the same schemas the platform answers by. */
+import type { Center, CenterHour, KpiReport, ServicePoint } from '@jt808/api-contract';
+
+export type { Center, CenterHour, Kpi, KpiReport, MapConfig, ServicePoint } from '@jt808/api-contract';
+
 export type VehicleStatus = 'online' | 'offline' | 'faulty' | 'never-seen';
-
-export interface Center {
-  id: number;
-  code: string;
-  name: string;
-  region: string;
-  latitude: number | null;
-  longitude: number | null;
-  vehicles: number;
-  online: number;
-  faulty: number;
-  offline: number;
-  never_seen: number;
-  onlineRate: number;
-}
-
-export interface CenterHour {
-  center_id: number;
-  hour: string;
-  vehicles_online: number;
-  vehicles_reporting: number;
-  fixes: number;
-  unqualified_fixes: number;
-  vehicles: number;
-  onlineRate: number;
-}
-
-export interface Kpi {
-  center: number | 'province';
-  vehicles: number;
-  networkedRate: number;
-  onlineRate: number;
-  trackCompleteness: number;
-  dataQualificationRate: number;
-  driftRate: number;
-  /** What each rate is the ratio of (docs/api.md, "KPIs"). */
-  counts: {
-    networked: number;
-    online: number;
-    drifting: number;
-    fixes: number;
-    qualifiedFixes: number;
-    trackKm: number;
-    completeTrackKm: number;
-  };
-}
-
-export interface KpiReport {
-  from: string;
-  to: string;
-  gapSeconds: number;
-  kpis: Kpi[];
-}
 
 export type TicketState =
   | 'held'
@@ -266,21 +218,6 @@ export interface InstallerChecklist {
   phone: string | null;
   checks: InstallerCheck[];
   allGreen: boolean;
-}
-
-export interface ServicePoint {
-  id: number;
-  code: string;
-  name: string;
-  center_id: number;
-  capacity: number;
-  open_tickets: number;
-  tickets: number;
-  response_breaches: number;
-  onsite_breaches: number;
-  median_hours_to_site: number | null;
-  median_hours_to_close: number | null;
-  satisfaction: number | null;
 }
 
 /** An answer other than 2xx, with the server's own explanation when it gave one. */
