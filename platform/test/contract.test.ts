@@ -55,14 +55,27 @@ describe.skipIf(!hasPostgres)(
         from,
       ]);
       await refreshRollup(pool, 'partitions', from, to);
-      // One ticket verified with a satisfaction (the medians and the average are numbers), one open.
+      // One ticket verified with a satisfaction, a coded cause, parts and clocks (the medians, the
+      // average and every nullable column filled), one new (its nulls).
       await pool.query(
-        `INSERT INTO tickets (id, kind, phone, vehicle_id, center_id, state, reason, opened_at, response_due, onsite_due, service_point_id, closed_at, close_reason, satisfaction)
-       VALUES (1, 'repair', '13900000001', 1, 1, 'closed', 'offline', now() - interval '5 hours', now(), now(), 1, now(), 'verified', 4),
-              (2, 'repair', '13900000002', 2, 2, 'new', 'offline', now(), now() + interval '2 hours', now() + interval '1 day', 2, NULL, NULL, NULL)`,
+        `INSERT INTO tickets (id, kind, phone, vehicle_id, center_id, state, reason, opened_at, response_due, onsite_due, service_point_id,
+                              closed_at, close_reason, satisfaction, category, severity, installer, appointment_at, arrived_at,
+                              fault_cause, fault_cause_code, parts_replaced, replacement_phone, in_warranty, resolved_at, verified_at, callback_comment, callback_at)
+         VALUES (1, 'repair', '13900000001', 1, 1, 'closed', 'offline', now() - interval '5 hours', now(), now(), 1,
+                 now(), 'verified', 4, 'hardware', 2, '王师傅', now() - interval '4 hours', now() - interval '3 hours',
+                 'antenna', 'gnss-antenna', '{antenna}', '13900000009', true, now() - interval '2 hours', now() - interval '1 hour', 'fine', now())`,
       );
       await pool.query(
-        `INSERT INTO ticket_events (ticket_id, at, actor, from_state, to_state) VALUES (1, now() - interval '3 hours', 'x', 'appointed', 'on-site')`,
+        `INSERT INTO tickets (id, kind, phone, vehicle_id, center_id, state, reason, opened_at, response_due, onsite_due, service_point_id)
+         VALUES (2, 'repair', '13900000002', 2, 2, 'new', 'offline', now(), now() + interval '2 hours', now() + interval '1 day', 2)`,
+      );
+      await pool.query(
+        `INSERT INTO ticket_events (ticket_id, at, actor, from_state, to_state, reason, detail)
+         VALUES (1, now() - interval '3 hours', 'x', 'appointed', 'on-site', NULL, NULL),
+                (1, now() - interval '2 hours', 'x', 'on-site', 'resolved', 'fixed', '{"replacementPhone": "13900000009"}')`,
+      );
+      await pool.query(
+        `INSERT INTO service_clocks (ticket_id, clock, due_at, met_at) VALUES (1, 'first-answer', now(), now()), (1, 'visit', now(), NULL)`,
       );
       await saveUser(pool, { username: 'admin', password: 'admin-secret', role: 'admin' });
       api = await buildApi({
@@ -90,8 +103,22 @@ describe.skipIf(!hasPostgres)(
       ['/api/kpis?' + period, (body: { kpis: unknown[] }) => body.kpis.length === 3],
       ['/api/map/config', () => true],
       ['/api/service-points', (body: { satisfaction: number | null }[]) => body[0]?.satisfaction === 4],
-    ] as [string, (body: never) => boolean][])('%s', async (url, filled) => {
-      const answer = await api.inject({ method: 'GET', url, headers: { cookie } });
+      ['/api/tickets', (body: { items: unknown[] }) => body.items.length === 2],
+      [
+        '/api/tickets/1',
+        (body: { clocks: unknown[]; history: unknown[] }) =>
+          body.clocks.length === 2 && body.history.length === 2,
+      ],
+      ['/api/tickets/2', (body: { state: string }) => body.state === 'new'],
+      ['POST /api/tickets/2/actions', (body: { state: string }) => body.state === 'classified'],
+    ] as [string, (body: never) => boolean][])('%s', async (route, filled) => {
+      const [method, url] = route.startsWith('POST ') ? ['POST', route.slice(5)] : ['GET', route];
+      const answer = await api.inject({
+        method: method as 'GET' | 'POST',
+        url,
+        headers: { cookie },
+        ...(method === 'POST' ? { payload: { action: 'classify', category: 'hardware', severity: 2 } } : {}),
+      });
       expect(answer.statusCode).toBe(200);
       // The answer holds the values the check is meant to see (not an empty list that fits anything).
       expect(filled(answer.json() as never)).toBe(true);

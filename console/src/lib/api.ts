@@ -1,3 +1,12 @@
+import type {
+  Center,
+  CenterHour,
+  KpiReport,
+  ServicePoint,
+  Ticket,
+  TicketDetail,
+  TicketState,
+} from '@jt808/api-contract';
 import { writable } from 'svelte/store';
 
 /**
@@ -17,88 +26,21 @@ export interface User {
 }
 
 /** The routes on the contract: their types come from it, the same schemas the platform answers by. */
-import type { Center, CenterHour, KpiReport, ServicePoint } from '@jt808/api-contract';
-
-export type { Center, CenterHour, Kpi, KpiReport, MapConfig, ServicePoint } from '@jt808/api-contract';
+export type {
+  Center,
+  CenterHour,
+  Kpi,
+  KpiReport,
+  MapConfig,
+  ServicePoint,
+  Ticket,
+  TicketClock,
+  TicketDetail,
+  TicketEvent,
+  TicketState,
+} from '@jt808/api-contract';
 
 export type VehicleStatus = 'online' | 'offline' | 'faulty' | 'never-seen';
-
-export type TicketState =
-  | 'held'
-  | 'new'
-  | 'classified'
-  | 'dispatched'
-  | 'appointed'
-  | 'on-site'
-  | 'resolved'
-  | 'verified'
-  | 'closed';
-
-export interface Ticket {
-  id: string;
-  kind: 'repair' | 'install' | 'service';
-  phone: string | null;
-  vehicle_id: string | null;
-  center_id: number | null;
-  state: TicketState;
-  reason: string;
-  reasons: string[];
-  occurrences: number;
-  opened_at: string;
-  updated_at: string;
-  category: string | null;
-  severity: number | null;
-  service_point_id: number | null;
-  installer: string | null;
-  appointment_at: string | null;
-  response_due: string;
-  onsite_due: string;
-  /** When the desk answered (its first-answer clock met), or null. */
-  answered_at: string | null;
-  breaches: string[];
-  fault_cause: string | null;
-  /** The cause's code and its names in the catalogue (null before it is resolved with a code). */
-  fault_cause_code: string | null;
-  fault_cause_zh: string | null;
-  fault_cause_en: string | null;
-  resolved_at: string | null;
-  verified_at: string | null;
-  closed_at: string | null;
-  close_reason: string | null;
-  satisfaction: number | null;
-  callback_comment: string | null;
-  /** The vehicle's plate and its colour code (JT/T 415: 1 blue, 2 yellow, …); null without a vehicle. */
-  plate: string | null;
-  plate_color: number | null;
-  /** The workflow actions the signed-in user may take on the ticket now (decided by the platform). */
-  actions: TicketAction['action'][];
-}
-
-export interface TicketEvent {
-  at: string;
-  actor: string;
-  from_state: string | null;
-  to_state: string;
-  reason: string | null;
-  detail: unknown;
-}
-
-export interface TicketDetail extends Ticket {
-  history: TicketEvent[];
-  /** The desk's clocks (service_clocks), the clock buttons the user gets, the arrival against the appointment. */
-  clocks: TicketClock[];
-  clock_actions: ('answer' | 'ship-spare')[];
-  distance: 'local' | 'nearby' | 'other-region';
-  arrived_at: string | null;
-  arrival_late_minutes: number | null;
-}
-
-export interface TicketClock {
-  clock: 'first-answer' | 'visit' | 'inspection-report' | 'spare-parts';
-  due_at: string;
-  met_at: string | null;
-  breached: boolean;
-}
 
 /** The body of POST /api/tickets/:id/actions (platform/src/tickets/workflow.ts). */
 export type TicketAction =

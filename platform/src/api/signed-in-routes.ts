@@ -79,7 +79,7 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
     warmUps: options.warmUps,
   });
   await app.register(vehicleRoutes, { pool });
-  await app.register(ticketRoutes, { pool });
+  await app.register(ticketRoutes);
   await app.register(installerRoutes, { pool });
   await app.register(kpiRoutes, { cache, aggregates, warmUps: options.warmUps });
   await app.register(servicePointRoutes);
