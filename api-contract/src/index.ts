@@ -10,3 +10,4 @@ export * from './map.js';
 export * from './service-points.js';
 export * from './shared.js';
 export * from './tickets.js';
+export * from './users.js';

@@ -98,9 +98,10 @@ describe.skipIf(!hasPostgres)(
 
     const period = `from=${from.toISOString()}&to=${to.toISOString()}`;
     it.each([
+      ['/api/me', (body: { username: string }) => body.username === 'admin'],
       ['/api/centers', (body: unknown[]) => body.length === 2],
-      ['/api/centers/hourly?' + period, (body: unknown[]) => body.length > 0],
-      ['/api/kpis?' + period, (body: { kpis: unknown[] }) => body.kpis.length === 3],
+      [`/api/centers/hourly?${period}`, (body: unknown[]) => body.length > 0],
+      [`/api/kpis?${period}`, (body: { kpis: unknown[] }) => body.kpis.length === 3],
       ['/api/map/config', () => true],
       ['/api/service-points', (body: { satisfaction: number | null }[]) => body[0]?.satisfaction === 4],
       ['/api/tickets', (body: { items: unknown[] }) => body.items.length === 2],

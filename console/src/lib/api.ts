@@ -6,6 +6,7 @@ import type {
   Ticket,
   TicketDetail,
   TicketState,
+  User,
 } from '@jt808/api-contract';
 import { writable } from 'svelte/store';
 
@@ -15,16 +16,6 @@ import { writable } from 'svelte/store';
  * bigint columns (vehicle and ticket ids) arrive as strings, as PostgreSQL hands them out.
  */
 
-export type Role = 'admin' | 'operator' | 'service' | 'viewer' | 'desk' | 'installer';
-
-export interface User {
-  id: number;
-  username: string;
-  role: Role;
-  centerIds: number[];
-  servicePointId: number | null;
-}
-
 /** The routes on the contract: their types come from it, the same schemas the platform answers by. */
 export type {
   Center,
@@ -32,12 +23,14 @@ export type {
   Kpi,
   KpiReport,
   MapConfig,
+  Role,
   ServicePoint,
   Ticket,
   TicketClock,
   TicketDetail,
   TicketEvent,
   TicketState,
+  User,
 } from '@jt808/api-contract';
 
 export type VehicleStatus = 'online' | 'offline' | 'faulty' | 'never-seen';

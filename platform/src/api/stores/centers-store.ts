@@ -1,16 +1,11 @@
+import type { Center } from '@jt808/api-contract';
 import type pg from 'pg';
 import type { Scope } from '../scope.js';
 
 /** The centers' queries (GET /api/centers and /api/centers/hourly). */
 
-export interface CenterRow {
-  id: number;
-  code: string;
-  name: string;
-  region: string;
-  latitude: number | null;
-  longitude: number | null;
-}
+/** A center as stored: the contract's Center before the counts are added to it. */
+export type CenterRow = Pick<Center, 'id' | 'code' | 'name' | 'region' | 'latitude' | 'longitude'>;
 
 export interface HourlyRow {
   center_id: number;
