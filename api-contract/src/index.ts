@@ -5,6 +5,7 @@
  * imports the types (`import type`), so it never takes code of the platform's.
  */
 export * from './centers.js';
+export * from './commands.js';
 export * from './kpis.js';
 export * from './map.js';
 export * from './service-points.js';

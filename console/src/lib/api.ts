@@ -1,6 +1,9 @@
 import type {
   Center,
   CenterHour,
+  CommandName,
+  CommandRequest,
+  CommandResult,
   KpiReport,
   ServicePoint,
   Ticket,
@@ -20,6 +23,9 @@ import { writable } from 'svelte/store';
 export type {
   Center,
   CenterHour,
+  CommandName,
+  CommandRequest,
+  CommandResult,
   Kpi,
   KpiReport,
   MapConfig,
@@ -107,22 +113,6 @@ export interface VehicleDetail extends Vehicle {
 }
 
 export type ShipMode = 'express' | 'freight';
-
-export type CommandName = 'locationQuery' | 'queryParameters' | 'setParameters' | 'textMessage';
-
-/** The body of POST /api/vehicles/:id/commands. */
-export interface CommandRequest {
-  command: CommandName;
-  text?: string;
-  parameters?: { id: number; value: number | string }[];
-  timeoutSeconds?: number;
-}
-
-/** What became of a command, with the terminal's decoded answer when it gave one. */
-export interface CommandResult {
-  status: 'answered' | 'timeout' | 'offline' | 'send-failed' | 'unknown';
-  answer?: { name: string; body: Record<string, unknown> };
-}
 
 export interface TrackPoint {
   gps_time: string;

@@ -83,7 +83,7 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
   await app.register(installerRoutes, { pool });
   await app.register(kpiRoutes, { cache, aggregates, warmUps: options.warmUps });
   await app.register(servicePointRoutes);
-  await app.register(commandRoutes, { pool, commands: options.commands });
+  await app.register(commandRoutes, { commands: options.commands });
   // After-sales operations (docs/after-sales.md).
   for (const routes of [
     deskRoutes,
