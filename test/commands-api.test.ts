@@ -16,6 +16,7 @@ describe.skipIf(!hasPostgres)('commands through the API, the bus and the gateway
   const commands = new CommandClient(bus);
   let gateway: Gateway;
   let api: FastifyInstance;
+  const mismatches: unknown[] = [];
   let terminal: TerminalConnection;
   const cookies = new Map<Role, string>();
   const terminalState: AnsweringTerminalState = {
@@ -59,7 +60,12 @@ describe.skipIf(!hasPostgres)('commands through the API, the bus and the gateway
     );
     const { port } = await gateway.listen();
     await commands.start();
-    api = await buildApi({ pool, commands, secureCookies: false });
+    api = await buildApi({
+      pool,
+      commands,
+      secureCookies: false,
+      onResponseMismatch: (mismatch) => mismatches.push(mismatch),
+    });
     for (const [role, username] of users) {
       const login = await api.inject({
         method: 'POST',
@@ -156,5 +162,9 @@ describe.skipIf(!hasPostgres)('commands through the API, the bus and the gateway
     expect(refused.statusCode).toBe(403);
     expect(refused.json().error).toBe('a desk may not send setParameters commands');
     expect((await send('viewer', { command: 'locationQuery' })).statusCode).toBe(403);
+  });
+
+  it('answered every command as its contract schema says, field for field (platform/src/api/response-check.ts)', () => {
+    expect(mismatches).toEqual([]);
   });
 });

@@ -1,3 +1,16 @@
+import type {
+  Center,
+  CenterHour,
+  CommandName,
+  CommandRequest,
+  CommandResult,
+  KpiReport,
+  ServicePoint,
+  Ticket,
+  TicketDetail,
+  TicketState,
+  User,
+} from '@jt808/api-contract';
 import { writable } from 'svelte/store';
 
 /**
@@ -6,147 +19,27 @@ import { writable } from 'svelte/store';
  * bigint columns (vehicle and ticket ids) arrive as strings, as PostgreSQL hands them out.
  */
 
-export type Role = 'admin' | 'operator' | 'service' | 'viewer' | 'desk' | 'installer';
-
-export interface User {
-  id: number;
-  username: string;
-  role: Role;
-  centerIds: number[];
-  servicePointId: number | null;
-}
+/** The routes on the contract: their types come from it, the same schemas the platform answers by. */
+export type {
+  Center,
+  CenterHour,
+  CommandName,
+  CommandRequest,
+  CommandResult,
+  Kpi,
+  KpiReport,
+  MapConfig,
+  Role,
+  ServicePoint,
+  Ticket,
+  TicketClock,
+  TicketDetail,
+  TicketEvent,
+  TicketState,
+  User,
+} from '@jt808/api-contract';
 
 export type VehicleStatus = 'online' | 'offline' | 'faulty' | 'never-seen';
-
-export interface Center {
-  id: number;
-  code: string;
-  name: string;
-  region: string;
-  latitude: number | null;
-  longitude: number | null;
-  vehicles: number;
-  online: number;
-  faulty: number;
-  offline: number;
-  never_seen: number;
-  onlineRate: number;
-}
-
-export interface CenterHour {
-  center_id: number;
-  hour: string;
-  vehicles_online: number;
-  vehicles_reporting: number;
-  fixes: number;
-  unqualified_fixes: number;
-  vehicles: number;
-  onlineRate: number;
-}
-
-export interface Kpi {
-  center: number | 'province';
-  vehicles: number;
-  networkedRate: number;
-  onlineRate: number;
-  trackCompleteness: number;
-  dataQualificationRate: number;
-  driftRate: number;
-  /** What each rate is the ratio of (docs/api.md, "KPIs"). */
-  counts: {
-    networked: number;
-    online: number;
-    drifting: number;
-    fixes: number;
-    qualifiedFixes: number;
-    trackKm: number;
-    completeTrackKm: number;
-  };
-}
-
-export interface KpiReport {
-  from: string;
-  to: string;
-  gapSeconds: number;
-  kpis: Kpi[];
-}
-
-export type TicketState =
-  | 'held'
-  | 'new'
-  | 'classified'
-  | 'dispatched'
-  | 'appointed'
-  | 'on-site'
-  | 'resolved'
-  | 'verified'
-  | 'closed';
-
-export interface Ticket {
-  id: string;
-  kind: 'repair' | 'install' | 'service';
-  phone: string | null;
-  vehicle_id: string | null;
-  center_id: number | null;
-  state: TicketState;
-  reason: string;
-  reasons: string[];
-  occurrences: number;
-  opened_at: string;
-  updated_at: string;
-  category: string | null;
-  severity: number | null;
-  service_point_id: number | null;
-  installer: string | null;
-  appointment_at: string | null;
-  response_due: string;
-  onsite_due: string;
-  /** When the desk answered (its first-answer clock met), or null. */
-  answered_at: string | null;
-  breaches: string[];
-  fault_cause: string | null;
-  /** The cause's code and its names in the catalogue (null before it is resolved with a code). */
-  fault_cause_code: string | null;
-  fault_cause_zh: string | null;
-  fault_cause_en: string | null;
-  resolved_at: string | null;
-  verified_at: string | null;
-  closed_at: string | null;
-  close_reason: string | null;
-  satisfaction: number | null;
-  callback_comment: string | null;
-  /** The vehicle's plate and its colour code (JT/T 415: 1 blue, 2 yellow, …); null without a vehicle. */
-  plate: string | null;
-  plate_color: number | null;
-  /** The workflow actions the signed-in user may take on the ticket now (decided by the platform). */
-  actions: TicketAction['action'][];
-}
-
-export interface TicketEvent {
-  at: string;
-  actor: string;
-  from_state: string | null;
-  to_state: string;
-  reason: string | null;
-  detail: unknown;
-}
-
-export interface TicketDetail extends Ticket {
-  history: TicketEvent[];
-  /** The desk's clocks (service_clocks), the clock buttons the user gets, the arrival against the appointment. */
-  clocks: TicketClock[];
-  clock_actions: ('answer' | 'ship-spare')[];
-  distance: 'local' | 'nearby' | 'other-region';
-  arrived_at: string | null;
-  arrival_late_minutes: number | null;
-}
-
-export interface TicketClock {
-  clock: 'first-answer' | 'visit' | 'inspection-report' | 'spare-parts';
-  due_at: string;
-  met_at: string | null;
-  breached: boolean;
-}
 
 /** The body of POST /api/tickets/:id/actions (platform/src/tickets/workflow.ts). */
 export type TicketAction =
@@ -221,22 +114,6 @@ export interface VehicleDetail extends Vehicle {
 
 export type ShipMode = 'express' | 'freight';
 
-export type CommandName = 'locationQuery' | 'queryParameters' | 'setParameters' | 'textMessage';
-
-/** The body of POST /api/vehicles/:id/commands. */
-export interface CommandRequest {
-  command: CommandName;
-  text?: string;
-  parameters?: { id: number; value: number | string }[];
-  timeoutSeconds?: number;
-}
-
-/** What became of a command, with the terminal's decoded answer when it gave one. */
-export interface CommandResult {
-  status: 'answered' | 'timeout' | 'offline' | 'send-failed' | 'unknown';
-  answer?: { name: string; body: Record<string, unknown> };
-}
-
 export interface TrackPoint {
   gps_time: string;
   latitude: number;
@@ -266,21 +143,6 @@ export interface InstallerChecklist {
   phone: string | null;
   checks: InstallerCheck[];
   allGreen: boolean;
-}
-
-export interface ServicePoint {
-  id: number;
-  code: string;
-  name: string;
-  center_id: number;
-  capacity: number;
-  open_tickets: number;
-  tickets: number;
-  response_breaches: number;
-  onsite_breaches: number;
-  median_hours_to_site: number | null;
-  median_hours_to_close: number | null;
-  satisfaction: number | null;
 }
 
 /** An answer other than 2xx, with the server's own explanation when it gave one. */

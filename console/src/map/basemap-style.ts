@@ -1,12 +1,10 @@
+import type { MapConfig } from '@jt808/api-contract';
 import type { FeatureCollection } from 'geojson';
 import type { StyleSpecification } from 'maplibre-gl';
 import { STATUS_COLORS } from './map-status.js';
 
-export interface BasemapConfig {
-  /** Raster tiles ({z}/{x}/{y}) for production (GET /api/map/config); null for the offline basemap. */
-  tileUrl: string | null;
-  tileAttribution: string | null;
-}
+/** Raster tiles ({z}/{x}/{y}) for production and their attribution (GET /api/map/config); null for the offline basemap. */
+export type BasemapConfig = MapConfig;
 
 export interface BasemapData {
   prefectures: FeatureCollection;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import { SHARED_SCHEMAS } from '@jt808/api-contract';
 import type { CommandClient } from '@jt808/bus';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -14,6 +15,7 @@ import { LiveFeed } from './live/live-feed.js';
 import { SocketSessions } from './live/socket-sessions.js';
 import { FleetKeeper } from './map/fleet-keeper.js';
 import { publicPlugin } from './public-routes.js';
+import { checkResponses, type ResponseMismatch } from './response-check.js';
 import { tileSettings } from './routes/map.js';
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from './sessions.js';
 import { signedInPlugin } from './signed-in-routes.js';
@@ -55,6 +57,11 @@ export interface ApiOptions {
   sessions?: SessionPolicy;
   /** How often the sessions of open live feeds are checked again (SOCKET_RECHECK_MS). */
   socketRecheckMs?: number;
+  /**
+   * Tests only: told of every answer with a field its response schema lacks (which serializing
+   * would drop) or lacking one it requires (response-check.ts).
+   */
+  onResponseMismatch?: (mismatch: ResponseMismatch) => void;
 }
 
 declare module 'fastify' {
@@ -67,6 +74,8 @@ declare module 'fastify' {
      * of dashboards with cold caches.
      */
     warmUp(): Promise<number>;
+    /** The platform's database, decorated once for every plugin (routes read `app.pool`). */
+    pool: pg.Pool;
   }
 }
 
@@ -97,6 +106,10 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true } },
   });
+  app.decorate('pool', pool);
+  // The contract's shared schemas (id params, a period, the error answer), which routes name by $ref.
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  if (options.onResponseMismatch) checkResponses(app, options.onResponseMismatch);
   collectGuards(app);
   app.addHook('onRequest', originFormOnly);
   app.setErrorHandler(answerError);
@@ -144,7 +157,6 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   });
   await app.register(signedInPlugin, {
     prefix: '/api',
-    pool,
     commands: options.commands,
     cache: options.cache ?? DEFAULT_CACHE_POLICY,
     feed,

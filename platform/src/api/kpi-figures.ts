@@ -1,3 +1,5 @@
+import type { Kpi } from '@jt808/api-contract';
+
 /** One center's counts over a period, as the KPI query gives them. */
 export interface CenterCounts {
   center_id: number;
@@ -24,16 +26,8 @@ export const COUNT_NAMES = [
 
 export type Counts = Record<(typeof COUNT_NAMES)[number], number>;
 
-export interface Kpi {
-  center: number | 'province';
-  vehicles: number;
-  networkedRate: number;
-  onlineRate: number;
-  trackCompleteness: number;
-  dataQualificationRate: number;
-  driftRate: number;
-  counts: Counts;
-}
+/** One center's rates or the province's, as the contract defines them (@jt808/api-contract). */
+export type { Kpi };
 
 /**
  * The rates of each center and of the province, with the counts they are the ratios of. The

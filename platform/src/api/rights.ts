@@ -1,3 +1,4 @@
+import type { CommandName } from '@jt808/api-contract';
 import { actionsFrom, type TicketAction, type TicketState } from '../tickets/workflow.js';
 import { ROLES, type Role } from './sessions.js';
 
@@ -58,7 +59,7 @@ export function clockActionsFor(role: Role, open: readonly string[]): ClockActio
 }
 
 /** The downlink commands of the API (platform/src/api/routes/commands.ts). */
-export type CommandName = 'locationQuery' | 'queryParameters' | 'setParameters' | 'textMessage';
+export type { CommandName } from '@jt808/api-contract';
 
 /**
  * Centers run their fleets: every command. Repair points diagnose (where is it, what is it set

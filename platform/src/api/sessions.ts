@@ -1,20 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Role, User } from '@jt808/api-contract';
 import type pg from 'pg';
 
-/**
- * `desk`: the 7×24 service desk (after-sales intake, complaints, callbacks); its centers, or all with
- * none. `installer`: an installer of the register (installers), on the phone page only.
- */
-export const ROLES = ['admin', 'operator', 'service', 'viewer', 'desk', 'installer'] as const;
-export type Role = (typeof ROLES)[number];
-
-export interface User {
-  id: number;
-  username: string;
-  role: Role;
-  centerIds: number[];
-  servicePointId: number | null;
-}
+/** The roles and the signed-in user are the API contract's (`GET /api/me` answers a User). */
+export { ROLES, type Role, type User } from '@jt808/api-contract';
 
 /** How long a session lasts (docs/security.md, "Sessions"). */
 export interface SessionPolicy {

@@ -1,8 +1,8 @@
 import type { CommandClient } from '@jt808/bus';
 import type { FastifyPluginAsync } from 'fastify';
 import pLimit from 'p-limit';
-import type pg from 'pg';
 import type { CachePolicy } from './answer-cache.js';
+import { answerRouteError } from './errors.js';
 import { requireSession } from './guard.js';
 import type { LiveFeed } from './live/live-feed.js';
 import type { SocketSessions } from './live/socket-sessions.js';
@@ -41,7 +41,6 @@ import type { SessionPolicy } from './sessions.js';
 import type { WarmUps } from './warm-up.js';
 
 export interface SignedInOptions {
-  pool: pg.Pool;
   commands: CommandClient | undefined;
   cache: CachePolicy;
   feed: LiveFeed;
@@ -65,26 +64,28 @@ const AGGREGATE_QUERIES = 3;
  * (guard.ts) runs before any of them, for HTTP and WebSocket alike.
  */
 export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, options) => {
-  const { pool, cache, feed } = options;
+  const { cache, feed } = options;
+  // The routes not yet on the contract take the pool as an option; the others read `app.pool`.
+  const { pool } = app;
   requireSession(app, pool, options.sessions);
+  app.setErrorHandler(answerRouteError);
   const aggregates = pLimit(AGGREGATE_QUERIES);
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );
   await app.register(userRoutes);
   await app.register(centerRoutes, {
-    pool,
     cache,
     aggregates,
     fleet: options.fleet,
     warmUps: options.warmUps,
   });
   await app.register(vehicleRoutes, { pool });
-  await app.register(ticketRoutes, { pool });
+  await app.register(ticketRoutes);
   await app.register(installerRoutes, { pool });
-  await app.register(kpiRoutes, { pool, cache, aggregates, warmUps: options.warmUps });
-  await app.register(servicePointRoutes, { pool });
-  await app.register(commandRoutes, { pool, commands: options.commands });
+  await app.register(kpiRoutes, { cache, aggregates, warmUps: options.warmUps });
+  await app.register(servicePointRoutes);
+  await app.register(commandRoutes, { commands: options.commands });
   // After-sales operations (docs/after-sales.md).
   for (const routes of [
     deskRoutes,
@@ -111,5 +112,5 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
     await app.register(routes, { pool });
   }
   await app.register(liveRoutes, { pool, feed, fleet: options.fleet, sockets: options.sockets });
-  await app.register(mapRoutes, { pool, fleet: options.fleet, ...options.tiles });
+  await app.register(mapRoutes, { fleet: options.fleet, ...options.tiles });
 };

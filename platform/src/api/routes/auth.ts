@@ -1,3 +1,5 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { User } from '@jt808/api-contract';
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { SIGNED_IN } from '../guard.js';
@@ -99,6 +101,10 @@ export const signInRoutes: FastifyPluginAsync<SignInOptions> = async (
 };
 
 /** The signed-in user (the signed-in plugin). */
-export const userRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/me', { config: { roles: SIGNED_IN } }, async (request) => request.user);
+export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/me',
+    { config: { roles: SIGNED_IN }, schema: { response: { 200: User } } },
+    async (request) => request.user,
+  );
 };

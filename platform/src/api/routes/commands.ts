@@ -1,7 +1,7 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { CommandRequest, CommandResult, ErrorAnswer, IdParams, ref } from '@jt808/api-contract';
 import { type CommandClient, CommandStatus } from '@jt808/bus';
 import { decodeBody, encodeBody, type Header, isJt808Error, type OutgoingMessage } from '@jt808/protocol';
-import type { FastifyPluginAsync } from 'fastify';
-import type pg from 'pg';
 import { readableBody, typedParameter } from '../command-payload.js';
 import { COMMAND_ROLES, type CommandName, maySendCommand } from '../rights.js';
 import { scopeOf } from '../scope.js';
@@ -14,59 +14,29 @@ const COMMANDS: Record<CommandName, { name: CommandName; id: number }> = {
   textMessage: { name: 'textMessage', id: 0x8300 },
 };
 
-const STATUS_NAMES: Record<number, string> = {
+const STATUS_NAMES: Record<number, CommandResult['status']> = {
   [CommandStatus.Answered]: 'answered',
   [CommandStatus.Timeout]: 'timeout',
   [CommandStatus.Offline]: 'offline',
   [CommandStatus.SendFailed]: 'send-failed',
 };
 
-const commandRequest = {
-  type: 'object',
-  required: ['command'],
-  additionalProperties: false,
-  properties: {
-    command: { type: 'string', enum: Object.keys(COMMANDS) },
-    text: { type: 'string', minLength: 1, maxLength: 500 },
-    parameters: {
-      type: 'array',
-      maxItems: 50,
-      items: {
-        type: 'object',
-        required: ['id', 'value'],
-        additionalProperties: false,
-        properties: {
-          id: { type: 'integer', minimum: 0, maximum: 0xffffffff },
-          value: { anyOf: [{ type: 'integer' }, { type: 'string', maxLength: 255 }] },
-        },
-      },
-    },
-    timeoutSeconds: { type: 'integer', minimum: 1, maximum: 120, default: 30 },
-  },
-} as const;
-
-interface CommandRequest {
-  command: CommandName;
-  text?: string;
-  parameters?: { id: number; value: number | string }[];
-  timeoutSeconds?: number;
-}
-
 /**
  * Commands to a vehicle's terminal (position query, text message, set/query parameters): sent
  * through the bus to whichever gateway holds the terminal; the answer (decoded) or what became of it.
  */
-export const commandRoutes: FastifyPluginAsync<{
-  pool: pg.Pool;
+export const commandRoutes: FastifyPluginAsyncTypebox<{
   commands: CommandClient | undefined;
-}> = async (app, { pool, commands }) => {
-  app.post<{ Params: { id: number }; Body: CommandRequest }>(
+}> = async (app, { commands }) => {
+  const { pool } = app;
+  app.post(
     '/vehicles/:id/commands',
     {
       config: { roles: COMMAND_ROLES },
       schema: {
-        params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
-        body: commandRequest,
+        params: ref(IdParams),
+        body: CommandRequest,
+        response: { 200: CommandResult, '4xx': ref(ErrorAnswer), '5xx': ref(ErrorAnswer) },
       },
     },
     async (request, reply) => {
@@ -115,8 +85,8 @@ export const commandRoutes: FastifyPluginAsync<{
             )
           : undefined;
       return {
-        status: STATUS_NAMES[result.status] ?? 'unknown',
-        answer: answer && { name: answer.name, body: readableBody(answer.body) },
+        status: STATUS_NAMES[result.status] ?? ('unknown' as const),
+        answer: answer && { name: answer.name, body: readableBody(answer.body) as Record<string, unknown> },
       };
     },
   );

@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import type { FastifyPluginAsync } from 'fastify';
-import type pg from 'pg';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { MapConfig } from '@jt808/api-contract';
 import { ANYONE } from '../guard.js';
 import { encodeFleetColumns } from '../map/fleet-columns.js';
 import type { FleetKeeper } from '../map/fleet-keeper.js';
@@ -10,7 +10,6 @@ import { visibleSlots } from '../map/visible.js';
 const gzipAsync = promisify(gzip);
 
 export interface MapRouteOptions {
-  pool: pg.Pool;
   fleet: FleetKeeper;
   /**
    * A raster tile URL template ({z}/{x}/{y}) for production (default: the MAP_TILE_URL environment
@@ -37,11 +36,16 @@ export function tileSettings(options: Pick<MapRouteOptions, 'tileUrl' | 'tileAtt
  * binary columns (map/fleet-columns.ts; gzip-compressed when the client accepts it) from the
  * in-memory fleet index, and GET /api/map/config, the basemap settings.
  */
-export const mapRoutes: FastifyPluginAsync<MapRouteOptions> = async (app, options) => {
-  const { pool, fleet } = options;
+export const mapRoutes: FastifyPluginAsyncTypebox<MapRouteOptions> = async (app, options) => {
+  const { pool } = app;
+  const { fleet } = options;
   const { tileUrl, tileAttribution } = tileSettings(options);
 
-  app.get('/map/config', { config: { roles: ANYONE } }, async () => ({ tileUrl, tileAttribution }));
+  app.get(
+    '/map/config',
+    { config: { roles: ANYONE }, schema: { response: { 200: MapConfig } } },
+    async () => ({ tileUrl, tileAttribution }),
+  );
 
   app.get('/map/fleet', { config: { roles: ANYONE } }, async (request, reply) => {
     const index = await fleet.current();

@@ -1,36 +1,14 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type pg from 'pg';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ServicePoints } from '@jt808/api-contract';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
+import { servicePointsIn } from '../stores/service-points-store.js';
 
-/**
- * Service points in scope with their SLA figures: open tickets against capacity, tickets handled,
- * deadline breaches (response, on site), median hours from opening to on-site and to closing, and
- * the average callback satisfaction.
- */
-export const servicePointRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
-  app.get('/service-points', { config: { roles: ANYONE } }, async (request) => {
-    const scope = scopeOf(request.user, 1);
-    const { rows } = await pool.query(
-      `SELECT point.id, point.code, point.name, point.center_id, point.capacity,
-              count(t.id) FILTER (WHERE t.closed_at IS NULL)::int AS open_tickets,
-              count(t.id)::int AS tickets,
-              count(t.id) FILTER (WHERE 'response' = ANY (t.breaches))::int AS response_breaches,
-              count(t.id) FILTER (WHERE 'on-site' = ANY (t.breaches))::int AS onsite_breaches,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM onsite.at - t.opened_at) / 3600) AS median_hours_to_site,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM t.closed_at - t.opened_at) / 3600)
-                FILTER (WHERE t.close_reason = 'verified') AS median_hours_to_close,
-              avg(t.satisfaction)::float8 AS satisfaction
-         FROM service_points point
-         LEFT JOIN tickets t ON t.service_point_id = point.id
-         LEFT JOIN LATERAL (
-           SELECT min(e.at) AS at FROM ticket_events e WHERE e.ticket_id = t.id AND e.to_state = 'on-site'
-         ) onsite ON true
-        WHERE ${scope.servicePoints}
-        GROUP BY point.id
-        ORDER BY point.id`,
-      scope.params,
-    );
-    return rows;
-  });
+/** Service points in scope with their SLA figures (stores/service-points-store.ts). */
+export const servicePointRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/service-points',
+    { config: { roles: ANYONE }, schema: { response: { 200: ServicePoints } } },
+    async (request) => servicePointsIn(app.pool, scopeOf(request.user, 1)),
+  );
 };

@@ -1,5 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type pg from 'pg';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ErrorAnswer, IdParams, ref, TicketAfterAction, TicketDetail, TicketPage } from '@jt808/api-contract';
 import { FAULT_CAUSE_CODE } from '../../aftersales/fault-causes.js';
 import { ticketClocks } from '../../aftersales/intake-store.js';
 import { maskDetail, maskRow } from '../../aftersales/masking.js';
@@ -9,7 +9,6 @@ import {
   ACTION_FIELDS,
   arrivalLateMinutes,
   type TicketAction,
-  TicketError,
   type TicketState,
 } from '../../tickets/workflow.js';
 import { EXPORT_ROWS, type ExportFormat, formatProperty, sendTable, tableOf } from '../export.js';
@@ -23,15 +22,8 @@ import {
   ticketActionsFor,
 } from '../rights.js';
 import { scopeOf } from '../scope.js';
-import type { Role } from '../sessions.js';
-
-/** A ticket row with its vehicle's plate, its fault cause's names and when the desk answered it, as the list and the detail give it. */
-const TICKET_SELECT = `SELECT ticket.*, vehicle.plate, vehicle.plate_color,
-    cause.name_zh AS fault_cause_zh, cause.name_en AS fault_cause_en,
-    (SELECT c.met_at FROM service_clocks c WHERE c.ticket_id = ticket.id AND c.clock = 'first-answer') AS answered_at
-  FROM tickets ticket
-  LEFT JOIN vehicles vehicle ON vehicle.id = ticket.vehicle_id
-  LEFT JOIN fault_causes cause ON cause.code = ticket.fault_cause_code`;
+import type { Role, User } from '../sessions.js';
+import { ticketHistory, ticketIn, ticketsIn } from '../stores/tickets-store.js';
 
 /** The ticket list's export columns (docs/api.md, "Exports"). */
 const TICKET_EXPORT = [
@@ -105,10 +97,9 @@ const actionBody = {
   ],
 };
 
-export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
-  app.get<{
-    Querystring: { state?: string; kind?: string; page?: number; pageSize?: number; format?: ExportFormat };
-  }>(
+export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { pool } = app;
+  app.get(
     '/tickets',
     {
       config: { roles: ANYONE },
@@ -123,19 +114,21 @@ export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, {
             format: formatProperty,
           },
         },
+        response: { 200: TicketPage, '4xx': ref(ErrorAnswer) },
       },
     },
     async (request, reply) => {
-      const { state = null, kind = null, page = 1, pageSize = 50, format = 'json' } = request.query;
+      const query = request.query as {
+        state?: string;
+        kind?: string;
+        page?: number;
+        pageSize?: number;
+        format?: ExportFormat;
+      };
+      const { state = null, kind = null, page = 1, pageSize = 50, format = 'json' } = query;
       // An export is the whole filtered list, not the page on screen.
       const [limit, offset] = format === 'json' ? [pageSize, (page - 1) * pageSize] : [EXPORT_ROWS, 0];
-      const scope = scopeOf(request.user, 5);
-      const { rows } = await pool.query(
-        `${TICKET_SELECT}
-          WHERE ${scope.tickets} AND ($1::text IS NULL OR ticket.state = $1) AND ($2::text IS NULL OR ticket.kind = $2)
-          ORDER BY ticket.opened_at DESC LIMIT $3 OFFSET $4`,
-        [state, kind, limit, offset, ...scope.params],
-      );
+      const rows = await ticketsIn(pool, scopeOf(request.user, 5), { state, kind, limit, offset });
       if (format !== 'json')
         return sendTable(
           reply,
@@ -154,31 +147,18 @@ export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, {
     },
   );
 
-  const visibleTicket = async (id: number, request: { user: Parameters<typeof scopeOf>[0] }) => {
-    const scope = scopeOf(request.user, 2);
-    const { rows } = await pool.query(`${TICKET_SELECT} WHERE ticket.id = $1 AND ${scope.tickets}`, [
-      id,
-      ...scope.params,
-    ]);
-    return rows[0];
-  };
+  const visibleTicket = (id: number, user: User) => ticketIn(pool, scopeOf(user, 2), id);
 
-  const idParams = {
-    type: 'object',
-    required: ['id'],
-    properties: { id: { type: 'integer', minimum: 1 } },
-  } as const;
-
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/tickets/:id',
-    { config: { roles: ANYONE }, schema: { params: idParams } },
+    {
+      config: { roles: ANYONE },
+      schema: { params: ref(IdParams), response: { 200: TicketDetail, '4xx': ref(ErrorAnswer) } },
+    },
     async (request, reply) => {
-      const ticket = await visibleTicket(request.params.id, request);
+      const ticket = await visibleTicket(request.params.id, request.user);
       if (!ticket) return reply.code(404).send({ error: 'no such ticket' });
-      const { rows: history } = await pool.query(
-        'SELECT at, actor, from_state, to_state, reason, detail FROM ticket_events WHERE ticket_id = $1 ORDER BY id',
-        [ticket.id],
-      );
+      const history = await ticketHistory(pool, ticket.id);
       const clocks = await ticketClocks(pool, ticket.id);
       const open = ticket.closed_at ? [] : clocks.filter((c) => c.met_at === null).map((c) => c.clock);
       return {
@@ -195,30 +175,32 @@ export const ticketRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, {
     },
   );
 
-  app.post<{ Params: { id: number }; Body: Record<string, unknown> & { action: TicketAction['action'] } }>(
+  app.post(
     '/tickets/:id/actions',
-    { config: { roles: TICKET_ACTION_ROLES }, schema: { params: idParams, body: actionBody } },
+    {
+      config: { roles: TICKET_ACTION_ROLES },
+      schema: {
+        params: ref(IdParams),
+        body: actionBody,
+        response: { 200: TicketAfterAction, '4xx': ref(ErrorAnswer) },
+      },
+    },
     async (request, reply) => {
-      const ticket = await visibleTicket(request.params.id, request);
+      const body = request.body as unknown as Record<string, unknown> & { action: TicketAction['action'] };
+      const ticket = await visibleTicket(request.params.id, request.user);
       if (!ticket) return reply.code(404).send({ error: 'no such ticket' });
-      if (!mayTakeTicketAction(request.user.role, request.body.action)) {
-        return reply
-          .code(403)
-          .send({ error: `a ${request.user.role} may not ${request.body.action} a ticket` });
+      if (!mayTakeTicketAction(request.user.role, body.action)) {
+        return reply.code(403).send({ error: `a ${request.user.role} may not ${body.action} a ticket` });
       }
-      const body = request.body;
       const action = {
         ...body,
         ...(typeof body.at === 'string' ? { at: new Date(body.at) } : {}),
       } as TicketAction;
-      try {
-        const advanced = await advanceTicket(pool, String(ticket.id), action, request.user.username);
-        return withActions(maskDetail(request.user.role, advanced, TICKET_SIMS), request.user.role);
-      } catch (error) {
-        if (error instanceof TicketError)
-          return reply.code(error.kind === 'invalid' ? 400 : 409).send({ error: error.message });
-        throw error;
-      }
+      // A move the workflow refuses is a TicketError: 400 or 409 by the error handler (errors.ts).
+      const advanced = await advanceTicket(pool, String(ticket.id), action, request.user.username);
+      const answer = withActions(maskDetail(request.user.role, advanced, TICKET_SIMS), request.user.role);
+      // The row's Dates go out as the contract's ISO strings (the serializer's date-time).
+      return answer as unknown as TicketAfterAction;
     },
   );
 };
