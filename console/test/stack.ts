@@ -16,11 +16,11 @@ import {
   saveUser,
 } from '@jt808/platform';
 import { TerminalConnection } from '@jt808/simulators';
+import { freshDatabase, type TestDatabase } from '@jt808/test-support/postgres';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { pino } from 'pino';
 import { build } from 'vite';
-import { freshDatabase, type TestDatabase } from '../../platform/test/database.js';
 
 const CONSOLE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 

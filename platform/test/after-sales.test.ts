@@ -1,3 +1,4 @@
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,6 @@ import { saveUser } from '../src/api/users.js';
 import { migrate } from '../src/db/migrate.js';
 import { ensureStorage } from '../src/storage/layout.js';
 import { platformMove } from '../src/tickets/ticket-store.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 /**
  * The longest period the API answers for (400 days), ending a month ahead: everything the tests

@@ -1,8 +1,8 @@
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAfterSalesRound } from '../src/aftersales/rounds.js';
 import { migrate } from '../src/db/migrate.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 describe.skipIf(!hasPostgres)('the after-sales round the platform runs by itself (real PostgreSQL)', () => {
   let db: TestDatabase;

@@ -1,9 +1,9 @@
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveUser } from '../src/api/users.js';
 import { migrate } from '../src/db/migrate.js';
 import { type ApiServer, startApiServer } from './api-server.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 /**
  * An upheld complaint costs the party it charges (a service point's standing, an installer's pay):

@@ -1,4 +1,5 @@
 import type { Delivery } from '@jt808/bus';
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,6 @@ import { DEFAULT_SETTINGS } from '../src/status/settings.js';
 import { DEFAULT_TICKET_SETTINGS, TicketKeeper } from '../src/tickets/ticket-keeper.js';
 import { advanceTicket } from '../src/tickets/ticket-store.js';
 import { locationDelivery } from './bus-events.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 const T0 = Date.parse('2026-11-23T08:00:00Z');
 const MIN = 60_000;

@@ -1,3 +1,4 @@
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAfterSalesRound } from '../src/aftersales/rounds.js';
@@ -5,7 +6,6 @@ import type { NewUser } from '../src/api/users.js';
 import { migrate } from '../src/db/migrate.js';
 import { ensureStorage } from '../src/storage/layout.js';
 import { type ApiServer, startApiServerFor } from './api-server.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 /**
  * The escalations' other half (issue 21, item 4; docs/after-sales.md "Escalations and

@@ -1,5 +1,6 @@
 import { type Delivery, EventKind, MemoryBus, type TerminalEvent } from '@jt808/bus';
 import { codecByName, encodeBody, type LocationFields, type OutgoingMessage } from '@jt808/protocol';
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import { registrationFor } from '@jt808/test-support/terminal';
 import pg from 'pg';
 import { pino } from 'pino';
@@ -8,7 +9,6 @@ import { migrate } from '../src/db/migrate.js';
 import { IngestWorker } from '../src/ingest/ingest-worker.js';
 import { Quality } from '../src/ingest/quality.js';
 import { ensureStorage } from '../src/storage/layout.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 const silent = pino({ level: 'silent' });
 let nextId = 1;

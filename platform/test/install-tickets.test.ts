@@ -1,9 +1,9 @@
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../src/db/migrate.js';
 import { reviewInstallations } from '../src/tickets/install-tickets.js';
 import { DEFAULT_TICKET_SETTINGS } from '../src/tickets/ticket-keeper.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 const NOW = Date.parse('2026-11-23T08:00:00Z');
 const DAY = 86_400_000;

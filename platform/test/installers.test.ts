@@ -1,3 +1,4 @@
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDay } from '../src/aftersales/calendar.js';
@@ -5,7 +6,6 @@ import { type NewUser, saveUser, UserError } from '../src/api/users.js';
 import { migrate } from '../src/db/migrate.js';
 import { ensureStorage } from '../src/storage/layout.js';
 import { type ApiServer, startApiServer } from './api-server.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 /**
  * The installer register, the `installer` role on the phone page, and the installers' contracts

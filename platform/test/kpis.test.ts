@@ -1,3 +1,4 @@
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,6 @@ import { migrate } from '../src/db/migrate.js';
 import { Quality } from '../src/ingest/quality.js';
 import { ensureStorage, refreshRollup } from '../src/storage/layout.js';
 import { ensurePartitions } from '../src/storage/partitions.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 const HOUR = 3_600_000;
 

@@ -1,3 +1,4 @@
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,7 +6,6 @@ import { buildApi, CONNECTION_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../src/api/
 import { saveUser } from '../src/api/users.js';
 import { migrate } from '../src/db/migrate.js';
 import { ensureStorage } from '../src/storage/layout.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 describe.skipIf(!hasPostgres)('request limits, error answers and headers (real PostgreSQL)', () => {
   let db: TestDatabase;

@@ -1,3 +1,4 @@
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +8,6 @@ import { MESSAGE_SHAPE } from '../src/api/live/client-messages.js';
 import { decodeSnapshot, encodeSnapshot } from '../src/api/live/snapshot.js';
 import { saveUser } from '../src/api/users.js';
 import { migrate } from '../src/db/migrate.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 describe('fleet snapshot encoding', () => {
   it('round-trips and keeps 400,000 vehicles within a few megabytes', () => {

@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,6 @@ import { buildApi } from '../src/api/app.js';
 import { MAP_STATUS, NO_POSITION } from '../src/api/map/fleet-columns.js';
 import { saveUser } from '../src/api/users.js';
 import { migrate } from '../src/db/migrate.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 /** Reads the map snapshot's columns (the console's reader is console/src/map/fleet-columns.ts). */
 function readSnapshot(bytes: Buffer) {

@@ -1,10 +1,10 @@
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveUser } from '../src/api/users.js';
 import { migrate } from '../src/db/migrate.js';
 import { ensureStorage } from '../src/storage/layout.js';
 import { type Answer, type ApiServer, startApiServer } from './api-server.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 const SIM = '13900000001';
 const NEW_SIM = '13900000060';

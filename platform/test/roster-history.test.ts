@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NewUser, saveUser } from '../src/api/users.js';
@@ -8,7 +9,6 @@ import { migrate } from '../src/db/migrate.js';
 import { importRoster } from '../src/roster/import-roster.js';
 import { ensureStorage } from '../src/storage/layout.js';
 import { type ApiServer, startApiServer } from './api-server.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 interface Entry {
   at: string;

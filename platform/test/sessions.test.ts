@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -7,7 +8,6 @@ import WebSocket from 'ws';
 import { type ApiOptions, buildApi } from '../src/api/app.js';
 import { saveUser } from '../src/api/users.js';
 import { migrate } from '../src/db/migrate.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
 

@@ -1,3 +1,4 @@
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,6 @@ import { DEFAULT_TICKET_SETTINGS, TicketKeeper } from '../src/tickets/ticket-kee
 import { openTicket, platformMove } from '../src/tickets/ticket-store.js';
 import { arrivalLateMinutes, deadlines } from '../src/tickets/workflow.js';
 import { type ApiServer, startApiServer } from './api-server.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 import { seedTwoCenters } from './two-centers.js';
 
 /**

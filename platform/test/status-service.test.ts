@@ -1,4 +1,5 @@
 import { MemoryBus } from '@jt808/bus';
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,6 @@ import { migrate } from '../src/db/migrate.js';
 import { DEFAULT_SETTINGS } from '../src/status/settings.js';
 import { StatusService } from '../src/status/status-service.js';
 import { locationEvent } from './bus-events.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 const T0 = Date.parse('2026-11-23T08:00:00Z');
 const S = 1000;

@@ -1,4 +1,5 @@
 import type { Delivery } from '@jt808/bus';
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -9,7 +10,6 @@ import { DEFAULT_TICKET_SETTINGS, TicketKeeper } from '../src/tickets/ticket-kee
 import { advanceTicket } from '../src/tickets/ticket-store.js';
 import { TicketError } from '../src/tickets/workflow.js';
 import { locationDelivery } from './bus-events.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 const T0 = Date.parse('2026-11-23T08:00:00Z');
 const S = 1000;

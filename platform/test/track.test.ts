@@ -1,3 +1,4 @@
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTrack } from '../src/api/track.js';
@@ -9,7 +10,6 @@ import {
   partitionName,
   TRACK_INDEX_DAYS,
 } from '../src/storage/partitions.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 import { expectThinned, insertTrackFixes, TRACK_TOTALS, trackPhone, trackScans } from './track-fixes.js';
 
 const DAY = 86_400_000;

@@ -11,8 +11,11 @@ export const browserMissing = existsSync(CHROMIUM)
   : `no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
 if (browserMissing && process.env.CI) throw new Error(`CI needs a browser: ${browserMissing}`);
 
-/** Screenshots of every browser test, kept as test artifacts (git-ignored). */
-export const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
+/**
+ * Screenshots of every browser test, kept as test artifacts (git-ignored). They all land in the
+ * console's folder, whichever package's test took them: the console is what they show.
+ */
+export const ARTIFACTS = fileURLToPath(new URL('../../console/test-artifacts/', import.meta.url));
 
 /**
  * Headless Debian chromium with no traffic of its own (updates, sync, background networking): the
