@@ -70,3 +70,15 @@ export async function signIn(
   await page.locator('button[type=submit]').click();
   await page.getByTestId('whoami').waitFor();
 }
+
+/** A browser of its own and a page in it signed in as `user`, waiting 15 s at most for each step. */
+export async function signedInPage(
+  url: string,
+  user: { username: string; password: string },
+): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchBrowser();
+  const page = await newPage(browser);
+  page.setDefaultTimeout(15_000);
+  await signIn(page, url, user);
+  return { browser, page };
+}
