@@ -2,11 +2,11 @@ import { CommandClient, MemoryBus } from '@jt808/bus';
 import { DEFAULTS, FileRoster, Gateway } from '@jt808/gateway';
 import { buildApi, migrate, type Role, saveUser } from '@jt808/platform';
 import { type AnsweringTerminalState, answerCommands, TerminalConnection } from '@jt808/simulators';
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, hasPostgres, type TestDatabase } from '../platform/test/database.js';
 
 /** Commands through the API reach the terminal over a real gateway, and the answers come back. */
 describe.skipIf(!hasPostgres)('commands through the API, the bus and the gateway', () => {

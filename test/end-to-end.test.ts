@@ -2,10 +2,10 @@ import { RedisBus } from '@jt808/bus';
 import { DEFAULTS, FileRoster, Gateway } from '@jt808/gateway';
 import { ensureStorage, IngestWorker, migrate, normalizePhone } from '@jt808/platform';
 import { Fleet } from '@jt808/simulators';
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, hasPostgres, type TestDatabase } from '../platform/test/database.js';
 
 /**
  * The whole uplink path with real parts only: simulated terminals → gateway (TCP) → Redis Streams →

@@ -2,12 +2,12 @@ import { MemoryBus } from '@jt808/bus';
 import { DEFAULTS, FileRoster, Gateway } from '@jt808/gateway';
 import { DEFAULT_SETTINGS, ensureStorage, IngestWorker, migrate, StatusService } from '@jt808/platform';
 import { TerminalConnection } from '@jt808/simulators';
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import { location, signIn } from '@jt808/test-support/terminal';
 import { until } from '@jt808/test-support/wait';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, hasPostgres, type TestDatabase } from '../platform/test/database.js';
 
 const PHONE = '13800000001';
 /** The offline rule, clamped to 4 s either way, so the test waits seconds rather than minutes. */

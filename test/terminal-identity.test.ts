@@ -6,13 +6,13 @@ import { ensureStorage, IngestWorker, migrate } from '@jt808/platform';
 import { encodeMessage, type Registration } from '@jt808/protocol';
 import { TerminalConnection } from '@jt808/simulators';
 import { freePort } from '@jt808/test-support/ports';
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import { RedisProcess, redisServerInstalled } from '@jt808/test-support/redis';
 import { location, registrationFor } from '@jt808/test-support/terminal';
 import { until } from '@jt808/test-support/wait';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, hasPostgres, type TestDatabase } from '../platform/test/database.js';
 
 const BIN = fileURLToPath(new URL('../gateway/bin/jt808-gateway.js', import.meta.url));
 const built = existsSync(fileURLToPath(new URL('../gateway/dist/main.js', import.meta.url)));

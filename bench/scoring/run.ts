@@ -9,9 +9,9 @@
  * the run creates a database of its own and drops it afterwards.
  */
 import { writeFile } from 'node:fs/promises';
+import { freshDatabase } from '@jt808/test-support/postgres';
 import { formatReport, targetsMet } from '../../platform/src/scoring/report-table.js';
 import { score } from '../../platform/src/scoring/score.js';
-import { freshDatabase } from '../../platform/test/database.js';
 import { runScoring, SCORING_PLAN, scoringScenario } from '../../platform/test/scoring-rig.js';
 import { benchArgs } from '../cli.js';
 

@@ -1,8 +1,8 @@
 import { type AnsweringTerminalState, answerCommands, TerminalConnection } from '@jt808/simulators';
+import { browserMissing, launchBrowser, newPage, screenshot, signIn } from '@jt808/test-support/browser';
+import { hasPostgres } from '@jt808/test-support/postgres';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasPostgres } from '../../platform/test/database.js';
-import { browserMissing, launchBrowser, newPage, screenshot, signIn } from './browser.js';
 import { SEED, Stack } from './stack.js';
 
 /**

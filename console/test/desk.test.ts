@@ -1,8 +1,8 @@
 import { saveUser } from '@jt808/platform';
+import { browserMissing, newPage, screenshot, signIn } from '@jt808/test-support/browser';
+import { hasPostgres } from '@jt808/test-support/postgres';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasPostgres } from '../../platform/test/database.js';
-import { browserMissing, launchBrowser, newPage, screenshot, signIn } from './browser.js';
 import { Stack } from './stack.js';
 
 /** The service desk's pages in a real browser against the real platform. */
@@ -18,15 +18,9 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the service desk 
     await stack.pool.query(
       `UPDATE vehicles SET owner_name = '张三丰', owner_phone = '13800001111' WHERE plate = '豫A10001'`,
     );
-    browser = await launchBrowser();
-    page = await newPage(browser);
-    page.setDefaultTimeout(15_000);
-    await signIn(page, stack.url, desk);
+    ({ browser, page } = await stack.signedInPage(desk));
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack.stop();
-  });
+  afterAll(() => stack.stop());
 
   it('intake → ticket → closed → callback', async () => {
     // The desk lands on the intake form.

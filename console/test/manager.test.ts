@@ -1,11 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAfterSalesRound, saveUser } from '@jt808/platform';
+import {
+  ARTIFACTS,
+  browserMissing,
+  launchBrowser,
+  newPage,
+  screenshot,
+  signIn,
+} from '@jt808/test-support/browser';
+import { hasPostgres } from '@jt808/test-support/postgres';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasPostgres } from '../../platform/test/database.js';
-import { ARTIFACTS, browserMissing, launchBrowser, newPage, screenshot, signIn } from './browser.js';
 import { SEED, Stack } from './stack.js';
 
 /** A local date `n` days from today (Asia/Shanghai). */

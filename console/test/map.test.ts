@@ -1,12 +1,12 @@
 import { rmSync } from 'node:fs';
 import { buildApi, ensureStorage, migrate, saveUser } from '@jt808/platform';
+import { browserMissing, launchBrowser, newPage, screenshot, signIn } from '@jt808/test-support/browser';
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, hasPostgres, type TestDatabase } from '../../platform/test/database.js';
 import { STATUS_CODE } from '../src/map/map-status.js';
-import { browserMissing, launchBrowser, newPage, screenshot, signIn } from './browser.js';
 import { buildConsole } from './stack.js';
 
 /**

@@ -1,8 +1,8 @@
 import { saveUser } from '@jt808/platform';
+import { browserMissing, newPage, screenshot, signIn } from '@jt808/test-support/browser';
+import { hasPostgres } from '@jt808/test-support/postgres';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasPostgres } from '../../platform/test/database.js';
-import { browserMissing, launchBrowser, newPage, screenshot, signIn } from './browser.js';
 import { Stack } from './stack.js';
 
 /**
@@ -19,15 +19,9 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the roster forms 
   beforeAll(async () => {
     await stack.start();
     await saveUser(stack.pool, { ...desk, role: 'desk', centerIds: [1] });
-    browser = await launchBrowser();
-    page = await newPage(browser);
-    page.setDefaultTimeout(15_000);
-    await signIn(page, stack.url, desk);
+    ({ browser, page } = await stack.signedInPage(desk));
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack.stop();
-  });
+  afterAll(() => stack.stop());
 
   it('enters a vehicle’s owner and its terminal’s shipment on the vehicle page', async () => {
     await page.goto(`${stack.url}/#/vehicles/1`);

@@ -16,11 +16,13 @@ import {
   saveUser,
 } from '@jt808/platform';
 import { TerminalConnection } from '@jt808/simulators';
+import { signedInPage } from '@jt808/test-support/browser';
+import { freshDatabase, type TestDatabase } from '@jt808/test-support/postgres';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { pino } from 'pino';
+import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
-import { freshDatabase, type TestDatabase } from '../../platform/test/database.js';
 
 const CONSOLE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -65,6 +67,7 @@ export class Stack {
   readonly log = pino({ level: 'silent' });
   readonly bus = new MemoryBus();
   private readonly stops: (() => Promise<unknown>)[] = [];
+  private readonly browsers: Browser[] = [];
   private readonly terminals: TerminalConnection[] = [];
   db!: TestDatabase;
   pool!: pg.Pool;
@@ -224,7 +227,21 @@ export class Stack {
     );
   }
 
+  /**
+   * A browser of its own with a page signed in to this console as `user`; `stop()` closes the
+   * browser first, before the stack under it.
+   */
+  async signedInPage(user: {
+    username: string;
+    password: string;
+  }): Promise<{ browser: Browser; page: Page }> {
+    const signedIn = await signedInPage(this.url, user);
+    this.browsers.push(signedIn.browser);
+    return signedIn;
+  }
+
   async stop(): Promise<void> {
+    for (const browser of this.browsers) await browser.close();
     for (const terminal of this.terminals) terminal.destroy();
     for (const stop of this.stops.reverse()) await stop().catch(() => undefined);
   }

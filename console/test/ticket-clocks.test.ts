@@ -1,8 +1,8 @@
 import { saveUser } from '@jt808/platform';
+import { browserMissing, launchBrowser, newPage, screenshot, signIn } from '@jt808/test-support/browser';
+import { hasPostgres } from '@jt808/test-support/postgres';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasPostgres } from '../../platform/test/database.js';
-import { browserMissing, launchBrowser, newPage, screenshot, signIn } from './browser.js';
 import { SEED, Stack } from './stack.js';
 
 /**

@@ -1,7 +1,7 @@
+import { browserMissing, newPage, screenshot, signIn } from '@jt808/test-support/browser';
+import { hasPostgres } from '@jt808/test-support/postgres';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasPostgres } from '../../platform/test/database.js';
-import { browserMissing, launchBrowser, newPage, screenshot, signIn } from './browser.js';
 import { SEED, Stack } from './stack.js';
 
 /**
@@ -23,15 +23,9 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the warranty form
     await stack.pool.query(
       `UPDATE terminals SET installed_at = now() - interval '60 days' WHERE phone = '13900000002'`,
     );
-    browser = await launchBrowser();
-    page = await newPage(browser);
-    page.setDefaultTimeout(15_000);
-    await signIn(page, stack.url, SEED.users.service);
+    ({ browser, page } = await stack.signedInPage(SEED.users.service));
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack.stop();
-  });
+  afterAll(() => stack.stop());
 
   it('records a returned unit, quotes the paid repair, takes the customer’s answer and resolves with a coded cause', async () => {
     const id = await stack.openTicket('repair', 3, 1);

@@ -1,7 +1,7 @@
 import { migrate } from '@jt808/platform';
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, hasPostgres, type TestDatabase } from '../../platform/test/database.js';
 import { demoTime } from '../src/demo-clock.js';
 
 describe.skipIf(!hasPostgres)('the demo clock', () => {

@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { browserMissing, launchBrowser, newPage, screenshot, signIn } from '@jt808/test-support/browser';
 import { freePort } from '@jt808/test-support/ports';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { browserMissing, launchBrowser, newPage, screenshot, signIn } from '../../console/test/browser.js';
 import { built, start } from './launcher-process.js';
 
 /**

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@jt808/test-support/ports';
+import { freshDatabase, hasPostgres } from '@jt808/test-support/postgres';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freshDatabase, hasPostgres } from '../../platform/test/database.js';
 import { built, start } from './launcher-process.js';
 
 const CONSOLE_DIR = fileURLToPath(new URL('../../console/dist', import.meta.url));

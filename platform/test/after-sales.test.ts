@@ -1,3 +1,4 @@
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,8 @@ import { saveUser } from '../src/api/users.js';
 import { migrate } from '../src/db/migrate.js';
 import { ensureStorage } from '../src/storage/layout.js';
 import { platformMove } from '../src/tickets/ticket-store.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { closeAll } from './stored-database.js';
+import { seedTwoCenters } from './two-centers.js';
 
 /**
  * The longest period the API answers for (400 days), ending a month ahead: everything the tests
@@ -29,12 +31,7 @@ describe.skipIf(!hasPostgres)('after-sales operations through the API (real Post
     expect(await migrate(db.url)).toEqual([]); // up to date: running again changes nothing
     pool = new pg.Pool({ connectionString: db.url, max: 4 });
     await ensureStorage(pool, { retentionDays: 180, allowTimescale: false });
-    await pool.query(
-      `INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州中心', '郑州'), (2, 'C2', '洛阳中心', '洛阳')`,
-    );
-    await pool.query(
-      `INSERT INTO service_points (id, code, name, center_id) VALUES (1, 'SP1', '郑州服务站', 1), (2, 'SP2', '洛阳服务站', 2)`,
-    );
+    await seedTwoCenters(pool);
     await pool.query(
       `INSERT INTO enterprises (id, code, name, contact, phone) VALUES (1, 'E1', '郑州物流', '李四', '037112345678')`,
     );
@@ -70,11 +67,7 @@ describe.skipIf(!hasPostgres)('after-sales operations through the API (real Post
       cookies[user] = `jt808_session=${response.cookies.find((c) => c.name === 'jt808_session')!.value}`;
     }
   });
-  afterAll(async () => {
-    await api?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => closeAll(api, pool, db));
 
   const get = (user: string, url: string) =>
     api.inject({ method: 'GET', url, headers: { cookie: cookies[user]! } });

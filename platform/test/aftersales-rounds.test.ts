@@ -1,21 +1,17 @@
-import pg from 'pg';
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAfterSalesRound } from '../src/aftersales/rounds.js';
-import { migrate } from '../src/db/migrate.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { migratedDatabase } from './stored-database.js';
+import { seedOneCenter } from './two-centers.js';
 
 describe.skipIf(!hasPostgres)('the after-sales round the platform runs by itself (real PostgreSQL)', () => {
   let db: TestDatabase;
   let pool: pg.Pool;
 
   beforeAll(async () => {
-    db = await freshDatabase('aftersales_rounds');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 2 });
-    await pool.query(`INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州中心', '郑州')`);
-    await pool.query(
-      `INSERT INTO service_points (id, code, name, center_id) VALUES (1, 'SP1', '郑州服务站', 1)`,
-    );
+    ({ db, pool } = await migratedDatabase('aftersales_rounds', 2));
+    await seedOneCenter(pool);
     await pool.query(
       `INSERT INTO vehicles (id, plate, plate_color, center_id, owner_name, owner_phone) VALUES
          (1, '豫A10001', 2, 1, '张三', '13800001111'), (2, '豫A10002', 2, 1, '李四', NULL)`,

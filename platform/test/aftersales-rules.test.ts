@@ -9,25 +9,14 @@ import { settle, settlementsTable, share } from '../src/aftersales/settlement.js
 import { decide, WarrantyError, warrantyOf } from '../src/aftersales/warranty.js';
 import { DEFAULT_ONSITE_HOURS } from '../src/tickets/onsite-hours.js';
 import { deadlines } from '../src/tickets/workflow.js';
+import { at, NATIONAL_DAY_2026 } from './national-day.js';
 
 /** The on-site deadline of a local ticket with the default hours. */
 const onsite = (opened: Date, severity: 1 | 2 | 3) =>
   deadlines(opened.getTime(), severity, DEFAULT_ONSITE_HOURS.local).onsiteDue;
 
-/** An instant given as Asia/Shanghai wall-clock time. */
-const at = (local: string) => new Date(`${local}:00+08:00`);
 const settings = DEFAULT_AFTER_SALES_SETTINGS;
-
-// A National Day week like China's: Thursday 1 to Wednesday 7 October 2026 off, Saturday 10 October
-// worked to make up for it.
-const calendar = new WorkingCalendar([
-  ...['01', '02', '03', '04', '05', '06', '07'].map((d) => ({
-    day: `2026-10-${d}`,
-    kind: 'holiday' as const,
-    name: '国庆节',
-  })),
-  { day: '2026-10-10', kind: 'workday', name: '国庆节调休' },
-]);
+const calendar = NATIONAL_DAY_2026;
 
 describe('working-day calendar (Asia/Shanghai)', () => {
   it('knows weekends, holidays and make-up working days', () => {

@@ -1,11 +1,11 @@
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../src/api/app.js';
 import { saveUser } from '../src/api/users.js';
-import { migrate } from '../src/db/migrate.js';
-import { ensureStorage } from '../src/storage/layout.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { closeAll, storedDatabase } from './stored-database.js';
+import { seedTwoCenters } from './two-centers.js';
 
 describe.skipIf(!hasPostgres)('HTTP API: sign-in and scoping (real PostgreSQL)', () => {
   let db: TestDatabase;
@@ -14,16 +14,8 @@ describe.skipIf(!hasPostgres)('HTTP API: sign-in and scoping (real PostgreSQL)',
   const cookies: Record<string, string> = {};
 
   beforeAll(async () => {
-    db = await freshDatabase('api');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    await ensureStorage(pool, { retentionDays: 180, allowTimescale: false });
-    await pool.query(
-      `INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州中心', '郑州'), (2, 'C2', '洛阳中心', '洛阳')`,
-    );
-    await pool.query(
-      `INSERT INTO service_points (id, code, name, center_id) VALUES (1, 'SP1', '郑州服务站', 1), (2, 'SP2', '洛阳服务站', 2)`,
-    );
+    ({ db, pool } = await storedDatabase('api'));
+    await seedTwoCenters(pool);
     await pool.query(
       `INSERT INTO vehicles (id, plate, plate_color, center_id, vin) VALUES (1, '豫A11111', 2, 1, 'VIN00000000000001'), (2, '豫C22222', 2, 2, 'VIN00000000000002')`,
     );
@@ -69,11 +61,7 @@ describe.skipIf(!hasPostgres)('HTTP API: sign-in and scoping (real PostgreSQL)',
       cookies[user!] = `jt808_session=${cookie.value}`;
     }
   });
-  afterAll(async () => {
-    await api?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => closeAll(api, pool, db));
 
   const get = (user: string, url: string) =>
     api.inject({ method: 'GET', url, headers: { cookie: cookies[user]! } });

@@ -1,11 +1,11 @@
-import pg from 'pg';
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAfterSalesRound } from '../src/aftersales/rounds.js';
 import type { NewUser } from '../src/api/users.js';
-import { migrate } from '../src/db/migrate.js';
-import { ensureStorage } from '../src/storage/layout.js';
 import { type ApiServer, startApiServerFor } from './api-server.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { closeAll, storedDatabase } from './stored-database.js';
+import { seedTwoCenters } from './two-centers.js';
 
 /**
  * The loop that closes (issue 21, item 4) over HTTP on a real PostgreSQL: escalations in a center's
@@ -35,15 +35,10 @@ describe.skipIf(!hasPostgres)(
     const inbox = async (user: string, query = '') => (await api.get(user, `/api/inbox${query}`)).body;
 
     beforeAll(async () => {
-      db = await freshDatabase('closing_loop');
-      await migrate(db.url);
-      pool = new pg.Pool({ connectionString: db.url, max: 4 });
-      await ensureStorage(pool, { retentionDays: 180, allowTimescale: false });
+      ({ db, pool } = await storedDatabase('closing_loop'));
+      await seedTwoCenters(pool, { short: true });
       await pool.query(
-        `INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州', '郑州'), (2, 'C2', '洛阳', '洛阳')`,
-      );
-      await pool.query(
-        `INSERT INTO service_points (id, code, name, center_id) VALUES (1, 'SP1', '郑州站', 1), (2, 'SP2', '洛阳站', 2), (3, 'SP3', '郑州二站', 1)`,
+        `INSERT INTO service_points (id, code, name, center_id) VALUES (3, 'SP3', '郑州二站', 1)`,
       );
       await pool.query(
         `INSERT INTO vehicles (id, plate, plate_color, center_id, owner_name, owner_phone) VALUES
@@ -68,11 +63,7 @@ describe.skipIf(!hasPostgres)(
       ];
       api = await startApiServerFor(pool, users);
     }, 60_000);
-    afterAll(async () => {
-      await api?.close();
-      await pool?.end();
-      await db?.drop();
-    });
+    afterAll(() => closeAll(api, pool, db));
 
     it('escalates satisfaction of 2 to the center’s managers, who alone work it off with a note', async () => {
       await pool.query(

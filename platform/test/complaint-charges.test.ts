@@ -1,9 +1,10 @@
-import pg from 'pg';
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveUser } from '../src/api/users.js';
-import { migrate } from '../src/db/migrate.js';
 import { type ApiServer, startApiServer } from './api-server.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { closeAll, migratedDatabase } from './stored-database.js';
+import { seedTwoCenters } from './two-centers.js';
 
 /**
  * An upheld complaint costs the party it charges (a service point's standing, an installer's pay):
@@ -17,15 +18,8 @@ describe.skipIf(!hasPostgres)(
     let api: ApiServer;
 
     beforeAll(async () => {
-      db = await freshDatabase('charges');
-      await migrate(db.url);
-      pool = new pg.Pool({ connectionString: db.url, max: 4 });
-      await pool.query(
-        `INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州中心', '郑州'), (2, 'C2', '洛阳中心', '洛阳')`,
-      );
-      await pool.query(
-        `INSERT INTO service_points (id, code, name, center_id) VALUES (1, 'SP1', '郑州服务站', 1), (2, 'SP2', '洛阳服务站', 2)`,
-      );
+      ({ db, pool } = await migratedDatabase('charges'));
+      await seedTwoCenters(pool);
       await pool.query(
         `INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES (1, '豫A00001', 2, 1), (2, '豫C00002', 2, 2)`,
       );
@@ -42,11 +36,7 @@ describe.skipIf(!hasPostgres)(
       await api.login('op1', 'op1-secret');
       await api.login('op2', 'op2-secret');
     }, 120_000);
-    afterAll(async () => {
-      await api?.close();
-      await pool?.end();
-      await db?.drop();
-    });
+    afterAll(() => closeAll(api, pool, db));
 
     it('refuses to charge another center’s installer or service point, or one that does not exist (400)', async () => {
       const complaint = await api.post('op2', '/api/complaints', { vehicleId: 2, description: '安装不规范' });

@@ -1,13 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../src/api/app.js';
 import { saveUser } from '../src/api/users.js';
-import { migrate } from '../src/db/migrate.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { closeAll, migratedDatabase } from './stored-database.js';
 
 describe.skipIf(!hasPostgres)(
   'the API serves the console (single-page app) without hiding its own routes',
@@ -23,9 +23,7 @@ describe.skipIf(!hasPostgres)(
       mkdirSync(join(dir, 'assets'));
       writeFileSync(join(dir, 'index.html'), '<!doctype html><title>console</title>');
       writeFileSync(join(dir, 'assets', 'index-abc123.js'), 'console.log(1)');
-      db = await freshDatabase('console');
-      await migrate(db.url);
-      pool = new pg.Pool({ connectionString: db.url, max: 2 });
+      ({ db, pool } = await migratedDatabase('console', 2));
       await saveUser(pool, { username: 'admin', password: 'admin-secret', role: 'admin' });
       api = await buildApi({ pool, secureCookies: false, consoleDir: dir });
       const login = await api.inject({
@@ -36,9 +34,7 @@ describe.skipIf(!hasPostgres)(
       cookie = `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`;
     });
     afterAll(async () => {
-      await api?.close();
-      await pool?.end();
-      await db?.drop();
+      await closeAll(api, pool, db);
       rmSync(dir, { recursive: true, force: true });
     });
 

@@ -1,9 +1,9 @@
+import { ADMIN_URL, freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../src/db/migrate.js';
 import { prepareDatabase } from '../src/db/prepare.js';
 import { ensureStorage } from '../src/storage/layout.js';
-import { ADMIN_URL, freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 /**
  * The least-privilege roles of migration 0021, each signed in as a login user made for this run

@@ -1,17 +1,18 @@
 import type { Delivery } from '@jt808/bus';
-import pg from 'pg';
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
+import type pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/aftersales/config-store.js';
 import { recordCall } from '../src/aftersales/intake-store.js';
 import type { User } from '../src/api/sessions.js';
-import { migrate } from '../src/db/migrate.js';
 import { StatusEngine } from '../src/status/engine.js';
 import { DEFAULT_SETTINGS } from '../src/status/settings.js';
 import { DEFAULT_TICKET_SETTINGS, TicketKeeper } from '../src/tickets/ticket-keeper.js';
 import { advanceTicket } from '../src/tickets/ticket-store.js';
 import { locationDelivery } from './bus-events.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { migratedDatabase } from './stored-database.js';
+import { seedOneCenter } from './two-centers.js';
 
 const T0 = Date.parse('2026-11-23T08:00:00Z');
 const MIN = 60_000;
@@ -30,13 +31,8 @@ describe.skipIf(!hasPostgres)(
     let pool: pg.Pool;
 
     beforeAll(async () => {
-      db = await freshDatabase('desk_tickets');
-      await migrate(db.url);
-      pool = new pg.Pool({ connectionString: db.url, max: 4 });
-      await pool.query(`INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州中心', '郑州')`);
-      await pool.query(
-        `INSERT INTO service_points (id, code, name, center_id) VALUES (1, 'SP1', '郑州服务站', 1)`,
-      );
+      ({ db, pool } = await migratedDatabase('desk_tickets'));
+      await seedOneCenter(pool);
       await pool.query(
         `INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES (1, '豫A00001', 2, 1)`,
       );

@@ -1,11 +1,11 @@
-import pg from 'pg';
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAfterSalesRound } from '../src/aftersales/rounds.js';
 import type { NewUser } from '../src/api/users.js';
-import { migrate } from '../src/db/migrate.js';
-import { ensureStorage } from '../src/storage/layout.js';
 import { type ApiServer, startApiServerFor } from './api-server.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { closeAll, storedDatabase } from './stored-database.js';
+import { seedTwoCenters } from './two-centers.js';
 
 /**
  * The escalations' other half (issue 21, item 4; docs/after-sales.md "Escalations and
@@ -35,16 +35,8 @@ describe.skipIf(!hasPostgres)('escalations raised for measures and closed by the
   const round = () => runAfterSalesRound(pool, new Date());
 
   beforeAll(async () => {
-    db = await freshDatabase('escalations_closing');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    await ensureStorage(pool, { retentionDays: 180, allowTimescale: false });
-    await pool.query(
-      `INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州', '郑州'), (2, 'C2', '洛阳', '洛阳')`,
-    );
-    await pool.query(
-      `INSERT INTO service_points (id, code, name, center_id) VALUES (1, 'SP1', '郑州站', 1), (2, 'SP2', '洛阳站', 2)`,
-    );
+    ({ db, pool } = await storedDatabase('escalations_closing'));
+    await seedTwoCenters(pool, { short: true });
     await pool.query(
       `INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES (1, '豫A10001', 2, 1), (2, '豫C20002', 2, 2),
        (10, '豫A10010', 2, 1), (11, '豫A10011', 2, 1), (12, '豫A10012', 2, 1)`,
@@ -62,11 +54,7 @@ describe.skipIf(!hasPostgres)('escalations raised for measures and closed by the
     ];
     api = await startApiServerFor(pool, users);
   }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => closeAll(api, pool, db));
 
   it('escalates measures past their deadline once, and closes it when they are reported done', async () => {
     await answered(1, 1, -1); // the deadline was yesterday

@@ -4,17 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CommandClient, MemoryBus } from '@jt808/bus';
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildApi } from '../src/api/app.js';
 import { publicRoutes, requireSession } from '../src/api/guard.js';
 import type { Role } from '../src/api/sessions.js';
 import { saveUser } from '../src/api/users.js';
-import { migrate } from '../src/db/migrate.js';
-import { ensureStorage } from '../src/storage/layout.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { storedDatabase } from './stored-database.js';
+import { seedTwoCenters } from './two-centers.js';
 
 /**
  * The guard table, tested from the outside: every route the API registers (REST and WebSocket) must
@@ -502,16 +502,8 @@ describe.skipIf(!hasPostgres)('the guard table: every route declares its access,
   beforeAll(async () => {
     consoleDir = mkdtempSync(join(tmpdir(), 'jt808-guard-console-'));
     writeFileSync(join(consoleDir, 'index.html'), '<!doctype html><title>console</title>');
-    db = await freshDatabase('guard');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    await ensureStorage(pool, { retentionDays: 180, allowTimescale: false });
-    await pool.query(
-      `INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州', '郑州'), (2, 'C2', '洛阳', '洛阳')`,
-    );
-    await pool.query(
-      `INSERT INTO service_points (id, code, name, center_id) VALUES (1, 'SP1', '郑州站', 1), (2, 'SP2', '洛阳站', 2)`,
-    );
+    ({ db, pool } = await storedDatabase('guard'));
+    await seedTwoCenters(pool, { short: true });
     await pool.query(
       `INSERT INTO vehicles (id, plate, plate_color, center_id, owner_name, owner_phone) VALUES
          (1, '豫A10001', 2, 1, '张三', '13800001111'), (2, '豫C20002', 2, 2, '李四', '13800002222')`,

@@ -3,10 +3,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EventKind, RedisBus } from '@jt808/bus';
 import { encodeBody } from '@jt808/protocol';
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import { RedisProcess, redisServerInstalled } from '@jt808/test-support/redis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 const BIN = fileURLToPath(new URL('../bin/jt808-platform.js', import.meta.url));
 const built = existsSync(fileURLToPath(new URL('../dist/main.js', import.meta.url)));

@@ -1,4 +1,5 @@
 import { RedisBus } from '@jt808/bus';
+import { ADMIN_URL, freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,6 @@ import { IngestWorker } from '../src/ingest/ingest-worker.js';
 import { ensureStorage } from '../src/storage/layout.js';
 import { ensurePartitions } from '../src/storage/partitions.js';
 import { locationEvent } from './bus-events.js';
-import { ADMIN_URL, freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/12';
 

@@ -1,14 +1,13 @@
 import { type Delivery, EventKind, MemoryBus, type TerminalEvent } from '@jt808/bus';
 import { codecByName, encodeBody, type LocationFields, type OutgoingMessage } from '@jt808/protocol';
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import { registrationFor } from '@jt808/test-support/terminal';
-import pg from 'pg';
+import type pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { migrate } from '../src/db/migrate.js';
 import { IngestWorker } from '../src/ingest/ingest-worker.js';
 import { Quality } from '../src/ingest/quality.js';
-import { ensureStorage } from '../src/storage/layout.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { storedDatabase } from './stored-database.js';
 
 const silent = pino({ level: 'silent' });
 let nextId = 1;
@@ -70,10 +69,7 @@ describe.skipIf(!hasPostgres)('ingest (real PostgreSQL, in-process bus)', () => 
   let worker: IngestWorker;
 
   beforeAll(async () => {
-    db = await freshDatabase('ingest');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    await ensureStorage(pool, { retentionDays: 180, allowTimescale: false });
+    ({ db, pool } = await storedDatabase('ingest'));
     // Fixes of the worked examples are dated 2026-11-23: give that day a partition.
     const { ensurePartitions } = await import('../src/storage/partitions.js');
     await ensurePartitions(pool, new Date('2026-11-30T00:00:00Z'), new Date('2026-11-20T00:00:00Z'));

@@ -1,9 +1,9 @@
-import pg from 'pg';
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../src/db/migrate.js';
 import { reviewInstallations } from '../src/tickets/install-tickets.js';
 import { DEFAULT_TICKET_SETTINGS } from '../src/tickets/ticket-keeper.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { migratedDatabase } from './stored-database.js';
 
 const NOW = Date.parse('2026-11-23T08:00:00Z');
 const DAY = 86_400_000;
@@ -13,9 +13,7 @@ describe.skipIf(!hasPostgres)('install tickets and repair reports (real PostgreS
   let pool: pg.Pool;
 
   beforeAll(async () => {
-    db = await freshDatabase('install');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    ({ db, pool } = await migratedDatabase('install'));
     await pool.query(`INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州中心', '郑州')`);
     await pool.query(
       `INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES (1, '豫A10001', 2, 1), (2, '豫A10002', 2, 1), (3, '豫A10003', 2, 1)`,

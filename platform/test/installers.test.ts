@@ -1,11 +1,11 @@
-import pg from 'pg';
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDay } from '../src/aftersales/calendar.js';
 import { type NewUser, saveUser, UserError } from '../src/api/users.js';
-import { migrate } from '../src/db/migrate.js';
-import { ensureStorage } from '../src/storage/layout.js';
 import { type ApiServer, startApiServer } from './api-server.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { closeAll, storedDatabase } from './stored-database.js';
+import { seedTwoCenters } from './two-centers.js';
 
 /**
  * The installer register, the `installer` role on the phone page, and the installers' contracts
@@ -21,15 +21,10 @@ describe.skipIf(!hasPostgres)('installers: the register, their sign-in and their
     api.postRaw(username, '/api/installer-contracts/import', text, type);
 
   beforeAll(async () => {
-    db = await freshDatabase('installers');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    await ensureStorage(pool, { retentionDays: 180, allowTimescale: false });
+    ({ db, pool } = await storedDatabase('installers'));
+    await seedTwoCenters(pool, { short: true });
     await pool.query(
-      `INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州', '郑州'), (2, 'C2', '洛阳', '洛阳')`,
-    );
-    await pool.query(
-      `INSERT INTO service_points (id, code, name, center_id) VALUES (1, 'SP1', '郑州站', 1), (2, 'SP2', '洛阳站', 2), (3, 'SP3', '郑州二站', 1)`,
+      `INSERT INTO service_points (id, code, name, center_id) VALUES (3, 'SP3', '郑州二站', 1)`,
     );
     await pool.query(
       `INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES (1, '豫A10001', 2, 1), (2, '豫C20002', 2, 2), (3, '豫A10003', 2, 1)`,
@@ -55,11 +50,7 @@ describe.skipIf(!hasPostgres)('installers: the register, their sign-in and their
     api = await startApiServer(pool);
     for (const user of users) await api.login(user.username, user.password);
   }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => closeAll(api, pool, db));
 
   it('registers an installer at a service point of the desk’s centers, answering the phone masked', async () => {
     const answer = await api.post('desk1', '/api/installers', {

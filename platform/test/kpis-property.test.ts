@@ -1,15 +1,15 @@
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../src/api/app.js';
 import type { Kpi } from '../src/api/kpi-figures.js';
 import { saveUser } from '../src/api/users.js';
-import { migrate } from '../src/db/migrate.js';
 import { Quality } from '../src/ingest/quality.js';
-import { ensureStorage, refreshRollup } from '../src/storage/layout.js';
+import { refreshRollup } from '../src/storage/layout.js';
 import { ensurePartitions } from '../src/storage/partitions.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { closeAll, storedDatabase } from './stored-database.js';
 
 const HOUR = 3_600_000;
 const S = 1000;
@@ -95,10 +95,7 @@ describe.skipIf(!hasPostgres)('KPIs over generated histories (real PostgreSQL)',
   const cookies: Record<string, string> = {};
 
   beforeAll(async () => {
-    db = await freshDatabase('kpi_property');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    await ensureStorage(pool, { retentionDays: 180, allowTimescale: false });
+    ({ db, pool } = await storedDatabase('kpi_property'));
     await ensurePartitions(pool, new Date(), new Date(BASE - 4 * HOUR));
     await pool.query(
       `INSERT INTO centers (id, code, name, region) SELECT id, 'C' || id, '中心' || id, '河南' FROM unnest($1::int[]) id`,
@@ -120,11 +117,7 @@ describe.skipIf(!hasPostgres)('KPIs over generated histories (real PostgreSQL)',
       cookies[username] = `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`;
     }
   }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => closeAll(api, pool, db));
 
   async function write(history: History): Promise<void> {
     await pool.query(

@@ -1,14 +1,15 @@
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../src/api/app.js';
 import { dashboardPeriods } from '../src/api/dashboard-periods.js';
 import { saveUser } from '../src/api/users.js';
-import { migrate } from '../src/db/migrate.js';
 import { Quality } from '../src/ingest/quality.js';
-import { ensureStorage, refreshRollup } from '../src/storage/layout.js';
+import { refreshRollup } from '../src/storage/layout.js';
 import { ensurePartitions } from '../src/storage/partitions.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { sessionCookie } from './session-cookie.js';
+import { closeAll, storedDatabase } from './stored-database.js';
 
 const HOUR = 3_600_000;
 
@@ -22,10 +23,7 @@ describe.skipIf(!hasPostgres)("the regulator's KPIs (real PostgreSQL)", () => {
   const to = new Date(from.getTime() + HOUR);
 
   beforeAll(async () => {
-    db = await freshDatabase('kpis');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    await ensureStorage(pool, { retentionDays: 180, allowTimescale: false });
+    ({ db, pool } = await storedDatabase('kpis'));
     await ensurePartitions(pool, new Date(), new Date(from.getTime() - 24 * HOUR));
     await pool.query(
       `INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州', '郑州'), (2, 'C2', '洛阳', '洛阳')`,
@@ -71,23 +69,12 @@ describe.skipIf(!hasPostgres)("the regulator's KPIs (real PostgreSQL)", () => {
     await saveUser(pool, { username: 'admin', password: 'admin-secret', role: 'admin' });
     await saveUser(pool, { username: 'op2', password: 'op2-secret', role: 'operator', centerIds: [2] });
     api = await buildApi({ pool, secureCookies: false });
-    const login = async (username: string, password: string) => {
-      const response = await api.inject({
-        method: 'POST',
-        url: '/api/login',
-        payload: { username, password },
-      });
-      return `jt808_session=${response.cookies.find((c) => c.name === 'jt808_session')!.value}`;
-    };
+    const login = (username: string, password: string) => sessionCookie(api, username, password);
     cookie = await login('admin', 'admin-secret');
     cookies.op2 = await login('op2', 'op2-secret');
   }, 60_000);
   const cookies: Record<string, string> = {};
-  afterAll(async () => {
-    await api?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => closeAll(api, pool, db));
 
   const period = () =>
     `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`;

@@ -1,11 +1,10 @@
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi, CONNECTION_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../src/api/app.js';
 import { saveUser } from '../src/api/users.js';
-import { migrate } from '../src/db/migrate.js';
-import { ensureStorage } from '../src/storage/layout.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { closeAll, storedDatabase } from './stored-database.js';
 
 describe.skipIf(!hasPostgres)('request limits, error answers and headers (real PostgreSQL)', () => {
   let db: TestDatabase;
@@ -14,10 +13,7 @@ describe.skipIf(!hasPostgres)('request limits, error answers and headers (real P
   let cookie: string;
 
   beforeAll(async () => {
-    db = await freshDatabase('limits');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    await ensureStorage(pool, { retentionDays: 180, allowTimescale: false });
+    ({ db, pool } = await storedDatabase('limits'));
     await pool.query(`INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州', '郑州')`);
     await pool.query(`INSERT INTO service_points (id, code, name, center_id) VALUES (1, 'SP1', '郑州站', 1)`);
     await pool.query(`INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES (1, '豫A10001', 2, 1)`);
@@ -35,11 +31,7 @@ describe.skipIf(!hasPostgres)('request limits, error answers and headers (real P
     });
     cookie = `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`;
   }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => closeAll(api, pool, db));
 
   const get = (url: string) => api.inject({ method: 'GET', url, headers: { cookie } });
 

@@ -1,3 +1,4 @@
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +8,7 @@ import { MESSAGE_SHAPE } from '../src/api/live/client-messages.js';
 import { decodeSnapshot, encodeSnapshot } from '../src/api/live/snapshot.js';
 import { saveUser } from '../src/api/users.js';
 import { migrate } from '../src/db/migrate.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { closeAll, migratedDatabase } from './stored-database.js';
 
 describe('fleet snapshot encoding', () => {
   it('round-trips and keeps 400,000 vehicles within a few megabytes', () => {
@@ -38,9 +39,7 @@ describe.skipIf(!hasPostgres)('live feed over WebSocket (real PostgreSQL, real s
   let cookie: string;
 
   beforeAll(async () => {
-    db = await freshDatabase('live');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    ({ db, pool } = await migratedDatabase('live'));
     await pool.query(
       `INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州', '郑州'), (2, 'C2', '洛阳', '洛阳')`,
     );
@@ -71,11 +70,7 @@ describe.skipIf(!hasPostgres)('live feed over WebSocket (real PostgreSQL, real s
     });
     cookie = `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`;
   });
-  afterAll(async () => {
-    await api?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => closeAll(api, pool, db));
 
   function connect(headers: Record<string, string> = { cookie }): Promise<WebSocket> {
     return new Promise((resolve, reject) => {

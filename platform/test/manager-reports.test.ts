@@ -1,11 +1,10 @@
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import ExcelJS from 'exceljs';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveUser } from '../src/api/users.js';
-import { migrate } from '../src/db/migrate.js';
-import { ensureStorage } from '../src/storage/layout.js';
 import { type ApiServer, startApiServer } from './api-server.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { closeAll, storedDatabase } from './stored-database.js';
 
 /**
  * What a center's manager reads and hands on (issue 21, items 7 and 9): the periodic reports with
@@ -44,10 +43,7 @@ describe.skipIf(!hasPostgres)(
       x.rows.map((row) => row[x.header.indexOf(name)]);
 
     beforeAll(async () => {
-      db = await freshDatabase('manager');
-      await migrate(db.url);
-      pool = new pg.Pool({ connectionString: db.url, max: 4 });
-      await ensureStorage(pool, { retentionDays: 180, allowTimescale: false });
+      ({ db, pool } = await storedDatabase('manager'));
       await pool.query(
         `INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州中心', '郑州'), (2, 'C2', '洛阳中心', '洛阳')`,
       );
@@ -170,9 +166,7 @@ describe.skipIf(!hasPostgres)(
       }
     }, 60_000);
     afterAll(async () => {
-      await api?.close();
-      await pool?.end();
-      await db?.drop();
+      await closeAll(api, pool, db);
     }, 30_000);
 
     it('names the periods: ISO weeks in Asia/Shanghai, months, quarters, years; bad ones are a 400', async () => {

@@ -1,12 +1,13 @@
 import { gunzipSync } from 'node:zlib';
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../src/api/app.js';
 import { MAP_STATUS, NO_POSITION } from '../src/api/map/fleet-columns.js';
 import { saveUser } from '../src/api/users.js';
-import { migrate } from '../src/db/migrate.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { sessionCookie } from './session-cookie.js';
+import { closeAll, migratedDatabase } from './stored-database.js';
 
 /** Reads the map snapshot's columns (the console's reader is console/src/map/fleet-columns.ts). */
 function readSnapshot(bytes: Buffer) {
@@ -29,9 +30,7 @@ describe.skipIf(!hasPostgres)('map routes (real PostgreSQL)', () => {
   const cookies: Record<string, string> = {};
 
   beforeAll(async () => {
-    db = await freshDatabase('map');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    ({ db, pool } = await migratedDatabase('map'));
     await pool.query(
       `INSERT INTO centers (id, code, name, region, latitude, longitude) VALUES (1, 'C1', '郑州', '郑州', 34.75, 113.65), (2, 'C2', '洛阳', '洛阳', NULL, NULL)`,
     );
@@ -65,11 +64,7 @@ describe.skipIf(!hasPostgres)('map routes (real PostgreSQL)', () => {
       cookies[username] = `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`;
     }
   });
-  afterAll(async () => {
-    await api?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => closeAll(api, pool, db));
 
   const fleetOf = async (user: string) => {
     const response = await api.inject({
@@ -144,9 +139,7 @@ describe.skipIf(!hasPostgres)('the fleet index follows the roster (real PostgreS
   let operatorCookie: string;
 
   beforeAll(async () => {
-    db = await freshDatabase('map_roster');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    ({ db, pool } = await migratedDatabase('map_roster'));
     await pool.query(
       `INSERT INTO centers (id, code, name, region, latitude, longitude) VALUES (1, 'C1', '郑州', '郑州', 34.75, 113.65), (2, 'C2', '洛阳', '洛阳', 34.62, 112.45)`,
     );
@@ -154,22 +147,11 @@ describe.skipIf(!hasPostgres)('the fleet index follows the roster (real PostgreS
     await saveUser(pool, { username: 'admin', password: 'admin-secret', role: 'admin' });
     await saveUser(pool, { username: 'op1', password: 'op1-secret', role: 'operator', centerIds: [1] });
     api = await buildApi({ pool, secureCookies: false, liveIntervalMs: 100 });
-    const login = async (username: string, password: string) => {
-      const response = await api.inject({
-        method: 'POST',
-        url: '/api/login',
-        payload: { username, password },
-      });
-      return `jt808_session=${response.cookies.find((c) => c.name === 'jt808_session')!.value}`;
-    };
+    const login = (username: string, password: string) => sessionCookie(api, username, password);
     cookie = await login('admin', 'admin-secret');
     operatorCookie = await login('op1', 'op1-secret');
   });
-  afterAll(async () => {
-    await api?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => closeAll(api, pool, db));
 
   const fleet = async (as = cookie) =>
     readSnapshot(

@@ -1,11 +1,10 @@
-import pg from 'pg';
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../src/aftersales/calendar.js';
 import type { NewUser } from '../src/api/users.js';
-import { migrate } from '../src/db/migrate.js';
-import { ensureStorage } from '../src/storage/layout.js';
 import { type ApiServer, startApiServerFor } from './api-server.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { closeAll, storedDatabase } from './stored-database.js';
 
 /**
  * Every clock counted in the service-point league and the periodic reports (issue 21, items 2, 3
@@ -60,10 +59,7 @@ describe.skipIf(!hasPostgres)('missed clocks in the league and the periodic repo
     (await api.get(user, `/api/reports/periodic?period=${period}`)).body.desk as Record<string, unknown>[];
 
   beforeAll(async () => {
-    db = await freshDatabase('missed_clocks');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    await ensureStorage(pool, { retentionDays: 180, allowTimescale: false });
+    ({ db, pool } = await storedDatabase('missed_clocks'));
     await pool.query(
       `INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州中心', '郑州'), (2, 'C2', '洛阳中心', '洛阳')`,
     );
@@ -109,11 +105,7 @@ describe.skipIf(!hasPostgres)('missed clocks in the league and the periodic repo
     ];
     api = await startApiServerFor(pool, users);
   }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => closeAll(api, pool, db));
 
   it('counts each missed clock in the league row and ranks by missed clocks per ticket handled', async () => {
     const rows = await league('admin');

@@ -1,15 +1,15 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliverDue, retryDelayMs, webhookSender } from '../src/aftersales/outbound.js';
 import type { NewUser } from '../src/api/users.js';
 import { MIGRATIONS_DIR, migrate } from '../src/db/migrate.js';
-import { ensureStorage } from '../src/storage/layout.js';
 import { type ApiServer, startApiServerFor } from './api-server.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { closeAll, storedDatabase } from './stored-database.js';
 
 /** One request as a receiver saw it: the parsed body, the raw text and the signature's headers. */
 interface Received {
@@ -146,10 +146,7 @@ describe.skipIf(!hasPostgres)('notifications: the outbound sender and its delive
   const log = async () => (await api.get('admin', '/api/notifications/deliveries')).body;
 
   beforeAll(async () => {
-    db = await freshDatabase('outbound');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    await ensureStorage(pool, { retentionDays: 180, allowTimescale: false });
+    ({ db, pool } = await storedDatabase('outbound'));
     await pool.query(`INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州', '郑州')`);
     await pool.query(`INSERT INTO service_points (id, code, name, center_id) VALUES (1, 'SP1', '郑州站', 1)`);
     await pool.query(`INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES (1, '豫A10001', 2, 1)`);
@@ -164,11 +161,7 @@ describe.skipIf(!hasPostgres)('notifications: the outbound sender and its delive
     ];
     api = await startApiServerFor(pool, users);
   }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => closeAll(api, pool, db));
   beforeEach(async () => {
     await pool.query('DELETE FROM outbound_messages');
   });

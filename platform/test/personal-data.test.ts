@@ -1,10 +1,10 @@
-import pg from 'pg';
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveUser } from '../src/api/users.js';
-import { migrate } from '../src/db/migrate.js';
-import { ensureStorage } from '../src/storage/layout.js';
 import { type Answer, type ApiServer, startApiServer } from './api-server.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { closeAll, storedDatabase } from './stored-database.js';
+import { seedOneCenter } from './two-centers.js';
 
 const SIM = '13900000001';
 const NEW_SIM = '13900000060';
@@ -25,14 +25,8 @@ describe.skipIf(!hasPostgres)('personal data stays masked outside the detail vie
   let resolved: Answer;
 
   beforeAll(async () => {
-    db = await freshDatabase('personal');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    await ensureStorage(pool, { retentionDays: 180, allowTimescale: false });
-    await pool.query(`INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州中心', '郑州')`);
-    await pool.query(
-      `INSERT INTO service_points (id, code, name, center_id) VALUES (1, 'SP1', '郑州服务站', 1)`,
-    );
+    ({ db, pool } = await storedDatabase('personal'));
+    await seedOneCenter(pool);
     await pool.query(
       `INSERT INTO vehicles (id, plate, plate_color, center_id, owner_name, owner_phone) VALUES (1, '豫A00001', 2, 1, '张三丰', '13800001111')`,
     );
@@ -71,11 +65,7 @@ describe.skipIf(!hasPostgres)('personal data stays masked outside the detail vie
     resolved = await act('sp1', { action: 'resolve', faultCause: '天线', replacementPhone: NEW_SIM });
     expect(resolved.status).toBe(200);
   }, 120_000);
-  afterAll(async () => {
-    await api?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => closeAll(api, pool, db));
 
   it('keeps callers’ numbers and SIMs out of a ticket’s history, for every role', async () => {
     // A history written before calls were audited by id still answers masked.

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { ADMIN_URL, hasPostgres } from '@jt808/test-support/postgres';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +8,6 @@ import { CopyRangeError } from '../src/ingest/copy-binary.js';
 import { copyPositionsSql, encodePositions } from '../src/ingest/position-copy.js';
 import type { PositionRow } from '../src/ingest/rows.js';
 import { POSITION_COLUMNS } from '../src/storage/positions-table.js';
-import { ADMIN_URL, hasPostgres } from './database.js';
 
 function row(overrides: Partial<PositionRow> = {}): PositionRow {
   return {

@@ -1,14 +1,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NewUser, saveUser } from '../src/api/users.js';
-import { migrate } from '../src/db/migrate.js';
+import type { NewUser } from '../src/api/users.js';
 import { importRoster } from '../src/roster/import-roster.js';
-import { ensureStorage } from '../src/storage/layout.js';
-import { type ApiServer, startApiServer } from './api-server.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { type ApiServer, startApiServerFor } from './api-server.js';
+import { closeAll, storedDatabase } from './stored-database.js';
+import { seedTwoCenters } from './two-centers.js';
 
 interface Entry {
   at: string;
@@ -32,16 +32,8 @@ describe.skipIf(!hasPostgres)('the change history of the roster', () => {
   let dir: string;
 
   beforeAll(async () => {
-    db = await freshDatabase('roster_history');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    await ensureStorage(pool, { retentionDays: 180, allowTimescale: false });
-    await pool.query(
-      `INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州', '郑州'), (2, 'C2', '洛阳', '洛阳')`,
-    );
-    await pool.query(
-      `INSERT INTO service_points (id, code, name, center_id) VALUES (1, 'SP1', '郑州站', 1), (2, 'SP2', '洛阳站', 2)`,
-    );
+    ({ db, pool } = await storedDatabase('roster_history'));
+    await seedTwoCenters(pool, { short: true });
     await pool.query(
       `INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES (1, '豫A10001', 2, 1), (2, '豫C20002', 2, 2)`,
     );
@@ -59,15 +51,14 @@ describe.skipIf(!hasPostgres)('the change history of the roster', () => {
       { username: 'sp2', role: 'service', servicePointId: 2 },
       { username: 'viewer', role: 'viewer', centerIds: [1] },
     ];
-    for (const user of users) await saveUser(pool, { ...user, password: `${user.username}-secret` });
-    api = await startApiServer(pool);
-    for (const user of users) await api.login(user.username, `${user.username}-secret`);
+    api = await startApiServerFor(
+      pool,
+      users.map((user) => ({ ...user, password: `${user.username}-secret` })),
+    );
     dir = await mkdtemp(join(tmpdir(), 'roster-history-'));
   }, 60_000);
   afterAll(async () => {
-    await api?.close();
-    await pool?.end();
-    await db?.drop();
+    await closeAll(api, pool, db);
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

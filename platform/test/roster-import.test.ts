@@ -2,12 +2,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import iconv from 'iconv-lite';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../src/db/migrate.js';
 import { importRoster, type RosterFiles } from '../src/roster/import-roster.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { migratedDatabase } from './stored-database.js';
 
 /** The sample roster of docs/roster-import.md: Chinese headers, the centers file UTF-8 with BOM and CRLF. */
 const FIXTURES = fileURLToPath(new URL('fixtures/roster/', import.meta.url));
@@ -26,9 +26,7 @@ describe.skipIf(!hasPostgres)('roster import (real PostgreSQL)', () => {
   let dir: string;
 
   beforeAll(async () => {
-    db = await freshDatabase('roster');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    ({ db, pool } = await migratedDatabase('roster'));
     dir = await mkdtemp(join(tmpdir(), 'roster-import-'));
   });
   afterAll(async () => {

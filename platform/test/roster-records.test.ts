@@ -1,10 +1,9 @@
-import pg from 'pg';
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NewUser, saveUser } from '../src/api/users.js';
-import { migrate } from '../src/db/migrate.js';
-import { ensureStorage } from '../src/storage/layout.js';
-import { type ApiServer, startApiServer } from './api-server.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import type { NewUser } from '../src/api/users.js';
+import { type ApiServer, startApiServerFor } from './api-server.js';
+import { closeAll, storedDatabase } from './stored-database.js';
 
 /**
  * Entering a vehicle's owner and a terminal's shipment through the API (routes/roster-records.ts):
@@ -17,10 +16,7 @@ describe.skipIf(!hasPostgres)('the owner and shipment of the roster, entered by 
   let api: ApiServer;
 
   beforeAll(async () => {
-    db = await freshDatabase('roster_records');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    await ensureStorage(pool, { retentionDays: 180, allowTimescale: false });
+    ({ db, pool } = await storedDatabase('roster_records'));
     await pool.query(
       `INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州', '郑州'), (2, 'C2', '洛阳', '洛阳')`,
     );
@@ -39,15 +35,12 @@ describe.skipIf(!hasPostgres)('the owner and shipment of the roster, entered by 
       { username: 'sp1', role: 'service', servicePointId: 1 },
       { username: 'viewer', role: 'viewer', centerIds: [1] },
     ];
-    for (const user of users) await saveUser(pool, { ...user, password: `${user.username}-secret` });
-    api = await startApiServer(pool);
-    for (const user of users) await api.login(user.username, `${user.username}-secret`);
+    api = await startApiServerFor(
+      pool,
+      users.map((user) => ({ ...user, password: `${user.username}-secret` })),
+    );
   }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => closeAll(api, pool, db));
 
   const owner = async (id: number) =>
     (await pool.query('SELECT owner_name, owner_phone, owner_id_number FROM vehicles WHERE id = $1', [id]))

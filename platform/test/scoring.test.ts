@@ -1,7 +1,7 @@
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatReport, ratesOf, TARGETS } from '../src/scoring/report-table.js';
 import { type ScoreReport, score } from '../src/scoring/score.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 import { runScoring, SCORING_PLAN, scoringScenario } from './scoring-rig.js';
 
 /**

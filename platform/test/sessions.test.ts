@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -7,7 +8,7 @@ import WebSocket from 'ws';
 import { type ApiOptions, buildApi } from '../src/api/app.js';
 import { saveUser } from '../src/api/users.js';
 import { migrate } from '../src/db/migrate.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { migratedDatabase } from './stored-database.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
 
@@ -25,9 +26,7 @@ describe.skipIf(!hasPostgres)('sessions and sign-in limits (real PostgreSQL, rea
   }
 
   beforeAll(async () => {
-    db = await freshDatabase('sessions');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 6 });
+    ({ db, pool } = await migratedDatabase('sessions', 6));
     await pool.query(`INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州', '郑州')`);
     for (const name of ['op1', 'op2', 'op3']) {
       await saveUser(pool, { username: name, password: `${name}-secret`, role: 'operator', centerIds: [1] });

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
+import type pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followUps } from '../src/aftersales/callback-store.js';
@@ -7,7 +8,6 @@ import { answerTicket, recordCall } from '../src/aftersales/intake-store.js';
 import { DEFAULT_AFTER_SALES_SETTINGS } from '../src/aftersales/settings.js';
 import type { User } from '../src/api/sessions.js';
 import { saveUser } from '../src/api/users.js';
-import { migrate } from '../src/db/migrate.js';
 import { StatusEngine } from '../src/status/engine.js';
 import { DEFAULT_SETTINGS } from '../src/status/settings.js';
 import { DEFAULT_ONSITE_HOURS, withCenterHours } from '../src/tickets/onsite-hours.js';
@@ -15,7 +15,7 @@ import { DEFAULT_TICKET_SETTINGS, TicketKeeper } from '../src/tickets/ticket-kee
 import { openTicket, platformMove } from '../src/tickets/ticket-store.js';
 import { arrivalLateMinutes, deadlines } from '../src/tickets/workflow.js';
 import { type ApiServer, startApiServer } from './api-server.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { closeAll, migratedDatabase } from './stored-database.js';
 import { seedTwoCenters } from './two-centers.js';
 
 /**
@@ -80,9 +80,7 @@ describe.skipIf(!hasPostgres)("the standard's clocks on a real PostgreSQL", () =
   const desk: User = { id: 0, username: 'desk', role: 'desk', centerIds: [], servicePointId: null };
 
   beforeAll(async () => {
-    db = await freshDatabase('standard_clocks');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    ({ db, pool } = await migratedDatabase('standard_clocks'));
     await seedTwoCenters(pool);
     await pool.query(`INSERT INTO enterprises (id, code, name) VALUES (1, 'E1', '郑州物流')`);
     await pool.query(
@@ -101,11 +99,7 @@ describe.skipIf(!hasPostgres)("the standard's clocks on a real PostgreSQL", () =
     api = await startApiServer(pool);
     for (const user of ['admin', 'op1', 'desk2', 'sp1', 'viewer']) await api.login(user, `${user}-secret`);
   }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => closeAll(api, pool, db));
 
   const ticket = async (id: string) => (await api.get('op1', `/api/tickets/${id}`)).body;
 

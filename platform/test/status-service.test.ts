@@ -1,12 +1,12 @@
 import { MemoryBus } from '@jt808/bus';
-import pg from 'pg';
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
+import type pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../src/db/migrate.js';
 import { DEFAULT_SETTINGS } from '../src/status/settings.js';
 import { StatusService } from '../src/status/status-service.js';
 import { locationEvent } from './bus-events.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { migratedDatabase } from './stored-database.js';
 
 const T0 = Date.parse('2026-11-23T08:00:00Z');
 const S = 1000;
@@ -16,9 +16,7 @@ describe.skipIf(!hasPostgres)('status service (real PostgreSQL, in-process bus)'
   let pool: pg.Pool;
 
   beforeAll(async () => {
-    db = await freshDatabase('status');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    ({ db, pool } = await migratedDatabase('status'));
     await pool.query(`INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州中心', '郑州')`);
     await pool.query(
       `INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES (1, '豫A00001', 2, 1), (2, '豫A00002', 2, 1)`,

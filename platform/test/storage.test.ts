@@ -1,10 +1,10 @@
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../src/db/migrate.js';
 import { prepareDatabase } from '../src/db/prepare.js';
 import { ensureStorage, refreshRollup, timescaleAvailable } from '../src/storage/layout.js';
 import { dropExpiredPartitions, ensurePartitions, partitionName } from '../src/storage/partitions.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
 
 describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () => {
   let db: TestDatabase;

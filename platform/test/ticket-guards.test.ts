@@ -1,10 +1,10 @@
-import pg from 'pg';
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveUser } from '../src/api/users.js';
-import { migrate } from '../src/db/migrate.js';
-import { ensureStorage } from '../src/storage/layout.js';
 import { type ApiServer, startApiServer } from './api-server.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { closeAll, storedDatabase } from './stored-database.js';
+import { seedTwoCenters } from './two-centers.js';
 
 /**
  * What a ticket's actions may reach beyond the ticket: the terminal a resolution fits to the
@@ -17,16 +17,8 @@ describe.skipIf(!hasPostgres)('ticket actions stay inside the ticket’s center'
   let api: ApiServer;
 
   beforeAll(async () => {
-    db = await freshDatabase('ticketguards');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    await ensureStorage(pool, { retentionDays: 180, allowTimescale: false });
-    await pool.query(
-      `INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州中心', '郑州'), (2, 'C2', '洛阳中心', '洛阳')`,
-    );
-    await pool.query(
-      `INSERT INTO service_points (id, code, name, center_id) VALUES (1, 'SP1', '郑州服务站', 1), (2, 'SP2', '洛阳服务站', 2)`,
-    );
+    ({ db, pool } = await storedDatabase('ticketguards'));
+    await seedTwoCenters(pool);
     await pool.query(
       `INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES
          (1, '豫A00001', 2, 1), (2, '豫C00002', 2, 2), (3, '豫A00003', 2, 1), (4, '豫C00004', 2, 2)`,
@@ -52,11 +44,7 @@ describe.skipIf(!hasPostgres)('ticket actions stay inside the ticket’s center'
     await api.login('sp1', 'sp1-secret');
     await api.login('sp2', 'sp2-secret');
   }, 120_000);
-  afterAll(async () => {
-    await api?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => closeAll(api, pool, db));
 
   /** A center-1 ticket in `state`, held by service point `servicePoint`. */
   async function ticket(

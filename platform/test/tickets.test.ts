@@ -1,15 +1,15 @@
 import type { Delivery } from '@jt808/bus';
-import pg from 'pg';
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
+import type pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { migrate } from '../src/db/migrate.js';
 import { StatusEngine } from '../src/status/engine.js';
 import { DEFAULT_SETTINGS } from '../src/status/settings.js';
 import { DEFAULT_TICKET_SETTINGS, TicketKeeper } from '../src/tickets/ticket-keeper.js';
 import { advanceTicket } from '../src/tickets/ticket-store.js';
 import { TicketError } from '../src/tickets/workflow.js';
 import { locationDelivery } from './bus-events.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { migratedDatabase } from './stored-database.js';
 
 const T0 = Date.parse('2026-11-23T08:00:00Z');
 const S = 1000;
@@ -31,9 +31,7 @@ describe.skipIf(!hasPostgres)('repair tickets and the service workflow (real Pos
   let pool: pg.Pool;
 
   beforeAll(async () => {
-    db = await freshDatabase('tickets');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
+    ({ db, pool } = await migratedDatabase('tickets'));
     await pool.query(
       `INSERT INTO centers (id, code, name, region, latitude, longitude) VALUES (1, 'C1', '郑州中心', '郑州', 34.75, 113.62), (2, 'C2', '洛阳中心', '洛阳', 34.62, 112.45)`,
     );

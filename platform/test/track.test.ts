@@ -1,15 +1,14 @@
-import pg from 'pg';
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTrack } from '../src/api/track.js';
-import { migrate } from '../src/db/migrate.js';
-import { ensureStorage } from '../src/storage/layout.js';
 import {
   dropOldTrackIndexes,
   ensurePartitions,
   partitionName,
   TRACK_INDEX_DAYS,
 } from '../src/storage/partitions.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { storedDatabase } from './stored-database.js';
 import { expectThinned, insertTrackFixes, TRACK_TOTALS, trackPhone, trackScans } from './track-fixes.js';
 
 const DAY = 86_400_000;
@@ -22,10 +21,7 @@ describe.skipIf(!hasPostgres)("a vehicle's track, partitions (real PostgreSQL)",
   const yesterday = new Date(startOfUtcDay(now.getTime()).getTime() - DAY);
 
   beforeAll(async () => {
-    db = await freshDatabase('track');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    await ensureStorage(pool, { retentionDays: 180, allowTimescale: false });
+    ({ db, pool } = await storedDatabase('track'));
     await ensurePartitions(pool, now, yesterday);
     await insertTrackFixes(pool, yesterday);
   });

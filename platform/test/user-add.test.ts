@@ -1,11 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../src/db/migrate.js';
 import { type ApiServer, startApiServer } from './api-server.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { closeAll, migratedDatabase } from './stored-database.js';
 
 // The real command as operators run it: node on the committed shim, which imports the compiled dist/.
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -20,9 +20,7 @@ describe.skipIf(!hasPostgres)('jt808-platform user-add', () => {
   beforeAll(async () => {
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     execFileSync(process.execPath, [tsc, '-b', 'platform/tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
-    db = await freshDatabase('useradd');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    ({ db, pool } = await migratedDatabase('useradd', 2));
     await pool.query(
       `INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州中心', '郑州'), (2, 'C2', '洛阳中心', '洛阳')`,
     );
@@ -31,11 +29,7 @@ describe.skipIf(!hasPostgres)('jt808-platform user-add', () => {
     );
     api = await startApiServer(pool);
   }, 180_000);
-  afterAll(async () => {
-    await api?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => closeAll(api, pool, db));
 
   const userAdd = (username: string, role: string, more: Record<string, string> = {}) =>
     spawnSync(process.execPath, [BIN, 'user-add'], {

@@ -1,12 +1,12 @@
+import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../src/api/app.js';
 import { saveUser } from '../src/api/users.js';
-import { migrate } from '../src/db/migrate.js';
-import { ensureStorage } from '../src/storage/layout.js';
 import { openTicket, platformMove } from '../src/tickets/ticket-store.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from './database.js';
+import { closeAll, storedDatabase } from './stored-database.js';
+import { seedTwoCenters } from './two-centers.js';
 
 /**
  * Warranty as the service standard writes it and repeats that survive a swap, through the HTTP API
@@ -26,16 +26,8 @@ describe.skipIf(!hasPostgres)('warranty cases through the API (real PostgreSQL)'
   const cookies: Record<string, string> = {};
 
   beforeAll(async () => {
-    db = await freshDatabase('warranty');
-    await migrate(db.url);
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    await ensureStorage(pool, { retentionDays: 180, allowTimescale: false });
-    await pool.query(
-      `INSERT INTO centers (id, code, name, region) VALUES (1, 'C1', '郑州中心', '郑州'), (2, 'C2', '洛阳中心', '洛阳')`,
-    );
-    await pool.query(
-      `INSERT INTO service_points (id, code, name, center_id) VALUES (1, 'SP1', '郑州服务站', 1), (2, 'SP2', '洛阳服务站', 2)`,
-    );
+    ({ db, pool } = await storedDatabase('warranty'));
+    await seedTwoCenters(pool);
     await pool.query(
       `INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES
          (1, '豫A10001', 2, 1), (2, '豫C20002', 2, 2), (3, '豫A10003', 2, 1), (4, '豫A10004', 2, 1),
@@ -68,11 +60,7 @@ describe.skipIf(!hasPostgres)('warranty cases through the API (real PostgreSQL)'
       cookies[user] = `jt808_session=${response.cookies.find((c) => c.name === 'jt808_session')!.value}`;
     }
   }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(() => closeAll(api, pool, db));
 
   const get = (user: string, url: string) =>
     api.inject({ method: 'GET', url, headers: { cookie: cookies[user]! } });

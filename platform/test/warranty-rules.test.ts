@@ -1,27 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { WorkingCalendar } from '../src/aftersales/calendar.js';
 import { automaticComplaints, type FaultTicket } from '../src/aftersales/complaint-rules.js';
 import { returnClocks } from '../src/aftersales/rma.js';
 import { checkRecord } from '../src/aftersales/rma-store.js';
 import { DEFAULT_AFTER_SALES_SETTINGS, withOverrides } from '../src/aftersales/settings.js';
 import { coveredOn, decide, EXCLUSIONS, warrantyOf } from '../src/aftersales/warranty.js';
+import { at, NATIONAL_DAY_2026 } from './national-day.js';
 
 /**
  * The warranty as the service standard writes it (issue 21, item 6) and repeats that survive a
  * terminal swap (item 5): each rule with its number. The HTTP path is in warranty-cases.test.ts.
  */
 
-/** An instant given as Asia/Shanghai wall-clock time. */
-const at = (local: string) => new Date(`${local}:00+08:00`);
 const settings = DEFAULT_AFTER_SALES_SETTINGS;
-// 2026-10-01..07 off, Saturday 10 October worked.
-const calendar = new WorkingCalendar([
-  ...['01', '02', '03', '04', '05', '06', '07'].map((d) => ({
-    day: `2026-10-${d}`,
-    kind: 'holiday' as const,
-  })),
-  { day: '2026-10-10', kind: 'workday' as const },
-]);
+const calendar = NATIONAL_DAY_2026;
 /** Shipped by express on 10 January: delivered (warranty start) 13 January, covered to 12 January 2027. */
 const unit = { shippedOn: '2026-01-10', shipMode: 'express' as const };
 

@@ -11,8 +11,11 @@ export const browserMissing = existsSync(CHROMIUM)
   : `no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
 if (browserMissing && process.env.CI) throw new Error(`CI needs a browser: ${browserMissing}`);
 
-/** Screenshots of every browser test, kept as test artifacts (git-ignored). */
-export const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
+/**
+ * Screenshots of every browser test, kept as test artifacts (git-ignored). They all land in the
+ * console's folder, whichever package's test took them: the console is what they show.
+ */
+export const ARTIFACTS = fileURLToPath(new URL('../../console/test-artifacts/', import.meta.url));
 
 /**
  * Headless Debian chromium with no traffic of its own (updates, sync, background networking): the
@@ -66,4 +69,16 @@ export async function signIn(
   await page.locator('input[name=password]').fill(user.password);
   await page.locator('button[type=submit]').click();
   await page.getByTestId('whoami').waitFor();
+}
+
+/** A browser of its own and a page in it signed in as `user`, waiting 15 s at most for each step. */
+export async function signedInPage(
+  url: string,
+  user: { username: string; password: string },
+): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchBrowser();
+  const page = await newPage(browser);
+  page.setDefaultTimeout(15_000);
+  await signIn(page, url, user);
+  return { browser, page };
 }
