@@ -1,3 +1,4 @@
+import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { Type } from 'typebox';
@@ -7,7 +8,6 @@ import { checkResponses, type ResponseMismatch } from '../src/api/response-check
 import { saveUser } from '../src/api/users.js';
 import { migrate } from '../src/db/migrate.js';
 import { ensureStorage, refreshRollup } from '../src/storage/layout.js';
-import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 
 const HOUR = 3_600_000;
 
