@@ -25,6 +25,10 @@ const row = (overrides: Partial<CenterReport>): CenterReport => ({
   satisfactionRate: null,
   installationsAccepted: 0,
   installationsContracted: 0,
+  lateArrivals: 0,
+  latePatrolReports: 0,
+  quoteBreaches: 0,
+  rmaBreaches: 0,
   ...overrides,
 });
 
