@@ -106,6 +106,25 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the service desk 
     );
     expect(await csv.text()).toContain('inst-a,net,,,,,21078,210.78,');
     await screenshot(admin, 'desk-settlement');
+    await admin.context().close();
+
+    // The service point reads its own installers' settlements, and nothing else of the desk.
+    const point = await newPage(browser);
+    point.setDefaultTimeout(15_000);
+    await signIn(point, stack.url, { username: 'sp1', password: 'sp1-secret' });
+    await point.goto(`${stack.url}/#/desk`);
+    await point.getByTestId('desk-settlements').waitFor();
+    expect(await point.locator('nav.tabs a').allTextContents()).toEqual(['安装结算']);
+    await point.locator('input[name=from]').fill('2026-11-01');
+    await point.locator('input[name=to]').fill('2026-11-30');
+    await point.getByTestId('settlements-query').click();
+    await expect
+      .poll(() => point.getByTestId('settlement-inst-a').getByTestId('net').textContent())
+      .toBe('210.78');
+    await point.goto(`${stack.url}/#/desk/intake`); // another tab's address shows the settlements
+    await point.getByTestId('settlements-query').waitFor();
+    expect(await point.getByTestId('intake-form').count()).toBe(0);
+    await point.context().close();
   });
   it('opens a customer archive masked, shows it in full on request and records who looked', async () => {
     await stack.pool.query(
@@ -215,6 +234,16 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the service desk 
     await other.getByRole('heading', { name: '豫A10001' }).waitFor();
     expect(await other.getByTestId('owner-archive').count()).toBe(0);
     await other.context().close();
+    // Nor a service point (it sees the vehicle through its ticket): its desk page is its installers'
+    // settlements, not the archive.
+    await stack.openTicket('repair', 1, 1);
+    const point = await newPage(browser);
+    point.setDefaultTimeout(15_000);
+    await signIn(point, stack.url, { username: 'sp1', password: 'sp1-secret' });
+    await point.goto(`${stack.url}/#/vehicles/1`);
+    await point.getByRole('heading', { name: '豫A10001' }).waitFor();
+    expect(await point.getByTestId('owner-archive').count()).toBe(0);
+    await point.context().close();
   });
 
   it('charts the monthly report with the seeded figures against their targets', async () => {
@@ -322,7 +351,7 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the service desk 
 
   it('records a complaint about a ticket, answers it upheld with measures, an owner and a deadline', async () => {
     // A repair of center 1 and an installer under contract with its service point, to charge.
-    const ticketId = await stack.openTicket('repair', 1, 1);
+    const ticketId = await stack.openTicket('repair', 3, 1);
     await stack.pool.query(
       `INSERT INTO installers (code, name, service_point_id) VALUES ('inst-c', '安装队丙', 1)`,
     );
