@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeBars, scaleEnd } from '../src/lib/bars.js';
 import { type CenterReport, type FaultCount, fenOf } from '../src/pages/desk/desk-api.js';
-import { faultBars, hourBars, rateBars } from '../src/pages/desk/report-charts.js';
+import { faultBars, hourBars, missedBars, rateBars } from '../src/pages/desk/report-charts.js';
 
 /** The pure parts of the desk's charts and contract form. */
 const fault = (center: FaultCount['center'], maker: string, cause: string, repairs: number): FaultCount => ({
@@ -25,6 +25,10 @@ const row = (overrides: Partial<CenterReport>): CenterReport => ({
   satisfactionRate: null,
   installationsAccepted: 0,
   installationsContracted: 0,
+  lateArrivals: 0,
+  latePatrolReports: 0,
+  quoteBreaches: 0,
+  rmaBreaches: 0,
   ...overrides,
 });
 
@@ -42,6 +46,16 @@ describe('the monthly report as bars', () => {
     const bars = faultBars(many, 1, 'cause', '其他');
     expect(bars).toHaveLength(10);
     expect(bars.at(-1)).toEqual({ label: '其他', value: 11 + 10 + 9 }); // the 10th, 11th and 12th
+  });
+
+  it('draws every kind of missed clock, zeros included', () => {
+    const labels = { lateArrivals: 'a', latePatrolReports: 'p', quoteBreaches: 'q', rmaBreaches: 'r' };
+    expect(missedBars(row({ lateArrivals: 2, rmaBreaches: 1 }), labels)).toEqual([
+      { label: 'a', value: 2 },
+      { label: 'p', value: 0 },
+      { label: 'q', value: 0 },
+      { label: 'r', value: 1 },
+    ]);
   });
 
   it('leaves missing means and rates out instead of drawing zeros, and keeps the targets', () => {

@@ -3,6 +3,7 @@ import { browserMissing, newPage, screenshot, signIn } from '@jt808/test-support
 import { hasPostgres } from '@jt808/test-support/postgres';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { today } from '../src/pages/desk/desk-api.js';
 import { Stack } from './stack.js';
 
 /** The service desk's pages in a real browser against the real platform. */
@@ -99,6 +100,25 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the service desk 
     );
     expect(await csv.text()).toContain('inst-a,net,,,,,21078,210.78,');
     await screenshot(admin, 'desk-settlement');
+    await admin.context().close();
+
+    // The service point reads its own installers' settlements, and nothing else of the desk.
+    const point = await newPage(browser);
+    point.setDefaultTimeout(15_000);
+    await signIn(point, stack.url, { username: 'sp1', password: 'sp1-secret' });
+    await point.goto(`${stack.url}/#/desk`);
+    await point.getByTestId('desk-settlements').waitFor();
+    expect(await point.locator('nav.tabs a').allTextContents()).toEqual(['安装结算']);
+    await point.locator('input[name=from]').fill('2026-11-01');
+    await point.locator('input[name=to]').fill('2026-11-30');
+    await point.getByTestId('settlements-query').click();
+    await expect
+      .poll(() => point.getByTestId('settlement-inst-a').getByTestId('net').textContent())
+      .toBe('210.78');
+    await point.goto(`${stack.url}/#/desk/intake`); // another tab's address shows the settlements
+    await point.getByTestId('settlements-query').waitFor();
+    expect(await point.getByTestId('intake-form').count()).toBe(0);
+    await point.context().close();
   });
   it('opens a customer archive masked, shows it in full on request and records who looked', async () => {
     await stack.pool.query(
@@ -208,6 +228,16 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the service desk 
     await other.getByRole('heading', { name: '豫A10001' }).waitFor();
     expect(await other.getByTestId('owner-archive').count()).toBe(0);
     await other.context().close();
+    // Nor a service point (it sees the vehicle through its ticket): its desk page is its installers'
+    // settlements, not the archive.
+    await stack.openTicket('repair', 1, 1);
+    const point = await newPage(browser);
+    point.setDefaultTimeout(15_000);
+    await signIn(point, stack.url, { username: 'sp1', password: 'sp1-secret' });
+    await point.goto(`${stack.url}/#/vehicles/1`);
+    await point.getByRole('heading', { name: '豫A10001' }).waitFor();
+    expect(await point.getByTestId('owner-archive').count()).toBe(0);
+    await point.context().close();
   });
 
   it('charts the monthly report with the seeded figures against their targets', async () => {
@@ -251,6 +281,18 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the service desk 
          FROM tickets WHERE id = ANY ($4::bigint[])`,
       [ticketIds[2], ticketIds[0], ticketIds[1], ticketIds],
     );
+    // Missed clocks: the first repair's fitter arrived 30 minutes after the appointment, the second's
+    // quote was told a day late.
+    await stack.pool.query(
+      `UPDATE tickets SET appointment_at = opened_at + interval '1 hour', arrived_at = opened_at + interval '90 minutes'
+        WHERE id = $1`,
+      [ticketIds[0]],
+    );
+    await stack.pool.query(
+      `INSERT INTO service_clocks (ticket_id, clock, due_at, met_at)
+       VALUES ($1, 'quote', '2026-10-08T10:00:00+08', '2026-10-09T10:00:00+08')`,
+      [ticketIds[1]],
+    );
     // Center 2: an installer held to 2 a working day (22 working days in October: 44), 2 accepted.
     await stack.pool.query(
       `INSERT INTO installers (code, name, service_point_id) VALUES ('inst-b', '安装队乙', 2)`,
@@ -283,6 +325,10 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the service desk 
       '1',
     ]);
     expect(await page.getByTestId('chart-rates').locator('line.target').count()).toBe(2);
+    expect(await label('chart-missed')).toBe('超时与迟到: 迟到 1, 巡检报告逾期 0, 报价超时 1, 返修超时 0');
+    expect(await page.getByTestId('report-missed').allTextContents()).toEqual(
+      expect.arrayContaining(['1 / 0 / 1 / 0']),
+    );
     await screenshot(page, 'desk-report');
 
     // Center 2 alone: its installations against the contract.
@@ -295,5 +341,47 @@ describe.skipIf(!hasPostgres || browserMissing !== undefined)('the service desk 
     expect(await page.getByTestId('report-xlsx').getAttribute('href')).toBe(
       '/api/reports/service?month=2026-10&format=xlsx',
     );
+  });
+
+  it('records a complaint about a ticket, answers it upheld with measures, an owner and a deadline', async () => {
+    // A repair of center 1 and an installer under contract with its service point, to charge.
+    const ticketId = await stack.openTicket('repair', 3, 1);
+    await stack.pool.query(
+      `INSERT INTO installers (code, name, service_point_id) VALUES ('inst-c', '安装队丙', 1)`,
+    );
+    await stack.pool.query(
+      `INSERT INTO installer_contracts (installer, name, service_point_id, fee_fen, min_per_day) VALUES ('inst-c', '安装队丙', 1, 8000, 1)`,
+    );
+    await page.goto(`${stack.url}/#/desk/complaints`);
+    await page.locator('input[name=ticketId]').fill(ticketId);
+    await page.locator('input[name=description]').fill('师傅未按约定时间到场');
+    await page.getByRole('button', { name: '登记', exact: true }).click();
+    const row = page.getByTestId('complaints').locator('tr').filter({ hasText: '师傅未按约定时间到场' });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.textContent()).toContain(`#${ticketId}`);
+
+    await row.getByRole('button', { name: '答复' }).click();
+    const form = page.getByTestId('complaint-answer');
+    await form.getByLabel('结论').selectOption('upheld');
+    await form.getByLabel('处理措施').fill('约谈安装队，重新培训');
+    await form.getByLabel('责任安装人员').fill('inst-c');
+    await form.locator('input[name=measuresOwner]').fill('王站长');
+    await form.locator('input[name=measuresDue]').fill(today());
+    await form.getByRole('button', { name: '保存' }).click();
+    // Answered, it leaves the open list; the whole list shows it with its finding.
+    await expect.poll(() => row.count()).toBe(0);
+    await page.getByRole('button', { name: '全部', exact: true }).click();
+    await expect.poll(async () => (await row.count()) && ((await row.textContent()) ?? '')).toContain('属实');
+    const complaintId = ((await row.locator('td').first().textContent()) ?? '').replace('#', '');
+    const measures = page.getByTestId(`measures-${complaintId}`);
+    expect(await measures.textContent()).toContain(`王站长 · 整改期限 ${today()}`);
+    expect(await measures.textContent()).not.toContain('整改逾期'); // due today: not yet overdue
+
+    // The answer schedules the complaint's own follow-up call and charges the installer.
+    const { rows } = await stack.pool.query(
+      `SELECT c.finding, c.charged_installer, cb.kind FROM complaints c JOIN callbacks cb ON cb.complaint_id = c.id WHERE c.id = $1`,
+      [complaintId],
+    );
+    expect(rows).toEqual([{ finding: 'upheld', charged_installer: 'inst-c', kind: 'complaint' }]);
   });
 });

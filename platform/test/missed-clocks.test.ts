@@ -159,6 +159,32 @@ describe.skipIf(!hasPostgres)('missed clocks in the league and the periodic repo
     });
   });
 
+  it('counts them in the monthly service report, per center and for the province, in scope', async () => {
+    const centers = async (user: string) =>
+      (await api.get(user, '/api/reports/service?month=2026-09')).body.centers as Record<string, unknown>[];
+    const missed = { lateArrivals: 1, latePatrolReports: 2, quoteBreaches: 1, rmaBreaches: 2 };
+    expect(await centers('admin')).toEqual([
+      expect.objectContaining({ center: 1, ...missed }),
+      expect.objectContaining({
+        center: 2,
+        lateArrivals: 0,
+        latePatrolReports: 0,
+        quoteBreaches: 0,
+        rmaBreaches: 0,
+      }),
+      expect.objectContaining({ center: 'province', ...missed }),
+    ]);
+    // op2 sees none of center 1's misses, in its center or its province.
+    expect((await centers('op2')).map((c) => [c.center, c.lateArrivals, c.rmaBreaches])).toEqual([
+      [2, 0, 0],
+      ['province', 0, 0],
+    ]);
+    // August has none of September's.
+    expect((await api.get('admin', '/api/reports/service?month=2026-08')).body.centers).toEqual([
+      expect.objectContaining({ center: 'province', lateArrivals: 0, latePatrolReports: 0 }),
+    ]);
+  });
+
   it('exports the new columns in CSV', async () => {
     // A download of its own: the helpers read JSON.
     const login = await fetch(`${api.base}/api/login`, {
@@ -179,6 +205,8 @@ describe.skipIf(!hasPostgres)('missed clocks in the league and the periodic repo
       cell('quoteBreaches'),
       cell('rmaBreaches'),
     ]).toEqual(['1', '1', '1', '2']);
+    const monthly = (await text('/api/reports/service?month=2026-09&format=csv')).replace(/^\uFEFF/, '');
+    expect(monthly.split(/\r?\n/)[0]).toContain('lateArrivals,latePatrolReports,quoteBreaches,rmaBreaches');
     const leagueCsv = await text('/api/service-points/league?from=2026-09-01&to=2026-09-30&format=csv');
     expect(leagueCsv.split(/\r?\n/)[0]).toContain(
       'late_arrivals,late_patrol_reports,quote_breaches,rma_breaches,missed_clocks',

@@ -19,12 +19,16 @@ export type PageName =
 export const PAGES_OF: Record<Role, readonly PageName[]> = {
   admin: ['dashboard', 'map', 'tickets', 'vehicles', 'installer', 'desk', 'patrols', 'inbox'],
   operator: ['map', 'dashboard', 'tickets', 'vehicles', 'desk', 'patrols', 'inbox'],
-  service: ['tickets', 'installer', 'vehicles', 'patrols', 'inbox'],
+  // The desk page for a service point is its installers' settlements only (DeskPage.svelte).
+  service: ['tickets', 'installer', 'vehicles', 'patrols', 'inbox', 'desk'],
   viewer: ['dashboard', 'map', 'vehicles'],
   desk: ['desk', 'tickets', 'vehicles', 'patrols', 'inbox'],
   // The installer's phone page, and only it: the API gives installers nothing else.
   installer: ['installer'],
 };
+
+/** Who opens the customer archive (#/desk/customers): the desk's roles, not a service point's settlements-only desk. */
+export const ARCHIVE_READERS: readonly Role[] = ['admin', 'operator', 'desk'];
 
 export function landingPage(role: Role): PageName {
   return PAGES_OF[role][0]!;

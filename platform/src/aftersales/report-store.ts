@@ -5,11 +5,13 @@ import { addDays, addMonths, startOfDay } from './calendar.js';
 import { callbackFigures } from './callback-store.js';
 import type { AfterSalesConfig } from './config-store.js';
 import type { Cell, Table } from './csv.js';
+import { missedClockCounts, missedClocksSql } from './missed-clocks.js';
 
 /**
  * The monthly service report per center and for the province (everything in the user's scope):
  * faults by maker, model and cause; mean hours to respond, repair and verify; SLA compliance;
- * complaints; callbacks and satisfaction; installers' output against their contracts.
+ * complaints; callbacks and satisfaction; installers' output against their contracts; the missed
+ * clocks of missed-clocks.ts (the league and the desk figures count the same ones).
  */
 export interface CenterReport {
   center: number | 'province';
@@ -30,6 +32,11 @@ export interface CenterReport {
   satisfactionRate: number | null;
   installationsAccepted: number;
   installationsContracted: number;
+  /** Missed clocks (missed-clocks.ts), each counted in the month it was due (an arrival when it arrived). */
+  lateArrivals: number;
+  latePatrolReports: number;
+  quoteBreaches: number;
+  rmaBreaches: number;
 }
 
 export interface FaultCount {
@@ -110,6 +117,11 @@ export async function serviceFigures(
       WHERE ticket.opened_at >= $1 AND ticket.opened_at < $2 AND ${scope.tickets}
       GROUP BY ${groups}`,
   );
+  const missed = await query(
+    `SELECT m.center_id, GROUPING(m.center_id) AS total, ${missedClockCounts()}
+       FROM (${missedClocksSql(scope)}) m
+      GROUP BY GROUPING SETS ((m.center_id), ())`,
+  );
   const workingDays = config.calendar.workingDaysIn(first, last).length;
   const installers = await query(
     `SELECT point.center_id, GROUPING(point.center_id) AS total,
@@ -133,7 +145,7 @@ export async function serviceFigures(
   );
 
   const centerIds = new Set<number>();
-  for (const rows of [tickets, clocks, complaints, installers, contracts]) {
+  for (const rows of [tickets, clocks, complaints, installers, contracts, missed]) {
     for (const r of rows) if (!r.total && r.center_id !== null) centerIds.add(r.center_id);
   }
   for (const c of callbacks) if (c.id !== null) centerIds.add(c.id);
@@ -145,6 +157,7 @@ export async function serviceFigures(
       const k = pick(clocks, center);
       const c = pick(complaints, center);
       const i = pick(installers, center);
+      const m = pick(missed, center);
       const cb = callbacks.filter((f) => center === 'province' || f.id === center);
       const due = sum(cb.map((f) => f.due));
       const done = sum(cb.map((f) => f.done));
@@ -170,6 +183,10 @@ export async function serviceFigures(
         satisfactionRate: answered > 0 ? ratio(satisfied, answered) : null,
         installationsAccepted: i?.accepted ?? 0,
         installationsContracted: (pick(contracts, center)?.per_day ?? 0) * workingDays,
+        lateArrivals: m?.late_arrivals ?? 0,
+        latePatrolReports: m?.late_patrol_reports ?? 0,
+        quoteBreaches: m?.quote_breaches ?? 0,
+        rmaBreaches: m?.rma_breaches ?? 0,
       };
     },
   );

@@ -105,6 +105,11 @@ export interface CenterReport {
   satisfactionRate: number | null;
   installationsAccepted: number;
   installationsContracted: number;
+  /** The missed clocks (platform missed-clocks.ts), as the league and the periodic reports count them. */
+  lateArrivals: number;
+  latePatrolReports: number;
+  quoteBreaches: number;
+  rmaBreaches: number;
 }
 
 export interface FaultCount {

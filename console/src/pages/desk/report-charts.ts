@@ -56,6 +56,17 @@ export function rateBars(
   );
 }
 
+/** The missed clocks by kind: late arrivals, late patrol reports, quote and RMA breaches (zeros drawn: none missed is news). */
+export function missedBars(
+  row: CenterReport,
+  labels: { lateArrivals: string; latePatrolReports: string; quoteBreaches: string; rmaBreaches: string },
+): Bar[] {
+  return (['lateArrivals', 'latePatrolReports', 'quoteBreaches', 'rmaBreaches'] as const).map((key) => ({
+    label: labels[key],
+    value: row[key],
+  }));
+}
+
 /** Installations accepted with the owner's sign-off against what the installers' contracts ask for. */
 export function outputBars(row: CenterReport, label: string): Bar[] {
   return [{ label, value: row.installationsAccepted, target: row.installationsContracted }];
