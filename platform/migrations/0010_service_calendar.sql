@@ -10,7 +10,7 @@ CREATE TABLE calendar_days (
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 
--- Overrides of the after-sales defaults (platform/src/aftersales/settings.ts), by setting name.
+-- Overrides of the after-sales defaults (platform/src/after-sales/settings.ts), by setting name.
 CREATE TABLE after_sales_settings (
   name text PRIMARY KEY,
   value double precision NOT NULL,

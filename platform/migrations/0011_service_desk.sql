@@ -15,7 +15,7 @@ ALTER TABLE tickets ADD CONSTRAINT tickets_close_reason_check
 -- Who reported it, when the desk recorded it.
 ALTER TABLE tickets ADD COLUMN source text NOT NULL DEFAULT 'platform' CHECK (source IN ('platform', 'desk'));
 
--- The owner of a vehicle (personal data: masked in lists, see platform/src/aftersales/masking.ts).
+-- The owner of a vehicle (personal data: masked in lists, see platform/src/after-sales/masking.ts).
 ALTER TABLE vehicles ADD COLUMN owner_name text;
 ALTER TABLE vehicles ADD COLUMN owner_phone text;
 ALTER TABLE vehicles ADD COLUMN owner_id_number text;

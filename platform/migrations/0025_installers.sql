@@ -7,7 +7,7 @@
 CREATE TABLE installers (
   code text PRIMARY KEY CHECK (code <> ''),
   name text NOT NULL CHECK (name <> ''),
-  -- Personal data (masked in lists, aftersales/masking.ts).
+  -- Personal data (masked in lists, after-sales/masking.ts).
   phone text,
   -- The installer's qualification certificate number (e.g. 电工证/安装资格证).
   certificate text,

@@ -17,7 +17,7 @@ CREATE TABLE roster_history (
   subject text NOT NULL CHECK (subject IN ('vehicle', 'terminal', 'installer', 'installer-contract')),
   subject_key text NOT NULL,
   -- The column changed; old and new as text (NULL: empty). Personal data is kept as the fact keeps
-  -- it and masked when read (aftersales/masking.ts).
+  -- it and masked when read (after-sales/masking.ts).
   field text NOT NULL,
   old_value text,
   new_value text,

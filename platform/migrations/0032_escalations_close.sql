@@ -16,7 +16,7 @@ ALTER TABLE notices
   ADD COLUMN resolved_reason text,
   ADD CONSTRAINT notices_resolved_reason CHECK (resolved_reason IS NULL OR state = 'resolved');
 
--- The missed clocks the league and the periodic reports count (platform/src/aftersales/missed-clocks.ts)
+-- The missed clocks the league and the periodic reports count (platform/src/after-sales/missed-clocks.ts)
 -- are read by when they fell due, or arrived, within a period.
 CREATE INDEX tickets_arrived_late ON tickets (arrived_at) WHERE appointment_at IS NOT NULL;
 CREATE INDEX patrol_inspections_due ON patrol_inspections (report_due);

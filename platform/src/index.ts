@@ -1,6 +1,6 @@
 export { normalizePhone } from '@jt808/protocol';
-export { deliverDue, webhookSender } from './aftersales/outbound.js';
-export { runAfterSalesRound, startAfterSalesRounds } from './aftersales/rounds.js';
+export { deliverDue, webhookSender } from './after-sales/outbound.js';
+export { runAfterSalesRound, startAfterSalesRounds } from './after-sales/rounds.js';
 export { DEFAULT_CACHE_POLICY } from './api/answer-cache.js';
 export { type ApiOptions, buildApi } from './api/app.js';
 export { CONSOLE_DIR } from './api/console.js';

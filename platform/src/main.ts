@@ -4,7 +4,7 @@ import { type Bus, CommandClient, RedisBus } from '@jt808/bus';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import { startAfterSalesRounds } from './aftersales/rounds.js';
+import { startAfterSalesRounds } from './after-sales/rounds.js';
 import { buildApi } from './api/app.js';
 import { DEFAULT_SESSION_POLICY, ROLES, type Role } from './api/sessions.js';
 import { parseCenters, saveUser, UserError } from './api/users.js';

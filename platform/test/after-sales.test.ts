@@ -26,7 +26,7 @@ describe.skipIf(!hasPostgres)('after-sales operations through the API (real Post
   const cookies: Record<string, string> = {};
 
   beforeAll(async () => {
-    db = await freshDatabase('aftersales');
+    db = await freshDatabase('after_sales');
     await migrate(db.url);
     expect(await migrate(db.url)).toEqual([]); // up to date: running again changes nothing
     pool = new pg.Pool({ connectionString: db.url, max: 4 });

@@ -1,7 +1,7 @@
 import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAfterSalesRound } from '../src/aftersales/rounds.js';
+import { runAfterSalesRound } from '../src/after-sales/rounds.js';
 import type { NewUser } from '../src/api/users.js';
 import { type ApiServer, startApiServerFor } from './api-server.js';
 import { closeAll, storedDatabase } from './stored-database.js';

@@ -1,7 +1,7 @@
 import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localDay } from '../src/aftersales/calendar.js';
+import { localDay } from '../src/after-sales/calendar.js';
 import { type NewUser, saveUser, UserError } from '../src/api/users.js';
 import { type ApiServer, startApiServer } from './api-server.js';
 import { closeAll, storedDatabase } from './stored-database.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { WorkingCalendar } from '../src/aftersales/calendar.js';
-import { expectedBy, installProgress } from '../src/aftersales/install-progress.js';
-import { type ProblemCount, recurringProblems, recurringThresholds } from '../src/aftersales/recurring.js';
-import { parsePeriod, previousPeriods, weekOf } from '../src/aftersales/report-periods.js';
-import { checkSetting, DEFAULT_AFTER_SALES_SETTINGS } from '../src/aftersales/settings.js';
+import { WorkingCalendar } from '../src/after-sales/calendar.js';
+import { expectedBy, installProgress } from '../src/after-sales/install-progress.js';
+import { type ProblemCount, recurringProblems, recurringThresholds } from '../src/after-sales/recurring.js';
+import { parsePeriod, previousPeriods, weekOf } from '../src/after-sales/report-periods.js';
+import { checkSetting, DEFAULT_AFTER_SALES_SETTINGS } from '../src/after-sales/settings.js';
 
 const DEFAULTS = recurringThresholds(DEFAULT_AFTER_SALES_SETTINGS);
 

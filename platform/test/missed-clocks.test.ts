@@ -1,7 +1,7 @@
 import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkingCalendar } from '../src/aftersales/calendar.js';
+import { WorkingCalendar } from '../src/after-sales/calendar.js';
 import type { NewUser } from '../src/api/users.js';
 import { type ApiServer, startApiServerFor } from './api-server.js';
 import { closeAll, storedDatabase } from './stored-database.js';

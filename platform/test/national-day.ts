@@ -1,4 +1,4 @@
-import { WorkingCalendar } from '../src/aftersales/calendar.js';
+import { WorkingCalendar } from '../src/after-sales/calendar.js';
 
 /** An instant given as Asia/Shanghai wall-clock time. */
 export const at = (local: string) => new Date(`${local}:00+08:00`);

@@ -5,7 +5,7 @@ import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-suppo
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { deliverDue, retryDelayMs, webhookSender } from '../src/aftersales/outbound.js';
+import { deliverDue, retryDelayMs, webhookSender } from '../src/after-sales/outbound.js';
 import type { NewUser } from '../src/api/users.js';
 import { MIGRATIONS_DIR, migrate } from '../src/db/migrate.js';
 import { type ApiServer, startApiServerFor } from './api-server.js';
@@ -92,7 +92,7 @@ const ALL_KINDS = ['dispatch', 'reassign', 'reschedule', 'deadline', 'escalation
 const SECRET = 'a-receiver-secret-0123456789';
 
 /**
- * The outbound sender (aftersales/outbound.ts) against real local HTTP receivers: a delivery, one
+ * The outbound sender (after-sales/outbound.ts) against real local HTTP receivers: a delivery, one
  * that fails first and then succeeds, one that hangs (timeout), one pointing nowhere; retries with
  * backoff up to the maximum, every attempt in the delivery log, read over the API; the sender set
  * by an administrator only.
@@ -271,7 +271,7 @@ describe.skipIf(!hasPostgres)('notifications: the outbound sender and its delive
       const { rows } = await pool.query<{ id: string }>(
         `SELECT id FROM notices WHERE key = 'escalation:test:${id}'`,
       );
-      const { deliverNotices } = await import('../src/aftersales/notice-store.js');
+      const { deliverNotices } = await import('../src/after-sales/notice-store.js');
       await deliverNotices(pool, [rows[0]!.id]);
 
       expect(await deliverDue(pool, webhookSender, new Date())).toBe(4);

@@ -12,7 +12,7 @@ const CALLER = '13812345678';
 const SECOND_CALLER = '13687654321';
 
 /**
- * One masking policy (platform/src/aftersales/masking.ts) for every list, timeline and history,
+ * One masking policy (platform/src/after-sales/masking.ts) for every list, timeline and history,
  * and SIMs in full only on one vehicle's or ticket's detail for the roles that command terminals.
  * Over real HTTP against PostgreSQL, following a desk call through repair to the complaint review.
  */

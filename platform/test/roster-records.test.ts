@@ -117,7 +117,7 @@ describe.skipIf(!hasPostgres)('the owner and shipment of the roster, entered by 
       shipMode: 'freight',
     });
     expect(answer.status).toBe(200);
-    // The desk talks about terminals: their SIMs in full on a detail (aftersales/masking.ts).
+    // The desk talks about terminals: their SIMs in full on a detail (after-sales/masking.ts).
     expect(answer.body).toEqual({ phone: '13900000001', shippedOn: '2026-03-05', shipMode: 'freight' });
     expect(await shipment('13900000001')).toEqual({ shipped_on: '2026-03-05', ship_mode: 'freight' });
     const warranty = await api.get('desk1', '/api/warranty/13900000001');

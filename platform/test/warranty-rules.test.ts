@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { automaticComplaints, type FaultTicket } from '../src/aftersales/complaint-rules.js';
-import { returnClocks } from '../src/aftersales/rma.js';
-import { checkRecord } from '../src/aftersales/rma-store.js';
-import { DEFAULT_AFTER_SALES_SETTINGS, withOverrides } from '../src/aftersales/settings.js';
-import { coveredOn, decide, EXCLUSIONS, warrantyOf } from '../src/aftersales/warranty.js';
+import { automaticComplaints, type FaultTicket } from '../src/after-sales/complaint-rules.js';
+import { returnClocks } from '../src/after-sales/rma.js';
+import { checkRecord } from '../src/after-sales/rma-store.js';
+import { DEFAULT_AFTER_SALES_SETTINGS, withOverrides } from '../src/after-sales/settings.js';
+import { coveredOn, decide, EXCLUSIONS, warrantyOf } from '../src/after-sales/warranty.js';
 import { at, NATIONAL_DAY_2026 } from './national-day.js';
 
 /**

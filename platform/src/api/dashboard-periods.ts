@@ -1,4 +1,4 @@
-import { addDays, localDay, startOfDay } from '../aftersales/calendar.js';
+import { addDays, localDay, startOfDay } from '../after-sales/calendar.js';
 
 /** A period as the routes take it: ISO instants (as the console sends them) and the track-gap limit. */
 export interface Period {

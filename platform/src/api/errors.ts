@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { statusOf } from '../aftersales/errors.js';
+import { statusOf } from '../after-sales/errors.js';
 import { TicketError } from '../tickets/workflow.js';
 
 /**

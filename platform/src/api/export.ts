@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
-import { type Cell, type Table, toCsv } from '../aftersales/csv.js';
-import { toXlsx } from '../aftersales/xlsx.js';
+import { type Cell, type Table, toCsv } from '../after-sales/csv.js';
+import { toXlsx } from '../after-sales/xlsx.js';
 
 /**
  * Every list's export (docs/api.md, "Exports"): the list's route takes `?format=csv|xlsx` and

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { AfterSalesError } from '../aftersales/errors.js';
+import { AfterSalesError } from '../after-sales/errors.js';
 import { transaction } from '../db/pool.js';
 import { generatePassword, hashPassword } from './passwords.js';
 

@@ -190,7 +190,7 @@ export const idNumber: CellParser<string> = (value) => {
   return compact;
 };
 
-/** How a terminal was shipped, as the warranty rules tell them apart (aftersales/warranty.ts). */
+/** How a terminal was shipped, as the warranty rules tell them apart (after-sales/warranty.ts). */
 export const SHIP_MODES = ['express', 'freight'] as const;
 export type ShipMode = (typeof SHIP_MODES)[number];
 const SHIP_MODE_BY_TEXT = new Map<string, ShipMode>([

@@ -57,7 +57,7 @@ export async function swapTerminal(
   await client.query('UPDATE terminals SET vehicle_id = NULL WHERE vehicle_id = $1', [vehicle]);
   await client.query(
     // No warranty end is written: the warranty module reads it from the unit's shipment, else from
-    // this installation (aftersales/warranty.ts), with the operator's warrantyMonths.
+    // this installation (after-sales/warranty.ts), with the operator's warrantyMonths.
     `INSERT INTO terminals (phone, vehicle_id, installed_at) VALUES ($1, $2, now())
      ON CONFLICT (phone) DO UPDATE SET vehicle_id = EXCLUDED.vehicle_id, installed_at = now()`,
     [newPhone, vehicle],

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { noticeTicketAction } from '../aftersales/ticket-notices.js';
-import { inWarrantyAt } from '../aftersales/warranty-store.js';
+import { noticeTicketAction } from '../after-sales/ticket-notices.js';
+import { inWarrantyAt } from '../after-sales/warranty-store.js';
 import { transaction } from '../db/pool.js';
 import { type Distance, onsiteHoursOf } from './onsite-hours.js';
 import { swapTerminal } from './terminal-swap.js';
@@ -55,7 +55,7 @@ export async function openTicket(
     );
     const hours = await onsiteHoursOf(client, center.rows[0]?.center_id ?? null);
     const { responseDue, onsiteDue } = deadlines(request.atMs, null, hours.local);
-    // The warranty module's answer, the same as the warranty route's (aftersales/warranty.ts).
+    // The warranty module's answer, the same as the warranty route's (after-sales/warranty.ts).
     const inWarranty = await inWarrantyAt(client, request.phone, new Date(request.atMs));
     const { rows } = await client.query<{ id: string; created: boolean }>(
       `INSERT INTO tickets (kind, phone, vehicle_id, center_id, state, reason, reasons, incident_id, opened_at,
@@ -218,7 +218,7 @@ export async function advanceTicket(
   });
 }
 
-/** A cause is one of the catalogue's active codes (aftersales/fault-causes.ts); others are a 400. */
+/** A cause is one of the catalogue's active codes (after-sales/fault-causes.ts); others are a 400. */
 async function assertFaultCause(client: pg.PoolClient, code: string): Promise<void> {
   const { rows } = await client.query('SELECT 1 FROM fault_causes WHERE code = $1 AND active', [code]);
   if (rows.length === 0) throw new TicketError(`no active fault cause ${code}`, 'invalid');

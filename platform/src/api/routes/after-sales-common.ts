@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type pg from 'pg';
-import { statusOf } from '../../aftersales/errors.js';
+import { statusOf } from '../../after-sales/errors.js';
 import { scopeOf } from '../scope.js';
 import type { Role, User } from '../sessions.js';
 

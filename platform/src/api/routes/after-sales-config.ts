@@ -1,12 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
-import type { CalendarDay } from '../../aftersales/calendar.js';
+import type { CalendarDay } from '../../after-sales/calendar.js';
 import {
   listCalendarDays,
   loadConfig,
   saveCalendarDays,
   saveSettings,
-} from '../../aftersales/config-store.js';
+} from '../../after-sales/config-store.js';
 import { ANYONE } from '../guard.js';
 import { answering, dayPattern } from './after-sales-common.js';
 

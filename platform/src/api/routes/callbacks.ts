@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
-import { localDay } from '../../aftersales/calendar.js';
+import { localDay } from '../../after-sales/calendar.js';
 import {
   type CallbackAnswer,
   callbackFigures,
@@ -8,9 +8,9 @@ import {
   recordCallback,
   scheduleMonthlyCallbacks,
   scheduleTicketCallbacks,
-} from '../../aftersales/callback-store.js';
-import { loadConfig } from '../../aftersales/config-store.js';
-import { maskRow } from '../../aftersales/masking.js';
+} from '../../after-sales/callback-store.js';
+import { loadConfig } from '../../after-sales/config-store.js';
+import { maskRow } from '../../after-sales/masking.js';
 import { type ExportFormat, formatProperty, sendTable, tableOf } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { withinMaxSpan } from '../limits.js';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
-import { loadConfig } from '../../aftersales/config-store.js';
-import { listPatrols, recordPatrol, reportPatrol } from '../../aftersales/patrol-store.js';
+import { loadConfig } from '../../after-sales/config-store.js';
+import { listPatrols, recordPatrol, reportPatrol } from '../../after-sales/patrol-store.js';
 import {
   DISTANCES,
   type Distance,

@@ -7,9 +7,9 @@ import {
   raiseAutomaticComplaints,
   recordComplaint,
   reportMeasuresDone,
-} from '../../aftersales/complaint-store.js';
-import { loadConfig } from '../../aftersales/config-store.js';
-import { maskRow } from '../../aftersales/masking.js';
+} from '../../after-sales/complaint-store.js';
+import { loadConfig } from '../../after-sales/config-store.js';
+import { maskRow } from '../../after-sales/masking.js';
 import { EXPORT_ROWS, type ExportFormat, formatProperty, sendTable, tableOf } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';

@@ -5,7 +5,7 @@ import {
   type ContractInput,
   contractsOf,
   createContract,
-} from '../../aftersales/contract-store.js';
+} from '../../after-sales/contract-store.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
 import type { Role, User } from '../sessions.js';

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
-import { loadSettings } from '../../aftersales/config-store.js';
-import { contractsOf, OF_CUSTOMER, SAME_CUSTOMER } from '../../aftersales/contract-store.js';
-import { maskRow, mayViewInFull, type PersonalField } from '../../aftersales/masking.js';
-import { UNIT_COLUMNS, type UnitColumns, withWarrantyUntil } from '../../aftersales/warranty-store.js';
+import { loadSettings } from '../../after-sales/config-store.js';
+import { contractsOf, OF_CUSTOMER, SAME_CUSTOMER } from '../../after-sales/contract-store.js';
+import { maskRow, mayViewInFull, type PersonalField } from '../../after-sales/masking.js';
+import { UNIT_COLUMNS, type UnitColumns, withWarrantyUntil } from '../../after-sales/warranty-store.js';
 import { CellError, contactPhone } from '../../roster/cells.js';
 import { EXPORT_ROWS, type ExportFormat, formatProperty, sendTable, tableOf } from '../export.js';
 import { ANYONE } from '../guard.js';

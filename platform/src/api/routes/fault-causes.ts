@@ -6,7 +6,7 @@ import {
   FAULT_CAUSE_CODE,
   type FaultCauseChange,
   listFaultCauses,
-} from '../../aftersales/fault-causes.js';
+} from '../../after-sales/fault-causes.js';
 import { ANYONE } from '../guard.js';
 import { answering } from './after-sales-common.js';
 

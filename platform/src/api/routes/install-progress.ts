@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
-import { daysBetween, isDay, localDay } from '../../aftersales/calendar.js';
-import { loadConfig } from '../../aftersales/config-store.js';
-import { installProgressOf, saveInstallPlan } from '../../aftersales/install-progress-store.js';
+import { daysBetween, isDay, localDay } from '../../after-sales/calendar.js';
+import { loadConfig } from '../../after-sales/config-store.js';
+import { installProgressOf, saveInstallPlan } from '../../after-sales/install-progress-store.js';
 import { type ExportFormat, formatProperty, sendTable, tableOf } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { answering, dayPattern } from './after-sales-common.js';

@@ -1,7 +1,7 @@
 import { alarmFlags } from '@jt808/protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
-import { maskDetail } from '../../aftersales/masking.js';
+import { maskDetail } from '../../after-sales/masking.js';
 import { transaction } from '../../db/pool.js';
 import { SIGNED_IN } from '../guard.js';
 import { scopeOf } from '../scope.js';

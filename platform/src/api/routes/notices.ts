@@ -5,8 +5,8 @@ import {
   type EndpointInput,
   listEndpoints,
   updateEndpoint,
-} from '../../aftersales/notification-endpoints.js';
-import { loadSender, type SenderConfig, saveSender } from '../../aftersales/outbound.js';
+} from '../../after-sales/notification-endpoints.js';
+import { loadSender, type SenderConfig, saveSender } from '../../after-sales/outbound.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
 import type { Role, User } from '../sessions.js';

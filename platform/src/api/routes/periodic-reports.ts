@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
-import { loadConfig } from '../../aftersales/config-store.js';
-import { periodicReportTable, periodicServiceReport } from '../../aftersales/periodic-report-store.js';
-import { PERIOD_PATTERN, parsePeriod } from '../../aftersales/report-periods.js';
-import { serviceReportTable } from '../../aftersales/report-store.js';
+import { loadConfig } from '../../after-sales/config-store.js';
+import { periodicReportTable, periodicServiceReport } from '../../after-sales/periodic-report-store.js';
+import { PERIOD_PATTERN, parsePeriod } from '../../after-sales/report-periods.js';
+import { serviceReportTable } from '../../after-sales/report-store.js';
 import { type ExportFormat, formatProperty, sendTable } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { answering } from './after-sales-common.js';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
-import { maskDetail } from '../../aftersales/masking.js';
+import { maskDetail } from '../../after-sales/masking.js';
 import { scopeOf } from '../scope.js';
 import type { Role } from '../sessions.js';
 import { idParams } from './after-sales-common.js';

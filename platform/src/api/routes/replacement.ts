@@ -1,13 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
-import { closeExchange, linkExchangeRma, replacementFlags } from '../../aftersales/replacement.js';
+import { closeExchange, linkExchangeRma, replacementFlags } from '../../after-sales/replacement.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
 import type { User } from '../sessions.js';
 import { answering, idParams, RMA_WRITERS, ticketInScope } from './after-sales-common.js';
 import { MANAGER_ROLES } from './notices.js';
 
-/** The replace-after-three-repairs flags of a vehicle (aftersales/replacement.ts) and the exchange each opened. */
+/** The replace-after-three-repairs flags of a vehicle (after-sales/replacement.ts) and the exchange each opened. */
 export const replacementRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
   const vehicleInScope = async (user: User, id: number) => {
     const scope = scopeOf(user, 2);

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
-import { loadConfig } from '../../aftersales/config-store.js';
-import { addQuote, decideQuote, type RmaRecord, rmaCase, saveRecord } from '../../aftersales/rma-store.js';
-import { EXCLUSIONS } from '../../aftersales/warranty.js';
+import { loadConfig } from '../../after-sales/config-store.js';
+import { addQuote, decideQuote, type RmaRecord, rmaCase, saveRecord } from '../../after-sales/rma-store.js';
+import { EXCLUSIONS } from '../../after-sales/warranty.js';
 import { ANYONE } from '../guard.js';
 import { answering, idParams, RMA_WRITERS, ticketInScope } from './after-sales-common.js';
 

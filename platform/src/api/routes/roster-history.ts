@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
-import { mask, type PersonalField } from '../../aftersales/masking.js';
+import { mask, type PersonalField } from '../../after-sales/masking.js';
 import * as cells from '../../roster/cells.js';
 import { scopeOf } from '../scope.js';
 import type { Role } from '../sessions.js';
@@ -16,7 +16,7 @@ const READERS: readonly Role[] = ['admin', 'operator', 'desk', 'service'];
 
 type Subject = 'vehicle' | 'terminal' | 'installer' | 'installer-contract';
 
-/** The personal fields of each subject, masked for every role like any history (aftersales/masking.ts). */
+/** The personal fields of each subject, masked for every role like any history (after-sales/masking.ts). */
 const PERSONAL: Record<Subject, Readonly<Record<string, PersonalField>>> = {
   vehicle: { owner_name: 'name', owner_phone: 'phone', owner_id_number: 'idNumber' },
   terminal: {},

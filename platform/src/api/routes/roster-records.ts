@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
-import { AfterSalesError } from '../../aftersales/errors.js';
-import { maskDetail } from '../../aftersales/masking.js';
+import { AfterSalesError } from '../../after-sales/errors.js';
+import { maskDetail } from '../../after-sales/masking.js';
 import { changing } from '../../db/acting.js';
 import * as cells from '../../roster/cells.js';
 import { actingOf } from '../acting.js';
@@ -17,7 +17,7 @@ import { answering, dayPattern, idParams } from './after-sales-common.js';
  */
 export const ROSTER_WRITERS: readonly Role[] = ['admin', 'desk'];
 
-/** An owner as the API shows it: personal data, masked on every answer (aftersales/masking.ts). */
+/** An owner as the API shows it: personal data, masked on every answer (after-sales/masking.ts). */
 const OWNER_FIELDS = { name: 'name', phone: 'phone', idNumber: 'idNumber' } as const;
 
 /**

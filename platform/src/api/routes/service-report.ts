@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
-import { addDays, startOfDay } from '../../aftersales/calendar.js';
-import { loadConfig } from '../../aftersales/config-store.js';
-import { MISSED_CLOCK_COLUMNS, missedClockCounts, missedClocksSql } from '../../aftersales/missed-clocks.js';
-import { monthlyServiceReport, serviceReportTable } from '../../aftersales/report-store.js';
+import { addDays, startOfDay } from '../../after-sales/calendar.js';
+import { loadConfig } from '../../after-sales/config-store.js';
+import { MISSED_CLOCK_COLUMNS, missedClockCounts, missedClocksSql } from '../../after-sales/missed-clocks.js';
+import { monthlyServiceReport, serviceReportTable } from '../../after-sales/report-store.js';
 import { type ExportFormat, formatProperty, sendTable, tableOf } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { withinMaxSpan } from '../limits.js';

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
-import { loadConfig } from '../../aftersales/config-store.js';
-import { settlementsTable } from '../../aftersales/settlement.js';
-import { settlements } from '../../aftersales/settlement-store.js';
+import { loadConfig } from '../../after-sales/config-store.js';
+import { settlementsTable } from '../../after-sales/settlement.js';
+import { settlements } from '../../after-sales/settlement-store.js';
 import { type ExportFormat, formatProperty, sendTable } from '../export.js';
 import { withinMaxSpan } from '../limits.js';
 import { scopeOf } from '../scope.js';

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorAnswer, IdParams, ref, TicketAfterAction, TicketDetail, TicketPage } from '@jt808/api-contract';
-import { FAULT_CAUSE_CODE } from '../../aftersales/fault-causes.js';
-import { ticketClocks } from '../../aftersales/intake-store.js';
-import { maskDetail, maskRow } from '../../aftersales/masking.js';
+import { FAULT_CAUSE_CODE } from '../../after-sales/fault-causes.js';
+import { ticketClocks } from '../../after-sales/intake-store.js';
+import { maskDetail, maskRow } from '../../after-sales/masking.js';
 import { DISTANCES } from '../../tickets/onsite-hours.js';
 import { advanceTicket } from '../../tickets/ticket-store.js';
 import {
@@ -56,7 +56,7 @@ function withActions<T extends { state: TicketState }>(ticket: T, role: Role): T
   return { ...ticket, actions: ticketActionsFor(role, ticket.state) };
 }
 
-/** The terminals a ticket names; masked in lists, on its detail by role (aftersales/masking.ts). */
+/** The terminals a ticket names; masked in lists, on its detail by role (after-sales/masking.ts). */
 const TICKET_SIMS = { phone: 'sim', replacement_phone: 'sim' } as const;
 /** What the history's audit details may hold: older desk calls kept the caller's number there. */
 const HISTORY_PERSONAL = { callerPhone: 'phone', replacementPhone: 'sim' } as const;

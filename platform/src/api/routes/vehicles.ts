@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
-import { maskDetail, maskRow } from '../../aftersales/masking.js';
+import { maskDetail, maskRow } from '../../after-sales/masking.js';
 import { ANYONE } from '../guard.js';
 import { pageProperties, withinMaxSpan } from '../limits.js';
 import { commandsFor } from '../rights.js';
@@ -17,7 +17,7 @@ const VEHICLE_JOINS = `FROM vehicles vehicle
   LEFT JOIN terminal_status s ON s.phone = t.phone
   LEFT JOIN terminal_state st ON st.phone = t.phone`;
 
-/** The terminal's SIM: masked in the list, on one vehicle by role (aftersales/masking.ts). */
+/** The terminal's SIM: masked in the list, on one vehicle by role (after-sales/masking.ts). */
 const VEHICLE_SIM = { phone: 'sim' } as const;
 
 /** One vehicle also shows its owner (always masked) and its terminal's shipment. */

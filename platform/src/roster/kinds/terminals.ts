@@ -23,7 +23,7 @@ const columns = {
     ['保修截止日期', '质保到期日', '保修到期', '质保到期'],
     'last day of warranty',
   ),
-  // The warranty starts at delivery, the ship date plus the transit days of the mode (aftersales/warranty.ts).
+  // The warranty starts at delivery, the ship date plus the transit days of the mode (after-sales/warranty.ts).
   shipped_on: optional(cells.date, ['发货日期', '发货时间', '出库日期'], 'the day it was shipped'),
   ship_mode: optional(
     cells.shipMode,

@@ -1,7 +1,7 @@
 import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAfterSalesRound } from '../src/aftersales/rounds.js';
+import { runAfterSalesRound } from '../src/after-sales/rounds.js';
 import { migratedDatabase } from './stored-database.js';
 import { seedOneCenter } from './two-centers.js';
 
@@ -10,7 +10,7 @@ describe.skipIf(!hasPostgres)('the after-sales round the platform runs by itself
   let pool: pg.Pool;
 
   beforeAll(async () => {
-    ({ db, pool } = await migratedDatabase('aftersales_rounds', 2));
+    ({ db, pool } = await migratedDatabase('after_sales_rounds', 2));
     await seedOneCenter(pool);
     await pool.query(
       `INSERT INTO vehicles (id, plate, plate_color, center_id, owner_name, owner_phone) VALUES
