@@ -190,7 +190,8 @@ function startGateway(dbUrl: string): Proc {
       ...['--redis-url', REDIS_URL, '--database-url', dbUrl],
       '--proxy-protocol',
       ...['--heartbeat-seconds', String(opts.heartbeatS)],
-      ...['--target-connections', String(plan.balancers * plan.perBalancer)],
+      // Workers accept for themselves and do not fill evenly: room for a quarter more than the fleet.
+      ...['--target-connections', String(Math.ceil(opts.terminals * 1.25))],
       // Every terminal comes from one of fleet-sim's 127.0.0.x here, 4,000 an address; a province's
       // come from hundreds of thousands of addresses, which these limits are for.
       ...['--max-connections-per-address', '0', '--registrations-per-address-per-minute', '0'],
@@ -264,7 +265,8 @@ function startGroup(index: number, intervalS: number, ramp: number, stateFile: s
       ...['--state', stateFile, '--acks', acks, '--source-addresses', String(plan.sourceAddresses)],
       ...['--driving-interval', String(intervalS), '--parked-interval', String(intervalS)],
       ...['--heartbeat', String(opts.heartbeatS), '--ramp', String(ramp)],
-      ...['--reconnect-ramp', String(opts.reconnectRamp / plan.groups.length), '--json', '--quiet'],
+      // Not --quiet: the progress line a second is how the run follows sign-ins (fleetAuthenticated).
+      ...['--reconnect-ramp', String(opts.reconnectRamp / plan.groups.length), '--json'],
     ],
     logDir,
   );
@@ -286,6 +288,27 @@ async function gatewayMetrics(): Promise<ReturnType<typeof parseMetrics>> {
 
 async function authenticated(): Promise<number> {
   return sum(await gatewayMetrics(), 'jt808_sessions', { state: 'authenticated' });
+}
+
+/**
+ * Terminals signed in as the terminals see it: the sum of each group's latest progress line
+ * (fleet-sim prints one a second). Cheaper than the gateway's /metrics, whose every scrape makes
+ * each worker walk its sockets (bench/RESULTS.md, "The full fleet for ten minutes"): with 26
+ * workers a scrape a second would cost the gateway most of a core.
+ */
+function fleetAuthenticated(): number {
+  let total = 0;
+  for (const group of procs.groups) {
+    const lines = group.proc.lines;
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const match = /authenticated ([\d,]+)/.exec(lines[i]!.line);
+      if (match) {
+        total += Number(match[1]!.replaceAll(',', ''));
+        break;
+      }
+    }
+  }
+  return total;
 }
 
 async function ingestDelay(): Promise<Map<number, number>> {
@@ -351,6 +374,7 @@ function cpuByRole(account: CpuAccount): void {
 }
 
 const MB = 2 ** 20;
+const MIN_AVAILABLE = 1.5 * 2 ** 30;
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 async function statusCounts(pool: pg.Pool): Promise<Record<string, number>> {
@@ -425,7 +449,7 @@ async function signInTimes(
   const deadline = since + timeoutS * 1000;
   let lastLog = 0;
   while (Date.now() < deadline) {
-    const n = await authenticated();
+    const n = fleetAuthenticated();
     const at = (Date.now() - since) / 1000;
     reached = Math.max(reached, n);
     timeline.push({ at: round(at), authenticated: n });
@@ -436,7 +460,12 @@ async function signInTimes(
     }
     if (Date.now() - lastLog > 30_000) {
       lastLog = Date.now();
-      log(`  ${Math.round(at)} s: ${n.toLocaleString('en')} authenticated; load ${loadAverage().join(' ')}`);
+      const available = kernel().memAvailable;
+      log(
+        `  ${Math.round(at)} s: ${n.toLocaleString('en')} authenticated; load ${loadAverage().join(' ')}; ${round(available / 2 ** 30, 2)} GiB available`,
+      );
+      // Better a failed run than the kernel's OOM killer choosing among everyone's processes.
+      if (available < MIN_AVAILABLE) throw new Error(`under ${MIN_AVAILABLE / 2 ** 30} GiB of memory left`);
     }
     await sleep(everyMs);
   }
@@ -524,7 +553,7 @@ async function main(): Promise<void> {
     while (Date.now() - holdStart < opts.holdS * 1000) {
       await sleep(10_000);
       cpuByRole(cpu);
-      minimum = Math.min(minimum, await authenticated());
+      minimum = Math.min(minimum, fleetAuthenticated());
     }
     const seconds = (Date.now() - holdStart) / 1000;
     const frames = sum(await gatewayMetrics(), 'jt808_frames_total') - framesBefore;
@@ -542,7 +571,7 @@ async function main(): Promise<void> {
     const hold = {
       authenticatedAtStart: held,
       authenticatedAtEnd: n,
-      minimumDuringHold: minimum,
+      minimumDuringHoldAsTerminalsSaw: minimum,
       seconds: round(seconds),
       gatewayRss: { idleMB: round(idle.gateway.rss / MB), heldMB: round(atN.gateway.rss / MB) },
       rssPerSessionKB: round((atN.gateway.rss - idle.gateway.rss) / n / 1024, 2),
@@ -679,7 +708,7 @@ async function main(): Promise<void> {
     const during: Timeline[] = [];
     while (Date.now() - down < opts.outageS * 1000) {
       await sleep(10_000);
-      during.push({ at: round((Date.now() - down) / 1000), authenticated: await authenticated() });
+      during.push({ at: round((Date.now() - down) / 1000), authenticated: fleetAuthenticated() });
     }
     procs.redis = startRedis();
     await redisUp();
