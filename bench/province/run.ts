@@ -9,7 +9,7 @@ import { kernel, memoryOf, processTree, tcpCounters } from '../gateway/proc.js';
 import { exec, httpGet, until } from '../gateway/processes.js';
 import { createDatabase, databaseUrl } from '../ingest/db.js';
 import { type OwnPostgres, startOwnPostgres } from '../ingest/own-postgres.js';
-import { CpuAccount, loadAverage, machineInfo } from '../ingest/procs.js';
+import { CpuAccount, loadAverage, machineInfo, parents, tree } from '../ingest/procs.js';
 import { balancerConfig } from '../netns/balancer.js';
 import { killAll, type Proc, sleep, start, stop, stopAll } from '../processes.js';
 import { bucketDelta, buckets, byLabel, parseMetrics, quantile, sum } from '../prom.js';
@@ -322,24 +322,26 @@ async function ingestDelay(): Promise<Map<number, number>> {
 
 /** Every process of the run by role, now (a gateway's workers, each HAProxy, each fleet-sim group's workers). */
 function roles(): Map<string, number[]> {
+  // One pass over /proc for all of them: there are some 60 process trees to follow.
+  const parentOf = parents();
+  const treeOf = (pid: number) => tree(pid, parentOf);
   const out = new Map<string, number[]>();
   const add = (role: string, pids: number[]) => out.set(role, [...(out.get(role) ?? []), ...pids]);
   if (procs.gateway) {
-    const tree = processTree(procs.gateway.pid);
-    // `ip`-less start: the gateway's pid is the primary; the rest are its workers.
-    add('gateway primary', tree.slice(0, 1));
-    add('gateway workers', tree.slice(1));
+    const gateway = treeOf(procs.gateway.pid);
+    add('gateway primary', gateway.slice(0, 1));
+    add('gateway workers', gateway.slice(1));
   }
-  for (const h of procs.haproxy) add('haproxy', processTree(h.pid));
-  for (const g of procs.groups) if (g) add('fleet-sim', processTree(g.proc.pid));
+  for (const h of procs.haproxy) add('haproxy', treeOf(h.pid));
+  for (const g of procs.groups) if (g) add('fleet-sim', treeOf(g.proc.pid));
   for (const [role, proc] of [
     ['bus redis', procs.redis],
     ['ingest', procs.ingest],
     ['status', procs.status],
     ['api', procs.api],
   ] as const)
-    if (proc) add(role, processTree(proc.pid));
-  if (postgres) add('postgresql', processTree(postgres.proc.pid));
+    if (proc) add(role, treeOf(proc.pid));
+  if (postgres) add('postgresql', treeOf(postgres.proc.pid));
   return out;
 }
 
