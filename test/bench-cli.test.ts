@@ -11,6 +11,7 @@ const runner =
     });
 const run = runner('bench/codec/run.ts');
 const signin = runner('bench/signin/run.ts');
+const province = runner('bench/province/run.ts');
 
 describe('benchmark runners', () => {
   it('list their options and defaults for --help, and run nothing', () => {
@@ -48,5 +49,22 @@ describe('the sign-in storm runner (bench:signin)', () => {
     const roster = signin('--rosters', 'shared,redis');
     expect(roster.status).toBe(2);
     expect(roster.stderr).toBe('bench:signin: --rosters: shared and/or memory, not redis\n');
+  });
+});
+
+describe('the province runner (bench:province)', () => {
+  it('lists its options and defaults for --help, and starts nothing', () => {
+    const help = province('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('bench:province:');
+    expect(help.stdout).toContain('--terminals VALUE  (default 400000)');
+    expect(help.stdout).toContain('--heartbeat VALUE  (default 180)');
+    expect(help.stderr).toBe('');
+  });
+
+  it('refuses a phase it does not know with one line and exit code 2', () => {
+    const wrong = province('--phases', 'hold,nap');
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toBe('bench:province: --phases: some of hold, restart, share, outage, not nap\n');
   });
 });

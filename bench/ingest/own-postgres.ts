@@ -43,6 +43,8 @@ export interface PostgresPlace {
   listen: string;
   port?: number;
   launch: typeof start;
+  /** Over TUNED_SETTINGS (bench:province's gateway alone opens two connections a worker). */
+  settings?: Record<string, string>;
 }
 
 /**
@@ -72,7 +74,12 @@ export async function startOwnPostgres(
   if (place.listen !== '127.0.0.1')
     appendFileSync(join(dataDir, 'pg_hba.conf'), 'host all all samenet trust\n');
   const port = place.port ?? (await freePort());
-  const settings = { ...TUNED_SETTINGS, listen_addresses: place.listen, unix_socket_directories: dataDir };
+  const settings = {
+    ...TUNED_SETTINGS,
+    ...place.settings,
+    listen_addresses: place.listen,
+    unix_socket_directories: dataDir,
+  };
   const proc = place.launch(
     'postgres',
     join(binDir, 'postgres'),

@@ -7,7 +7,12 @@
  */
 export interface BalancerSetup {
   bind: string;
-  servers: { name: string; address: string; port: number }[];
+  /**
+   * The gateways. A server with `track` names another server of the backend whose health check it
+   * follows instead of running its own: several addresses of one gateway (one HAProxy reaches one
+   * address and port from at most ~28,000 source ports) need one check, not one each.
+   */
+  servers: { name: string; address: string; port: number; track?: string }[];
   healthPort: number;
   maxconn: number;
 }
@@ -36,7 +41,9 @@ export function balancerConfig(production: string, setup: BalancerSetup): string
       const indent = /^(\s*)/.exec(line)![1];
       for (const s of setup.servers)
         out.push(
-          `${indent}server ${s.name} ${s.address}:${s.port} check port ${setup.healthPort} send-proxy-v2`,
+          s.track === undefined
+            ? `${indent}server ${s.name} ${s.address}:${s.port} check port ${setup.healthPort} send-proxy-v2`
+            : `${indent}server ${s.name} ${s.address}:${s.port} track ${s.track} send-proxy-v2`,
         );
     }
   }

@@ -187,6 +187,9 @@ export class Session {
       this.ctx.intake.release();
       if (this.inFlight < this.ctx.config.maxInFlight / 2) this.resume();
     }
+    // Emptied by shift(), the array still holds its backing store (17 slots, ~150 B); length 0
+    // drops it, which across 400,000 idle sessions is 60 MB.
+    this.waiting.length = 0;
     this.handling = false;
   }
 

@@ -26,12 +26,16 @@ export const DEFAULT_MAX_FRAME_BYTES = 2 * 1045;
  *
  * Frames wholly inside one chunk are handed out as views of the chunk (no copy); only a frame cut
  * by a chunk boundary is copied into the pending buffer, which never grows past maxFrameBytes.
+ * That buffer exists only while such a frame is pending: a gateway keeps a splitter per
+ * connection, and an idle terminal's connection holding 2 KB for a frame it is not sending was a
+ * fifth of what a session cost (bench/RESULTS.md, "The whole province on one box").
  */
 export class FrameSplitter {
   private readonly maxFrameBytes: number;
   private readonly onFrame: (escaped: Uint8Array) => void;
   private readonly onError: (error: Jt808Error) => void;
-  private readonly pending: Uint8Array;
+  /** Allocated for a frame cut by a chunk boundary, dropped once that frame is complete. */
+  private pending: Uint8Array | undefined;
   private pendingLength = 0;
   /** A flag has been seen, so the bytes that follow belong to a frame. */
   private synced = false;
@@ -42,7 +46,6 @@ export class FrameSplitter {
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.onFrame = options.onFrame;
     this.onError = options.onError ?? (() => {});
-    this.pending = new Uint8Array(this.maxFrameBytes);
   }
 
   /** Bytes of an unfinished frame held between chunks. */
@@ -78,6 +81,7 @@ export class FrameSplitter {
 
   /** Forgets any partial frame, as after a reconnect. */
   reset(): void {
+    this.pending = undefined;
     this.pendingLength = 0;
     this.synced = false;
     this.discarding = false;
@@ -88,12 +92,17 @@ export class FrameSplitter {
     const n = end - start;
     if (this.pendingLength + n > this.maxFrameBytes) {
       this.oversize(
-        this.pendingLength > 0 ? this.pending.subarray(0, this.pendingLength) : chunk.subarray(start, end),
+        this.pending !== undefined && this.pendingLength > 0
+          ? this.pending.subarray(0, this.pendingLength)
+          : chunk.subarray(start, end),
       );
+      this.pending = undefined;
       this.pendingLength = 0;
       this.discarding = true;
       return;
     }
+    if (n === 0) return;
+    this.pending ??= new Uint8Array(this.maxFrameBytes);
     this.pending.set(chunk.subarray(start, end), this.pendingLength);
     this.pendingLength += n;
   }
@@ -103,7 +112,8 @@ export class FrameSplitter {
       this.discarding = false;
       return;
     }
-    const frame = this.pending.subarray(0, this.pendingLength);
+    const frame = this.pending!.subarray(0, this.pendingLength);
+    this.pending = undefined;
     this.pendingLength = 0;
     this.onFrame(frame);
   }

@@ -19,6 +19,8 @@ Gateway and load
   --host HOST              gateway address (default 127.0.0.1)
   --port N                 gateway port (default 6808)
   --ramp N                 new connections per second (default 1000)
+  --reconnect-ramp N       reconnections per second, a ramp of their own (default: --ramp); the
+                           terminals' back-off spreads them already
   --source-addresses N     connect from 127.0.0.1..127.0.0.N, round-robin; default one per 25,000
                            terminals (an address has ~28,000 ephemeral ports)
   --per-process N          terminals per worker process (default ${DEFAULT_PER_PROCESS}); larger fleets are

@@ -63,6 +63,7 @@ export class ProcessFleet {
         // Decided once for the whole fleet, so that every worker spreads over the same addresses.
         sourceAddresses: settings.sourceAddresses,
         ramp: settings.ramp / processes,
+        reconnectRamp: settings.reconnectRamp / processes,
       };
       starts.push(this.startWorker(options, this.savedCredentials(slice, settings.phoneBase)));
     }

@@ -17,6 +17,8 @@ export interface FleetSettings {
   speed: number;
   /** New connections per real second. */
   ramp: number;
+  /** Reconnections per real second (their own ramp). */
+  reconnectRamp: number;
   /** Local addresses to connect from, round-robin by terminal index; empty: the system's choice. */
   sourceAddresses: string[];
   /** Simulated seconds between locations with ACC on, with ACC off, and of silence before a heartbeat. */

@@ -26,6 +26,12 @@ export interface FleetOptions {
   /** New connections per real second (default 1000). */
   ramp?: number;
   /**
+   * Reconnections per real second, a ramp of their own (default: `ramp`). The terminals' back-off
+   * already spreads them; a higher figure lets a reconnection wave reach the gateway as it would
+   * from real terminals, which nothing paces.
+   */
+  reconnectRamp?: number;
+  /**
    * Local addresses to connect from, round-robin by index: a list, or a count N meaning 127.0.0.1
    * to 127.0.0.N. Default: one loopback address per 25,000 terminals when the gateway is on
    * loopback (a source address has about 28,000 ephemeral ports), else the system's choice.
@@ -97,6 +103,7 @@ export function resolveSettings(options: FleetOptions): FleetSettings {
     seed: integer('seed', options.seed ?? 1, 0, 2 ** 32 - 1),
     speed: positive('speed', options.speed ?? 1, 100_000),
     ramp: positive('ramp', options.ramp ?? 1000, 1_000_000),
+    reconnectRamp: positive('reconnectRamp', options.reconnectRamp ?? options.ramp ?? 1000, 1_000_000),
     sourceAddresses: sourceAddresses(options.sourceAddresses, host, count),
     drivingIntervalS: positive('drivingIntervalSeconds', options.drivingIntervalSeconds ?? 30, 86_400),
     parkedIntervalS: positive('parkedIntervalSeconds', options.parkedIntervalSeconds ?? 300, 86_400),

@@ -43,6 +43,8 @@ export class Fleet {
   private clock: SimClock | undefined;
   private wheel: TimerWheel<SimTerminal> | undefined;
   private ramp: ConnectRamp<SimTerminal> | undefined;
+  /** Terminals reconnecting after their back-off: a ramp apart from the first connections'. */
+  private reconnects: ConnectRamp<SimTerminal> | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private flusher: NodeJS.Timeout | undefined;
   private stopped: Promise<FleetSummary> | undefined;
@@ -66,6 +68,7 @@ export class Fleet {
     this.clock = clock;
     this.wheel = new TimerWheel(SLOT_MS, SLOTS, clock.now());
     this.ramp = new ConnectRamp(settings.ramp, SimClock.realNow());
+    this.reconnects = new ConnectRamp(settings.reconnectRamp, SimClock.realNow());
     const context = this.context(clock, this.credentials);
     for (let index = this.slice.first; index < this.slice.first + this.slice.count; index++) {
       const random = new Random(hashUnit(settings.seed, Salt.vehicle, index) * 2 ** 32);
@@ -134,7 +137,7 @@ export class Fleet {
       queueConnect: (terminal) => {
         if (terminal.link === Link.Queued) return;
         terminal.link = Link.Queued;
-        this.ramp!.push(terminal);
+        this.reconnects!.push(terminal);
       },
       onAck: this.options.onAck,
     };
@@ -143,7 +146,9 @@ export class Fleet {
   private tick(): void {
     const now = this.clock!.now();
     for (const event of this.plan.due(now - this.clock!.simOriginMs)) this.applyFaultEvent(event);
-    this.ramp!.release(SimClock.realNow(), (terminal) => void terminal.connect());
+    const realNow = SimClock.realNow();
+    this.ramp!.release(realNow, (terminal) => void terminal.connect());
+    this.reconnects!.release(realNow, (terminal) => void terminal.connect());
     this.wheel!.drain(now, (terminal) => {
       try {
         terminal.wake(now);

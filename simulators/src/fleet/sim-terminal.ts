@@ -13,6 +13,7 @@ import type { RoutePosition } from '../geo/route.js';
 import { applyFaults, type FaultMemory, rememberPosition } from '../scenario/fault-effects.js';
 import { Fault, KEEPS_AWAY, LOSES_FIX } from '../scenario/faults.js';
 import { TerminalConnection } from '../terminal/terminal-connection.js';
+import { reconnectWindow } from './backoff.js';
 import { BLIND_AREA_SUPPLEMENT, BlindAreaBuffer } from './blind-area.js';
 import { SimClock } from './clock.js';
 import type { FleetContext } from './fleet-context.js';
@@ -47,8 +48,7 @@ const REPORTED_AT_ONCE =
 /** Faults during which the gateway may well close the connection. */
 const EXPECTS_CLOSE = Fault.silent | Fault.garbage | Fault.reconnectStorm;
 
-/** Simulated seconds before reconnecting after a lost connection, and after a refused registration. */
-const RECONNECT_S: readonly [number, number] = [5, 30];
+/** Simulated seconds before registering again after a refused registration. */
 const REFUSED_RETRY_S: readonly [number, number] = [60, 300];
 
 const MANUFACTURER_ID = 'FLSIM';
@@ -81,7 +81,10 @@ export class SimTerminal implements Schedulable {
   private closingOnPurpose = false;
   /** Reconnect as soon as the connection is closed (reconnect storms). */
   private reconnectAtOnce = false;
-  private retryDelayS: readonly [number, number] = RECONNECT_S;
+  /** A wait chosen by the close (a refused registration's); undefined: the back-off's. */
+  private retryDelayS: readonly [number, number] | undefined;
+  /** Connection attempts in a row that did not end signed in: they widen the back-off. */
+  private failedAttempts = 0;
   private nextLocationAt = 0;
   private lastSentAt = 0;
   private reportedAcc = false;
@@ -118,13 +121,13 @@ export class SimTerminal implements Schedulable {
       await this.connection.connect();
     } catch (error) {
       stats.error(`connect:${(error as NodeJS.ErrnoException).code ?? 'failed'}`);
-      this.retryLater(RECONNECT_S);
+      this.retryLater(reconnectWindow(++this.failedAttempts));
       return;
     }
     this.open = true;
     stats.counters.connected++;
     if (this.fleet.stopping || this.faults & KEEPS_AWAY) {
-      this.closeOnPurpose(RECONNECT_S);
+      this.closeOnPurpose();
       return;
     }
     const saved = this.fleet.credentials.get(this.identity.phone);
@@ -159,7 +162,7 @@ export class SimTerminal implements Schedulable {
     }
     if (started & Fault.blindArea) this.blindSince = now;
     if (ended & Fault.blindArea) this.recordBlindArea(this.blindSince, now);
-    if (started & (Fault.offline | Fault.blindArea) && this.open) this.closeOnPurpose(RECONNECT_S);
+    if (started & (Fault.offline | Fault.blindArea) && this.open) this.closeOnPurpose();
     if (ended & KEEPS_AWAY && !(mask & KEEPS_AWAY)) {
       if (this.link === Link.Away) this.fleet.queueConnect(this);
       else if (this.link === Link.Online) this.fleet.schedule(this, now);
@@ -248,7 +251,7 @@ export class SimTerminal implements Schedulable {
       return;
     }
     stats.error(this.link === Link.Registering ? 'registration-timeout' : 'authentication-timeout');
-    this.closeOnPurpose(RECONNECT_S);
+    this.closeOnPurpose();
   }
 
   private onMessage(message: Jt808Message): void {
@@ -319,6 +322,7 @@ export class SimTerminal implements Schedulable {
     this.online = true;
     stats.counters.authenticationsAccepted++;
     stats.counters.authenticated++;
+    this.failedAttempts = 0;
     // Firmware reports its position right after signing in.
     this.reportNow = true;
     this.fleet.schedule(this, clock.now());
@@ -491,7 +495,7 @@ export class SimTerminal implements Schedulable {
     pending.length = kept;
   }
 
-  private closeOnPurpose(retryDelayS: readonly [number, number]): void {
+  private closeOnPurpose(retryDelayS?: readonly [number, number]): void {
     this.closingOnPurpose = true;
     this.retryDelayS = retryDelayS;
     this.connection!.destroy();
@@ -503,6 +507,7 @@ export class SimTerminal implements Schedulable {
     this.open = false;
     stats.counters.connected--;
     if (this.online) stats.counters.authenticated--;
+    else this.failedAttempts++;
     this.online = false;
     this.pending = undefined;
     this.blindArea?.unconfirmed();
@@ -522,8 +527,8 @@ export class SimTerminal implements Schedulable {
       void this.connect();
       return;
     }
-    const delay = onPurpose ? this.retryDelayS : RECONNECT_S;
-    this.retryDelayS = RECONNECT_S;
+    const delay = (onPurpose ? this.retryDelayS : undefined) ?? reconnectWindow(this.failedAttempts);
+    this.retryDelayS = undefined;
     this.retryLater(delay);
   }
 
