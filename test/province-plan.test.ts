@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkHaproxyConfig, haproxyMissing } from '@jt808/test-support/haproxy';
 import { describe, expect, it } from 'vitest';
 import { balancerConfig } from '../bench/netns/balancer.js';
 import { groupsForShare, lineAddress, nextShareProbe, planProvince } from '../bench/province/plan.js';
-import { checkHaproxyConfig, haproxyMissing } from '../gateway/test/haproxy-process.js';
 
 /** bench:province's layout of 400,000 terminals on one machine (bench/province/plan.ts). */
 const province = {

@@ -5,12 +5,21 @@ import { RedisBus } from '@jt808/bus';
 import { normalizePhone, prepareDatabase, saveUser } from '@jt808/platform';
 import pg from 'pg';
 import { benchArgs, log, runDirectory } from '../cli.js';
-import { kernel, memoryOf, processTree, tcpCounters } from '../gateway/proc.js';
 import { exec, httpGet, until } from '../gateway/processes.js';
 import { createDatabase, databaseUrl } from '../ingest/db.js';
 import { type OwnPostgres, startOwnPostgres } from '../ingest/own-postgres.js';
-import { CpuAccount, loadAverage, machineInfo, parents, tree } from '../ingest/procs.js';
 import { balancerConfig } from '../netns/balancer.js';
+import {
+  CpuAccount,
+  kernel,
+  loadAverage,
+  machineInfo,
+  memoryOf,
+  parents,
+  processTree,
+  tcpCounters,
+  tree,
+} from '../proc.js';
 import { killAll, type Proc, sleep, start, stop, stopAll } from '../processes.js';
 import { bucketDelta, buckets, byLabel, parseMetrics, quantile, sum } from '../prom.js';
 import { loadRoster, terminalsOf, writeStateFile } from '../signin/roster.js';
