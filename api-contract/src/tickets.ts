@@ -1,18 +1,8 @@
 import { type Static, Type } from 'typebox';
 import { Nullable, OneOf, Timestamp } from './shared.js';
+import { TICKET_STATES, type TicketState } from './ticket-states.js';
 
-export const TICKET_STATES = [
-  'held',
-  'new',
-  'classified',
-  'dispatched',
-  'appointed',
-  'on-site',
-  'resolved',
-  'verified',
-  'closed',
-] as const;
-export type TicketState = (typeof TICKET_STATES)[number];
+export { TICKET_STATES, type TicketState };
 
 /** The workflow actions a person takes on a ticket (POST /api/tickets/:id/actions). */
 export const TICKET_ACTIONS = [

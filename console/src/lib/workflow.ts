@@ -1,3 +1,4 @@
+import { TICKET_STATES } from '@jt808/api-contract/ticket-states';
 import type { TicketAction, TicketState } from './api.js';
 
 /**
@@ -6,15 +7,5 @@ import type { TicketAction, TicketState } from './api.js';
  */
 export type ActionName = TicketAction['action'];
 
-/** The workflow's order, for the board's columns. */
-export const STATES: readonly TicketState[] = [
-  'held',
-  'new',
-  'classified',
-  'dispatched',
-  'appointed',
-  'on-site',
-  'resolved',
-  'verified',
-  'closed',
-];
+/** The workflow's order, for the board's columns: the API contract's list. */
+export const STATES: readonly TicketState[] = TICKET_STATES;
