@@ -9,6 +9,8 @@ export default defineConfig({
   test: {
     include: ['*/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
+    // Every API answer in every test is checked against its route's response schema (app.ts).
+    env: { JT808_STRICT_RESPONSES: '1' },
     reporters: ['default', './scripts/summary-reporter.ts'],
   },
 });

@@ -15,7 +15,7 @@ import { LiveFeed } from './live/live-feed.js';
 import { SocketSessions } from './live/socket-sessions.js';
 import { FleetKeeper } from './map/fleet-keeper.js';
 import { publicPlugin } from './public-routes.js';
-import { checkResponses, type ResponseMismatch } from './response-check.js';
+import { checkResponses, failOnMismatch, type ResponseMismatch, strictResponses } from './response-check.js';
 import { tileSettings } from './routes/map.js';
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from './sessions.js';
 import { signedInPlugin } from './signed-in-routes.js';
@@ -59,7 +59,9 @@ export interface ApiOptions {
   socketRecheckMs?: number;
   /**
    * Tests only: told of every answer with a field its response schema lacks (which serializing
-   * would drop) or lacking one it requires (response-check.ts).
+   * would drop) or lacking one it requires (response-check.ts). Without it, JT808_STRICT_RESPONSES=1
+   * (set for every test run by vitest.config.ts) turns such an answer into a 500 naming the
+   * mismatch, so every route test also tests the route's contract.
    */
   onResponseMismatch?: (mismatch: ResponseMismatch) => void;
 }
@@ -109,7 +111,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   app.decorate('pool', pool);
   // The contract's shared schemas (id params, a period, the error answer), which routes name by $ref.
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
-  if (options.onResponseMismatch) checkResponses(app, options.onResponseMismatch);
+  const onMismatch = options.onResponseMismatch ?? (strictResponses() ? failOnMismatch : undefined);
+  if (onMismatch) checkResponses(app, onMismatch);
   collectGuards(app);
   app.addHook('onRequest', originFormOnly);
   app.setErrorHandler(answerError);

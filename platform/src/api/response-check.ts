@@ -20,8 +20,9 @@ export interface ResponseMismatch {
  *   serializing through a schema silently drops the fields it lacks;
  * - after, that the schema's serializer sent what JSON.stringify would have (dates, nulls,
  *   numbers alike), as the route answered before it had a schema.
- * The contract test turns it on, so a route that answers a field its schema forgot fails instead of
- * losing it. Off in production: it validates every answer twice.
+ * The tests turn it on (JT808_STRICT_RESPONSES=1, vitest.config.ts), so a route that answers a
+ * field its schema forgot fails instead of losing it. Off in production: it validates every answer
+ * twice.
  */
 export function checkResponses(app: FastifyInstance, report: (mismatch: ResponseMismatch) => void): void {
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
@@ -70,4 +71,19 @@ function strictCopy<T>(schema: T): T {
   );
   if ('properties' in copy && !('additionalProperties' in copy)) copy.additionalProperties = false;
   return copy as T;
+}
+
+/** Set for test runs (vitest.config.ts): every answer is checked against its response schema. */
+export function strictResponses(): boolean {
+  return process.env.JT808_STRICT_RESPONSES === '1';
+}
+
+/**
+ * The strict mode's reporter: the answer becomes a 500 (a hook that throws), and the mismatch is
+ * printed, since the error answer names only an error id.
+ */
+export function failOnMismatch(mismatch: ResponseMismatch): never {
+  const told = `${mismatch.method} ${mismatch.url} (${mismatch.status}) does not match its response schema: ${mismatch.errors.join('; ')}`;
+  console.error(told);
+  throw new Error(told);
 }
