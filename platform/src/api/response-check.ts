@@ -42,7 +42,6 @@ export function checkResponses(app: FastifyInstance, report: (mismatch: Response
       compiled.set(schema, validate);
     }
     const json = JSON.parse(JSON.stringify(payload));
-    plain.set(request, json);
     if (!validate(json)) {
       mismatch(
         request,
@@ -50,6 +49,8 @@ export function checkResponses(app: FastifyInstance, report: (mismatch: Response
         (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`),
       );
     }
+    // Compared after sending only now: a reporter that throws has replaced the answer.
+    plain.set(request, json);
     return payload;
   });
   app.addHook('onSend', async (request, reply, payload) => {
