@@ -21,10 +21,7 @@ function withDefault<T extends TSchema>(schema: T, value: Static<T>) {
 export const ExportFormatProperty = withDefault(OneOf(['json', 'csv', 'xlsx'] as const), 'json');
 
 /** A period of local days, `from` and `to` inclusive (figures, reports, settlements). */
-export const DayPeriodQuery = Type.Object(
-  { from: LocalDay, to: LocalDay },
-  { additionalProperties: false },
-);
+export const DayPeriodQuery = Type.Object({ from: LocalDay, to: LocalDay }, { additionalProperties: false });
 
 const CATEGORIES = ['hardware', 'software', 'guidance', 'consultation'] as const;
 const Category = OneOf(CATEGORIES);
@@ -115,7 +112,10 @@ export const CallRow = Type.Object({
 export type CallRow = Static<typeof CallRow>;
 
 /** POST /api/desk/tickets/:id/answer: settled on the call, or to be visited. */
-export const AnswerBody = Type.Object({ settled: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+export const AnswerBody = Type.Object(
+  { settled: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
 export const AnswerResult = Type.Object({ state: Type.String() });
 
 /** POST /api/desk/tickets/:id/clocks. */

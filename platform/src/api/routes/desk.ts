@@ -80,7 +80,12 @@ export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { q = '', limit = 100, format = 'json' } = request.query;
-      const rows = await deskCallsIn(pool, scopeOf(request.user, 3), q, format === 'json' ? limit : EXPORT_ROWS);
+      const rows = await deskCallsIn(
+        pool,
+        scopeOf(request.user, 3),
+        q,
+        format === 'json' ? limit : EXPORT_ROWS,
+      );
       const masked = rows.map((row) =>
         maskRow(row, { caller_name: 'name', caller_phone: 'phone', phone: 'sim', owner_name: 'name' }),
       );
@@ -114,7 +119,15 @@ export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { clock, event, at } = request.body;
       const config = await loadConfig(pool);
       const when = at ? new Date(at) : new Date();
-      const state = await clockEvent(pool, String(request.params.id), clock, event, when, config, request.user.username);
+      const state = await clockEvent(
+        pool,
+        String(request.params.id),
+        clock,
+        event,
+        when,
+        config,
+        request.user.username,
+      );
       return state as unknown as ClockState;
     },
   );
