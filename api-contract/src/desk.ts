@@ -543,6 +543,15 @@ export const RecurringWarning = Type.Object({
 });
 export type RecurringWarning = Static<typeof RecurringWarning>;
 
+/** The settings a recurring problem is judged by. */
+export const RecurringThresholds = Type.Object({
+  recurringMinRepairs: Type.Number(),
+  recurringMarginPercent: Type.Number(),
+  recurringBaselinePeriods: Type.Number(),
+  recurringSameVehicle: Type.Number(),
+});
+export type RecurringThresholds = Static<typeof RecurringThresholds>;
+
 /** GET /api/reports/periodic: the desk's figures; all but the weekly report add the rest. */
 export const PeriodicReport = Type.Object({
   period: Type.Object({
@@ -556,14 +565,7 @@ export const PeriodicReport = Type.Object({
   faults: Type.Optional(Type.Array(FaultCount)),
   targets: Type.Optional(ReportTargets),
   recurring: Type.Optional(Type.Array(RecurringWarning)),
-  /** The thresholds the warning was judged by (settings). */
-  recurringThresholds: Type.Optional(
-    Type.Object({
-      recurringMinRepairs: Type.Number(),
-      recurringMarginPercent: Type.Number(),
-      recurringBaselinePeriods: Type.Number(),
-      recurringSameVehicle: Type.Number(),
-    }),
-  ),
+  /** The thresholds the warning was judged by (settings), so a reader knows what "recurs" meant. */
+  recurringThresholds: Type.Optional(RecurringThresholds),
 });
 export type PeriodicReport = Static<typeof PeriodicReport>;
