@@ -1,5 +1,6 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { Nullable, OneOf, Timestamp } from './shared.js';
+import { ClockName } from './tickets.js';
 
 /**
  * The service desk's routes (docs/after-sales.md): calls and their tickets' clocks, the warranty
@@ -54,18 +55,6 @@ export const CallBody = Type.Object(
   { additionalProperties: false },
 );
 export type CallBody = Static<typeof CallBody>;
-
-/** The desk's clocks and the unit return's (after-sales/clocks.ts). */
-const ClockName = OneOf([
-  'first-answer',
-  'visit',
-  'inspection-report',
-  'spare-parts',
-  'quote',
-  'exchange-ship',
-  'repair-ship',
-  'faulty-return',
-] as const);
 
 /** A clock as an action left it. */
 export const ClockState = Type.Object({ clock: ClockName, dueAt: Timestamp, metAt: Nullable(Timestamp) });
