@@ -6,6 +6,7 @@
  */
 export * from './centers.js';
 export * from './commands.js';
+export * from './desk.js';
 export * from './kpis.js';
 export * from './map.js';
 export * from './service-points.js';

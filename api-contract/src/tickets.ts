@@ -95,17 +95,20 @@ export const TicketEvent = Type.Object({
 });
 export type TicketEvent = Static<typeof TicketEvent>;
 
+/** A ticket's clocks: the desk's and the returned unit's (platform after-sales/clocks.ts). */
+export const ClockName = OneOf([
+  'first-answer',
+  'visit',
+  'inspection-report',
+  'spare-parts',
+  'quote',
+  'exchange-ship',
+  'repair-ship',
+  'faulty-return',
+] as const);
+
 export const TicketClock = Type.Object({
-  clock: OneOf([
-    'first-answer',
-    'visit',
-    'inspection-report',
-    'spare-parts',
-    'quote',
-    'exchange-ship',
-    'repair-ship',
-    'faulty-return',
-  ]),
+  clock: ClockName,
   due_at: Timestamp,
   met_at: Nullable(Timestamp),
   /** Met late, or not met and past due. */

@@ -1,6 +1,7 @@
+import type { CenterReport, FaultCount } from '@jt808/api-contract';
 import { describe, expect, it } from 'vitest';
 import { describeBars, scaleEnd } from '../src/lib/bars.js';
-import { type CenterReport, type FaultCount, fenOf } from '../src/pages/desk/desk-api.js';
+import { fenOf } from '../src/pages/desk/desk-api.js';
 import { faultBars, hourBars, missedBars, rateBars } from '../src/pages/desk/report-charts.js';
 
 /** The pure parts of the desk's charts and contract form. */
@@ -9,18 +10,26 @@ const fault = (center: FaultCount['center'], maker: string, cause: string, repai
   maker,
   model: 'X',
   cause,
+  causeZh: null,
+  causeEn: null,
   repairs,
 });
 
 const row = (overrides: Partial<CenterReport>): CenterReport => ({
   center: 'province',
   tickets: 0,
+  breached: 0,
   slaCompliance: null,
+  clocksDue: 0,
+  clocksMet: 0,
   meanHoursToRespond: null,
   meanHoursToRepair: null,
   meanHoursToVerify: null,
   complaints: 0,
   upheldComplaints: 0,
+  complaintsAnsweredLate: 0,
+  callbacksDue: 0,
+  callbacksDone: 0,
   callbackRate: null,
   satisfactionRate: null,
   installationsAccepted: 0,

@@ -247,7 +247,8 @@ export interface ClockRow {
 /** A ticket's clocks, in the order they started. */
 export async function ticketClocks(db: Queryable, ticketId: string | number): Promise<ClockRow[]> {
   const { rows } = await db.query<ClockRow>(
-    `SELECT clock, due_at, met_at, (met_at IS NULL AND due_at < now()) OR (met_at IS NOT NULL AND met_at > due_at) AS breached
+    // Never null (an unmet clock not yet due is no breach), as the contract's boolean says.
+    `SELECT clock, due_at, met_at, CASE WHEN met_at IS NULL THEN due_at < now() ELSE met_at > due_at END AS breached
        FROM service_clocks WHERE ticket_id = $1 ORDER BY id`,
     [ticketId],
   );

@@ -1,3 +1,4 @@
+import { WARRANTY_EXCLUSIONS } from '@jt808/api-contract';
 import { addDays, addMonths, daysBetween, isDay } from './calendar.js';
 import type { AfterSalesSettings } from './settings.js';
 
@@ -22,15 +23,8 @@ export interface Unit {
 export type WarrantyBasis = 'express' | 'freight' | 'installation' | 'roster';
 export type AfterSalesRule = 'return' | 'exchange' | 'free-repair' | 'paid-repair';
 
-/** What voids the warranty of a repair, as the standard lists it. */
-export const EXCLUSIONS = [
-  'misuse',
-  'third-party-repair',
-  'modification',
-  'missing-card',
-  'missing-serial',
-  'missing-label',
-] as const;
+/** What voids the warranty of a repair, as the standard lists it (defined by the API contract, which the warranty answer and the RMA receipt take). */
+export const EXCLUSIONS = WARRANTY_EXCLUSIONS;
 export type Exclusion = (typeof EXCLUSIONS)[number];
 
 const EXCLUSION_NAMES: Record<Exclusion, { zh: string; en: string }> = {

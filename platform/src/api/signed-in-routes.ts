@@ -86,26 +86,30 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
   await app.register(kpiRoutes, { cache, aggregates, warmUps: options.warmUps });
   await app.register(servicePointRoutes);
   await app.register(commandRoutes, { commands: options.commands });
-  // After-sales operations (docs/after-sales.md).
+  // After-sales operations (docs/after-sales.md): the service desk's on the contract, then the others.
   for (const routes of [
     deskRoutes,
     complaintRoutes,
     callbackRoutes,
-    settlementRoutes,
     customerRoutes,
+    serviceReportRoutes,
+    periodicReportRoutes,
+  ]) {
+    await app.register(routes);
+  }
+  for (const routes of [
+    settlementRoutes,
     contractRoutes,
     rosterRecordRoutes,
     rosterHistoryRoutes,
     installerRegisterRoutes,
     installerAccountRoutes,
-    serviceReportRoutes,
     afterSalesConfigRoutes,
     clockRoutes,
     noticeRoutes,
     replacementRoutes,
     faultCauseRoutes,
     rmaRoutes,
-    periodicReportRoutes,
     installProgressRoutes,
     printSheetRoutes,
   ]) {

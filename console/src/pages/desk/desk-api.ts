@@ -1,7 +1,22 @@
+import type {
+  CallBody,
+  CallbackTask,
+  CallRow,
+  Complaint,
+  ContractKind,
+  CustomerArchive,
+  CustomerRow,
+  FindingResult,
+  IntakeResult,
+  MeasuresDoneResult,
+  NewComplaintResult,
+  OwnerContract,
+  ServiceReport,
+} from '@jt808/api-contract';
 import { getJson, postJson } from '../../lib/api.js';
 
 /** The after-sales routes the desk pages use (docs/api.md, "After-sales"). */
-export type Category = 'hardware' | 'software' | 'guidance' | 'consultation';
+export type Category = CallBody['category'];
 
 export interface CallInput {
   callerName?: string;
@@ -13,62 +28,6 @@ export interface CallInput {
   answeredOnCall?: boolean;
   /** A call (default) or an enquiry left on the web: the weekly report counts them apart. */
   channel?: 'phone' | 'web';
-}
-
-export interface Clock {
-  clock: 'first-answer' | 'visit' | 'inspection-report' | 'spare-parts';
-  dueAt: string;
-  metAt: string | null;
-}
-
-export interface IntakeResult {
-  callId: string;
-  ticketId: string;
-  attached: boolean;
-  state: string;
-  clocks: Clock[];
-}
-
-export interface CallRow {
-  id: string;
-  vehicle_id: string;
-  received_at: string;
-  caller_name: string | null;
-  caller_phone: string;
-  plate: string;
-  description: string;
-  category: Category;
-  severity: number;
-  ticket_id: string;
-  attached: boolean;
-}
-
-export interface Complaint {
-  id: string;
-  source: 'desk' | 'repeat-fault' | 'multiple-faults';
-  ticket_id: string | null;
-  description: string;
-  opened_at: string;
-  due_at: string;
-  answered_at: string | null;
-  finding: 'upheld' | 'not-upheld' | null;
-  late: boolean;
-  /** The improvement measures' owner and deadline (a local date, YYYY-MM-DD), and when they were reported done. */
-  measures_owner: string | null;
-  measures_due: string | null;
-  measures_done_at: string | null;
-}
-
-export interface CallbackTask {
-  id: string;
-  kind: 'ticket' | 'monthly';
-  ticket_id: string | null;
-  plate: string;
-  owner_name: string | null;
-  owner_phone: string | null;
-  /** A ticket's first or second follow-up call. */
-  round: 1 | 2;
-  due_at: string;
 }
 
 export interface Deduction {
@@ -92,86 +51,6 @@ export interface Settlement {
   minPerDay: number;
 }
 
-export interface CenterReport {
-  center: number | 'province';
-  tickets: number;
-  slaCompliance: number | null;
-  meanHoursToRespond: number | null;
-  meanHoursToRepair: number | null;
-  meanHoursToVerify: number | null;
-  complaints: number;
-  upheldComplaints: number;
-  callbackRate: number | null;
-  satisfactionRate: number | null;
-  installationsAccepted: number;
-  installationsContracted: number;
-  /** The missed clocks (platform missed-clocks.ts), as the league and the periodic reports count them. */
-  lateArrivals: number;
-  latePatrolReports: number;
-  quoteBreaches: number;
-  rmaBreaches: number;
-}
-
-export interface FaultCount {
-  center: number | 'province';
-  maker: string;
-  model: string;
-  cause: string;
-  repairs: number;
-}
-
-export interface ServiceReport {
-  month: string;
-  centers: CenterReport[];
-  faults: FaultCount[];
-  targets: { callbackRate: number; satisfactionRate: number };
-}
-
-/** A customer as the archive lists it: an owner's vehicle with its enterprise and terminal (masked). */
-export interface CustomerRow {
-  id: string;
-  plate: string;
-  center_id: number;
-  owner_name: string | null;
-  owner_phone: string | null;
-  owner_id_number: string | null;
-  enterprise: string | null;
-  enterprise_contact: string | null;
-  enterprise_phone: string | null;
-  phone: string | null;
-  maker: string | null;
-  model: string | null;
-  serial: string | null;
-  warranty_until: string | null;
-}
-
-export interface CustomerVehicle {
-  id: string;
-  plate: string;
-  maker: string | null;
-  model: string | null;
-  serial: string | null;
-  /** The terminal's SIM number (masked unless the view is in full). */
-  phone: string | null;
-}
-
-export type ContractKind = 'installation' | 'service' | 'data-service';
-
-export interface OwnerContract {
-  id: string;
-  number: string;
-  kind: ContractKind;
-  party: 'enterprise' | 'owner';
-  signed_on: string;
-  starts_on: string;
-  ends_on: string;
-  vehicles_covered: number;
-  fee_per_vehicle_fen: number;
-  total_fen: number;
-  status: 'pending' | 'active' | 'expired';
-  note: string | null;
-}
-
 export interface ContractInput {
   number: string;
   kind: ContractKind;
@@ -184,21 +63,6 @@ export interface ContractInput {
   note?: string;
 }
 
-export interface TimelineEvent {
-  at: string;
-  what: 'installation' | 'ticket' | 'exchange' | 'call' | 'complaint' | 'callback' | 'contract';
-  ref: string;
-  vehicle_id: string | null;
-  summary: string;
-}
-
-export interface CustomerArchive extends CustomerRow {
-  full: boolean;
-  vehicles: CustomerVehicle[];
-  contracts: OwnerContract[];
-  timeline: TimelineEvent[];
-}
-
 const q = (params: Record<string, string>) => `?${new URLSearchParams(params).toString()}`;
 
 export const recordCall = (call: CallInput): Promise<IntakeResult> => postJson('/api/desk/calls', call);
@@ -206,7 +70,7 @@ export const searchCalls = (text: string): Promise<CallRow[]> => getJson(`/api/d
 export const fetchComplaints = (open: boolean): Promise<Complaint[]> =>
   getJson(`/api/complaints${q({ open: String(open) })}`);
 export const recordComplaint = (body: { ticketId: number; description: string; complex: boolean }) =>
-  postJson<{ id: string; dueAt: string }>('/api/complaints', body);
+  postJson<NewComplaintResult>('/api/complaints', body);
 export const answerComplaint = (
   id: string,
   body: {
@@ -218,9 +82,9 @@ export const answerComplaint = (
     measuresOwner?: string;
     measuresDue?: string;
   },
-) => postJson<{ late: boolean }>(`/api/complaints/${id}/answer`, body);
+) => postJson<FindingResult>(`/api/complaints/${id}/answer`, body);
 export const reportMeasuresDone = (id: string, report: string) =>
-  postJson<{ late: boolean }>(`/api/complaints/${id}/measures-done`, { report });
+  postJson<MeasuresDoneResult>(`/api/complaints/${id}/measures-done`, { report });
 export const fetchCallbacksDue = (day: string): Promise<CallbackTask[]> =>
   getJson(`/api/callbacks/due${q({ day })}`);
 export const recordCallback = (

@@ -1,5 +1,5 @@
+import type { CenterReport, FaultCount } from '@jt808/api-contract';
 import type { Bar } from '../../lib/bars.js';
-import type { CenterReport, FaultCount } from './desk-api.js';
 
 /** The monthly report's figures for one center (or the province) shaped as chart bars. Pure. */
 

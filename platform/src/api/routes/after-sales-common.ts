@@ -36,19 +36,11 @@ export const idParams = {
 } as const;
 
 export const dayPattern = '^\\d{4}-\\d{2}-\\d{2}$';
-export const monthPattern = '^\\d{4}-(0[1-9]|1[0-2])$';
 
 /** A period of local days, `from` and `to` inclusive (the figures, reports and settlements ask for one). */
 export const periodProperties = {
   from: { type: 'string', pattern: dayPattern },
   to: { type: 'string', pattern: dayPattern },
-} as const;
-
-export const periodQuery = {
-  type: 'object',
-  required: ['from', 'to'],
-  additionalProperties: false,
-  properties: periodProperties,
 } as const;
 
 /** The staff of the service desk and those above it. */

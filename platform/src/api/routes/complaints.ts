@@ -1,8 +1,22 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type pg from 'pg';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  Complaint,
+  ComplaintReviewBody,
+  ComplaintReviewResult,
+  ComplaintsQuery,
+  ErrorAnswer,
+  FindingBody,
+  FindingResult,
+  IdParams,
+  MeasuresDoneBody,
+  MeasuresDoneResult,
+  NewComplaintBody,
+  NewComplaintResult,
+  ref,
+} from '@jt808/api-contract';
+import { Type } from 'typebox';
 import {
   answerComplaint,
-  type Finding,
   type NewComplaint,
   raiseAutomaticComplaints,
   recordComplaint,
@@ -10,11 +24,12 @@ import {
 } from '../../after-sales/complaint-store.js';
 import { loadConfig } from '../../after-sales/config-store.js';
 import { maskRow } from '../../after-sales/masking.js';
-import { EXPORT_ROWS, type ExportFormat, formatProperty, sendTable, tableOf } from '../export.js';
+import { EXPORT_ROWS, sendTable, tableOf } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
 import type { User } from '../sessions.js';
-import { answering, DESK_ROLES, dayPattern, idParams, ticketInScope } from './after-sales-common.js';
+import { complaintInScope, complaintsIn, vehicleInScope } from '../stores/complaints-store.js';
+import { DESK_ROLES, ticketInScope } from './after-sales-common.js';
 
 /** The complaint list's export columns. */
 const COMPLAINT_EXPORT = [
@@ -43,51 +58,28 @@ const COMPLAINT_EXPORT = [
   'measures_done_by',
 ];
 
+const errors = { '4xx': ref(ErrorAnswer) };
+
 /**
  * Complaints: recorded by the desk, raised by the platform's rules (repeat fault, several faults in
  * a year), answered with a finding and measures; an upheld one is charged to a service point or
- * an installer.
+ * an installer. A refusal of the rules is thrown and answered by the scoped error handler.
  */
-export const complaintRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
-  // Complaints carry center and service point like tickets: the tickets' scope applies.
-  const complaintInScope = async (user: User, id: number) => {
-    const scope = scopeOf(user, 2);
-    const { rows } = await pool.query(
-      `SELECT 1 FROM complaints ticket WHERE ticket.id = $1 AND ${scope.tickets}`,
-      [id, ...scope.params],
-    );
-    return rows.length > 0;
-  };
-
-  app.get<{ Querystring: { open?: boolean; limit?: number; format?: ExportFormat } }>(
+export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { pool } = app;
+  app.get(
     '/complaints',
     {
       config: { roles: ANYONE },
-      schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            open: { type: 'boolean' },
-            limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
-            format: formatProperty,
-          },
-        },
-      },
+      schema: { querystring: ComplaintsQuery, response: { 200: Type.Array(Complaint), ...errors } },
     },
     async (request, reply) => {
       const { open = null, limit = 100, format = 'json' } = request.query;
-      // Complaints carry center and service point like tickets: the tickets' scope applies.
-      const scope = scopeOf(request.user, 3);
-      const { rows } = await pool.query(
-        // measures_due is a local date: as text, not a Date at the process's midnight (the later
-        // column of the same name is the one node-pg keeps).
-        `SELECT ticket.*, (ticket.answered_at IS NULL AND ticket.due_at < now()) OR ticket.answered_at > ticket.due_at AS late,
-                to_char(ticket.measures_due, 'YYYY-MM-DD') AS measures_due
-           FROM complaints ticket
-          WHERE ($1::boolean IS NULL OR (ticket.answered_at IS NULL) = $1) AND ${scope.tickets}
-          ORDER BY ticket.due_at LIMIT $2`,
-        [open, format === 'json' ? limit : EXPORT_ROWS, ...scope.params],
+      const rows = await complaintsIn(
+        pool,
+        scopeOf(request.user, 3),
+        open,
+        format === 'json' ? limit : EXPORT_ROWS,
       );
       const masked = rows.map((row) => maskRow(row, { phone: 'sim' }));
       if (format === 'json') return masked;
@@ -95,26 +87,11 @@ export const complaintRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app
     },
   );
 
-  app.post<{
-    Body: { description: string; complex?: boolean; ticketId?: number; vehicleId?: number; handler?: string };
-  }>(
+  app.post(
     '/complaints',
     {
-      schema: {
-        body: {
-          type: 'object',
-          required: ['description'],
-          additionalProperties: false,
-          properties: {
-            description: { type: 'string', minLength: 1, maxLength: 2000 },
-            complex: { type: 'boolean' },
-            ticketId: { type: 'integer', minimum: 1 },
-            vehicleId: { type: 'integer', minimum: 1 },
-            handler: { type: 'string', maxLength: 64 },
-          },
-        },
-      },
       config: { roles: DESK_ROLES },
+      schema: { body: NewComplaintBody, response: { 201: NewComplaintResult, ...errors } },
     },
     async (request, reply) => {
       const { ticketId, vehicleId, ...rest } = request.body;
@@ -122,105 +99,68 @@ export const complaintRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app
         return reply.code(400).send({ error: 'name the ticket or the vehicle complained about' });
       if (ticketId !== undefined && !(await ticketInScope(pool, request.user, ticketId)))
         return reply.code(404).send({ error: 'no such ticket' });
-      if (vehicleId !== undefined) {
-        const scope = scopeOf(request.user, 2);
-        const { rows } = await pool.query(
-          `SELECT 1 FROM vehicles vehicle WHERE vehicle.id = $1 AND ${scope.vehicles}`,
-          [vehicleId, ...scope.params],
-        );
-        if (rows.length === 0) return reply.code(404).send({ error: 'no such vehicle' });
-      }
+      if (vehicleId !== undefined && !(await vehicleInScope(pool, scopeOf(request.user, 2), vehicleId)))
+        return reply.code(404).send({ error: 'no such vehicle' });
       const complaint: NewComplaint = {
         ...rest,
         ...(ticketId !== undefined ? { ticketId: String(ticketId) } : {}),
         ...(vehicleId !== undefined ? { vehicleId: String(vehicleId) } : {}),
       };
-      return answering(reply, async () => {
-        const created = await recordComplaint(
-          pool,
-          complaint,
-          request.user.username,
-          new Date(),
-          await loadConfig(pool),
-        );
-        return reply.code(201).send(created);
-      });
+      const config = await loadConfig(pool);
+      const created = await recordComplaint(pool, complaint, request.user.username, new Date(), config);
+      // The Dates go out as the contract's ISO strings (the serializer's date-time).
+      return reply.code(201).send(created as unknown as NewComplaintResult);
     },
   );
 
-  app.post<{ Params: { id: number }; Body: Finding }>(
+  const inScope = (user: User, id: number) => complaintInScope(pool, scopeOf(user, 2), id);
+
+  app.post(
     '/complaints/:id/answer',
     {
-      schema: {
-        params: idParams,
-        body: {
-          type: 'object',
-          required: ['finding', 'measures'],
-          additionalProperties: false,
-          properties: {
-            finding: { type: 'string', enum: ['upheld', 'not-upheld'] },
-            measures: { type: 'string', minLength: 1, maxLength: 2000 },
-            handler: { type: 'string', maxLength: 64 },
-            chargedServicePointId: { type: 'integer', minimum: 1 },
-            chargedInstaller: { type: 'string', minLength: 1, maxLength: 64 },
-            measuresOwner: { type: 'string', minLength: 1, maxLength: 64 },
-            measuresDue: { type: 'string', pattern: dayPattern },
-          },
-        },
-      },
       config: { roles: DESK_ROLES },
+      schema: { params: ref(IdParams), body: FindingBody, response: { 200: FindingResult, ...errors } },
     },
     async (request, reply) => {
-      if (!(await complaintInScope(request.user, request.params.id)))
+      if (!(await inScope(request.user, request.params.id)))
         return reply.code(404).send({ error: 'no such complaint' });
-      return answering(reply, () =>
-        answerComplaint(pool, String(request.params.id), request.body, new Date()),
-      );
+      const answer = await answerComplaint(pool, String(request.params.id), request.body, new Date());
+      return answer as unknown as FindingResult;
     },
   );
 
   /** The improvement measures reported done (once), by the roles that answer complaints. */
-  app.post<{ Params: { id: number }; Body: { report: string } }>(
+  app.post(
     '/complaints/:id/measures-done',
     {
-      schema: {
-        params: idParams,
-        body: {
-          type: 'object',
-          required: ['report'],
-          additionalProperties: false,
-          properties: { report: { type: 'string', minLength: 1, maxLength: 2000 } },
-        },
-      },
       config: { roles: DESK_ROLES },
+      schema: {
+        params: ref(IdParams),
+        body: MeasuresDoneBody,
+        response: { 200: MeasuresDoneResult, ...errors },
+      },
     },
     async (request, reply) => {
-      if (!(await complaintInScope(request.user, request.params.id)))
+      if (!(await inScope(request.user, request.params.id)))
         return reply.code(404).send({ error: 'no such complaint' });
-      return answering(reply, () =>
-        reportMeasuresDone(
-          pool,
-          String(request.params.id),
-          request.body.report,
-          request.user.username,
-          new Date(),
-        ),
+      const { id } = request.params;
+      const done = await reportMeasuresDone(
+        pool,
+        String(id),
+        request.body.report,
+        request.user.username,
+        new Date(),
       );
+      return done as unknown as MeasuresDoneResult;
     },
   );
 
   /** Runs the platform's complaint rules over the terminals repaired in the last `days` days. */
-  app.post<{ Body: { days?: number } }>(
+  app.post(
     '/complaints/review',
     {
-      schema: {
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { days: { type: 'integer', minimum: 1, maximum: 366 } },
-        },
-      },
       config: { roles: ['admin'] },
+      schema: { body: ComplaintReviewBody, response: { 200: ComplaintReviewResult, ...errors } },
     },
     async (request) => {
       const now = Date.now();

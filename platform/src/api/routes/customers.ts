@@ -1,14 +1,31 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type pg from 'pg';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  CustomerArchive,
+  CustomerQuery,
+  CustomerRow,
+  CustomersQuery,
+  ErrorAnswer,
+  IdParams,
+  PersonalDataView,
+  ref,
+} from '@jt808/api-contract';
+import { Type } from 'typebox';
 import { loadSettings } from '../../after-sales/config-store.js';
-import { contractsOf, OF_CUSTOMER, SAME_CUSTOMER } from '../../after-sales/contract-store.js';
+import { contractsOf } from '../../after-sales/contract-store.js';
 import { maskRow, mayViewInFull, type PersonalField } from '../../after-sales/masking.js';
-import { UNIT_COLUMNS, type UnitColumns, withWarrantyUntil } from '../../after-sales/warranty-store.js';
+import { withWarrantyUntil } from '../../after-sales/warranty-store.js';
 import { CellError, contactPhone } from '../../roster/cells.js';
-import { EXPORT_ROWS, type ExportFormat, formatProperty, sendTable, tableOf } from '../export.js';
+import { EXPORT_ROWS, sendTable, tableOf } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
-import { idParams } from './after-sales-common.js';
+import {
+  customerIn,
+  customersMatching,
+  customerTimeline,
+  customerVehicles,
+  customerViews,
+  recordFullView,
+} from '../stores/customers-store.js';
 
 const PERSONAL: Record<string, PersonalField> = {
   owner_name: 'name',
@@ -18,12 +35,6 @@ const PERSONAL: Record<string, PersonalField> = {
   enterprise_contact: 'name',
   enterprise_phone: 'phone',
 };
-
-const CUSTOMER_COLUMNS = `vehicle.id, vehicle.plate, vehicle.center_id, vehicle.owner_name, vehicle.owner_phone, vehicle.owner_id_number,
-  e.name AS enterprise, e.contact AS enterprise_contact, e.phone AS enterprise_phone,
-  t.phone, t.maker, t.model, t.terminal_id AS serial, ${UNIT_COLUMNS}`;
-const CUSTOMER_JOINS = `FROM vehicles vehicle LEFT JOIN enterprises e ON e.id = vehicle.enterprise_id
-  LEFT JOIN terminals t ON t.vehicle_id = vehicle.id`;
 
 /** The archive's export columns: the search's, personal data masked as in the list. */
 const CUSTOMER_EXPORT = [
@@ -56,39 +67,7 @@ function asOwnerPhone(q: string): string {
   }
 }
 
-/** Local dates as the instant their day starts in Asia/Shanghai. */
-const startOfLocal = (date: string) => `(${date})::timestamp AT TIME ZONE 'Asia/Shanghai'`;
-
-/**
- * One customer's history across their vehicles ($2) and contracts (of vehicle $1's customer),
- * newest first: a contract's end appears once it has come. No personal data in the summaries (a
- * timeline is masked for every role): an exchange names its ticket (`ref`), not the new SIM.
- */
-const TIMELINE = `SELECT * FROM (
-   SELECT coalesce(accepted_at, done_at, planned_on::timestamptz) AS at, 'installation' AS what, id::text AS ref, vehicle_id,
-          concat_ws(' ', installer, CASE WHEN accepted_at IS NOT NULL THEN 'accepted' WHEN done_at IS NOT NULL THEN 'done' ELSE 'planned' END) AS summary
-     FROM installations WHERE vehicle_id = ANY ($2)
-   UNION ALL
-   SELECT opened_at, 'ticket', id::text, vehicle_id, concat_ws(' ', kind, reason, state, close_reason) FROM tickets WHERE vehicle_id = ANY ($2)
-   UNION ALL
-   SELECT resolved_at, 'exchange', id::text, vehicle_id, 'terminal replaced'
-     FROM tickets WHERE vehicle_id = ANY ($2) AND replacement_phone IS NOT NULL AND resolved_at IS NOT NULL
-   UNION ALL
-   SELECT received_at, 'call', id::text, vehicle_id, concat_ws(' ', category, description) FROM desk_calls WHERE vehicle_id = ANY ($2)
-   UNION ALL
-   SELECT opened_at, 'complaint', id::text, vehicle_id, concat_ws(' ', source, finding, description) FROM complaints WHERE vehicle_id = ANY ($2)
-   UNION ALL
-   SELECT coalesce(done_at, due_at), 'callback', id::text, vehicle_id, concat_ws(' ', kind, satisfaction, reason, comment)
-     FROM callbacks WHERE vehicle_id = ANY ($2)
-   UNION ALL
-   SELECT ${startOfLocal('contract.signed_on')}, 'contract', contract.id::text, contract.vehicle_id,
-          concat_ws(' ', contract.number, contract.kind, 'signed')
-     FROM owner_contracts contract WHERE ${OF_CUSTOMER}
-   UNION ALL
-   SELECT ${startOfLocal('contract.ends_on + 1')}, 'contract', contract.id::text, contract.vehicle_id,
-          concat_ws(' ', contract.number, contract.kind, 'ended')
-     FROM owner_contracts contract WHERE ${OF_CUSTOMER} AND ${startOfLocal('contract.ends_on + 1')} <= now()
- ) events WHERE at IS NOT NULL ORDER BY at DESC LIMIT 500`;
+const errors = { '4xx': ref(ErrorAnswer) };
 
 /**
  * The customer archive: owners (and their enterprise) with their vehicle and terminal, searched by
@@ -97,106 +76,73 @@ const TIMELINE = `SELECT * FROM (
  * installations, tickets, calls, complaints, callbacks and contracts. Personal data in full only on the
  * detail view, for roles that need it, and every such view is recorded.
  */
-export const customerRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
-  app.get<{ Querystring: { q: string; format?: ExportFormat } }>(
+export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { pool } = app;
+  app.get(
     '/customers',
     {
       config: { roles: ANYONE },
-      schema: {
-        querystring: {
-          type: 'object',
-          required: ['q'],
-          additionalProperties: false,
-          properties: { q: { type: 'string', minLength: 1, maxLength: 32 }, format: formatProperty },
-        },
-      },
+      schema: { querystring: CustomersQuery, response: { 200: Type.Array(CustomerRow), ...errors } },
     },
     async (request, reply) => {
-      const { format = 'json' } = request.query;
-      const scope = scopeOf(request.user, 4);
-      const { rows } = await pool.query<UnitColumns>(
-        `SELECT ${CUSTOMER_COLUMNS} ${CUSTOMER_JOINS}
-          WHERE (vehicle.plate ILIKE '%' || $1 || '%' OR vehicle.owner_phone = $2 OR vehicle.owner_name = $1 OR e.name = $1
-                 OR t.phone = ltrim($1, '0'))
-            AND ${scope.vehicles}
-          ORDER BY vehicle.id LIMIT $3`,
-        [
-          request.query.q,
-          asOwnerPhone(request.query.q),
-          format === 'json' ? 100 : EXPORT_ROWS,
-          ...scope.params,
-        ],
-      );
+      const { q, format = 'json' } = request.query;
+      const rows = await customersMatching(pool, scopeOf(request.user, 4), {
+        q,
+        ownerPhone: asOwnerPhone(q),
+        limit: format === 'json' ? 100 : EXPORT_ROWS,
+      });
       const settings = await loadSettings(pool);
       const masked = rows.map((row) => maskRow(withWarrantyUntil(row, settings), PERSONAL));
-      if (format === 'json') return masked;
+      if (format === 'json') return masked as CustomerRow[];
       return sendTable(reply, format, 'customers', tableOf(masked, CUSTOMER_EXPORT));
     },
   );
 
-  app.get<{ Params: { id: number }; Querystring: { full?: boolean } }>(
+  app.get(
     '/customers/:id',
     {
       config: { roles: ANYONE },
       schema: {
-        params: idParams,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { full: { type: 'boolean', default: false } },
-        },
+        params: ref(IdParams),
+        querystring: CustomerQuery,
+        response: { 200: CustomerArchive, ...errors },
       },
     },
     async (request, reply) => {
+      const { id } = request.params;
       const full = request.query.full === true;
       if (full && !mayViewInFull(request.user.role)) {
         return reply.code(403).send({ error: `a ${request.user.role} does not see personal data in full` });
       }
       const scope = scopeOf(request.user, 2);
-      const { rows } = await pool.query<UnitColumns>(
-        `SELECT ${CUSTOMER_COLUMNS} ${CUSTOMER_JOINS} WHERE vehicle.id = $1 AND ${scope.vehicles}`,
-        [request.params.id, ...scope.params],
-      );
-      if (!rows[0]) return reply.code(404).send({ error: 'no such customer' });
-      const customer = withWarrantyUntil(rows[0], await loadSettings(pool));
-      if (full) {
-        await pool.query(
-          `INSERT INTO personal_data_views (user_id, username, subject, subject_id, fields) VALUES ($1, $2, 'vehicle-owner', $3, $4)`,
-          [request.user.id, request.user.username, String(request.params.id), Object.keys(PERSONAL)],
-        );
-      }
-      // The customer's vehicles (their enterprise's and their own) with terminals, in the user's scope.
-      const { rows: vehicles } = await pool.query(
-        `SELECT vehicle.id, vehicle.plate, t.maker, t.model, t.terminal_id AS serial, t.phone
-           FROM vehicles vehicle LEFT JOIN terminals t ON t.vehicle_id = vehicle.id
-          WHERE vehicle.id IN (SELECT sibling.id FROM vehicles sibling WHERE ${SAME_CUSTOMER}) AND ${scope.vehicles}
-          ORDER BY vehicle.id = $1 DESC, vehicle.plate LIMIT 200`,
-        [request.params.id, ...scope.params],
-      );
-      const { rows: timeline } = await pool.query(TIMELINE, [
-        request.params.id,
+      const row = await customerIn(pool, scope, id);
+      if (!row) return reply.code(404).send({ error: 'no such customer' });
+      const customer = withWarrantyUntil(row, await loadSettings(pool));
+      if (full) await recordFullView(pool, request.user, id, Object.keys(PERSONAL));
+      const vehicles = await customerVehicles(pool, scope, id);
+      const timeline = await customerTimeline(
+        pool,
+        id,
         vehicles.map((vehicle) => vehicle.id),
-      ]);
-      return {
+      );
+      const archive = {
         ...(full ? customer : maskRow(customer, PERSONAL)),
         full,
         vehicles: full ? vehicles : vehicles.map((vehicle) => maskRow(vehicle, { phone: 'sim' })),
-        contracts: await contractsOf(pool, request.params.id),
+        contracts: await contractsOf(pool, id),
         timeline,
       };
+      return archive as CustomerArchive;
     },
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/customers/:id/views',
     // Only administrators see who looked.
-    { config: { roles: ['admin'] }, schema: { params: idParams } },
-    async (request) => {
-      const { rows } = await pool.query(
-        `SELECT at, username, fields FROM personal_data_views WHERE subject = 'vehicle-owner' AND subject_id = $1 ORDER BY at DESC LIMIT 200`,
-        [String(request.params.id)],
-      );
-      return rows;
+    {
+      config: { roles: ['admin'] },
+      schema: { params: ref(IdParams), response: { 200: Type.Array(PersonalDataView), ...errors } },
     },
+    async (request) => customerViews(pool, request.params.id),
   );
 };

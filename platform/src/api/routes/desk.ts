@@ -1,43 +1,33 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type pg from 'pg';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  AnswerBody,
+  AnswerResult,
+  CallBody,
+  CallRow,
+  CallsQuery,
+  ClockEventBody,
+  ClockState,
+  ErrorAnswer,
+  IdParams,
+  IntakeResult,
+  ref,
+  TicketClock,
+  WarrantyDecision,
+  WarrantyParams,
+  WarrantyQuery,
+} from '@jt808/api-contract';
+import { Type } from 'typebox';
 import { localDay } from '../../after-sales/calendar.js';
 import { loadConfig, loadSettings } from '../../after-sales/config-store.js';
-import type { CallReport } from '../../after-sales/intake.js';
 import { answerTicket, clockEvent, recordCall, ticketClocks } from '../../after-sales/intake-store.js';
 import { maskRow } from '../../after-sales/masking.js';
-import { decide, EXCLUSIONS, type Receipt } from '../../after-sales/warranty.js';
+import { decide } from '../../after-sales/warranty.js';
 import { unitOf } from '../../after-sales/warranty-store.js';
-import { EXPORT_ROWS, type ExportFormat, formatProperty, sendTable, tableOf } from '../export.js';
+import { EXPORT_ROWS, sendTable, tableOf } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
-import { answering, DESK_ROLES, dayPattern, idParams, ticketInScope } from './after-sales-common.js';
-
-const callBody = {
-  type: 'object',
-  required: ['callerPhone', 'vehicle', 'description', 'category', 'severity'],
-  additionalProperties: false,
-  properties: {
-    receivedAt: { type: 'string', format: 'date-time' },
-    callerName: { type: 'string', maxLength: 64 },
-    callerPhone: { type: 'string', minLength: 3, maxLength: 32 },
-    vehicle: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        id: { type: 'integer', minimum: 1 },
-        plate: { type: 'string', minLength: 1, maxLength: 32 },
-        terminal: { type: 'string', pattern: '^[0-9]{1,20}$' },
-        ownerPhone: { type: 'string', minLength: 3, maxLength: 32 },
-      },
-    },
-    description: { type: 'string', minLength: 1, maxLength: 2000 },
-    category: { type: 'string', enum: ['hardware', 'software', 'guidance', 'consultation'] },
-    severity: { type: 'integer', enum: [1, 2, 3] },
-    answeredOnCall: { type: 'boolean' },
-    needsVisit: { type: 'boolean' },
-    channel: { type: 'string', enum: ['phone', 'web'] },
-  },
-} as const;
+import { deskCallsIn, terminalInScope } from '../stores/desk-store.js';
+import { DESK_ROLES, ticketInScope } from './after-sales-common.js';
 
 /** The call log's export columns. */
 const CALL_EXPORT = [
@@ -58,51 +48,43 @@ const CALL_EXPORT = [
   'taken_by',
 ];
 
+const errors = { '4xx': ref(ErrorAnswer) };
+
 /**
  * The service desk: calls that become (or join) tickets, the desk's answers and clocks, the call
  * log searched by plate, caller or owner (personal data masked), and which warranty rule applies.
+ * A refusal of the after-sales rules is thrown and answered by the scoped error handler (errors.ts).
  */
-export const deskRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
-  app.post<{ Body: Omit<CallReport, 'receivedAt'> & { receivedAt?: string } }>(
-    '/desk/calls',
-    { schema: { body: callBody }, config: { roles: DESK_ROLES } },
-    async (request, reply) =>
-      answering(reply, async () => {
-        const { receivedAt, ...call } = request.body;
-        const report: CallReport = { ...call, receivedAt: receivedAt ? new Date(receivedAt) : new Date() };
-        const result = await recordCall(pool, report, request.user, await loadConfig(pool));
-        return reply.code(result.attached ? 200 : 201).send(result);
-      }),
-  );
-
-  app.get<{ Querystring: { q?: string; limit?: number; format?: ExportFormat } }>(
+export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { pool } = app;
+  app.post(
     '/desk/calls',
     {
-      schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            q: { type: 'string', maxLength: 32 },
-            limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
-            format: formatProperty,
-          },
-        },
-      },
       config: { roles: DESK_ROLES },
+      schema: { body: CallBody, response: { 200: IntakeResult, 201: IntakeResult, ...errors } },
+    },
+    async (request, reply) => {
+      const { receivedAt, ...call } = request.body;
+      const report = { ...call, receivedAt: receivedAt ? new Date(receivedAt) : new Date() };
+      const result = await recordCall(pool, report, request.user, await loadConfig(pool));
+      // The clocks' Dates go out as the contract's ISO strings (the serializer's date-time).
+      return reply.code(result.attached ? 200 : 201).send(result as unknown as IntakeResult);
+    },
+  );
+
+  app.get(
+    '/desk/calls',
+    {
+      config: { roles: DESK_ROLES },
+      schema: { querystring: CallsQuery, response: { 200: Type.Array(CallRow), ...errors } },
     },
     async (request, reply) => {
       const { q = '', limit = 100, format = 'json' } = request.query;
-      const scope = scopeOf(request.user, 3);
-      const { rows } = await pool.query(
-        `SELECT c.id, c.received_at, c.caller_name, c.caller_phone, c.vehicle_id, vehicle.plate, c.phone, c.description,
-                c.category, c.severity, c.channel, c.answered_on_call, c.ticket_id, c.attached, c.taken_by, vehicle.owner_name
-           FROM desk_calls c JOIN vehicles vehicle ON vehicle.id = c.vehicle_id
-          WHERE ($1 = '' OR vehicle.plate ILIKE '%' || $1 || '%' OR c.caller_phone = $1 OR vehicle.owner_phone = $1
-                 OR vehicle.owner_name = $1 OR c.phone = ltrim($1, '0'))
-            AND ${scope.vehicles}
-          ORDER BY c.received_at DESC LIMIT $2`,
-        [q, format === 'json' ? limit : EXPORT_ROWS, ...scope.params],
+      const rows = await deskCallsIn(
+        pool,
+        scopeOf(request.user, 3),
+        q,
+        format === 'json' ? limit : EXPORT_ROWS,
       );
       const masked = rows.map((row) =>
         maskRow(row, { caller_name: 'name', caller_phone: 'phone', phone: 'sim', owner_name: 'name' }),
@@ -111,121 +93,76 @@ export const deskRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { p
     },
   );
 
-  app.post<{ Params: { id: number }; Body: { settled?: boolean } }>(
+  app.post(
     '/desk/tickets/:id/answer',
     {
-      schema: {
-        params: idParams,
-        body: { type: 'object', additionalProperties: false, properties: { settled: { type: 'boolean' } } },
-      },
       config: { roles: DESK_ROLES },
+      schema: { params: ref(IdParams), body: AnswerBody, response: { 200: AnswerResult, ...errors } },
     },
     async (request, reply) => {
       if (!(await ticketInScope(pool, request.user, request.params.id)))
         return reply.code(404).send({ error: 'no such ticket' });
-      return answering(reply, () =>
-        answerTicket(
-          pool,
-          String(request.params.id),
-          request.body?.settled ?? false,
-          request.user.username,
-          new Date(),
-        ),
-      );
+      const settled = request.body?.settled ?? false;
+      return answerTicket(pool, String(request.params.id), settled, request.user.username, new Date());
     },
   );
 
-  app.post<{
-    Params: { id: number };
-    Body: {
-      clock: 'first-answer' | 'visit' | 'inspection-report' | 'spare-parts';
-      event: 'start' | 'met';
-      at?: string;
-    };
-  }>(
+  app.post(
     '/desk/tickets/:id/clocks',
     {
-      schema: {
-        params: idParams,
-        body: {
-          type: 'object',
-          required: ['clock', 'event'],
-          additionalProperties: false,
-          properties: {
-            clock: { type: 'string', enum: ['first-answer', 'visit', 'inspection-report', 'spare-parts'] },
-            event: { type: 'string', enum: ['start', 'met'] },
-            at: { type: 'string', format: 'date-time' },
-          },
-        },
-      },
       config: { roles: [...DESK_ROLES, 'service'] },
+      schema: { params: ref(IdParams), body: ClockEventBody, response: { 200: ClockState, ...errors } },
     },
     async (request, reply) => {
       if (!(await ticketInScope(pool, request.user, request.params.id)))
         return reply.code(404).send({ error: 'no such ticket' });
       const { clock, event, at } = request.body;
-      return answering(reply, async () =>
-        clockEvent(
-          pool,
-          String(request.params.id),
-          clock,
-          event,
-          at ? new Date(at) : new Date(),
-          await loadConfig(pool),
-          request.user.username,
-        ),
+      const config = await loadConfig(pool);
+      const when = at ? new Date(at) : new Date();
+      const state = await clockEvent(
+        pool,
+        String(request.params.id),
+        clock,
+        event,
+        when,
+        config,
+        request.user.username,
       );
+      return state as unknown as ClockState;
     },
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/desk/tickets/:id/clocks',
-    { config: { roles: ANYONE }, schema: { params: idParams } },
+    {
+      config: { roles: ANYONE },
+      schema: { params: ref(IdParams), response: { 200: Type.Array(TicketClock), ...errors } },
+    },
     async (request, reply) => {
       if (!(await ticketInScope(pool, request.user, request.params.id)))
         return reply.code(404).send({ error: 'no such ticket' });
-      return ticketClocks(pool, request.params.id);
+      const clocks = await ticketClocks(pool, request.params.id);
+      return clocks as unknown as TicketClock[];
     },
   );
 
-  app.get<{
-    Params: { terminal: string };
-    Querystring: Receipt & { today?: string; quality?: boolean };
-  }>(
+  app.get(
     '/warranty/:terminal',
     {
       config: { roles: ANYONE },
       schema: {
-        params: {
-          type: 'object',
-          required: ['terminal'],
-          properties: { terminal: { type: 'string', pattern: '^[0-9]{1,20}$' } },
-        },
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            today: { type: 'string', pattern: dayPattern },
-            quality: { type: 'boolean', default: false },
-            exclusions: { type: 'array', items: { type: 'string', enum: EXCLUSIONS }, maxItems: 6 },
-            badlyDamaged: { type: 'boolean' },
-            opened: { type: 'boolean' },
-          },
-        },
+        params: WarrantyParams,
+        querystring: WarrantyQuery,
+        response: { 200: WarrantyDecision, ...errors },
       },
     },
     async (request, reply) => {
-      const scope = scopeOf(request.user, 2);
-      const { rows } = await pool.query(
-        `SELECT 1 FROM terminals t JOIN vehicles vehicle ON vehicle.id = t.vehicle_id WHERE t.phone = ltrim($1, '0') AND ${scope.vehicles}`,
-        [request.params.terminal, ...scope.params],
-      );
-      const unit = rows.length > 0 ? await unitOf(pool, request.params.terminal) : undefined;
+      const { terminal } = request.params;
+      const inScope = await terminalInScope(pool, scopeOf(request.user, 2), terminal);
+      const unit = inScope ? await unitOf(pool, terminal) : undefined;
       if (!unit) return reply.code(404).send({ error: 'no such terminal' });
       const { today = localDay(Date.now()), quality = false, ...receipt } = request.query;
-      return answering(reply, async () =>
-        decide(unit, { today, quality, ...receipt }, await loadSettings(pool)),
-      );
+      return decide(unit, { today, quality, ...receipt }, await loadSettings(pool));
     },
   );
 };

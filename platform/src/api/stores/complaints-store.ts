@@ -1,0 +1,41 @@
+import type pg from 'pg';
+import type { Scope } from '../scope.js';
+
+/**
+ * The complaints' queries (GET /api/complaints, the checks of scope before recording and answering
+ * one). Complaints carry center and service point like tickets: the tickets' scope applies.
+ */
+
+/** The scope's complaints, open (`open`), answered (`!open`) or all (null), earliest due first; from $3. */
+export async function complaintsIn(pool: pg.Pool, scope: Scope, open: boolean | null, limit: number) {
+  const { rows } = await pool.query(
+    // measures_due is a local date: as text, not a Date at the process's midnight (the later
+    // column of the same name is the one node-pg keeps). `late` is never null (an open complaint
+    // not yet due is not late), as the contract's boolean says.
+    `SELECT ticket.*, CASE WHEN ticket.answered_at IS NULL THEN ticket.due_at < now() ELSE ticket.answered_at > ticket.due_at END AS late,
+            to_char(ticket.measures_due, 'YYYY-MM-DD') AS measures_due
+       FROM complaints ticket
+      WHERE ($1::boolean IS NULL OR (ticket.answered_at IS NULL) = $1) AND ${scope.tickets}
+      ORDER BY ticket.due_at LIMIT $2`,
+    [open, limit, ...scope.params],
+  );
+  return rows;
+}
+
+/** Whether the scope sees the complaint; from $2. */
+export async function complaintInScope(pool: pg.Pool, scope: Scope, id: number): Promise<boolean> {
+  const { rows } = await pool.query(
+    `SELECT 1 FROM complaints ticket WHERE ticket.id = $1 AND ${scope.tickets}`,
+    [id, ...scope.params],
+  );
+  return rows.length > 0;
+}
+
+/** Whether the scope sees the vehicle complained about; from $2. */
+export async function vehicleInScope(pool: pg.Pool, scope: Scope, id: number): Promise<boolean> {
+  const { rows } = await pool.query(
+    `SELECT 1 FROM vehicles vehicle WHERE vehicle.id = $1 AND ${scope.vehicles}`,
+    [id, ...scope.params],
+  );
+  return rows.length > 0;
+}

@@ -1,0 +1,31 @@
+import type pg from 'pg';
+import type { Scope } from '../scope.js';
+
+/** The service desk's queries (GET /api/desk/calls, GET /api/warranty/:terminal's check of scope). */
+
+/**
+ * The scope's calls, newest first, matching `q` by plate (part of it), caller's phone, owner's phone
+ * or name, or SIM (any text when empty); `scope` numbers its parameters from $3.
+ */
+export async function deskCallsIn(pool: pg.Pool, scope: Scope, q: string, limit: number) {
+  const { rows } = await pool.query(
+    `SELECT c.id, c.received_at, c.caller_name, c.caller_phone, c.vehicle_id, vehicle.plate, c.phone, c.description,
+            c.category, c.severity, c.channel, c.answered_on_call, c.ticket_id, c.attached, c.taken_by, vehicle.owner_name
+       FROM desk_calls c JOIN vehicles vehicle ON vehicle.id = c.vehicle_id
+      WHERE ($1 = '' OR vehicle.plate ILIKE '%' || $1 || '%' OR c.caller_phone = $1 OR vehicle.owner_phone = $1
+             OR vehicle.owner_name = $1 OR c.phone = ltrim($1, '0'))
+        AND ${scope.vehicles}
+      ORDER BY c.received_at DESC LIMIT $2`,
+    [q, limit, ...scope.params],
+  );
+  return rows;
+}
+
+/** Whether the terminal (its SIM, leading zeros as sent) is on a vehicle the scope sees; from $2. */
+export async function terminalInScope(pool: pg.Pool, scope: Scope, terminal: string): Promise<boolean> {
+  const { rows } = await pool.query(
+    `SELECT 1 FROM terminals t JOIN vehicles vehicle ON vehicle.id = t.vehicle_id WHERE t.phone = ltrim($1, '0') AND ${scope.vehicles}`,
+    [terminal, ...scope.params],
+  );
+  return rows.length > 0;
+}
