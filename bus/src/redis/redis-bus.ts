@@ -65,6 +65,17 @@ export class RedisBus implements Bus {
     return readDurability(this.redis);
   }
 
+  /**
+   * From the publishing connection's state: down when it closes (Redis gone, restarted, the link
+   * reset), up when it is ready again (after its ready check: a Redis still loading its AOF is not
+   * ready). ioredis keeps what is published meanwhile in its offline queue and sends it on 'ready'.
+   * A link that hangs without closing is not noticed here.
+   */
+  onAvailability(listener: (available: boolean) => void): void {
+    this.redis.on('close', () => listener(false));
+    this.redis.on('ready', () => listener(true));
+  }
+
   async close(): Promise<void> {
     this.subscriber.disconnect();
     // QUIT would wait in the offline queue for a Redis that may never come back (a gateway stopping
