@@ -4,6 +4,7 @@ import { type Harness, startHarness } from '@jt808/test-support/gateway-harness'
 import { RedisProcess, redisServerInstalled } from '@jt808/test-support/redis';
 import { location, signIn } from '@jt808/test-support/terminal';
 import { until } from '@jt808/test-support/wait';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const installed = redisServerInstalled();
@@ -63,7 +64,9 @@ describe.skipIf(!installed)('while the bus Redis is down', () => {
 
   it('does not acknowledge a location, and counts it', async () => {
     const before = await metricValue('jt808_bus_down_unanswered_total');
-    await expect(steady.request('locationReport', location())).rejects.toThrow(/no matching platform message/);
+    await expect(steady.request('locationReport', location())).rejects.toThrow(
+      /no matching platform message/,
+    );
     expect(await metricValue('jt808_bus_down_unanswered_total')).toBe(before + 1);
     expect(harness.gateway.intake.inFlight).toBe(0);
   });
@@ -91,4 +94,60 @@ describe.skipIf(!installed)('while the bus Redis is down', () => {
     expect(steady.connected).toBe(true);
     expect(flooder.connected).toBe(true);
   }, 40_000);
+});
+
+describe.skipIf(!installed)('connections the gateway stopped reading for a bus that hangs, then goes', () => {
+  let redis: RedisProcess;
+  let harness: Harness;
+
+  beforeAll(async () => {
+    redis = await RedisProcess.start();
+    harness = await startHarness({
+      bus: new RedisBus({ url: redis.url, prefix: 'outage-held', shards: 2 }),
+      config: { heartbeatSeconds: 1, maxWorkerInFlight: 8 },
+    });
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+    await redis?.destroy();
+  }, 30_000);
+
+  it('keeps them past the idle timeout, reads them again once the bus is down, acknowledges what it held after', async () => {
+    const terminal = harness.terminal('013800000703');
+    await signIn(terminal, 'T000703', '豫C70003');
+    const probe = new Redis(redis.url);
+    const pid = Number(/process_id:(\d+)/.exec(await probe.info('server'))?.[1]);
+    probe.disconnect();
+    // Stopped, not gone: the connection stays open and publishes hang (a slow bus, not a down one).
+    process.kill(pid, 'SIGSTOP');
+    const held: Promise<unknown>[] = [];
+    terminal.options.replyTimeoutMs = 30_000;
+    for (let i = 0; i < 20; i++)
+      held.push(terminal.request('locationReport', location()).catch(() => undefined));
+    await until(() => harness.gateway.intake.inFlight >= 8);
+    // Past three heartbeat intervals of a connection the worker stopped reading.
+    await sleep(4000);
+    expect(terminal.connected).toBe(true);
+    // The bound stops reading at the next chunk: what the chunks in hand held is over it a little.
+    const heldBefore = harness.gateway.intake.inFlight;
+    expect(harness.gateway.busState.down).toBe(false);
+    await redis.crash();
+    await until(() => harness.gateway.busState.down);
+    terminal.options.replyTimeoutMs = 2000;
+    expect((await terminal.request('heartbeat', {})).body).toMatchObject({ result: 0 });
+    // Nothing new is held: the frames behind the bound were read and dropped.
+    await until(
+      async () =>
+        (await harness.metrics.registry.getSingleMetric('jt808_bus_down_unanswered_total')?.get())?.values
+          .length !== 0,
+    );
+    expect(harness.gateway.intake.inFlight).toBe(heldBefore);
+    await redis.launch();
+    await until(() => !harness.gateway.busState.down, 15_000);
+    terminal.options.replyTimeoutMs = 5000;
+    expect((await terminal.request('locationReport', location())).body).toMatchObject({ result: 0 });
+    await until(() => harness.gateway.intake.inFlight === 0, 15_000);
+    expect(terminal.connected).toBe(true);
+  }, 60_000);
 });

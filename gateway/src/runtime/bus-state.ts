@@ -25,9 +25,7 @@ export class BusState {
     this.metrics.busUp.set(available ? 1 : 0);
     if (this.down) {
       this.downSince = Date.now();
-      this.log.error(
-        'bus unreachable: answering heartbeats, refusing data unacknowledged until it is back',
-      );
+      this.log.error('bus unreachable: answering heartbeats, refusing data unacknowledged until it is back');
       this.onDown();
     } else {
       this.log.warn({ downSeconds: (Date.now() - this.downSince) / 1000 }, 'bus reachable again');

@@ -117,7 +117,10 @@ export class Session {
     if (wait > 0) this.throttle(now + wait);
     if (this.phone === undefined) this.identify(message.header);
     // Not queued behind messages that wait for the bus: nothing more is held while it is down.
-    if (this.ctx.busState.down) return answerWhileBusDown(this.ctx, this, inbound);
+    if (this.ctx.busState.down) {
+      answerWhileBusDown(this.ctx, this, inbound);
+      return;
+    }
     // Sub-packages too wait their turn: they are collected only once the messages before them (an
     // authentication) are handled, and only for an authenticated session (see dispatch).
     this.enqueue(inbound);
