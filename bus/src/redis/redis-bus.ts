@@ -36,6 +36,7 @@ export class RedisBus implements Bus {
   readonly commands: CommandChannel;
   private readonly redis: Redis;
   private readonly subscriber: Redis;
+  private closing = false;
 
   constructor(options: RedisBusOptions) {
     const prefix = options.prefix ?? 'jt808';
@@ -72,11 +73,13 @@ export class RedisBus implements Bus {
    * A link that hangs without closing is not noticed here.
    */
   onAvailability(listener: (available: boolean) => void): void {
-    this.redis.on('close', () => listener(false));
+    // Our own close is not the bus going away.
+    this.redis.on('close', () => this.closing || listener(false));
     this.redis.on('ready', () => listener(true));
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.subscriber.disconnect();
     // QUIT would wait in the offline queue for a Redis that may never come back (a gateway stopping
     // while its bus is down hung there); with no connection there is nothing left to flush anyway.
