@@ -71,6 +71,12 @@ const values = benchArgs('bench:province', 'the whole province on one box: held,
   'lag-p99': { type: 'string', default: '2' },
   /** Seconds the bus Redis stays down in the outage phase. */
   outage: { type: 'string', default: '1800' },
+  /**
+   * In the outage phase, also read the gateway's /metrics at every sample (every 10 s): workers that
+   * see the bus down, heartbeats they answered, messages refused unacknowledged, connections and
+   * idle closes. Off by default: a scrape makes every worker walk its sockets.
+   */
+  'outage-gateway-metrics': { type: 'boolean', default: false },
   /** Seconds to wait for the fleet to sign in (first, and after the restart). */
   'sign-in-timeout': { type: 'string', default: '1200' },
   /** Seconds to wait for every terminal to be back after the restart. */
@@ -323,6 +329,22 @@ function fleetProgress(): { authenticated: number; acksPerSecond: number; errors
 }
 
 const fleetAuthenticated = (): number => fleetProgress().authenticated;
+
+type OutageGateway = Awaited<ReturnType<typeof outageGateway>>;
+
+/** How the gateway answers while its bus is down (docs/gateway.md, "When the bus is down"). */
+async function outageGateway() {
+  const metrics = await gatewayMetrics();
+  const workers = byLabel(metrics, 'jt808_bus_up', 'worker');
+  return {
+    workersBusDown: Object.values(workers).filter((up) => up === 0).length,
+    heartbeatsAnswered: sum(metrics, 'jt808_bus_down_heartbeats_total'),
+    refusedUnacknowledged: sum(metrics, 'jt808_bus_down_unanswered_total'),
+    connections: sum(metrics, 'jt808_connections'),
+    authenticated: sum(metrics, 'jt808_sessions', { state: 'authenticated' }),
+    idleClosed: sum(metrics, 'jt808_connections_closed_total', { reason: 'idle' }),
+  };
+}
 
 async function ingestDelay(): Promise<Map<number, number>> {
   const text = await httpGet(`http://127.0.0.1:${PORTS.ingestHttp}/metrics`, 10_000).catch(() => '');
@@ -727,10 +749,11 @@ async function main(): Promise<void> {
     log(`outage: bus Redis killed for ${opts.outageS} s`);
     const down = Date.now();
     await stop(procs.redis!, 10_000, 'SIGKILL');
-    const during: (ReturnType<typeof fleetProgress> & { at: number })[] = [];
+    const during: (ReturnType<typeof fleetProgress> & { at: number; gateway?: OutageGateway })[] = [];
     while (Date.now() - down < opts.outageS * 1000) {
       await sleep(10_000);
-      during.push({ at: round((Date.now() - down) / 1000), ...fleetProgress() });
+      const gateway = values['outage-gateway-metrics'] ? await outageGateway() : undefined;
+      during.push({ at: round((Date.now() - down) / 1000), ...fleetProgress(), gateway });
     }
     procs.redis = startRedis();
     await redisUp();

@@ -11,6 +11,11 @@ export interface Bus {
   readonly commands: CommandChannel;
   /** What the bus can promise about acknowledged events surviving a crash. */
   durability(): Promise<Durability>;
+  /**
+   * Calls `listener` each time the bus becomes unreachable (false) or reachable again (true). While
+   * it is unreachable, publish() neither resolves nor fails: what is published waits for it.
+   */
+  onAvailability(listener: (available: boolean) => void): void;
   close(): Promise<void>;
 }
 

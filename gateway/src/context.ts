@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from './config.js';
 import type { CommandTracker } from './downlink/command-tracker.js';
 import type { Roster } from './roster/roster.js';
+import type { BusState } from './runtime/bus-state.js';
 import type { Metrics } from './runtime/metrics.js';
 import type { AddressLimits } from './session/address-limits.js';
 import type { IntakeLimit } from './session/intake-limit.js';
@@ -28,6 +29,8 @@ export interface GatewayContext {
   readonly metrics: Metrics;
   readonly log: Logger;
   readonly commands: CommandTracker;
+  /** Whether the bus is reachable: while it is not, messages are answered by handlers/bus-down.ts. */
+  readonly busState: BusState;
   /** The bound on messages this worker has read and not yet answered. */
   readonly intake: IntakeLimit;
   /** The memory all sessions' partial sub-packaged messages may hold together in this worker. */

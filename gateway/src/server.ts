@@ -8,6 +8,7 @@ import { CommandTracker } from './downlink/command-tracker.js';
 import { dispatch } from './handlers/dispatch.js';
 import { acknowledge, publishSessionEvent } from './handlers/replies.js';
 import type { Roster } from './roster/roster.js';
+import { BusState } from './runtime/bus-state.js';
 import { LogSampler } from './runtime/log-sampler.js';
 import { createMetrics, type Metrics } from './runtime/metrics.js';
 import { connectionCap } from './runtime/open-files.js';
@@ -47,6 +48,7 @@ export class Gateway implements GatewayContext {
   readonly metrics: Metrics;
   readonly log: Logger;
   readonly commands: CommandTracker;
+  readonly busState: BusState;
   readonly intake: IntakeLimit;
   readonly reassembly: ReassemblyBudget;
   readonly addressLimits: AddressLimits;
@@ -78,6 +80,10 @@ export class Gateway implements GatewayContext {
     this.reassembly = new ReassemblyBudget(config.reassemblyBudgetBytes);
     this.addressLimits = this.createAddressLimits();
     this.proxyGate = config.proxyProtocol ? this.createProxyGate() : undefined;
+    this.busState = new BusState(this.metrics, this.log, () => {
+      for (const session of this.sessions) session.busWentDown();
+    });
+    this.bus.onAvailability((available) => this.busState.set(available));
     this.commands = new CommandTracker(this.bus, this.gatewayId, this.live, this.metrics, this.log);
     this.server = createServer({ pauseOnConnect: false, noDelay: true }, (socket) => this.accept(socket));
     this.server.maxConnections = config.maxConnections || connectionCap();
@@ -246,7 +252,10 @@ export class Gateway implements GatewayContext {
     this.sampler.warn(key, fields, message);
   }
 
-  /** Closes connections that went silent, never authenticated, or stalled inside a frame. */
+  /**
+   * Closes connections that went silent (not those this worker stopped reading), never
+   * authenticated, or stalled inside a frame.
+   */
   private sweep(): void {
     const now = Date.now();
     const idleMs = 3 * this.config.heartbeatSeconds * 1000;
@@ -257,7 +266,8 @@ export class Gateway implements GatewayContext {
     this.addressLimits.sweep(now);
     for (const session of this.sessions) {
       if (session.isClosed) continue;
-      if (now - session.lastFrameAt > idleMs) session.close('idle');
+      // A connection we stopped reading is silent because of us (see Session.resume).
+      if (!session.isPaused && now - session.lastFrameAt > idleMs) session.close('idle');
       else if (session.state !== 'authenticated' && now - session.openedAt > authMs)
         session.close('auth-timeout');
       else if (session.partialSince > 0 && now - session.partialSince > stalledMs)

@@ -51,6 +51,9 @@ export class MemoryBus implements Bus {
     };
   }
 
+  /** In-process: never unreachable. */
+  onAvailability(_listener: (available: boolean) => void): void {}
+
   async close(): Promise<void> {
     await this.events.stopAll();
   }

@@ -36,6 +36,7 @@ export class RedisBus implements Bus {
   readonly commands: CommandChannel;
   private readonly redis: Redis;
   private readonly subscriber: Redis;
+  private closing = false;
 
   constructor(options: RedisBusOptions) {
     const prefix = options.prefix ?? 'jt808';
@@ -65,7 +66,20 @@ export class RedisBus implements Bus {
     return readDurability(this.redis);
   }
 
+  /**
+   * From the publishing connection's state: down when it closes (Redis gone, restarted, the link
+   * reset), up when it is ready again (after its ready check: a Redis still loading its AOF is not
+   * ready). ioredis keeps what is published meanwhile in its offline queue and sends it on 'ready'.
+   * A link that hangs without closing is not noticed here.
+   */
+  onAvailability(listener: (available: boolean) => void): void {
+    // Our own close is not the bus going away.
+    this.redis.on('close', () => this.closing || listener(false));
+    this.redis.on('ready', () => listener(true));
+  }
+
   async close(): Promise<void> {
+    this.closing = true;
     this.subscriber.disconnect();
     // QUIT would wait in the offline queue for a Redis that may never come back (a gateway stopping
     // while its bus is down hung there); with no connection there is nothing left to flush anyway.

@@ -74,6 +74,23 @@ export function createMetrics(registry = new Registry()) {
       help: 'Events the bus did not accept (the terminal was not acknowledged)',
       registers,
     }),
+    busUp: new Gauge({
+      name: 'jt808_bus_up',
+      help: 'Whether this worker reaches its bus (1) or not (0: heartbeats answered, data refused unacknowledged)',
+      labelNames: ['worker'],
+      registers,
+    }).labels({ worker: String(process.pid) }),
+    busDownUnanswered: new Counter({
+      name: 'jt808_bus_down_unanswered_total',
+      help: 'Messages dropped unacknowledged because the bus was down, by message name',
+      labelNames: ['message'],
+      registers,
+    }),
+    busDownHeartbeats: new Counter({
+      name: 'jt808_bus_down_heartbeats_total',
+      help: 'Heartbeats the gateway answered itself while the bus was down (not published)',
+      registers,
+    }),
     registrations: new Counter({
       name: 'jt808_registrations_total',
       help: 'Registrations (0x0100) by outcome: known, pending, or the reason they were refused',

@@ -15,6 +15,7 @@ import {
   SubPackageAssembler,
 } from '@jt808/protocol';
 import type { GatewayContext, Inbound, Reply } from '../context.js';
+import { answerWhileBusDown } from '../handlers/bus-down.js';
 import type { Peer } from './proxy-header.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -115,6 +116,11 @@ export class Session {
     const wait = this.bucket.take(now);
     if (wait > 0) this.throttle(now + wait);
     if (this.phone === undefined) this.identify(message.header);
+    // Not queued behind messages that wait for the bus: nothing more is held while it is down.
+    if (this.ctx.busState.down) {
+      answerWhileBusDown(this.ctx, this, inbound);
+      return;
+    }
     // Sub-packages too wait their turn: they are collected only once the messages before them (an
     // authentication) are handled, and only for an authenticated session (see dispatch).
     this.enqueue(inbound);
@@ -222,10 +228,28 @@ export class Session {
     this.resume();
   }
 
+  /**
+   * The bus went down: read again even with messages waiting for it (they wait for its return, in
+   * order), since what arrives now is answered or dropped at once and adds nothing to hold.
+   */
+  busWentDown(): void {
+    this.ctx.intake.forget(this);
+    this.heldByIntake = false;
+    this.resume();
+  }
+
+  /** Not reading this connection (intake bounds, flood throttle): its silence is ours. */
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
   private resume(): void {
-    if (!this.paused || this.closed || this.heldByIntake) return;
-    if (this.inFlight >= this.ctx.config.maxInFlight / 2 || Date.now() < this.throttledUntil) return;
+    if (!this.paused || this.closed || Date.now() < this.throttledUntil) return;
+    const busDown = this.ctx.busState.down;
+    if (!busDown && (this.heldByIntake || this.inFlight >= this.ctx.config.maxInFlight / 2)) return;
     this.paused = false;
+    // The idle timeout counts from here: the time we did not read is not the terminal's silence.
+    this.lastFrameAt = Date.now();
     this.socket.resume();
   }
 

@@ -38,6 +38,7 @@ export function simulatedTimeView(bus: Bus, time: SimTime): Bus {
     sessions: bus.sessions,
     commands: bus.commands,
     durability: () => bus.durability(),
+    onAvailability: (listener) => bus.onAvailability(listener),
     close: () => bus.close(),
     events: {
       publish: (event) => bus.events.publish(event),
