@@ -1,3 +1,4 @@
+import { EXCLUSIONS, type Exclusion } from '@jt808/api-contract';
 import { addDays, addMonths, daysBetween, isDay } from './calendar.js';
 import type { AfterSalesSettings } from './settings.js';
 
@@ -22,16 +23,8 @@ export interface Unit {
 export type WarrantyBasis = 'express' | 'freight' | 'installation' | 'roster';
 export type AfterSalesRule = 'return' | 'exchange' | 'free-repair' | 'paid-repair';
 
-/** What voids the warranty of a repair, as the standard lists it. */
-export const EXCLUSIONS = [
-  'misuse',
-  'third-party-repair',
-  'modification',
-  'missing-card',
-  'missing-serial',
-  'missing-label',
-] as const;
-export type Exclusion = (typeof EXCLUSIONS)[number];
+/** What voids the warranty of a repair, as the standard lists it: the contract's list, which requests name. */
+export { EXCLUSIONS, type Exclusion };
 
 const EXCLUSION_NAMES: Record<Exclusion, { zh: string; en: string }> = {
   misuse: { zh: '使用不当或人为损坏', en: 'misuse' },

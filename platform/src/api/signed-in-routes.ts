@@ -86,7 +86,18 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
   await app.register(kpiRoutes, { cache, aggregates, warmUps: options.warmUps });
   await app.register(servicePointRoutes);
   await app.register(commandRoutes, { commands: options.commands });
-  // After-sales operations (docs/after-sales.md).
+  // After-sales operations (docs/after-sales.md): on the contract, then those taking the pool.
+  for (const routes of [
+    afterSalesConfigRoutes,
+    clockRoutes,
+    noticeRoutes,
+    replacementRoutes,
+    faultCauseRoutes,
+    rmaRoutes,
+    printSheetRoutes,
+  ]) {
+    await app.register(routes);
+  }
   for (const routes of [
     deskRoutes,
     complaintRoutes,
@@ -99,15 +110,8 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
     installerRegisterRoutes,
     installerAccountRoutes,
     serviceReportRoutes,
-    afterSalesConfigRoutes,
-    clockRoutes,
-    noticeRoutes,
-    replacementRoutes,
-    faultCauseRoutes,
-    rmaRoutes,
     periodicReportRoutes,
     installProgressRoutes,
-    printSheetRoutes,
   ]) {
     await app.register(routes, { pool });
   }
