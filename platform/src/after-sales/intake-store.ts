@@ -247,7 +247,7 @@ export interface ClockRow {
 /** A ticket's clocks, in the order they started. */
 export async function ticketClocks(db: Queryable, ticketId: string | number): Promise<ClockRow[]> {
   const { rows } = await db.query<ClockRow>(
-    `SELECT clock, due_at, met_at, (met_at IS NULL AND due_at < now()) OR met_at > due_at AS breached
+    `SELECT clock, due_at, met_at, coalesce(met_at > due_at, due_at < now()) AS breached
        FROM service_clocks WHERE ticket_id = $1 ORDER BY id`,
     [ticketId],
   );
