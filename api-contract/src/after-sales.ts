@@ -420,12 +420,11 @@ export const Endpoint = Type.Object({
 export type Endpoint = Static<typeof Endpoint>;
 export const Endpoints = Type.Array(Endpoint);
 
-/** ...but when made (always) or rotated (when a new one was sent): the one time it is shown. */
-export const EndpointWithSecret = Type.Object({
-  ...Endpoint.properties,
-  secret: Type.Optional(Type.String()),
-});
-export type EndpointWithSecret = Static<typeof EndpointWithSecret>;
+/** ...but when made (POST, given or generated) and when rotated (PUT with a new one): the one time it is shown. */
+export const EndpointMade = Type.Object({ ...Endpoint.properties, secret: Type.String() });
+export type EndpointMade = Static<typeof EndpointMade>;
+export const EndpointChanged = Type.Object({ ...Endpoint.properties, secret: Type.Optional(Type.String()) });
+export type EndpointChanged = Static<typeof EndpointChanged>;
 
 export const DeliveryQuery = Type.Object(
   {

@@ -4,8 +4,9 @@ import {
   DeliveryQuery,
   type Endpoint,
   EndpointBody,
+  EndpointChanged,
+  EndpointMade,
   Endpoints,
-  EndpointWithSecret,
   ErrorAnswer,
   EscalationBody,
   IdParams,
@@ -129,11 +130,11 @@ export const noticeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/notifications/endpoints',
     {
       config: { roles: ['admin'] },
-      schema: { body: EndpointBody, response: { 201: EndpointWithSecret, ...errors } },
+      schema: { body: EndpointBody, response: { 201: EndpointMade, ...errors } },
     },
     async (request, reply) => {
       const endpoint = await addEndpoint(pool, request.body, request.user.username);
-      return reply.code(201).send(endpoint as unknown as EndpointWithSecret);
+      return reply.code(201).send(endpoint as unknown as EndpointMade);
     },
   );
 
@@ -141,7 +142,7 @@ export const noticeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/notifications/endpoints/:id',
     {
       config: { roles: ['admin'] },
-      schema: { params: ref(IdParams), body: EndpointBody, response: { 200: EndpointWithSecret, ...errors } },
+      schema: { params: ref(IdParams), body: EndpointBody, response: { 200: EndpointChanged, ...errors } },
     },
     async (request) =>
       (await updateEndpoint(
@@ -149,7 +150,7 @@ export const noticeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request.params.id,
         request.body,
         request.user.username,
-      )) as unknown as EndpointWithSecret,
+      )) as unknown as EndpointChanged,
   );
 
   app.get(
