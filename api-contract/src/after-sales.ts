@@ -1,5 +1,8 @@
 import { type Static, Type } from 'typebox';
+import { EXCLUSIONS, type Exclusion, NOTICE_KINDS, type NoticeKind } from './after-sales-lists.js';
 import { Nullable, OneOf, Timestamp } from './shared.js';
+
+export { EXCLUSIONS, type Exclusion, NOTICE_KINDS, type NoticeKind };
 
 /**
  * The after-sales routes of a returned unit and its quotes, the replace-after-three-repairs
@@ -16,17 +19,6 @@ const JsonTime = Type.String();
 
 // ---------------------------------------------------------------------------------------------
 // A repair's returned unit (RMA), its warranty decision and quotes: /api/tickets/:id/rma, /quotes
-
-/** What voids the warranty of a repair, as the service standard lists it. */
-export const EXCLUSIONS = [
-  'misuse',
-  'third-party-repair',
-  'modification',
-  'missing-card',
-  'missing-serial',
-  'missing-label',
-] as const;
-export type Exclusion = (typeof EXCLUSIONS)[number];
 
 const Exclusions = Type.Array(OneOf(EXCLUSIONS), { uniqueItems: true });
 const rmaText = Nullable(Type.String({ maxLength: 64 }));
@@ -304,16 +296,6 @@ export const Patrols = Type.Array(Patrol);
 
 // ---------------------------------------------------------------------------------------------
 // The inbox, escalations and outbound notifications: /api/inbox, /api/escalations, /api/notifications
-
-export const NOTICE_KINDS = [
-  'dispatch',
-  'reassign',
-  'reschedule',
-  'deadline',
-  'escalation',
-  'exchange',
-] as const;
-export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 export const InboxQuery = Type.Object(
   {

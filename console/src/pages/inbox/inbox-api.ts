@@ -37,14 +37,7 @@ export const fetchSender = (): Promise<SenderConfig> => getJson('/api/notificati
 export const saveSender = (config: SenderConfig): Promise<SenderConfig> =>
   putJson('/api/notifications/sender', config);
 
-export const NOTICE_KINDS: readonly NoticeKind[] = [
-  'dispatch',
-  'reassign',
-  'reschedule',
-  'deadline',
-  'escalation',
-  'exchange',
-];
+export { NOTICE_KINDS } from '@jt808/api-contract/after-sales-lists';
 
 export const fetchEndpoints = (): Promise<Endpoint[]> => getJson('/api/notifications/endpoints');
 /** The answer carries the secret: the one time it is shown. */

@@ -18,14 +18,7 @@ import { getJson, postJson, putJson, type Role } from '../../../lib/api.js';
 /** Who records a returned unit and its quotes (platform: RMA_WRITERS). */
 export const RMA_WRITERS: readonly Role[] = ['admin', 'operator', 'desk', 'service'];
 
-export const EXCLUSIONS = [
-  'misuse',
-  'third-party-repair',
-  'modification',
-  'missing-card',
-  'missing-serial',
-  'missing-label',
-] as const satisfies readonly Exclusion[];
+export { EXCLUSIONS } from '@jt808/api-contract/after-sales-lists';
 
 export type { Exclusion, FaultCause, Quote, RmaCase };
 /** The form's record: every field sent, a blank one as null. */
