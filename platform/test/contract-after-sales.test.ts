@@ -277,5 +277,28 @@ describe.skipIf(!hasPostgres)(
       for (const field of ['planned_on', 'warranty_until', 'registered_at', 'connected_at', 'last_fix_time'])
         expect(sheet.body[field]).not.toBeNull();
     });
+
+    it('answers malformed requests and unknown ids with an ErrorAnswer: 400, 404, 409', async () => {
+      for (const [answer, status] of [
+        [await api!.get('admin', '/api/tickets/999/rma'), 404],
+        [await api!.get('admin', '/api/tickets/0/rma'), 400],
+        [await api!.get('admin', '/api/calendar?year=20x0'), 400],
+        [await api!.put('admin', '/api/centers/1/onsite-hours', { local: 12 }), 400],
+        [
+          await api!.put('admin', '/api/centers/9/onsite-hours', { local: 1, nearby: 2, 'other-region': 3 }),
+          404,
+        ],
+        [await api!.post('admin', '/api/fault-causes', { code: 'Bad Code', nameZh: 'x', nameEn: 'x' }), 400],
+        [await api!.put('admin', '/api/fault-causes/no-such-cause', { active: false }), 404],
+        [await api!.put('admin', '/api/after-sales/settings', { noSuchSetting: 1 }), 400],
+        [await api!.post('admin', '/api/tickets/1/quotes/999/decision', { decision: 'maybe' }), 400],
+        [await api!.post('admin', '/api/tickets/1/quotes/999/decision', { decision: 'accepted' }), 404],
+        [await api!.post('admin', '/api/vehicles/1/replacement/rma', {}), 409],
+        [await api!.get('admin', '/api/installations/999/acceptance-sheet'), 404],
+      ] as const) {
+        expect(answer.status).toBe(status);
+        expect(typeof answer.body.error).toBe('string');
+      }
+    });
   },
 );
