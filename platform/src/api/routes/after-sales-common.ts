@@ -7,7 +7,10 @@ import { ticketInScope as ticketSeenBy } from '../stores/in-scope-store.js';
 
 /** What the after-sales routes share: error answers, the ticket-in-scope check, schemas, the desk's roles. */
 
-/** Runs the work; an error of the after-sales rules answers 400/404/409 with its message. */
+/**
+ * Runs the work; an error of the after-sales rules answers 400/404/409 with its message. For the
+ * routes not yet on the contract: those on it throw, and the error handler answers (errors.ts).
+ */
 export async function answering<T>(reply: FastifyReply, work: () => Promise<T>): Promise<T | FastifyReply> {
   try {
     return await work();
