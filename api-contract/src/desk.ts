@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from 'typebox';
+import { EXCLUSIONS } from './after-sales-lists.js';
 import { Nullable, OneOf, Timestamp } from './shared.js';
 import { ClockName } from './tickets.js';
 
@@ -119,16 +120,7 @@ export const ClockEventBody = Type.Object(
 
 // ---- the warranty rule (GET /api/warranty/:terminal) ----
 
-/** What voids the warranty of a repair, as the standard lists it. */
-export const WARRANTY_EXCLUSIONS = [
-  'misuse',
-  'third-party-repair',
-  'modification',
-  'missing-card',
-  'missing-serial',
-  'missing-label',
-] as const;
-const Exclusion = OneOf(WARRANTY_EXCLUSIONS);
+const Exclusion = OneOf(EXCLUSIONS);
 
 export const WarrantyParams = Type.Object({ terminal: Type.String({ pattern: '^[0-9]{1,20}$' }) });
 export const WarrantyQuery = Type.Object(
@@ -141,22 +133,6 @@ export const WarrantyQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-
-/** The rule that applies to a fault (after-sales/warranty.ts, decide). */
-export const WarrantyDecision = Type.Object({
-  rule: OneOf(['return', 'exchange', 'free-repair', 'paid-repair'] as const),
-  inWarranty: Type.Boolean(),
-  warranty: Type.Object({
-    start: Type.String(),
-    until: Type.String(),
-    basis: OneOf(['express', 'freight', 'installation', 'roster'] as const),
-  }),
-  exclusions: Type.Array(Exclusion),
-  intact: Type.Boolean(),
-  freight: OneOf(['one-way', 'none'] as const),
-  reason: Type.Object({ zh: Type.String(), en: Type.String() }),
-});
-export type WarrantyDecision = Static<typeof WarrantyDecision>;
 
 // ---- the customer archive (routes/customers.ts) ----
 

@@ -4,6 +4,7 @@
  * and serializes answers through these schemas and /docs is generated from them; the console
  * imports the types (`import type`), so it never takes code of the platform's.
  */
+export * from './after-sales.js';
 export * from './centers.js';
 export * from './commands.js';
 export * from './desk.js';

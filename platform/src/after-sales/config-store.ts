@@ -24,8 +24,9 @@ export async function loadSettings(db: Queryable): Promise<AfterSalesSettings> {
   return withOverrides(overrides.rows);
 }
 
-export async function listCalendarDays(db: Queryable, year: number): Promise<CalendarDay[]> {
-  const { rows } = await db.query<CalendarDay>(
+/** The year's days set apart, each with its name (null when it has none). */
+export async function listCalendarDays(db: Queryable, year: number): Promise<Required<CalendarDay>[]> {
+  const { rows } = await db.query<Required<CalendarDay>>(
     `SELECT to_char(day, 'YYYY-MM-DD') AS day, kind, name FROM calendar_days
       WHERE day >= make_date($1, 1, 1) AND day < make_date($1 + 1, 1, 1) ORDER BY day`,
     [year],

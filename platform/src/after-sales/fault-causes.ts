@@ -1,3 +1,4 @@
+import type { FaultCause, FaultCauseChange } from '@jt808/api-contract';
 import type { Queryable } from '../db/pool.js';
 import { AfterSalesError } from './errors.js';
 
@@ -5,22 +6,9 @@ import { AfterSalesError } from './errors.js';
  * The fault-cause catalogue (table fault_causes): codes with Chinese and English names, kept by
  * administrators. A resolved ticket names its cause by code, so repeats and the fault-by-model
  * report compare like with like; a code no longer wanted is made inactive, never deleted (old
- * tickets keep it).
+ * tickets keep it). Its codes' spelling, the rows and the changes are the contract's
+ * (FAULT_CAUSE_CODE, FaultCause, FaultCauseChange in @jt808/api-contract).
  */
-export const FAULT_CAUSE_CODE = '^[a-z][a-z0-9-]{0,31}$';
-
-export interface FaultCause {
-  code: string;
-  name_zh: string;
-  name_en: string;
-  active: boolean;
-}
-
-export interface FaultCauseChange {
-  nameZh?: string;
-  nameEn?: string;
-  active?: boolean;
-}
 
 export async function listFaultCauses(db: Queryable, includeInactive: boolean): Promise<FaultCause[]> {
   const { rows } = await db.query<FaultCause>(

@@ -1,3 +1,4 @@
+import type { NoticeKind } from '@jt808/api-contract';
 import type { Queryable } from '../db/pool.js';
 
 /**
@@ -7,7 +8,7 @@ import type { Queryable } from '../db/pool.js';
  * and queues it for each active outbound endpoint its kind is routed to (outbound.ts).
  */
 
-export type NoticeKind = 'dispatch' | 'reassign' | 'reschedule' | 'deadline' | 'escalation' | 'exchange';
+export type { NoticeKind };
 
 /** Deadlines the ticket's service point works to: the visit, and a spare part it ships. */
 const SERVICE_POINT_DEADLINES = `notice.kind = 'deadline' AND notice.cause IN ('on-site', 'spare-parts')`;

@@ -1,7 +1,9 @@
 /**
  * The after-sales service standard's numbers: the desk's clocks, the warranty terms, the
  * installers' contract rates and the targets. Each is a setting the operator may override
- * (table after_sales_settings); these are the defaults the standard names. Pure.
+ * (table after_sales_settings); these are the defaults the standard names. Pure. A new setting is
+ * also named in the contract's AFTER_SALES_SETTING_NAMES (@jt808/api-contract), the schema
+ * GET /api/after-sales/settings answers by: its serializer would drop a name it lacks.
  */
 export interface AfterSalesSettings {
   /**

@@ -1,4 +1,4 @@
-import { WARRANTY_EXCLUSIONS } from '@jt808/api-contract';
+import { EXCLUSIONS, type Exclusion } from '@jt808/api-contract';
 import { addDays, addMonths, daysBetween, isDay } from './calendar.js';
 import type { AfterSalesSettings } from './settings.js';
 
@@ -23,9 +23,8 @@ export interface Unit {
 export type WarrantyBasis = 'express' | 'freight' | 'installation' | 'roster';
 export type AfterSalesRule = 'return' | 'exchange' | 'free-repair' | 'paid-repair';
 
-/** What voids the warranty of a repair, as the standard lists it (defined by the API contract, which the warranty answer and the RMA receipt take). */
-export const EXCLUSIONS = WARRANTY_EXCLUSIONS;
-export type Exclusion = (typeof EXCLUSIONS)[number];
+/** What voids the warranty of a repair, as the standard lists it: the contract's list, which requests name. */
+export { EXCLUSIONS, type Exclusion };
 
 const EXCLUSION_NAMES: Record<Exclusion, { zh: string; en: string }> = {
   misuse: { zh: '使用不当或人为损坏', en: 'misuse' },

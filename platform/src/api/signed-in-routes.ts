@@ -86,8 +86,15 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
   await app.register(kpiRoutes, { cache, aggregates, warmUps: options.warmUps });
   await app.register(servicePointRoutes);
   await app.register(commandRoutes, { commands: options.commands });
-  // After-sales operations (docs/after-sales.md): the service desk's on the contract, then the others.
+  // After-sales operations (docs/after-sales.md): on the contract, then those taking the pool.
   for (const routes of [
+    afterSalesConfigRoutes,
+    clockRoutes,
+    noticeRoutes,
+    replacementRoutes,
+    faultCauseRoutes,
+    rmaRoutes,
+    printSheetRoutes,
     deskRoutes,
     complaintRoutes,
     callbackRoutes,
@@ -104,14 +111,7 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
     rosterHistoryRoutes,
     installerRegisterRoutes,
     installerAccountRoutes,
-    afterSalesConfigRoutes,
-    clockRoutes,
-    noticeRoutes,
-    replacementRoutes,
-    faultCauseRoutes,
-    rmaRoutes,
     installProgressRoutes,
-    printSheetRoutes,
   ]) {
     await app.register(routes, { pool });
   }

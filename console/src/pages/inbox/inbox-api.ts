@@ -1,36 +1,28 @@
+import type {
+  Delivery,
+  Endpoint,
+  EndpointBody,
+  EndpointChanged,
+  EndpointMade,
+  ExchangeRmaOpened,
+  Inbox,
+  InboxCounts,
+  Notice,
+  NoticeKind,
+  Replacement,
+  SenderConfig,
+} from '@jt808/api-contract';
 import { writable } from 'svelte/store';
 import { getJson, postJson, putJson } from '../../lib/api.js';
 
+export type { InboxNotice as Notice, ReplacementFlag } from '@jt808/api-contract';
 /** The inbox, escalations, the outbound sender and the replacement flag (docs/api.md, "Notifications"). */
-export type NoticeKind = 'dispatch' | 'reassign' | 'reschedule' | 'deadline' | 'escalation' | 'exchange';
+export type { Delivery, Endpoint, InboxCounts, NoticeKind, SenderConfig };
 
-export interface Notice {
-  id: string;
-  kind: NoticeKind;
-  cause: string | null;
-  text: string;
-  at: string;
-  center_id: number | null;
-  ticket_id: string | null;
-  complaint_id: string | null;
-  vehicle_id: string | null;
-  /** Escalations: open → acknowledged → resolved, with the managers' notes. */
-  state: 'open' | 'acknowledged' | 'resolved';
-  acknowledged_by: string | null;
-  resolved_by: string | null;
-  /** Set when the platform resolved it because its cause went away (why); null when a manager did. */
-  resolved_reason: string | null;
-  note: string | null;
-  /** Personal notices: when the user read it. */
-  read_at: string | null;
-}
+/** What is sent to make or change an endpoint: the secret only when set or rotated. */
+export type EndpointInput = EndpointBody;
 
-export interface InboxCounts {
-  unread: number;
-  escalations: number;
-}
-
-export const fetchInbox = (open: boolean, kind?: NoticeKind): Promise<InboxCounts & { items: Notice[] }> =>
+export const fetchInbox = (open: boolean, kind?: NoticeKind): Promise<Inbox> =>
   getJson(`/api/inbox?open=${open}${kind ? `&kind=${kind}` : ''}`);
 
 export const fetchInboxCounts = (): Promise<InboxCounts> => getJson('/api/inbox/count');
@@ -41,101 +33,29 @@ export const markRead = (ids: string[] | 'all'): Promise<{ read: number }> =>
 export const workOff = (id: string, action: 'acknowledge' | 'resolve', note: string): Promise<Notice> =>
   postJson(`/api/escalations/${encodeURIComponent(id)}`, { action, note });
 
-/** How hard the sender tries, for every endpoint. */
-export interface SenderConfig {
-  timeoutMs: number;
-  maxAttempts: number;
-  backoffMs: number;
-}
-
 export const fetchSender = (): Promise<SenderConfig> => getJson('/api/notifications/sender');
 export const saveSender = (config: SenderConfig): Promise<SenderConfig> =>
   putJson('/api/notifications/sender', config);
 
-export const NOTICE_KINDS: readonly NoticeKind[] = [
-  'dispatch',
-  'reassign',
-  'reschedule',
-  'deadline',
-  'escalation',
-  'exchange',
-];
-
-/** Where notices of some kinds go out, signed with the endpoint's secret (never read back). */
-export interface Endpoint {
-  id: number;
-  name: string;
-  url: string;
-  kinds: NoticeKind[];
-  active: boolean;
-}
-
-/** What is sent to make or change one: the secret only when set or rotated. */
-export type EndpointInput = Omit<Endpoint, 'id'> & { secret?: string };
+export { NOTICE_KINDS } from '@jt808/api-contract/after-sales-lists';
 
 export const fetchEndpoints = (): Promise<Endpoint[]> => getJson('/api/notifications/endpoints');
 /** The answer carries the secret: the one time it is shown. */
-export const addEndpoint = (input: EndpointInput): Promise<Endpoint & { secret: string }> =>
+export const addEndpoint = (input: EndpointInput): Promise<EndpointMade> =>
   postJson('/api/notifications/endpoints', input);
-export const updateEndpoint = (id: number, input: EndpointInput): Promise<Endpoint & { secret?: string }> =>
+export const updateEndpoint = (id: number, input: EndpointInput): Promise<EndpointChanged> =>
   putJson(`/api/notifications/endpoints/${id}`, input);
-
-export interface Delivery {
-  id: string;
-  kind: NoticeKind;
-  text: string;
-  endpoint: string;
-  url: string;
-  state: 'pending' | 'sent' | 'failed';
-  attempts: number;
-  next_attempt_at: string;
-  created_at: string;
-  sent_at: string | null;
-  log: { at: string; status: number | null; ok: boolean; error: string | null; ms: number }[];
-}
 
 export const fetchDeliveries = (): Promise<Delivery[]> => getJson('/api/notifications/deliveries');
 
-/** A return record of an exchange, and how far it is: recorded, the faulty unit arrived, shipped. */
-export interface ExchangeRma {
-  ticketId: string;
-  formNo: string | null;
-  carrier: string | null;
-  waybill: string | null;
-  arrivedAt: string | null;
-  advanceShippedAt: string | null;
-  shippedBackAt: string | null;
-  state: 'recorded' | 'arrived' | 'shipped';
-}
-
-export interface ReplacementFlag {
-  id: string;
-  rma: ExchangeRma[];
-  ticket_id: string;
-  repairs: number;
-  flagged_at: string;
-  state: 'open' | 'done';
-  done_at: string | null;
-  done_by: string | null;
-  note: string | null;
-}
-
-export const fetchReplacement = (
-  vehicleId: string,
-): Promise<{ flagged: boolean; flags: ReplacementFlag[] }> =>
+export const fetchReplacement = (vehicleId: string): Promise<Replacement> =>
   getJson(`/api/vehicles/${encodeURIComponent(vehicleId)}/replacement`);
 
-export const exchangeDone = (
-  vehicleId: string,
-  note: string,
-): Promise<{ flagged: boolean; flags: ReplacementFlag[] }> =>
+export const exchangeDone = (vehicleId: string, note: string): Promise<Replacement> =>
   postJson(`/api/vehicles/${encodeURIComponent(vehicleId)}/replacement/done`, { note });
 
 /** Opens the open exchange's return record (on the flagging repair unless `ticketId` names another). */
-export const openExchangeRma = (
-  vehicleId: string,
-  ticketId?: string,
-): Promise<{ ticketId: string; flags: ReplacementFlag[] }> =>
+export const openExchangeRma = (vehicleId: string, ticketId?: string): Promise<ExchangeRmaOpened> =>
   postJson(
     `/api/vehicles/${encodeURIComponent(vehicleId)}/replacement/rma`,
     ticketId ? { ticketId: Number(ticketId) } : {},

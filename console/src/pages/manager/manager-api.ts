@@ -1,4 +1,4 @@
-import type { LeagueRow, PeriodicReport } from '@jt808/api-contract';
+import type { AcceptanceSheet, LeagueRow, PeriodicReport, WorkOrderSheet } from '@jt808/api-contract';
 import { getJson, putJson } from '../../lib/api.js';
 
 /** The routes of what a center's manager reads (docs/api.md, "Periodic service reports", "Install progress", "Printing"). */
@@ -19,8 +19,11 @@ export interface InstallProgress {
   overdue: boolean;
 }
 
-/** A printable sheet's data: the ticket's or installation's, the vehicle's and the terminal's (owner masked). */
-export type Sheet = Record<string, string | number | null>;
+/**
+ * A printable sheet's data: the ticket's or installation's, the vehicle's and the terminal's (owner
+ * masked); the page reads either by its fields' names.
+ */
+export type Sheet = Partial<WorkOrderSheet & AcceptanceSheet>;
 
 const q = (params: Record<string, string>) => `?${new URLSearchParams(params).toString()}`;
 

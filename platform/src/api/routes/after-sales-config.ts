@@ -1,84 +1,69 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type pg from 'pg';
-import type { CalendarDay } from '../../after-sales/calendar.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  AfterSalesSettings,
+  CalendarBody,
+  CalendarDays,
+  CalendarQuery,
+  CalendarSaved,
+  ErrorAnswer,
+  ref,
+  SettingsBody,
+} from '@jt808/api-contract';
 import {
   listCalendarDays,
-  loadConfig,
+  loadSettings,
   saveCalendarDays,
   saveSettings,
 } from '../../after-sales/config-store.js';
 import { ANYONE } from '../guard.js';
-import { answering, dayPattern } from './after-sales-common.js';
 
-/** The after-sales settings and the working-day calendar: everyone reads them, administrators change them. */
-export const afterSalesConfigRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
+const errors = { '4xx': ref(ErrorAnswer) };
+
+/**
+ * The after-sales settings and the working-day calendar: everyone reads them, administrators change
+ * them. A setting unknown or out of bounds, a day that is no date, is the store's AfterSalesError,
+ * answered by the error handler (errors.ts).
+ */
+export const afterSalesConfigRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { pool } = app;
+
   app.get(
     '/after-sales/settings',
-    { config: { roles: ANYONE } },
-    async () => (await loadConfig(pool)).settings,
+    { config: { roles: ANYONE }, schema: { response: { 200: AfterSalesSettings } } },
+    async () => loadSettings(pool),
   );
 
-  app.put<{ Body: Record<string, number> }>(
+  app.put(
     '/after-sales/settings',
     {
-      schema: { body: { type: 'object', additionalProperties: { type: 'number' }, maxProperties: 50 } },
       config: { roles: ['admin'] },
+      schema: { body: SettingsBody, response: { 200: AfterSalesSettings, ...errors } },
     },
-    async (request, reply) =>
-      answering(reply, async () => {
-        await saveSettings(pool, request.body, request.user.username);
-        return (await loadConfig(pool)).settings;
-      }),
+    async (request) => {
+      await saveSettings(pool, request.body, request.user.username);
+      return loadSettings(pool);
+    },
   );
 
-  app.get<{ Querystring: { year: number } }>(
+  app.get(
     '/calendar',
     {
       config: { roles: ANYONE },
-      schema: {
-        querystring: {
-          type: 'object',
-          required: ['year'],
-          additionalProperties: false,
-          properties: { year: { type: 'integer', minimum: 2000, maximum: 2100 } },
-        },
-      },
+      schema: { querystring: CalendarQuery, response: { 200: CalendarDays, ...errors } },
     },
     async (request) => listCalendarDays(pool, request.query.year),
   );
 
-  app.put<{ Body: { days?: CalendarDay[]; remove?: string[] } }>(
+  app.put(
     '/calendar',
     {
-      schema: {
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            days: {
-              type: 'array',
-              maxItems: 400,
-              items: {
-                type: 'object',
-                required: ['day', 'kind'],
-                additionalProperties: false,
-                properties: {
-                  day: { type: 'string', pattern: dayPattern },
-                  kind: { type: 'string', enum: ['holiday', 'workday'] },
-                  name: { type: 'string', maxLength: 64 },
-                },
-              },
-            },
-            remove: { type: 'array', maxItems: 400, items: { type: 'string', pattern: dayPattern } },
-          },
-        },
-      },
       config: { roles: ['admin'] },
+      schema: { body: CalendarBody, response: { 200: CalendarSaved, ...errors } },
     },
-    async (request, reply) =>
-      answering(reply, async () => {
-        await saveCalendarDays(pool, request.body.days ?? [], request.body.remove ?? []);
-        return { saved: request.body.days?.length ?? 0, removed: request.body.remove?.length ?? 0 };
-      }),
+    async (request) => {
+      const { days = [], remove = [] } = request.body;
+      await saveCalendarDays(pool, days, remove);
+      return { saved: days.length, removed: remove.length };
+    },
   );
 };

@@ -1,77 +1,56 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type pg from 'pg';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
-  addFaultCause,
-  changeFaultCause,
-  FAULT_CAUSE_CODE,
-  type FaultCauseChange,
-  listFaultCauses,
-} from '../../after-sales/fault-causes.js';
+  ErrorAnswer,
+  FaultCause,
+  FaultCauseChange,
+  FaultCauseParams,
+  FaultCauseQuery,
+  FaultCauses,
+  NewFaultCause,
+  ref,
+} from '@jt808/api-contract';
+import { addFaultCause, changeFaultCause, listFaultCauses } from '../../after-sales/fault-causes.js';
 import { ANYONE } from '../guard.js';
-import { answering } from './after-sales-common.js';
 
-const name = { type: 'string', minLength: 1, maxLength: 64, pattern: '\\S' } as const;
+const errors = { '4xx': ref(ErrorAnswer) };
 
 /**
  * The fault-cause catalogue: read by everyone who records or reads a cause (the resolve form, the
- * reports), kept by administrators.
+ * reports), kept by administrators. A code taken or unknown is the store's AfterSalesError,
+ * answered by the error handler (errors.ts).
  */
-export const faultCauseRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
-  app.get<{ Querystring: { all?: boolean } }>(
+export const faultCauseRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { pool } = app;
+
+  app.get(
     '/fault-causes',
     {
       config: { roles: ANYONE },
-      schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { all: { type: 'boolean', default: false } },
-        },
-      },
+      schema: { querystring: FaultCauseQuery, response: { 200: FaultCauses, ...errors } },
     },
-    async (request) => listFaultCauses(pool, request.query.all === true),
+    async (request) => listFaultCauses(pool, request.query.all),
   );
 
-  app.post<{ Body: { code: string; nameZh: string; nameEn: string } }>(
+  app.post(
     '/fault-causes',
     {
       config: { roles: ['admin'] },
-      schema: {
-        body: {
-          type: 'object',
-          required: ['code', 'nameZh', 'nameEn'],
-          additionalProperties: false,
-          properties: { code: { type: 'string', pattern: FAULT_CAUSE_CODE }, nameZh: name, nameEn: name },
-        },
-      },
+      schema: { body: NewFaultCause, response: { 201: FaultCause, ...errors } },
     },
     async (request, reply) =>
-      answering(reply, async () =>
-        reply.code(201).send(await addFaultCause(pool, request.body, request.user.username)),
-      ),
+      reply.code(201).send(await addFaultCause(pool, request.body, request.user.username)),
   );
 
-  app.put<{ Params: { code: string }; Body: FaultCauseChange }>(
+  app.put(
     '/fault-causes/:code',
     {
       config: { roles: ['admin'] },
       schema: {
-        params: {
-          type: 'object',
-          required: ['code'],
-          properties: { code: { type: 'string', pattern: FAULT_CAUSE_CODE } },
-        },
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          minProperties: 1,
-          properties: { nameZh: name, nameEn: name, active: { type: 'boolean' } },
-        },
+        params: FaultCauseParams,
+        body: FaultCauseChange,
+        response: { 200: FaultCause, ...errors },
       },
     },
-    async (request, reply) =>
-      answering(reply, () =>
-        changeFaultCause(pool, request.params.code, request.body, request.user.username),
-      ),
+    async (request) => changeFaultCause(pool, request.params.code, request.body, request.user.username),
   );
 };

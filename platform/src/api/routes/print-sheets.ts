@@ -1,9 +1,9 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type pg from 'pg';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AcceptanceSheet, ErrorAnswer, IdParams, ref, WorkOrderSheet } from '@jt808/api-contract';
 import { maskDetail } from '../../after-sales/masking.js';
 import { scopeOf } from '../scope.js';
-import type { Role } from '../sessions.js';
-import { idParams } from './after-sales-common.js';
+import type { Role, User } from '../sessions.js';
+import { acceptanceSheetIn, workOrderIn } from '../stores/print-sheets-store.js';
 
 /** Who prints the sheets: the desk and the centers hand them out, the service points take them on site. */
 const PRINTERS: readonly Role[] = ['admin', 'operator', 'desk', 'service'];
@@ -11,72 +11,47 @@ const PRINTERS: readonly Role[] = ['admin', 'operator', 'desk', 'service'];
 /** The owner's name and phone masked on paper for every role; the SIM as on the detail view. */
 const ON_PAPER = { phone: 'sim', owner_name: 'name', owner_phone: 'phone' } as const;
 
-const VEHICLE = `vehicle.plate, vehicle.plate_color, vehicle.vin, vehicle.vehicle_type, vehicle.owner_name, vehicle.owner_phone,
-  e.name AS enterprise, center.name AS center_name, point.name AS service_point, point.phone AS service_point_phone,
-  point.address AS service_point_address, term.maker, term.model, term.terminal_id AS serial`;
+const errors = { '4xx': ref(ErrorAnswer) };
+
+/** The sheet's row, masked, with who printed it when; its Dates go out as the contract's ISO strings. */
+function onPaper<T>(user: User, row: Record<string, unknown>): T {
+  return {
+    ...maskDetail(user.role, row, ON_PAPER),
+    printedAt: new Date().toISOString(),
+    printedBy: user.username,
+  } as T;
+}
 
 /**
  * What the printable work order (派工单) and installation acceptance sheet show (docs/console.md,
  * "Printing"): the console lays them out for paper; the data, its scope and its masking are here.
  */
-export const printSheetRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
-  app.get<{ Params: { id: number } }>(
+export const printSheetRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { pool } = app;
+
+  app.get(
     '/tickets/:id/work-order',
-    { config: { roles: PRINTERS }, schema: { params: idParams } },
+    {
+      config: { roles: PRINTERS },
+      schema: { params: ref(IdParams), response: { 200: WorkOrderSheet, ...errors } },
+    },
     async (request, reply) => {
-      const scope = scopeOf(request.user, 2);
-      const { rows } = await pool.query(
-        `SELECT ticket.id, ticket.kind, ticket.state, ticket.reason, ticket.category, ticket.severity, ticket.opened_at,
-                ticket.response_due, ticket.onsite_due, ticket.appointment_at, ticket.installer, ticket.phone,
-                installer.name AS installer_name, ${VEHICLE},
-                (SELECT c.description FROM desk_calls c WHERE c.ticket_id = ticket.id ORDER BY c.received_at LIMIT 1) AS description
-           FROM tickets ticket
-           LEFT JOIN vehicles vehicle ON vehicle.id = ticket.vehicle_id
-           LEFT JOIN enterprises e ON e.id = vehicle.enterprise_id
-           LEFT JOIN centers center ON center.id = ticket.center_id
-           LEFT JOIN service_points point ON point.id = ticket.service_point_id
-           LEFT JOIN terminals term ON term.phone = ticket.phone
-           LEFT JOIN installers installer ON installer.code = ticket.installer
-          WHERE ticket.id = $1 AND ${scope.tickets}`,
-        [request.params.id, ...scope.params],
-      );
-      if (!rows[0]) return reply.code(404).send({ error: 'no such ticket' });
-      return {
-        ...maskDetail(request.user.role, rows[0], ON_PAPER),
-        printedAt: new Date(),
-        printedBy: request.user.username,
-      };
+      const row = await workOrderIn(pool, scopeOf(request.user, 2), request.params.id);
+      if (!row) return reply.code(404).send({ error: 'no such ticket' });
+      return onPaper<WorkOrderSheet>(request.user, row);
     },
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/installations/:id/acceptance-sheet',
-    { config: { roles: PRINTERS }, schema: { params: idParams } },
+    {
+      config: { roles: PRINTERS },
+      schema: { params: ref(IdParams), response: { 200: AcceptanceSheet, ...errors } },
+    },
     async (request, reply) => {
-      const scope = scopeOf(request.user, 2);
-      const { rows } = await pool.query(
-        `SELECT i.id, to_char(i.planned_on, 'YYYY-MM-DD') AS planned_on, i.done_at, i.accepted_at, i.accepted_by,
-                i.owner_signed_at, i.installer, installer.name AS installer_name, i.notes, term.phone,
-                to_char(term.warranty_until, 'YYYY-MM-DD') AS warranty_until, term.registered_at,
-                st.connected_at, st.last_fix_time, ${VEHICLE}
-           FROM installations i
-           JOIN vehicles vehicle ON vehicle.id = i.vehicle_id
-           JOIN service_points point ON point.id = i.service_point_id
-           LEFT JOIN enterprises e ON e.id = vehicle.enterprise_id
-           LEFT JOIN centers center ON center.id = vehicle.center_id
-           LEFT JOIN terminals term
-             ON term.phone = coalesce(i.terminal_phone, (SELECT phone FROM terminals WHERE vehicle_id = i.vehicle_id))
-           LEFT JOIN terminal_state st ON st.phone = term.phone
-           LEFT JOIN installers installer ON installer.code = i.installer
-          WHERE i.id = $1 AND ${scope.servicePoints}`,
-        [request.params.id, ...scope.params],
-      );
-      if (!rows[0]) return reply.code(404).send({ error: 'no such installation' });
-      return {
-        ...maskDetail(request.user.role, rows[0], ON_PAPER),
-        printedAt: new Date(),
-        printedBy: request.user.username,
-      };
+      const row = await acceptanceSheetIn(pool, scopeOf(request.user, 2), request.params.id);
+      if (!row) return reply.code(404).send({ error: 'no such installation' });
+      return onPaper<AcceptanceSheet>(request.user, row);
     },
   );
 };

@@ -1,171 +1,121 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type pg from 'pg';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  ErrorAnswer,
+  IdParams,
+  Quote,
+  QuoteBody,
+  QuoteDecisionBody,
+  QuoteParams,
+  RmaCase,
+  RmaRecordBody,
+  ref,
+} from '@jt808/api-contract';
 import { loadConfig } from '../../after-sales/config-store.js';
 import { addQuote, decideQuote, type RmaRecord, rmaCase, saveRecord } from '../../after-sales/rma-store.js';
-import { EXCLUSIONS } from '../../after-sales/warranty.js';
 import { ANYONE } from '../guard.js';
-import { answering, idParams, RMA_WRITERS, ticketInScope } from './after-sales-common.js';
-
-const text = { type: ['string', 'null'], maxLength: 64 } as const;
-const instant = { type: ['string', 'null'], format: 'date-time' } as const;
-/** Amounts are integer fen; a million yuan is more than any terminal repair. */
-const fen = { type: 'integer', minimum: 0, maximum: 100_000_000 } as const;
-
-interface RecordBody {
-  formNo?: string | null;
-  carrier?: string | null;
-  waybill?: string | null;
-  arrivedAt?: string | null;
-  quality: boolean;
-  exclusions: RmaRecord['exclusions'];
-  badlyDamaged: boolean;
-  opened: boolean;
-  advanceShippedAt?: string | null;
-  shippedBackAt?: string | null;
-}
+import { RMA_WRITERS, ticketInScope } from './after-sales-common.js';
 
 const when = (value: string | null | undefined) => (value ? new Date(value) : null);
 const blankless = (value: string | null | undefined) => value?.trim() || null;
 
+/** The record as stored from the form's fields: blank texts as null, instants as dates. */
+function recordOf(body: RmaRecordBody): RmaRecord {
+  return {
+    formNo: blankless(body.formNo),
+    carrier: blankless(body.carrier),
+    waybill: blankless(body.waybill),
+    arrivedAt: when(body.arrivedAt),
+    quality: body.quality,
+    exclusions: body.exclusions,
+    badlyDamaged: body.badlyDamaged,
+    opened: body.opened,
+    advanceShippedAt: when(body.advanceShippedAt),
+    shippedBackAt: when(body.shippedBackAt),
+  };
+}
+
+const errors = { '4xx': ref(ErrorAnswer) };
+
 /**
  * A repair ticket's returned unit (RMA record, condition at receipt, advance replacement, shipment
  * back), the warranty decision for it, its quotes and their clocks (docs/after-sales.md, "Warranty").
+ * A refusal of the rules (not a repair, a quote answered already) is the store's AfterSalesError,
+ * answered by the error handler (errors.ts). The stores' Dates go out as the contract's ISO strings.
  */
-export const rmaRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
-  app.get<{ Params: { id: number } }>(
+export const rmaRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { pool } = app;
+
+  app.get(
     '/tickets/:id/rma',
-    { config: { roles: ANYONE }, schema: { params: idParams } },
+    { config: { roles: ANYONE }, schema: { params: ref(IdParams), response: { 200: RmaCase, ...errors } } },
     async (request, reply) => {
       if (!(await ticketInScope(pool, request.user, request.params.id)))
         return reply.code(404).send({ error: 'no such ticket' });
-      return answering(reply, async () => rmaCase(pool, String(request.params.id), await loadConfig(pool)));
+      const answer = await rmaCase(pool, String(request.params.id), await loadConfig(pool));
+      return answer as unknown as RmaCase;
     },
   );
 
-  app.put<{ Params: { id: number }; Body: RecordBody }>(
+  app.put(
     '/tickets/:id/rma',
     {
       config: { roles: RMA_WRITERS },
-      schema: {
-        params: idParams,
-        body: {
-          type: 'object',
-          required: ['quality', 'exclusions', 'badlyDamaged', 'opened'],
-          additionalProperties: false,
-          properties: {
-            formNo: text,
-            carrier: text,
-            waybill: text,
-            arrivedAt: instant,
-            quality: { type: 'boolean' },
-            exclusions: { type: 'array', items: { type: 'string', enum: EXCLUSIONS }, uniqueItems: true },
-            badlyDamaged: { type: 'boolean' },
-            opened: { type: 'boolean' },
-            advanceShippedAt: instant,
-            shippedBackAt: instant,
-          },
-        },
-      },
+      schema: { params: ref(IdParams), body: RmaRecordBody, response: { 200: RmaCase, ...errors } },
     },
     async (request, reply) => {
       if (!(await ticketInScope(pool, request.user, request.params.id)))
         return reply.code(404).send({ error: 'no such ticket' });
-      const body = request.body;
-      const record: RmaRecord = {
-        formNo: blankless(body.formNo),
-        carrier: blankless(body.carrier),
-        waybill: blankless(body.waybill),
-        arrivedAt: when(body.arrivedAt),
-        quality: body.quality,
-        exclusions: body.exclusions,
-        badlyDamaged: body.badlyDamaged,
-        opened: body.opened,
-        advanceShippedAt: when(body.advanceShippedAt),
-        shippedBackAt: when(body.shippedBackAt),
-      };
-      return answering(reply, async () =>
-        saveRecord(
-          pool,
-          String(request.params.id),
-          record,
-          request.user.username,
-          new Date(),
-          await loadConfig(pool),
-        ),
+      const answer = await saveRecord(
+        pool,
+        String(request.params.id),
+        recordOf(request.body),
+        request.user.username,
+        new Date(),
+        await loadConfig(pool),
       );
+      return answer as unknown as RmaCase;
     },
   );
 
-  app.post<{
-    Params: { id: number };
-    Body: { partsFen: number; visitFen: number; repairDays: number; note?: string };
-  }>(
+  app.post(
     '/tickets/:id/quotes',
     {
       config: { roles: RMA_WRITERS },
-      schema: {
-        params: idParams,
-        body: {
-          type: 'object',
-          required: ['partsFen', 'visitFen', 'repairDays'],
-          additionalProperties: false,
-          properties: {
-            partsFen: fen,
-            visitFen: fen,
-            repairDays: { type: 'integer', minimum: 0, maximum: 365 },
-            note: { type: 'string', maxLength: 500 },
-          },
-        },
-      },
+      schema: { params: ref(IdParams), body: QuoteBody, response: { 201: Quote, ...errors } },
     },
     async (request, reply) => {
       if (!(await ticketInScope(pool, request.user, request.params.id)))
         return reply.code(404).send({ error: 'no such ticket' });
-      return answering(reply, async () => {
-        const quote = await addQuote(
-          pool,
-          String(request.params.id),
-          request.body,
-          request.user.username,
-          new Date(),
-          await loadConfig(pool),
-        );
-        return reply.code(201).send(quote);
-      });
+      const quote = await addQuote(
+        pool,
+        String(request.params.id),
+        request.body,
+        request.user.username,
+        new Date(),
+        await loadConfig(pool),
+      );
+      return reply.code(201).send(quote as unknown as Quote);
     },
   );
 
-  app.post<{ Params: { id: number; quote: number }; Body: { decision: 'accepted' | 'refused' } }>(
+  app.post(
     '/tickets/:id/quotes/:quote/decision',
     {
       config: { roles: RMA_WRITERS },
-      schema: {
-        params: {
-          type: 'object',
-          required: ['id', 'quote'],
-          properties: { id: { type: 'integer', minimum: 1 }, quote: { type: 'integer', minimum: 1 } },
-        },
-        body: {
-          type: 'object',
-          required: ['decision'],
-          additionalProperties: false,
-          properties: { decision: { type: 'string', enum: ['accepted', 'refused'] } },
-        },
-      },
+      schema: { params: QuoteParams, body: QuoteDecisionBody, response: { 200: Quote, ...errors } },
     },
     async (request, reply) => {
       if (!(await ticketInScope(pool, request.user, request.params.id)))
         return reply.code(404).send({ error: 'no such ticket' });
-      return answering(reply, () =>
-        decideQuote(
-          pool,
-          String(request.params.id),
-          String(request.params.quote),
-          request.body.decision,
-          request.user.username,
-          new Date(),
-        ),
+      const quote = await decideQuote(
+        pool,
+        String(request.params.id),
+        String(request.params.quote),
+        request.body.decision,
+        request.user.username,
+        new Date(),
       );
+      return quote as unknown as Quote;
     },
   );
 };

@@ -1,6 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ErrorAnswer, IdParams, ref, TicketAfterAction, TicketDetail, TicketPage } from '@jt808/api-contract';
-import { FAULT_CAUSE_CODE } from '../../after-sales/fault-causes.js';
+import {
+  ErrorAnswer,
+  FAULT_CAUSE_CODE,
+  IdParams,
+  ref,
+  TicketAfterAction,
+  TicketDetail,
+  TicketPage,
+} from '@jt808/api-contract';
 import { ticketClocks } from '../../after-sales/intake-store.js';
 import { maskDetail, maskRow } from '../../after-sales/masking.js';
 import { DISTANCES } from '../../tickets/onsite-hours.js';
