@@ -4,11 +4,14 @@
  * and serializes answers through these schemas and /docs is generated from them; the console
  * imports the types (`import type`), so it never takes code of the platform's.
  */
+export * from './auth.js';
 export * from './centers.js';
 export * from './commands.js';
 export * from './kpis.js';
+export * from './live.js';
 export * from './map.js';
 export * from './service-points.js';
 export * from './shared.js';
 export * from './tickets.js';
 export * from './users.js';
+export * from './vehicles.js';

@@ -80,7 +80,7 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
     fleet: options.fleet,
     warmUps: options.warmUps,
   });
-  await app.register(vehicleRoutes, { pool });
+  await app.register(vehicleRoutes);
   await app.register(ticketRoutes);
   await app.register(installerRoutes, { pool });
   await app.register(kpiRoutes, { cache, aggregates, warmUps: options.warmUps });
