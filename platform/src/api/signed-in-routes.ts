@@ -111,6 +111,6 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
   ]) {
     await app.register(routes, { pool });
   }
-  await app.register(liveRoutes, { pool, feed, fleet: options.fleet, sockets: options.sockets });
+  await app.register(liveRoutes, { feed, fleet: options.fleet, sockets: options.sockets });
   await app.register(mapRoutes, { fleet: options.fleet, ...options.tiles });
 };

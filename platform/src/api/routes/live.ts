@@ -1,6 +1,6 @@
 import websocket from '@fastify/websocket';
+import type { LiveError } from '@jt808/api-contract';
 import type { FastifyPluginAsync } from 'fastify';
-import type pg from 'pg';
 import { ANYONE } from '../guard.js';
 import { type ClientMessage, MESSAGE_SHAPE, parseClientMessage } from '../live/client-messages.js';
 import type { LiveClient, LiveFeed } from '../live/live-feed.js';
@@ -9,6 +9,7 @@ import type { SocketSessions } from '../live/socket-sessions.js';
 import type { FleetKeeper } from '../map/fleet-keeper.js';
 import { visibleSlots } from '../map/visible.js';
 import { hashToken, SESSION_COOKIE } from '../sessions.js';
+import { servicePointVehicles } from '../stores/live-store.js';
 
 /** A client this far behind gets no more until it catches up: it does not grow our memory. */
 const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
@@ -21,11 +22,13 @@ const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
  * and the binary snapshot. The feed closes (code 4401) when its session ends.
  */
 export const liveRoutes: FastifyPluginAsync<{
-  pool: pg.Pool;
   feed: LiveFeed;
   fleet: FleetKeeper;
   sockets: SocketSessions;
-}> = async (app, { pool, feed, fleet, sockets }) => {
+}> = async (app, { feed, fleet, sockets }) => {
+  const { pool } = app;
+  /** The contract's LiveError, as JSON. */
+  const refusal = (error: LiveError) => JSON.stringify(error);
   await app.register(websocket, { options: { maxPayload: 4096 } });
   app.get('/live', { websocket: true, config: { roles: ANYONE } }, async (socket, request) => {
     const user = request.user;
@@ -37,11 +40,7 @@ export const liveRoutes: FastifyPluginAsync<{
       },
     };
     if (user.role === 'service') {
-      const { rows } = await pool.query<{ vehicle_id: string }>(
-        'SELECT DISTINCT vehicle_id FROM tickets WHERE service_point_id = $1 AND vehicle_id IS NOT NULL',
-        [user.servicePointId],
-      );
-      client.vehicles = new Set(rows.map((r) => Number(r.vehicle_id)));
+      client.vehicles = await servicePointVehicles(pool, user.servicePointId);
     }
     feed.add(client);
     // The signed-in plugin let the upgrade through, so the cookie is there.
@@ -57,7 +56,7 @@ export const liveRoutes: FastifyPluginAsync<{
       if (message.bbox !== undefined) client.bbox = message.bbox ?? undefined;
       if (message.snapshot !== true || snapshotting) return;
       if (!hasRoom()) {
-        socket.send(JSON.stringify({ error: 'too much unsent: ask for the snapshot again later' }));
+        socket.send(refusal({ error: 'too much unsent: ask for the snapshot again later' }));
         return;
       }
       snapshotting = true;
@@ -74,13 +73,13 @@ export const liveRoutes: FastifyPluginAsync<{
     socket.on('message', (data: Buffer) => {
       const message = parseClientMessage(data);
       if (!message) {
-        socket.send(JSON.stringify({ error: MESSAGE_SHAPE }));
+        socket.send(refusal({ error: MESSAGE_SHAPE }));
         return;
       }
       // Nothing may escape an event listener: an unhandled rejection would reach the process.
       answer(message).catch((error: unknown) => {
         request.log.error({ err: error }, 'live feed: answering a message failed');
-        socket.send(JSON.stringify({ error: 'internal error', requestId: request.id }));
+        socket.send(refusal({ error: 'internal error', requestId: request.id }));
       });
     });
   });
