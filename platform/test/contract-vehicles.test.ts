@@ -25,7 +25,7 @@ describe.skipIf(!hasPostgres)(
     const period = `from=${from.toISOString()}&to=${to.toISOString()}`;
 
     beforeAll(async () => {
-      ({ db, pool } = await storedDatabase('contract-vehicles'));
+      ({ db, pool } = await storedDatabase('contract_vehicles'));
       await seedTwoCenters(pool);
       // 1: everything filled in; 2: a vehicle without a terminal (every terminal column null);
       // 3: another center's vehicle, with a terminal that never reported (no state, no status).
