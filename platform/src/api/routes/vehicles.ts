@@ -28,7 +28,8 @@ const DETAIL_PERSONAL = {
   owner_id_number: 'idNumber',
 } as const;
 
-const errors = { '4xx': ref(ErrorAnswer) } as const;
+/** A refusal (400 of a schema, 404 out of scope), or a server error with its request's id (errors.ts). */
+const errors = { '4xx': ref(ErrorAnswer), '5xx': ref(ErrorAnswer) } as const;
 
 /**
  * Vehicle search, one vehicle's state, events and the commands the user may send it, and its track;
