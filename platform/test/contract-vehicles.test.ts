@@ -162,7 +162,7 @@ describe.skipIf(!hasPostgres)(
       expect([wrong.status, await wrong.json()]).toEqual([401, { error: 'wrong username or password' }]);
       const malformed = await login({ username: 'op1' });
       expect(malformed.status).toBe(400);
-      expect(Object.keys(await malformed.json())).toEqual(['error']);
+      expect(Object.keys((await malformed.json()) as object)).toEqual(['error']);
       const logout = await fetch(`${api.base}/api/logout`, { method: 'POST' });
       expect([logout.status, await logout.json()]).toEqual([200, { ok: true }]);
     });
