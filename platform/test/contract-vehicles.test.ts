@@ -1,12 +1,26 @@
+import { LiveDelta, LiveError } from '@jt808/api-contract';
 import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
+import { Ajv } from 'ajv';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { type ApiServer, startApiServerFor } from './api-server.js';
 import { closeAll, storedDatabase } from './stored-database.js';
 import { seedTwoCenters } from './two-centers.js';
 
 const PASSWORD = 'pw-contract-vehicles';
 const HOUR = 3_600_000;
+
+const ajv = new Ajv({ strict: false, allErrors: true });
+/** The live messages' schemas, each object closed: a field the contract lacks fails too. */
+const closed = (schema: object): object =>
+  JSON.parse(JSON.stringify(schema), (_key, value) =>
+    value && typeof value === 'object' && 'properties' in value
+      ? { ...value, additionalProperties: false }
+      : value,
+  );
+const isDeltas = ajv.compile({ type: 'array', items: closed(LiveDelta) });
+const isLiveError = ajv.compile(closed(LiveError));
 
 /**
  * The vehicle routes, the sign-in and the sign-out on the contract (api-contract/src/vehicles.ts,
@@ -165,6 +179,44 @@ describe.skipIf(!hasPostgres)(
       expect(Object.keys((await malformed.json()) as object)).toEqual(['error']);
       const logout = await fetch(`${api.base}/api/logout`, { method: 'POST' });
       expect([logout.status, await logout.json()]).toEqual([200, { ok: true }]);
+    });
+
+    it("sends live deltas and refusals that are the contract's live messages", async () => {
+      const signIn = await fetch(`${api.base}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'op1', password: PASSWORD }),
+      });
+      const cookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
+      const socket = new WebSocket(`${api.base.replace('http', 'ws')}/api/live`, { headers: { cookie } });
+      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+      const texts: unknown[] = [];
+      socket.on('message', (data: Buffer, binary: boolean) => {
+        if (!binary) texts.push(JSON.parse(data.toString()));
+      });
+      // The feed takes the socket on its next tick: the changes come after it.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await pool.query(
+        `UPDATE terminal_state SET latitude = latitude + 0.01, updated_at = now() WHERE phone = '13900000001'`,
+      );
+      await pool.query(
+        `INSERT INTO status_transitions (phone, at, from_status, to_status, reasons) VALUES ('13900000001', now(), 'faulty', 'online', '{}')`,
+      );
+      socket.send('not json');
+      const deltas = () => texts.filter(Array.isArray).flat() as { t: string }[];
+      const arrived = () =>
+        deltas().some((d) => d.t === 'pos') && deltas().some((d) => d.t === 'status') && texts.length > 1;
+      const deadline = Date.now() + 10_000;
+      while (!arrived()) {
+        if (Date.now() > deadline) throw new Error(`not all arrived in time: ${JSON.stringify(texts)}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      socket.close();
+      for (const text of texts) {
+        const check = Array.isArray(text) ? isDeltas : isLiveError;
+        expect(check(text), JSON.stringify({ text, errors: check.errors })).toBe(true);
+      }
+      expect(texts.filter((text) => !Array.isArray(text))).toHaveLength(1);
     });
   },
 );
