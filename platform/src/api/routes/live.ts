@@ -19,7 +19,8 @@ const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
  * FleetSnapshot (schema/live.proto) of every vehicle the user may see; {"bbox": [minLon, minLat,
  * maxLon, maxLat]} (or null) sets the map viewport; anything else is answered with an error. Server →
  * client: JSON arrays of deltas (position and status changes) within the user's scope and viewport,
- * and the binary snapshot. The feed closes (code 4401) when its session ends.
+ * and the binary snapshot. The feed closes (code 4401) when its session ends. The JSON messages'
+ * shapes, both ways, are the contract's (api-contract/src/live.ts).
  */
 export const liveRoutes: FastifyPluginAsync<{
   feed: LiveFeed;
@@ -27,8 +28,8 @@ export const liveRoutes: FastifyPluginAsync<{
   sockets: SocketSessions;
 }> = async (app, { feed, fleet, sockets }) => {
   const { pool } = app;
-  /** The contract's LiveError, as JSON. */
-  const refusal = (error: LiveError) => JSON.stringify(error);
+  /** A refused or failed message's answer: the contract's LiveError, as JSON. */
+  const errorText = (error: LiveError) => JSON.stringify(error);
   await app.register(websocket, { options: { maxPayload: 4096 } });
   app.get('/live', { websocket: true, config: { roles: ANYONE } }, async (socket, request) => {
     const user = request.user;
@@ -56,7 +57,7 @@ export const liveRoutes: FastifyPluginAsync<{
       if (message.bbox !== undefined) client.bbox = message.bbox ?? undefined;
       if (message.snapshot !== true || snapshotting) return;
       if (!hasRoom()) {
-        socket.send(refusal({ error: 'too much unsent: ask for the snapshot again later' }));
+        socket.send(errorText({ error: 'too much unsent: ask for the snapshot again later' }));
         return;
       }
       snapshotting = true;
@@ -73,13 +74,13 @@ export const liveRoutes: FastifyPluginAsync<{
     socket.on('message', (data: Buffer) => {
       const message = parseClientMessage(data);
       if (!message) {
-        socket.send(refusal({ error: MESSAGE_SHAPE }));
+        socket.send(errorText({ error: MESSAGE_SHAPE }));
         return;
       }
       // Nothing may escape an event listener: an unhandled rejection would reach the process.
       answer(message).catch((error: unknown) => {
         request.log.error({ err: error }, 'live feed: answering a message failed');
-        socket.send(refusal({ error: 'internal error', requestId: request.id }));
+        socket.send(errorText({ error: 'internal error', requestId: request.id }));
       });
     });
   });
