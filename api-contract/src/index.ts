@@ -5,12 +5,15 @@
  * imports the types (`import type`), so it never takes code of the platform's.
  */
 export * from './after-sales.js';
+export * from './auth.js';
 export * from './centers.js';
 export * from './commands.js';
 export * from './desk.js';
 export * from './kpis.js';
+export * from './live.js';
 export * from './map.js';
 export * from './service-points.js';
 export * from './shared.js';
 export * from './tickets.js';
 export * from './users.js';
+export * from './vehicles.js';

@@ -1,15 +1,18 @@
 import type {
   Center,
   CenterHour,
-  CommandName,
   CommandRequest,
   CommandResult,
   KpiReport,
+  LoginBody,
   ServicePoint,
   Ticket,
   TicketDetail,
   TicketState,
+  Track,
   User,
+  VehicleDetail,
+  VehiclePage,
 } from '@jt808/api-contract';
 import { writable } from 'svelte/store';
 
@@ -31,15 +34,21 @@ export type {
   MapConfig,
   Role,
   ServicePoint,
+  ShipMode,
   Ticket,
   TicketClock,
   TicketDetail,
   TicketEvent,
   TicketState,
+  Track,
+  TrackPoint,
   User,
+  Vehicle,
+  VehicleDetail,
+  VehicleEvent,
+  VehiclePage,
+  VehicleStatus,
 } from '@jt808/api-contract';
-
-export type VehicleStatus = 'online' | 'offline' | 'faulty' | 'never-seen';
 
 /** The body of POST /api/tickets/:id/actions (platform/src/tickets/workflow.ts). */
 export type TicketAction =
@@ -67,63 +76,6 @@ export type TicketAction =
     }
   | { action: 'cancel'; reason: string }
   | { action: 'callback'; satisfaction: number; comment?: string };
-
-export interface Vehicle {
-  id: string;
-  plate: string;
-  plate_color: number;
-  vin: string | null;
-  center_id: number;
-  phone: string | null;
-  terminal_id: string | null;
-  maker: string | null;
-  model: string | null;
-  status: VehicleStatus;
-  reasons: string[];
-  status_since: string | null;
-  online: boolean | null;
-  last_seen_at: string | null;
-  last_fix_time: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  speed: number | null;
-  direction: number | null;
-  alarm: string | null;
-  satellites: number | null;
-  signal_strength: number | null;
-}
-
-export interface VehicleEvent {
-  at: string;
-  kind: string;
-  detail: unknown;
-}
-
-export interface VehicleDetail extends Vehicle {
-  /** The owner, always masked (personal data). */
-  owner_name: string | null;
-  owner_phone: string | null;
-  owner_id_number: string | null;
-  /** The terminal's shipment, YYYY-MM-DD and mode, or both null. */
-  shipped_on: string | null;
-  ship_mode: ShipMode | null;
-  events: VehicleEvent[];
-  /** The downlink commands the signed-in user may send this vehicle's terminal. */
-  commands: CommandName[];
-}
-
-export type ShipMode = 'express' | 'freight';
-
-export interface TrackPoint {
-  gps_time: string;
-  latitude: number;
-  longitude: number;
-  speed: number;
-  /** Null when the terminal sent one past what the column holds. */
-  direction: number | null;
-  alarm: string;
-  quality: number;
-}
 
 export interface Page<T> {
   page: number;
@@ -226,7 +178,7 @@ const iso = (date: Date | string): string => (typeof date === 'string' ? date : 
 
 /** Signs in; the server sets the session cookie. Returns the user. */
 export async function login(username: string, password: string): Promise<User> {
-  await postJson('/api/login', { username, password });
+  await postJson('/api/login', { username, password } satisfies LoginBody);
   return loadCurrentUser() as Promise<User>;
 }
 
@@ -275,7 +227,7 @@ export const fetchTicket = (id: string): Promise<TicketDetail> =>
 export const actOnTicket = (id: string, action: TicketAction): Promise<unknown> =>
   postJson(`/api/tickets/${encodeURIComponent(id)}/actions`, action);
 
-export const searchVehicles = (q: string, page = 1, pageSize = 50): Promise<Page<Vehicle>> =>
+export const searchVehicles = (q: string, page = 1, pageSize = 50): Promise<VehiclePage> =>
   getJson(`/api/vehicles${query({ q, page, pageSize })}`);
 
 export const fetchVehicle = (id: string): Promise<VehicleDetail> =>
@@ -284,12 +236,7 @@ export const fetchVehicle = (id: string): Promise<VehicleDetail> =>
 export const sendCommand = (vehicleId: string, request: CommandRequest): Promise<CommandResult> =>
   postJson(`/api/vehicles/${encodeURIComponent(vehicleId)}/commands`, request);
 
-export const fetchTrack = (
-  id: string,
-  from: Date,
-  to: Date,
-  maxPoints?: number,
-): Promise<{ phone: string; points: TrackPoint[] }> =>
+export const fetchTrack = (id: string, from: Date, to: Date, maxPoints?: number): Promise<Track> =>
   getJson(
     `/api/vehicles/${encodeURIComponent(id)}/track${query({ from: iso(from), to: iso(to), maxPoints })}`,
   );

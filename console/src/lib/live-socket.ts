@@ -4,9 +4,9 @@
  * listeners) and by the map's fleet worker, which reads the whole province's deltas off the page's
  * thread; nothing here needs the DOM.
  */
-export type LiveDelta =
-  | { t: 'pos'; v: number; c: number; lat: number; lon: number; spd: number; dir: number; at: string }
-  | { t: 'status'; v: number; c: number; s: string; r: string[]; at: string };
+import type { LiveDelta } from '@jt808/api-contract';
+
+export type { LiveDelta };
 
 const RECONNECT_MS = 2000;
 

@@ -1,3 +1,4 @@
+import type { LiveDelta } from '@jt808/api-contract';
 import { type FleetColumns, NO_POSITION } from './fleet-columns.js';
 import { MOVING_KMH, STATUS_CODE, statusCodeOf } from './map-status.js';
 
@@ -10,12 +11,12 @@ export const yToLat = (y: number): number =>
   (360 / Math.PI) * Math.atan(Math.exp((0.5 - y) * 2 * Math.PI)) - 90;
 
 /**
- * What the store reads of the live feed's deltas (lib/live-socket.ts LiveDelta, docs/api.md "Live feed").
- * Declared here so the worker's code needs nothing of the page's.
+ * What the store reads of the live feed's deltas (the contract's LiveDelta, docs/api.md "Live feed"):
+ * a type of the contract's, so the worker's code needs nothing of the page's.
  */
 export type FleetDelta =
-  | { t: 'pos'; v: number; c: number; lat: number; lon: number; spd: number }
-  | { t: 'status'; v: number; c: number; s: string };
+  | Pick<Extract<LiveDelta, { t: 'pos' }>, 't' | 'v' | 'c' | 'lat' | 'lon' | 'spd'>
+  | Pick<Extract<LiveDelta, { t: 'status' }>, 't' | 'v' | 'c' | 's'>;
 
 /**
  * Every vehicle the user may see, one slot each in flat typed arrays (400,000 vehicles take about

@@ -155,7 +155,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   app.addHook('onClose', async () => warmUpSchedule.stop());
 
   await app.register(publicPlugin, {
-    signIn: { pool, secureCookies, sessions, sockets },
+    signIn: { secureCookies, sessions, sockets },
     consoleDir: options.consoleDir,
   });
   await app.register(signedInPlugin, {

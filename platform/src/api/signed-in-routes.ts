@@ -80,7 +80,7 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
     fleet: options.fleet,
     warmUps: options.warmUps,
   });
-  await app.register(vehicleRoutes, { pool });
+  await app.register(vehicleRoutes);
   await app.register(ticketRoutes);
   await app.register(installerRoutes, { pool });
   await app.register(kpiRoutes, { cache, aggregates, warmUps: options.warmUps });
@@ -115,6 +115,6 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
   ]) {
     await app.register(routes, { pool });
   }
-  await app.register(liveRoutes, { pool, feed, fleet: options.fleet, sockets: options.sockets });
+  await app.register(liveRoutes, { feed, fleet: options.fleet, sockets: options.sockets });
   await app.register(mapRoutes, { fleet: options.fleet, ...options.tiles });
 };

@@ -1,13 +1,12 @@
+import type { LiveDelta } from '@jt808/api-contract';
 import type pg from 'pg';
 import type { User } from '../sessions.js';
 import { LIVE_CHANNEL, type Notices, parseNotices } from './notices.js';
 import { VehicleLookup } from './vehicle-lookup.js';
 import { batchOf, visibleDeltas } from './visible-deltas.js';
 
-/** One change pushed to live clients, as compact JSON. */
-export type LiveDelta =
-  | { t: 'pos'; v: number; c: number; lat: number; lon: number; spd: number; dir: number; at: string }
-  | { t: 'status'; v: number; c: number; s: string; r: string[]; at: string };
+/** One change pushed to live clients, as compact JSON (the contract's LiveDelta). */
+export type { LiveDelta };
 
 export interface LiveClient {
   user: User;

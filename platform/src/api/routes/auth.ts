@@ -1,7 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { User } from '@jt808/api-contract';
-import type { FastifyPluginAsync } from 'fastify';
-import type pg from 'pg';
+import { AuthOk, ErrorAnswer, LoginBody, ref, User } from '@jt808/api-contract';
 import { SIGNED_IN } from '../guard.js';
 import type { SocketSessions } from '../live/socket-sessions.js';
 import { loginThrottle } from '../login-throttle.js';
@@ -14,38 +12,30 @@ import {
   SESSION_COOKIE,
   type SessionPolicy,
 } from '../sessions.js';
+import { accountOf } from '../stores/sign-in-store.js';
 
 /** Spent on unknown usernames too, so a guess takes as long whether or not the user exists. */
 const DUMMY_HASH = hashPassword('not a password of anyone');
 
 export interface SignInOptions {
-  pool: pg.Pool;
   secureCookies: boolean;
   sessions: SessionPolicy;
   sockets: SocketSessions;
 }
 
 /** Sign-in and sign-out: public routes (the public plugin). */
-export const signInRoutes: FastifyPluginAsync<SignInOptions> = async (
+export const signInRoutes: FastifyPluginAsyncTypebox<SignInOptions> = async (
   app,
-  { pool, secureCookies, sessions, sockets },
+  { secureCookies, sessions, sockets },
 ) => {
+  const { pool } = app;
   const throttle = loginThrottle(app);
 
-  app.post<{ Body: { username: string; password: string } }>(
+  app.post(
     '/api/login',
     {
-      schema: {
-        body: {
-          type: 'object',
-          required: ['username', 'password'],
-          additionalProperties: false,
-          properties: {
-            username: { type: 'string', minLength: 1, maxLength: 64 },
-            password: { type: 'string', minLength: 1, maxLength: 256 },
-          },
-        },
-      },
+      // 401 wrong username or password, 403 an inactive installer's account, 429 too many wrong passwords.
+      schema: { body: LoginBody, response: { 200: AuthOk, '4xx': ref(ErrorAnswer) } },
     },
     async (request, reply) => {
       const wait = await throttle.wait(request);
@@ -56,13 +46,7 @@ export const signInRoutes: FastifyPluginAsync<SignInOptions> = async (
           .send({ error: `too many wrong passwords: try again in ${wait} s` });
       }
       // An installer's account signs in while the installer is active in the register (0025).
-      const { rows } = await pool.query<{ id: number; password_hash: string; inactive: boolean }>(
-        `SELECT u.id, u.password_hash, (u.role = 'installer' AND i.code IS NULL) AS inactive
-           FROM users u LEFT JOIN installers i ON i.code = u.installer AND i.active
-          WHERE u.username = $1`,
-        [request.body.username],
-      );
-      const user = rows[0];
+      const user = await accountOf(pool, request.body.username);
       const ok = await verifyPassword(request.body.password, user?.password_hash ?? (await DUMMY_HASH));
       if (!user || !ok) {
         await throttle.failed(request);
@@ -84,19 +68,19 @@ export const signInRoutes: FastifyPluginAsync<SignInOptions> = async (
         path: '/',
         maxAge: sessions.absoluteHours * 3600,
       });
-      return { ok: true };
+      return { ok: true } as const;
     },
   );
 
   // Public, so that a session that already ended still clears its cookie.
-  app.post('/api/logout', async (request, reply) => {
+  app.post('/api/logout', { schema: { response: { 200: AuthOk } } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token) {
       await endSession(pool, token);
       sockets.endSession(hashToken(token));
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { ok: true };
+    return { ok: true } as const;
   });
 };
 

@@ -1,6 +1,6 @@
 import websocket from '@fastify/websocket';
+import type { LiveError } from '@jt808/api-contract';
 import type { FastifyPluginAsync } from 'fastify';
-import type pg from 'pg';
 import { ANYONE } from '../guard.js';
 import { type ClientMessage, MESSAGE_SHAPE, parseClientMessage } from '../live/client-messages.js';
 import type { LiveClient, LiveFeed } from '../live/live-feed.js';
@@ -9,6 +9,7 @@ import type { SocketSessions } from '../live/socket-sessions.js';
 import type { FleetKeeper } from '../map/fleet-keeper.js';
 import { visibleSlots } from '../map/visible.js';
 import { hashToken, SESSION_COOKIE } from '../sessions.js';
+import { servicePointVehicles } from '../stores/live-store.js';
 
 /** A client this far behind gets no more until it catches up: it does not grow our memory. */
 const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
@@ -18,14 +19,17 @@ const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
  * FleetSnapshot (schema/live.proto) of every vehicle the user may see; {"bbox": [minLon, minLat,
  * maxLon, maxLat]} (or null) sets the map viewport; anything else is answered with an error. Server →
  * client: JSON arrays of deltas (position and status changes) within the user's scope and viewport,
- * and the binary snapshot. The feed closes (code 4401) when its session ends.
+ * and the binary snapshot. The feed closes (code 4401) when its session ends. The JSON messages'
+ * shapes, both ways, are the contract's (api-contract/src/live.ts).
  */
 export const liveRoutes: FastifyPluginAsync<{
-  pool: pg.Pool;
   feed: LiveFeed;
   fleet: FleetKeeper;
   sockets: SocketSessions;
-}> = async (app, { pool, feed, fleet, sockets }) => {
+}> = async (app, { feed, fleet, sockets }) => {
+  const { pool } = app;
+  /** A refused or failed message's answer: the contract's LiveError, as JSON. */
+  const errorText = (error: LiveError) => JSON.stringify(error);
   await app.register(websocket, { options: { maxPayload: 4096 } });
   app.get('/live', { websocket: true, config: { roles: ANYONE } }, async (socket, request) => {
     const user = request.user;
@@ -37,11 +41,7 @@ export const liveRoutes: FastifyPluginAsync<{
       },
     };
     if (user.role === 'service') {
-      const { rows } = await pool.query<{ vehicle_id: string }>(
-        'SELECT DISTINCT vehicle_id FROM tickets WHERE service_point_id = $1 AND vehicle_id IS NOT NULL',
-        [user.servicePointId],
-      );
-      client.vehicles = new Set(rows.map((r) => Number(r.vehicle_id)));
+      client.vehicles = await servicePointVehicles(pool, user.servicePointId);
     }
     feed.add(client);
     // The signed-in plugin let the upgrade through, so the cookie is there.
@@ -57,7 +57,7 @@ export const liveRoutes: FastifyPluginAsync<{
       if (message.bbox !== undefined) client.bbox = message.bbox ?? undefined;
       if (message.snapshot !== true || snapshotting) return;
       if (!hasRoom()) {
-        socket.send(JSON.stringify({ error: 'too much unsent: ask for the snapshot again later' }));
+        socket.send(errorText({ error: 'too much unsent: ask for the snapshot again later' }));
         return;
       }
       snapshotting = true;
@@ -74,13 +74,13 @@ export const liveRoutes: FastifyPluginAsync<{
     socket.on('message', (data: Buffer) => {
       const message = parseClientMessage(data);
       if (!message) {
-        socket.send(JSON.stringify({ error: MESSAGE_SHAPE }));
+        socket.send(errorText({ error: MESSAGE_SHAPE }));
         return;
       }
       // Nothing may escape an event listener: an unhandled rejection would reach the process.
       answer(message).catch((error: unknown) => {
         request.log.error({ err: error }, 'live feed: answering a message failed');
-        socket.send(JSON.stringify({ error: 'internal error', requestId: request.id }));
+        socket.send(errorText({ error: 'internal error', requestId: request.id }));
       });
     });
   });

@@ -1,28 +1,26 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type pg from 'pg';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  ErrorAnswer,
+  IdParams,
+  ref,
+  Track,
+  TrackQuery,
+  VehicleDetail,
+  VehiclePage,
+  VehicleSearchQuery,
+} from '@jt808/api-contract';
 import { maskDetail, maskRow } from '../../after-sales/masking.js';
 import { ANYONE } from '../guard.js';
-import { pageProperties, withinMaxSpan } from '../limits.js';
+import { withinMaxSpan } from '../limits.js';
 import { commandsFor } from '../rights.js';
 import { scopeOf } from '../scope.js';
+import { terminalEvents, vehicleIn, vehiclePhoneIn, vehiclesMatching } from '../stores/vehicles-store.js';
 import { readTrack } from '../track.js';
-
-const VEHICLE_COLUMNS = `vehicle.id, vehicle.plate, vehicle.plate_color, vehicle.vin, vehicle.center_id, t.phone, t.terminal_id,
-  t.maker, t.model, coalesce(s.status, 'never-seen') AS status, coalesce(s.reasons, '{}') AS reasons, s.since AS status_since,
-  st.online, st.last_seen_at, st.last_fix_time, st.latitude, st.longitude, st.speed, st.direction, st.alarm::text AS alarm,
-  st.satellites, st.signal_strength`;
-
-const VEHICLE_JOINS = `FROM vehicles vehicle
-  LEFT JOIN terminals t ON t.vehicle_id = vehicle.id
-  LEFT JOIN terminal_status s ON s.phone = t.phone
-  LEFT JOIN terminal_state st ON st.phone = t.phone`;
 
 /** The terminal's SIM: masked in the list, on one vehicle by role (after-sales/masking.ts). */
 const VEHICLE_SIM = { phone: 'sim' } as const;
 
-/** One vehicle also shows its owner (always masked) and its terminal's shipment. */
-const DETAIL_COLUMNS = `${VEHICLE_COLUMNS}, vehicle.owner_name, vehicle.owner_phone, vehicle.owner_id_number,
-  to_char(t.shipped_on, 'YYYY-MM-DD') AS shipped_on, t.ship_mode`;
+/** One vehicle's owner is always masked (no role sees it in full here). */
 const DETAIL_PERSONAL = {
   ...VEHICLE_SIM,
   owner_name: 'name',
@@ -30,110 +28,64 @@ const DETAIL_PERSONAL = {
   owner_id_number: 'idNumber',
 } as const;
 
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'integer', minimum: 1 } },
-} as const;
+/** A refusal (400 of a schema, 404 out of scope), or a server error with its request's id (errors.ts). */
+const errors = { '4xx': ref(ErrorAnswer), '5xx': ref(ErrorAnswer) } as const;
 
 /**
  * Vehicle search, one vehicle's state, events and the commands the user may send it, and its track;
- * always within the user's scope.
+ * always within the user's scope (stores/vehicles-store.ts).
  */
-export const vehicleRoutes: FastifyPluginAsync<{ pool: pg.Pool }> = async (app, { pool }) => {
-  app.get<{ Querystring: { q?: string; page?: number; pageSize?: number } }>(
+export const vehicleRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { pool } = app;
+  app.get(
     '/vehicles',
     {
       config: { roles: ANYONE },
-      schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            q: { type: 'string', maxLength: 32 },
-            ...pageProperties,
-          },
-        },
-      },
+      schema: { querystring: VehicleSearchQuery, response: { 200: VehiclePage, ...errors } },
     },
     async (request) => {
       const { q = '', page = 1, pageSize = 50 } = request.query;
-      const scope = scopeOf(request.user, 4);
-      // The matches first, from the vehicles alone (plate, VIN: an index-only scan of the center's
-      // entries) and from the terminals' phone index, then the page of them with their state: a
-      // condition over the joined rows would join every vehicle in scope to its terminal first.
-      const { rows } = await pool.query(
-        `WITH matched AS (
-           SELECT vehicle.id FROM vehicles vehicle
-            WHERE ${scope.vehicles} AND ($1 = '' OR vehicle.plate ILIKE '%' || $1 || '%' OR vehicle.vin = upper($1))
-           UNION
-           SELECT vehicle.id FROM terminals t JOIN vehicles vehicle ON vehicle.id = t.vehicle_id
-            WHERE $1 <> '' AND t.phone LIKE ltrim($1, '0') || '%' AND ${scope.vehicles})
-         SELECT ${VEHICLE_COLUMNS} ${VEHICLE_JOINS}
-          WHERE vehicle.id IN (SELECT id FROM matched)
-          ORDER BY vehicle.id LIMIT $2 OFFSET $3`,
-        [q, pageSize, (page - 1) * pageSize, ...scope.params],
-      );
+      const rows = await vehiclesMatching(pool, scopeOf(request.user, 4), {
+        q,
+        limit: pageSize,
+        offset: (page - 1) * pageSize,
+      });
       return { page, pageSize, items: rows.map((row) => maskRow(row, VEHICLE_SIM)) };
     },
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/vehicles/:id',
-    { config: { roles: ANYONE }, schema: { params: idParams } },
+    {
+      config: { roles: ANYONE },
+      schema: { params: ref(IdParams), response: { 200: VehicleDetail, ...errors } },
+    },
     async (request, reply) => {
-      const scope = scopeOf(request.user, 2);
-      const { rows } = await pool.query(
-        `SELECT ${DETAIL_COLUMNS} ${VEHICLE_JOINS} WHERE vehicle.id = $1 AND ${scope.vehicles}`,
-        [request.params.id, ...scope.params],
-      );
+      const vehicle = await vehicleIn(pool, scopeOf(request.user, 2), request.params.id);
       // Out of scope and missing look the same: the answer must not tell that a vehicle exists.
-      if (rows.length === 0) return reply.code(404).send({ error: 'no such vehicle' });
-      const vehicle = rows[0];
-      const events = vehicle.phone
-        ? (
-            await pool.query(
-              'SELECT at, kind, detail FROM terminal_events WHERE phone = $1 ORDER BY at DESC LIMIT 100',
-              [vehicle.phone],
-            )
-          ).rows
-        : [];
+      if (!vehicle) return reply.code(404).send({ error: 'no such vehicle' });
+      const events = vehicle.phone ? await terminalEvents(pool, vehicle.phone) : [];
       // The downlink commands the user may send here (none without a terminal to send them to).
-      const commands = vehicle.phone ? commandsFor(request.user.role) : [];
+      const commands = vehicle.phone ? [...commandsFor(request.user.role)] : [];
       return { ...maskDetail(request.user.role, vehicle, DETAIL_PERSONAL), events, commands };
     },
   );
 
-  app.get<{ Params: { id: number }; Querystring: { from: string; to: string; maxPoints?: number } }>(
+  app.get(
     '/vehicles/:id/track',
     {
       config: { roles: ANYONE },
       preHandler: withinMaxSpan,
-      schema: {
-        params: idParams,
-        querystring: {
-          type: 'object',
-          required: ['from', 'to'],
-          additionalProperties: false,
-          properties: {
-            from: { type: 'string', format: 'date-time' },
-            to: { type: 'string', format: 'date-time' },
-            maxPoints: { type: 'integer', minimum: 2, maximum: 20_000, default: 5000 },
-          },
-        },
-      },
+      schema: { params: ref(IdParams), querystring: TrackQuery, response: { 200: Track, ...errors } },
     },
     async (request, reply) => {
-      const scope = scopeOf(request.user, 2);
-      const { rows: owner } = await pool.query(
-        `SELECT t.phone FROM vehicles vehicle JOIN terminals t ON t.vehicle_id = vehicle.id WHERE vehicle.id = $1 AND ${scope.vehicles}`,
-        [request.params.id, ...scope.params],
-      );
-      if (owner.length === 0) return reply.code(404).send({ error: 'no such vehicle' });
+      const phone = await vehiclePhoneIn(pool, scopeOf(request.user, 2), request.params.id);
+      if (phone === undefined) return reply.code(404).send({ error: 'no such vehicle' });
       const { from, to, maxPoints = 5000 } = request.query;
       // Long ranges are thinned evenly to at most maxPoints fixes, first and last kept.
-      const points = await readTrack(pool, owner[0].phone, from, to, maxPoints);
-      return { ...maskDetail(request.user.role, { phone: owner[0].phone }, VEHICLE_SIM), points };
+      const points = await readTrack(pool, phone, from, to, maxPoints);
+      // The fixes' Dates go out as the contract's ISO strings (the serializer's date-time).
+      return { ...maskDetail(request.user.role, { phone }, VEHICLE_SIM), points } as unknown as Track;
     },
   );
 };
