@@ -28,6 +28,7 @@ describe('TerminalConnection source ports', () => {
     const free = await listen('127.0.0.3');
     await new Promise((done) => servers.pop()!.close(done));
     const taken = await listen('127.0.0.2');
+    let closes = 0;
     const connect = async (localAddress: string, localPort: number) => {
       const connection = new TerminalConnection({
         host: '127.0.0.1',
@@ -37,6 +38,7 @@ describe('TerminalConnection source ports', () => {
         localAddress,
         localPort,
       });
+      connection.onClose = () => closes++;
       connections.push(connection);
       await connection.connect();
     };
@@ -45,5 +47,8 @@ describe('TerminalConnection source ports', () => {
     await until(() => from.size === 2, 5000);
     expect(from.get('127.0.0.3')).toBe(free);
     expect(from.get('127.0.0.2')).not.toBe(taken);
+    // The refused socket's close is not the connection's: nothing closed.
+    await new Promise((done) => setTimeout(done, 100));
+    expect(closes).toBe(0);
   });
 });

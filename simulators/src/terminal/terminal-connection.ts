@@ -84,6 +84,8 @@ export class TerminalConnection {
       socket.once('error', reject);
       socket.on('data', (chunk) => this.splitter.push(chunk));
       socket.on('close', () => {
+        // A socket whose bind was refused closes after its replacement may have connected: not ours to report.
+        if (this.socket !== socket) return;
         for (const waiter of this.waiters) {
           clearTimeout(waiter.timer);
           waiter.reject(new Error('connection closed'));
