@@ -61,7 +61,7 @@ describe('the fleet-sim command', () => {
       stderr: expect.stringContaining('--terminals must be a whole number from 1 to 400000'),
     });
     for (const nice of ['20', '-21', '1.5']) {
-      expect(await fleetSim(['--nice', nice])).toMatchObject({
+      expect(await fleetSim([`--nice=${nice}`])).toMatchObject({
         code: 2,
         stderr: expect.stringContaining(`--nice must be a whole number from -20 to 19, got ${Number(nice)}`),
       });
