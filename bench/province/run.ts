@@ -283,6 +283,8 @@ function startGroup(index: number, intervalS: number, ramp: number, stateFile: s
       ...['--state', stateFile, '--acks', acks, '--source-addresses', String(plan.sourceAddresses)],
       ...['--driving-interval', String(intervalS), '--parked-interval', String(intervalS)],
       ...['--heartbeat', String(opts.heartbeatS), '--ramp', String(ramp)],
+      // The terminals' side is not on the platform's hosts in production: here it gives way to them.
+      ...['--nice', '19'],
       // Not --quiet: the progress line a second is how the run follows sign-ins (fleetAuthenticated).
       ...['--reconnect-ramp', String(opts.reconnectRamp / plan.groups.length), '--json'],
     ],

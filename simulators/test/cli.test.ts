@@ -45,6 +45,7 @@ describe('the fleet-sim command', () => {
       '--per-process',
       '--source-addresses',
       '--acks',
+      '--nice',
     ]) {
       expect(stdout).toContain(option);
     }
@@ -59,6 +60,12 @@ describe('the fleet-sim command', () => {
       code: 2,
       stderr: expect.stringContaining('--terminals must be a whole number from 1 to 400000'),
     });
+    for (const nice of ['20', '-21', '1.5']) {
+      expect(await fleetSim([`--nice=${nice}`])).toMatchObject({
+        code: 2,
+        stderr: expect.stringContaining(`--nice must be a whole number from -20 to 19, got ${Number(nice)}`),
+      });
+    }
     const path = join(await mkdtemp(join(tmpdir(), 'fleet-sim-')), 'scenario.json');
     await writeFile(path, JSON.stringify({ faults: [{ fault: 'offline', share: 0.1, at: 'noon' }] }));
     expect(await fleetSim(['--scenario', path])).toMatchObject({

@@ -20,6 +20,8 @@ export interface CliOptions {
   truthPath: string | undefined;
   /** CSV of the locations acknowledged per terminal, written when the run stops. */
   acksPath: string | undefined;
+  /** Scheduling priority (nice value) for this process and its workers; undefined: unchanged. */
+  nice: number | undefined;
 }
 
 export type CliCommand = { kind: 'help' } | { kind: 'worker' } | { kind: 'run'; options: CliOptions };
@@ -88,6 +90,10 @@ export function parseCommandLine(argv: string[]): CliCommand {
       `--per-process must be a whole number from 1 to ${MAX_PER_PROCESS}, got ${perProcess}`,
     );
   }
+  const nice = number('--nice', values.nice);
+  if (nice !== undefined && !(Number.isInteger(nice) && nice >= -20 && nice <= 19)) {
+    throw new UsageError(`--nice must be a whole number from -20 to 19, got ${nice}`);
+  }
   const durationS = number('--duration', values.duration);
   if (durationS !== undefined && !(durationS > 0)) {
     throw new UsageError(`--duration must be a number of seconds above 0, got ${durationS}`);
@@ -104,6 +110,7 @@ export function parseCommandLine(argv: string[]): CliCommand {
       scenarioPath: values.scenario,
       truthPath: values.truth,
       acksPath: values.acks,
+      nice,
     },
   };
 }
@@ -136,6 +143,7 @@ function parseOrExplain(argv: string[]) {
         scenario: text,
         truth: text,
         acks: text,
+        nice: text,
         json: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },

@@ -25,6 +25,9 @@ Gateway and load
                            terminals (an address has ~28,000 ephemeral ports)
   --per-process N          terminals per worker process (default ${DEFAULT_PER_PROCESS}); larger fleets are
                            forked over several processes (each may hold 20,000 open files here)
+  --nice N                 run at this scheduling priority, -20 to 19 (19: the lowest; below 0 needs
+                           privileges and is written --nice=-5), workers included: a simulator
+                           sharing a box with the platform then gives way to it
 
 Time and cadence (simulated seconds)
   --speed X                simulated seconds per real second (default 1); GPS times follow it

@@ -10,6 +10,7 @@ import type { StatsSnapshot } from '../stats/fleet-stats.js';
 import { AckTally } from './ack-tally.js';
 import { type CliOptions, FLAG_OF, parseCommandLine, UsageError } from './args.js';
 import { HELP, USAGE_HINT } from './help.js';
+import { reniceSelf } from './nice.js';
 import { reportProcessFaults } from './process-faults.js';
 import { ProcessFleet } from './process-fleet.js';
 import { ProgressLine, reportText, runReport } from './report.js';
@@ -47,6 +48,15 @@ async function main(argv: string[]): Promise<number> {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`fleet-sim: ${error.message}\n${USAGE_HINT}\n`);
     return USAGE;
+  }
+  if (options.nice !== undefined) {
+    try {
+      // Before any worker is forked: they inherit it.
+      reniceSelf(options.nice);
+    } catch (error) {
+      process.stderr.write(`fleet-sim: --nice ${options.nice}: ${(error as Error).message}\n`);
+      return FAILED;
+    }
   }
   let scenario: Scenario | undefined;
   let state: StateFile | undefined;

@@ -51,6 +51,8 @@ export interface FleetContext {
   readonly stats: FleetStats;
   readonly credentials: CredentialStore;
   readonly plan: FaultPlan;
+  /** The range source ports are taken from when terminals bind their source addresses. */
+  readonly sourcePorts: readonly [number, number];
   readonly stopping: boolean;
   /** Wakes `terminal` at simulated time `atMs`, replacing its earlier wake-up. */
   schedule(terminal: SimTerminal, atMs: number): void;

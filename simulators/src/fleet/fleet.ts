@@ -10,6 +10,7 @@ import { type FleetOptions, resolveSettings, resolveSlice } from './fleet-option
 import { identityOf, type TerminalIdentity, wirePhoneOf } from './identity.js';
 import { hashUnit, Random, Salt } from './random.js';
 import { Link, SimTerminal } from './sim-terminal.js';
+import { ephemeralPorts } from './source-port.js';
 import { TimerWheel } from './timer-wheel.js';
 import { Vehicle } from './vehicle.js';
 
@@ -129,6 +130,7 @@ export class Fleet {
       stats: this.statistics,
       credentials,
       plan: this.plan,
+      sourcePorts: ephemeralPorts(),
       get stopping() {
         return fleet.stopped !== undefined;
       },

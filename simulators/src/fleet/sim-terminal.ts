@@ -20,6 +20,7 @@ import type { FleetContext } from './fleet-context.js';
 import type { TerminalIdentity } from './identity.js';
 import type { Random } from './random.js';
 import { healthyLocation } from './report.js';
+import { sourcePortOf } from './source-port.js';
 import type { Schedulable } from './timer-wheel.js';
 import type { Vehicle } from './vehicle.js';
 
@@ -193,14 +194,17 @@ export class SimTerminal implements Schedulable {
   }
 
   private createConnection(): TerminalConnection {
-    const { settings } = this.fleet;
+    const { settings, sourcePorts } = this.fleet;
     const addresses = settings.sourceAddresses;
+    const { index } = this.identity;
+    const bound = addresses.length > 0;
     const connection = new TerminalConnection({
       host: settings.host,
       port: settings.port,
       phone: this.identity.phone,
       edition: this.identity.edition,
-      localAddress: addresses.length > 0 ? addresses[this.identity.index % addresses.length] : undefined,
+      localAddress: bound ? addresses[index % addresses.length] : undefined,
+      localPort: bound ? sourcePortOf(index, addresses.length, sourcePorts) : undefined,
     });
     connection.onDownlink = (message) => this.onMessage(message);
     connection.onClose = () => this.onClosed();

@@ -18,6 +18,11 @@ export interface TerminalConnectionOptions {
   edition: Edition;
   /** Local address to connect from (127.x.y.z), to spread many terminals over source addresses. */
   localAddress?: string;
+  /**
+   * Source port to try first (with `localAddress`); if the system refuses it (in use, or the same
+   * address pair still closing), the connection takes the system's choice from then on.
+   */
+  localPort?: number;
   /** How long `request` waits for the platform's answer. */
   replyTimeoutMs?: number;
 }
@@ -43,17 +48,32 @@ export class TerminalConnection {
   onDownlink: ((message: Jt808Message) => void) | undefined;
   onClose: (() => void) | undefined;
   badFrames = 0;
+  /** `options.localPort` was refused once: not asked for again. */
+  private portRefused = false;
 
   constructor(readonly options: TerminalConnectionOptions) {
     this.splitter = new FrameSplitter({ onFrame: (frame) => this.onFrame(frame) });
   }
 
-  connect(): Promise<void> {
+  async connect(): Promise<void> {
+    const localPort = this.portRefused ? undefined : this.options.localPort;
+    try {
+      await this.open(localPort);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (localPort === undefined || (code !== 'EADDRINUSE' && code !== 'EADDRNOTAVAIL')) throw error;
+      this.portRefused = true;
+      await this.open(undefined);
+    }
+  }
+
+  private open(localPort: number | undefined): Promise<void> {
     return new Promise((resolve, reject) => {
       const socket = connect({
         host: this.options.host,
         port: this.options.port,
         localAddress: this.options.localAddress,
+        localPort,
       });
       socket.setNoDelay(true);
       socket.once('connect', () => {
@@ -64,6 +84,8 @@ export class TerminalConnection {
       socket.once('error', reject);
       socket.on('data', (chunk) => this.splitter.push(chunk));
       socket.on('close', () => {
+        // A socket whose bind was refused closes after its replacement may have connected: not ours to report.
+        if (this.socket !== socket) return;
         for (const waiter of this.waiters) {
           clearTimeout(waiter.timer);
           waiter.reject(new Error('connection closed'));
