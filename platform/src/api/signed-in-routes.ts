@@ -82,7 +82,7 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
   });
   await app.register(vehicleRoutes);
   await app.register(ticketRoutes);
-  await app.register(installerRoutes, { pool });
+  await app.register(installerRoutes);
   await app.register(kpiRoutes, { cache, aggregates, warmUps: options.warmUps });
   await app.register(servicePointRoutes);
   await app.register(commandRoutes, { commands: options.commands });
