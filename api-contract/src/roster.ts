@@ -265,8 +265,8 @@ export type Owner = Static<typeof Owner>;
 export const TerminalParams = Type.Object({ phone: Type.String({ minLength: 1, maxLength: 24 }) });
 export type TerminalParams = Static<typeof TerminalParams>;
 
-export const SHIP_MODES = ['express', 'freight'] as const;
-export type ShipMode = (typeof SHIP_MODES)[number];
+const SHIP_MODES = ['express', 'freight'] as const;
+type ShipMode = (typeof SHIP_MODES)[number];
 
 /** PUT /api/terminals/:phone/shipment: both, or neither to clear it. */
 export const ShipmentInput = Type.Object(

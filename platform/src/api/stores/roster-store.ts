@@ -1,4 +1,4 @@
-import type { HistoryEntry, HistorySubject, Owner, Shipment, ShipMode } from '@jt808/api-contract';
+import type { HistoryEntry, HistorySubject, Owner, Shipment, ShipmentInput } from '@jt808/api-contract';
 import type pg from 'pg';
 import { type Acting, changing } from '../../db/acting.js';
 import type { Scope } from '../scope.js';
@@ -38,7 +38,7 @@ export async function setShipment(
   acting: Acting,
   scope: Scope,
   phone: string,
-  shipment: { shippedOn: string | null; shipMode: ShipMode | null },
+  shipment: ShipmentInput,
 ): Promise<Shipment | undefined> {
   const { rows } = await changing(pool, acting, (client) =>
     client.query<Shipment>(
