@@ -11,6 +11,18 @@ import { ErrorAnswer, Nullable, OneOf, ref, Timestamp } from './shared.js';
 /** A local date, `2026-05-01` (Asia/Shanghai). */
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 
+/**
+ * One of a list of strings or null: the enum lists null too (`Nullable(OneOf(...))` would refuse
+ * it). Answered, null first (shared.ts, `Nullable`); asked, a string first, so a number sent is
+ * coerced to a string the enum refuses rather than to null.
+ */
+function NullableOneOf<const T extends string>(values: readonly T[], first: 'null' | 'string' = 'null') {
+  return Type.Unsafe<T | null>({
+    type: first === 'null' ? ['null', 'string'] : ['string', 'null'],
+    enum: [...values, null],
+  });
+}
+
 /** json, or an export file (docs/api.md, "Exports"). */
 const exportFormat = Type.Optional(
   Type.Unsafe<'json' | 'csv' | 'xlsx'>({ type: 'string', enum: ['json', 'csv', 'xlsx'], default: 'json' }),
@@ -104,7 +116,7 @@ export const InstallerContracts = Type.Array(InstallerContract);
  * loaded nothing (400, with `error`).
  */
 export const ImportReport = Type.Object({
-  encoding: Nullable(OneOf(['utf-8', 'gbk'] as const)),
+  encoding: NullableOneOf(['utf-8', 'gbk'] as const),
   read: Type.Integer(),
   loaded: Type.Integer(),
   rejected: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String() })),
@@ -266,13 +278,12 @@ export const TerminalParams = Type.Object({ phone: Type.String({ minLength: 1, m
 export type TerminalParams = Static<typeof TerminalParams>;
 
 const SHIP_MODES = ['express', 'freight'] as const;
-type ShipMode = (typeof SHIP_MODES)[number];
 
 /** PUT /api/terminals/:phone/shipment: both, or neither to clear it. */
 export const ShipmentInput = Type.Object(
   {
     shippedOn: Nullable(Day),
-    shipMode: Type.Unsafe<ShipMode | null>({ type: ['string', 'null'], enum: [...SHIP_MODES, null] }),
+    shipMode: NullableOneOf(SHIP_MODES, 'string'),
   },
   { additionalProperties: false },
 );
@@ -282,7 +293,7 @@ export type ShipmentInput = Static<typeof ShipmentInput>;
 export const Shipment = Type.Object({
   phone: Type.String(),
   shippedOn: Nullable(Type.String()),
-  shipMode: Nullable(OneOf(SHIP_MODES)),
+  shipMode: NullableOneOf(SHIP_MODES),
 });
 export type Shipment = Static<typeof Shipment>;
 
