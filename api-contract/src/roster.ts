@@ -233,7 +233,10 @@ export const InstallProgress = Type.Object({
 export type InstallProgress = Static<typeof InstallProgress>;
 
 /** GET /api/install-progress (format json). */
-export const InstallProgressReport = Type.Object({ day: Type.String(), centers: Type.Array(InstallProgress) });
+export const InstallProgressReport = Type.Object({
+  day: Type.String(),
+  centers: Type.Array(InstallProgress),
+});
 export type InstallProgressReport = Static<typeof InstallProgressReport>;
 
 /** PUT /api/install-plans/:id (the center's id). */

@@ -79,21 +79,28 @@ describe.skipIf(!hasPostgres)('the roster routes answer their contract (real Pos
     ]);
     expect(
       (await api.post('desk1', '/api/installers', { code: 'W-3', name: '赵师傅', servicePointId: 1 })).body,
-    ).toEqual({ code: 'W-3', name: '赵师傅', phone: null, certificate: null, servicePointId: 1, active: true });
+    ).toEqual({
+      code: 'W-3',
+      name: '赵师傅',
+      phone: null,
+      certificate: null,
+      servicePointId: 1,
+      active: true,
+    });
   });
 
   it('sets installer contracts with and without a daily minimum, and lists them', async () => {
     const set = await api.put('desk1', '/api/installer-contracts/W-1', { feeFen: 8000, minPerDay: 3 });
     expect(set.status).toBe(200);
-    expect((await api.put('desk1', '/api/installer-contracts/W-2', { feeFen: 0, minPerDay: null })).status).toBe(
-      200,
-    );
+    expect(
+      (await api.put('desk1', '/api/installer-contracts/W-2', { feeFen: 0, minPerDay: null })).status,
+    ).toBe(200);
     const list = await api.get('sp1', '/api/installer-contracts');
     expect(list.status).toBe(200);
     expect(list.body.map((c: { minPerDay: number | null }) => c.minPerDay)).toEqual([3, null]);
-    expect((await api.put('desk1', '/api/installer-contracts/W-404', { feeFen: 1, minPerDay: 1 })).status).toBe(
-      404,
-    );
+    expect(
+      (await api.put('desk1', '/api/installer-contracts/W-404', { feeFen: 1, minPerDay: 1 })).status,
+    ).toBe(404);
   });
 
   it('answers a contracts file it cannot parse as a 400 of its own, not a crash', async () => {
@@ -112,7 +119,12 @@ describe.skipIf(!hasPostgres)('the roster routes answer their contract (real Pos
     const history = await api.get('desk1', '/api/vehicles/1/history');
     expect(history.status).toBe(200);
     const names = history.body.items.filter((entry: { field: string }) => entry.field === 'owner_name');
-    expect(names.map((entry: { old: string | null; new: string | null }) => [entry.old === null, entry.new === null])).toEqual([
+    expect(
+      names.map((entry: { old: string | null; new: string | null }) => [
+        entry.old === null,
+        entry.new === null,
+      ]),
+    ).toEqual([
       [false, true],
       [true, false],
     ]);
@@ -131,7 +143,9 @@ describe.skipIf(!hasPostgres)('the roster routes answer their contract (real Pos
       ...(note === undefined ? {} : { note }),
     });
     expect((await api.post('desk1', '/api/customers/1/contracts', contract('HT-1'))).body.note).toBeNull();
-    expect((await api.post('desk1', '/api/customers/1/contracts', contract('HT-2', '续签'))).status).toBe(201);
+    expect((await api.post('desk1', '/api/customers/1/contracts', contract('HT-2', '续签'))).status).toBe(
+      201,
+    );
     const list = await api.get('desk1', '/api/customers/1/contracts');
     expect(list.status).toBe(200);
     expect(list.body.map((c: { note: string | null }) => c.note)).toEqual(['续签', null]);
@@ -142,8 +156,13 @@ describe.skipIf(!hasPostgres)('the roster routes answer their contract (real Pos
     expect(signed.status).toBe(200);
     expect(signed.body).toMatchObject({ id: '1', accepted_at: null });
     expect(
-      (await api.put('admin', '/api/install-plans/1', { target: 100, startsOn: '2026-01-01', dueOn: '2099-12-31' }))
-        .body,
+      (
+        await api.put('admin', '/api/install-plans/1', {
+          target: 100,
+          startsOn: '2026-01-01',
+          dueOn: '2099-12-31',
+        })
+      ).body,
     ).toEqual({ center: 1, target: 100, startsOn: '2026-01-01', dueOn: '2099-12-31' });
     const progress = await api.get('admin', '/api/install-progress?day=2026-06-01');
     expect(progress.status).toBe(200);

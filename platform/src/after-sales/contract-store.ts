@@ -1,4 +1,4 @@
-import type { ContractInput, OwnerContract as Contract } from '@jt808/api-contract';
+import type { OwnerContract as Contract, ContractInput } from '@jt808/api-contract';
 import type pg from 'pg';
 import type { Scope } from '../api/scope.js';
 import { AfterSalesError } from './errors.js';

@@ -24,8 +24,7 @@ export const fetchPeriodic = (period: string): Promise<PeriodicReport> => getJso
 export const leaguePath = (from: string, to: string) => `/api/service-points/league${q({ from, to })}`;
 export const fetchLeague = (from: string, to: string): Promise<LeagueRow[]> => getJson(leaguePath(from, to));
 export const progressPath = (day: string) => `/api/install-progress${q({ day })}`;
-export const fetchProgress = (day: string): Promise<InstallProgressReport> =>
-  getJson(progressPath(day));
+export const fetchProgress = (day: string): Promise<InstallProgressReport> => getJson(progressPath(day));
 export const saveInstallPlan = (center: number, plan: InstallPlanInput) =>
   putJson(`/api/install-plans/${center}`, plan);
 export const fetchSheet = (kind: 'work-order' | 'acceptance', id: string): Promise<Sheet> =>

@@ -1,5 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ContractInput, ErrorAnswer, IdParams, OwnerContract, OwnerContracts, ref } from '@jt808/api-contract';
+import {
+  ContractInput,
+  ErrorAnswer,
+  IdParams,
+  OwnerContract,
+  OwnerContracts,
+  ref,
+} from '@jt808/api-contract';
 import { contractsOf, createContract, customerInScope } from '../../after-sales/contract-store.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';

@@ -19,7 +19,11 @@ export interface FittedVehicle {
 }
 
 /** The vehicle in scope (n = 2) by its plate or its terminal's number (leading zeros aside). */
-export async function fittedVehicle(pool: pg.Pool, scope: Scope, key: string): Promise<FittedVehicle | undefined> {
+export async function fittedVehicle(
+  pool: pg.Pool,
+  scope: Scope,
+  key: string,
+): Promise<FittedVehicle | undefined> {
   const { rows } = await pool.query<FittedVehicle>(
     `SELECT vehicle.id AS vehicle_id, vehicle.plate, t.phone, t.registered_at, st.online, st.connected_at, st.last_fix_time,
             st.status::text AS status_word, st.alarm::text AS alarm, st.satellites, st.signal_strength
