@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { CONTRACT_KINDS, OwnerContract } from './desk.js';
 import { ErrorAnswer, Nullable, OneOf, ref, Timestamp } from './shared.js';
 
 /**
@@ -323,8 +324,6 @@ export type History = Static<typeof History>;
 
 // ---- Customers' contracts (routes/contracts.ts) ----
 
-export const CONTRACT_KINDS = ['installation', 'service', 'data-service'] as const;
-export type ContractKind = (typeof CONTRACT_KINDS)[number];
 const party = OneOf(['enterprise', 'owner'] as const);
 
 /** POST /api/customers/:id/contracts: with the vehicle's enterprise, or its private owner. */
@@ -344,24 +343,7 @@ export const ContractInput = Type.Object(
 );
 export type ContractInput = Static<typeof ContractInput>;
 
-/** A customer's contract: dates as local days, `status` derived from them and today. */
-export const OwnerContract = Type.Object({
-  id: Type.String(),
-  number: Type.String(),
-  kind: OneOf(CONTRACT_KINDS),
-  party,
-  signed_on: Type.String(),
-  starts_on: Type.String(),
-  ends_on: Type.String(),
-  vehicles_covered: Type.Integer(),
-  fee_per_vehicle_fen: Type.Integer(),
-  /** vehicles_covered × fee, in fen. */
-  total_fen: Type.Number(),
-  status: OneOf(['pending', 'active', 'expired'] as const),
-  note: Nullable(Type.String()),
-  created_by: Type.String(),
-});
-export type OwnerContract = Static<typeof OwnerContract>;
+/** GET /api/customers/:id/contracts: as in the customer's archive (desk.ts), newest signature first. */
 export const OwnerContracts = Type.Array(OwnerContract);
 
 // ---- Installers' settlements (routes/settlements.ts) ----
