@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { CONTRACT_KINDS, OwnerContract } from './desk.js';
+import { CONTRACT_KINDS, DayPeriodQuery, ExportFormatProperty, LocalDay, OwnerContract } from './desk.js';
 import { ErrorAnswer, Nullable, OneOf, ref, Timestamp } from './shared.js';
 
 /**
@@ -8,9 +8,6 @@ import { ErrorAnswer, Nullable, OneOf, ref, Timestamp } from './shared.js';
  * terminal's shipment, their change history, customers' contracts and installers' settlements.
  * Fields keep the casing each route answers today (docs/api.md, "Field casing").
  */
-
-/** A local date, `2026-05-01` (Asia/Shanghai). */
-const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 
 /**
  * One of a list of strings or null: the enum lists null too (`Nullable(OneOf(...))` would refuse
@@ -24,13 +21,7 @@ function NullableOneOf<const T extends string>(values: readonly T[], first: 'nul
   });
 }
 
-/** json, or an export file (docs/api.md, "Exports"). */
-const exportFormat = Type.Optional(
-  Type.Unsafe<'json' | 'csv' | 'xlsx'>({ type: 'string', enum: ['json', 'csv', 'xlsx'], default: 'json' }),
-);
-
-/** A period of local days, `from` and `to` included. */
-const dayPeriod = { from: Day, to: Day };
+const exportFormat = Type.Optional(ExportFormatProperty);
 
 // ---- The installer register (routes/installers.ts) ----
 
@@ -209,7 +200,7 @@ export type ChecksNotGreen = Static<typeof ChecksNotGreen>;
 // ---- Install progress (routes/install-progress.ts) ----
 
 export const InstallProgressQuery = Type.Object(
-  { day: Type.Optional(Day), format: exportFormat },
+  { day: Type.Optional(LocalDay), format: exportFormat },
   { additionalProperties: false },
 );
 export type InstallProgressQuery = Static<typeof InstallProgressQuery>;
@@ -242,7 +233,7 @@ export type InstallProgressReport = Static<typeof InstallProgressReport>;
 
 /** PUT /api/install-plans/:id (the center's id). */
 export const InstallPlanInput = Type.Object(
-  { target: Type.Integer({ minimum: 1, maximum: 10_000_000 }), startsOn: Day, dueOn: Day },
+  { target: Type.Integer({ minimum: 1, maximum: 10_000_000 }), startsOn: LocalDay, dueOn: LocalDay },
   { additionalProperties: false },
 );
 export type InstallPlanInput = Static<typeof InstallPlanInput>;
@@ -286,7 +277,7 @@ const SHIP_MODES = ['express', 'freight'] as const;
 /** PUT /api/terminals/:phone/shipment: both, or neither to clear it. */
 export const ShipmentInput = Type.Object(
   {
-    shippedOn: Nullable(Day),
+    shippedOn: Nullable(LocalDay),
     shipMode: NullableOneOf(SHIP_MODES, 'string'),
   },
   { additionalProperties: false },
@@ -332,9 +323,9 @@ export const ContractInput = Type.Object(
     number: Type.String({ minLength: 1, maxLength: 64 }),
     kind: OneOf(CONTRACT_KINDS),
     party,
-    signedOn: Day,
-    startsOn: Day,
-    endsOn: Day,
+    signedOn: LocalDay,
+    startsOn: LocalDay,
+    endsOn: LocalDay,
     vehiclesCovered: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
     feePerVehicleFen: Type.Integer({ minimum: 0, maximum: 100_000_000 }),
     note: Type.Optional(Type.String({ maxLength: 500 })),
@@ -350,7 +341,7 @@ export const OwnerContracts = Type.Array(OwnerContract);
 
 export const SettlementQuery = Type.Object(
   {
-    ...dayPeriod,
+    ...DayPeriodQuery.properties,
     installer: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     format: exportFormat,
   },
