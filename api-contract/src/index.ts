@@ -12,6 +12,7 @@ export * from './desk.js';
 export * from './kpis.js';
 export * from './live.js';
 export * from './map.js';
+export * from './roster.js';
 export * from './service-points.js';
 export * from './shared.js';
 export * from './tickets.js';

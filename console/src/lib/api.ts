@@ -3,6 +3,8 @@ import type {
   CenterHour,
   CommandRequest,
   CommandResult,
+  InstallationAccepted,
+  InstallerChecklist,
   KpiReport,
   LoginBody,
   ServicePoint,
@@ -29,6 +31,9 @@ export type {
   CommandName,
   CommandRequest,
   CommandResult,
+  InstallationAccepted,
+  InstallerCheck,
+  InstallerChecklist,
   Kpi,
   KpiReport,
   MapConfig,
@@ -81,20 +86,6 @@ export interface Page<T> {
   page: number;
   pageSize: number;
   items: T[];
-}
-
-export interface InstallerCheck {
-  name: 'connected' | 'registered' | 'authenticated' | 'gnss-fix' | 'satellites' | 'signal' | 'no-alarms';
-  ok: boolean;
-  detail?: unknown;
-}
-
-export interface InstallerChecklist {
-  vehicleId: string;
-  plate: string;
-  phone: string | null;
-  checks: InstallerCheck[];
-  allGreen: boolean;
 }
 
 /** An answer other than 2xx, with the server's own explanation when it gave one. */
@@ -244,7 +235,7 @@ export const fetchTrack = (id: string, from: Date, to: Date, maxPoints?: number)
 export const fetchInstallerChecklist = (plateOrPhone: string): Promise<InstallerChecklist> =>
   getJson(`/api/installer/${encodeURIComponent(plateOrPhone)}`);
 
-export const acceptInstallation = (plateOrPhone: string): Promise<InstallerChecklist & { accepted: true }> =>
+export const acceptInstallation = (plateOrPhone: string): Promise<InstallationAccepted> =>
   postJson(`/api/installer/${encodeURIComponent(plateOrPhone)}/accept`);
 
 export const fetchServicePoints = (): Promise<ServicePoint[]> => getJson('/api/service-points');

@@ -1,4 +1,6 @@
+import type { OwnerContract as Contract, ContractInput } from '@jt808/api-contract';
 import type pg from 'pg';
+import type { Scope } from '../api/scope.js';
 import { AfterSalesError } from './errors.js';
 
 /**
@@ -6,39 +8,6 @@ import { AfterSalesError } from './errors.js';
  * of a vehicle (held on that vehicle: the platform has no owners table, an owner is the owner
  * columns of their vehicles). Customers are addressed by one of their vehicles, like the archive.
  */
-export type ContractKind = 'installation' | 'service' | 'data-service';
-export const CONTRACT_KINDS: readonly ContractKind[] = ['installation', 'service', 'data-service'];
-
-export interface ContractInput {
-  number: string;
-  kind: ContractKind;
-  /** With the vehicle's enterprise, or with its private owner. */
-  party: 'enterprise' | 'owner';
-  signedOn: string;
-  startsOn: string;
-  endsOn: string;
-  vehiclesCovered: number;
-  feePerVehicleFen: number;
-  note?: string;
-}
-
-export interface Contract {
-  id: string;
-  number: string;
-  kind: ContractKind;
-  party: 'enterprise' | 'owner';
-  signed_on: string;
-  starts_on: string;
-  ends_on: string;
-  vehicles_covered: number;
-  fee_per_vehicle_fen: number;
-  /** vehicles_covered × fee in fen, multiplied as bigint (exact: far below 2^53). */
-  total_fen: number;
-  /** From the dates and today in Asia/Shanghai. */
-  status: 'pending' | 'active' | 'expired';
-  note: string | null;
-  created_by: string;
-}
 
 /**
  * The vehicles of the same private owner as vehicle `$1`: the same identity number, else (no
@@ -67,6 +36,15 @@ const CONTRACT_COLUMNS = `contract.id, contract.number, contract.kind,
   CASE WHEN ${LOCAL_TODAY} < contract.starts_on THEN 'pending'
        WHEN ${LOCAL_TODAY} > contract.ends_on THEN 'expired' ELSE 'active' END AS status,
   contract.note, contract.created_by`;
+
+/** Whether the customer addressed by the vehicle is in scope (n = 2): the vehicle is. */
+export async function customerInScope(pool: pg.Pool, scope: Scope, vehicleId: number): Promise<boolean> {
+  const { rows } = await pool.query(
+    `SELECT 1 FROM vehicles vehicle WHERE vehicle.id = $1 AND ${scope.vehicles}`,
+    [vehicleId, ...scope.params],
+  );
+  return rows.length > 0;
+}
 
 /** The customer's contracts, newest signature first. The caller checks that the vehicle is in scope. */
 export async function contractsOf(pool: pg.Pool, vehicleId: number): Promise<Contract[]> {

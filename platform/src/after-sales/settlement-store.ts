@@ -1,5 +1,6 @@
+import type { OwnerSignoff } from '@jt808/api-contract';
 import type pg from 'pg';
-import { scopeOf } from '../api/scope.js';
+import { type Scope, scopeOf } from '../api/scope.js';
 import type { User } from '../api/sessions.js';
 import { addDays, startOfDay } from './calendar.js';
 import type { AfterSalesConfig } from './config-store.js';
@@ -83,4 +84,24 @@ export async function settlements(
         .map((c) => ({ id: c.id, answeredOn: c.answered_on })),
     }),
   );
+}
+
+/**
+ * Records the owner's sign-off of an installation at a service point in scope (n = 2), kept from
+ * the first time; undefined when there is no such installation in scope.
+ */
+export async function signOffInstallation(
+  pool: pg.Pool,
+  scope: Scope,
+  id: number,
+): Promise<OwnerSignoff | undefined> {
+  // The instants are Dates until the contract's serializer writes them as its ISO strings.
+  const { rows } = await pool.query<OwnerSignoff>(
+    `UPDATE installations i SET owner_signed_at = coalesce(i.owner_signed_at, now())
+       FROM service_points point
+      WHERE i.id = $1 AND point.id = i.service_point_id AND ${scope.servicePoints}
+     RETURNING i.id, i.owner_signed_at, i.accepted_at`,
+    [id, ...scope.params],
+  );
+  return rows[0];
 }

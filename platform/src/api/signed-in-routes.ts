@@ -65,9 +65,8 @@ const AGGREGATE_QUERIES = 3;
  */
 export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, options) => {
   const { cache, feed } = options;
-  // The routes not yet on the contract take the pool as an option; the others read `app.pool`.
-  const { pool } = app;
-  requireSession(app, pool, options.sessions);
+  // The routes read `app.pool` (plugins on the contract take no pool option).
+  requireSession(app, app.pool, options.sessions);
   app.setErrorHandler(answerRouteError);
   const aggregates = pLimit(AGGREGATE_QUERIES);
   app.setNotFoundHandler((request, reply) =>
@@ -82,11 +81,11 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
   });
   await app.register(vehicleRoutes);
   await app.register(ticketRoutes);
-  await app.register(installerRoutes, { pool });
+  await app.register(installerRoutes);
   await app.register(kpiRoutes, { cache, aggregates, warmUps: options.warmUps });
   await app.register(servicePointRoutes);
   await app.register(commandRoutes, { commands: options.commands });
-  // After-sales operations (docs/after-sales.md): on the contract, then those taking the pool.
+  // After-sales operations (docs/after-sales.md).
   for (const routes of [
     afterSalesConfigRoutes,
     clockRoutes,
@@ -101,10 +100,6 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
     customerRoutes,
     serviceReportRoutes,
     periodicReportRoutes,
-  ]) {
-    await app.register(routes);
-  }
-  for (const routes of [
     settlementRoutes,
     contractRoutes,
     rosterRecordRoutes,
@@ -113,7 +108,7 @@ export const signedInPlugin: FastifyPluginAsync<SignedInOptions> = async (app, o
     installerAccountRoutes,
     installProgressRoutes,
   ]) {
-    await app.register(routes, { pool });
+    await app.register(routes);
   }
   await app.register(liveRoutes, { feed, fleet: options.fleet, sockets: options.sockets });
   await app.register(mapRoutes, { fleet: options.fleet, ...options.tiles });

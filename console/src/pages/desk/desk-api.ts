@@ -3,7 +3,7 @@ import type {
   CallbackTask,
   CallRow,
   Complaint,
-  ContractKind,
+  ContractInput,
   CustomerArchive,
   CustomerRow,
   FindingResult,
@@ -12,6 +12,7 @@ import type {
   NewComplaintResult,
   OwnerContract,
   ServiceReport,
+  Settlement,
 } from '@jt808/api-contract';
 import { getJson, postJson } from '../../lib/api.js';
 
@@ -28,39 +29,6 @@ export interface CallInput {
   answeredOnCall?: boolean;
   /** A call (default) or an enquiry left on the web: the weekly report counts them apart. */
   channel?: 'phone' | 'web';
-}
-
-export interface Deduction {
-  kind: 'delay' | 'complaint';
-  day: string;
-  installations?: string[];
-  complaintId?: string;
-  amountFen: number;
-}
-
-export interface Settlement {
-  installer: string;
-  accepted: number;
-  feeFen: number;
-  grossFen: number;
-  deductions: Deduction[];
-  deductionsFen: number;
-  netFen: number;
-  contracted: number;
-  perWorkingDay: number;
-  minPerDay: number;
-}
-
-export interface ContractInput {
-  number: string;
-  kind: ContractKind;
-  party: 'enterprise' | 'owner';
-  signedOn: string;
-  startsOn: string;
-  endsOn: string;
-  vehiclesCovered: number;
-  feePerVehicleFen: number;
-  note?: string;
 }
 
 const q = (params: Record<string, string>) => `?${new URLSearchParams(params).toString()}`;

@@ -1,23 +1,14 @@
-import type { AcceptanceSheet, LeagueRow, PeriodicReport, WorkOrderSheet } from '@jt808/api-contract';
+import type {
+  AcceptanceSheet,
+  InstallPlanInput,
+  InstallProgressReport,
+  LeagueRow,
+  PeriodicReport,
+  WorkOrderSheet,
+} from '@jt808/api-contract';
 import { getJson, putJson } from '../../lib/api.js';
 
 /** The routes of what a center's manager reads (docs/api.md, "Periodic service reports", "Install progress", "Printing"). */
-export interface InstallProgress {
-  center: number | 'province';
-  target: number | null;
-  startsOn: string | null;
-  dueOn: string | null;
-  installed: number;
-  checkedIn: number;
-  accepted: number;
-  expected: number | null;
-  behind: number | null;
-  remaining: number | null;
-  rate: number | null;
-  workingDaysLeft: number | null;
-  neededPerDay: number | null;
-  overdue: boolean;
-}
 
 /**
  * A printable sheet's data: the ticket's or installation's, the vehicle's and the terminal's (owner
@@ -33,9 +24,8 @@ export const fetchPeriodic = (period: string): Promise<PeriodicReport> => getJso
 export const leaguePath = (from: string, to: string) => `/api/service-points/league${q({ from, to })}`;
 export const fetchLeague = (from: string, to: string): Promise<LeagueRow[]> => getJson(leaguePath(from, to));
 export const progressPath = (day: string) => `/api/install-progress${q({ day })}`;
-export const fetchProgress = (day: string): Promise<{ day: string; centers: InstallProgress[] }> =>
-  getJson(progressPath(day));
-export const saveInstallPlan = (center: number, plan: { target: number; startsOn: string; dueOn: string }) =>
+export const fetchProgress = (day: string): Promise<InstallProgressReport> => getJson(progressPath(day));
+export const saveInstallPlan = (center: number, plan: InstallPlanInput) =>
   putJson(`/api/install-plans/${center}`, plan);
 export const fetchSheet = (kind: 'work-order' | 'acceptance', id: string): Promise<Sheet> =>
   getJson(
