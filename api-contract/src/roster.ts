@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { CONTRACT_KINDS, DayPeriodQuery, ExportFormatProperty, LocalDay, OwnerContract } from './desk.js';
-import { ErrorAnswer, Nullable, OneOf, ref, Timestamp } from './shared.js';
+import { ErrorAnswer, Nullable, NullableChoice, OneOf, ref, Timestamp } from './shared.js';
 
 /**
  * The roster's after-sales side (docs/after-sales.md): the installer register, the installers'
@@ -8,18 +8,6 @@ import { ErrorAnswer, Nullable, OneOf, ref, Timestamp } from './shared.js';
  * terminal's shipment, their change history, customers' contracts and installers' settlements.
  * Fields keep the casing each route answers today (docs/api.md, "Field casing").
  */
-
-/**
- * One of a list of strings or null: the enum lists null too (`Nullable(OneOf(...))` would refuse
- * it). Answered, null first (shared.ts, `Nullable`); asked, a string first, so a number sent is
- * coerced to a string the enum refuses rather than to null.
- */
-function NullableOneOf<const T extends string>(values: readonly T[], first: 'null' | 'string' = 'null') {
-  return Type.Unsafe<T | null>({
-    type: first === 'null' ? ['null', 'string'] : ['string', 'null'],
-    enum: [...values, null],
-  });
-}
 
 const exportFormat = Type.Optional(ExportFormatProperty);
 
@@ -108,7 +96,7 @@ export const InstallerContracts = Type.Array(InstallerContract);
  * loaded nothing (400, with `error`).
  */
 export const ImportReport = Type.Object({
-  encoding: NullableOneOf(['utf-8', 'gbk'] as const),
+  encoding: Nullable(OneOf(['utf-8', 'gbk'] as const)),
   read: Type.Integer(),
   loaded: Type.Integer(),
   rejected: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String() })),
@@ -278,7 +266,7 @@ const SHIP_MODES = ['express', 'freight'] as const;
 export const ShipmentInput = Type.Object(
   {
     shippedOn: Nullable(LocalDay),
-    shipMode: NullableOneOf(SHIP_MODES, 'string'),
+    shipMode: NullableChoice(SHIP_MODES),
   },
   { additionalProperties: false },
 );
@@ -288,7 +276,7 @@ export type ShipmentInput = Static<typeof ShipmentInput>;
 export const Shipment = Type.Object({
   phone: Type.String(),
   shippedOn: Nullable(Type.String()),
-  shipMode: NullableOneOf(SHIP_MODES),
+  shipMode: Nullable(OneOf(SHIP_MODES)),
 });
 export type Shipment = Static<typeof Shipment>;
 

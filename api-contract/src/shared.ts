@@ -54,9 +54,20 @@ export function ref<T extends TSchema>(schema: T) {
 export function Nullable<T extends TSchema>(schema: T) {
   const { type } = schema as { type?: unknown };
   const plain = typeof type === 'string' && type !== 'object' && type !== 'array';
+  // One of a list (`OneOf`) lists null too, or the enum would refuse what the type lets through.
+  const { enum: values } = schema as { enum?: unknown[] };
+  const listed = Array.isArray(values) ? { enum: [...values, null] } : {};
   return Type.Unsafe<Static<T> | null>(
-    plain ? { ...schema, type: ['null', type] } : { anyOf: [schema, Type.Null()] },
+    plain ? { ...schema, type: ['null', type], ...listed } : { anyOf: [schema, Type.Null()] },
   );
+}
+
+/**
+ * One of a list of strings or null, as a request field: a string tried first, so that a number sent
+ * is coerced to a string the list refuses rather than to null (an answer's is `Nullable(OneOf(…))`).
+ */
+export function NullableChoice<const T extends string>(values: readonly T[]) {
+  return Type.Unsafe<T | null>({ type: ['string', 'null'], enum: [...values, null] });
 }
 
 /** An instant, as JSON gives a date: `2026-05-01T08:00:00.000Z`. */

@@ -79,8 +79,7 @@ export const VehicleDetail = Type.Object({
   owner_id_number: Nullable(Type.String()),
   /** The terminal's shipment, YYYY-MM-DD and mode, or both null. */
   shipped_on: Nullable(Type.String()),
-  // null in the enum too: a type list alone would let null through the type and fail it on the enum.
-  ship_mode: Type.Unsafe<ShipMode | null>({ type: ['null', 'string'], enum: [null, ...SHIP_MODES] }),
+  ship_mode: Nullable(OneOf(SHIP_MODES)),
   events: Type.Array(VehicleEvent),
   /** The downlink commands the signed-in user may send this vehicle's terminal (none without one). */
   commands: Type.Array(OneOf(COMMAND_NAMES)),
