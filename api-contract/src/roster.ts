@@ -6,7 +6,7 @@ import { ErrorAnswer, Nullable, NullableChoice, OneOf, ref, Timestamp } from './
  * The roster's after-sales side (docs/after-sales.md): the installer register, the installers'
  * accounts and contracts, the installer's checklist, install progress, a vehicle's owner and a
  * terminal's shipment, their change history, customers' contracts and installers' settlements.
- * Fields keep the casing each route answers today (docs/api.md, "Field casing").
+ * Every field is camelCase, both ways (docs/api.md, "Field casing").
  */
 
 const exportFormat = Type.Optional(ExportFormatProperty);
@@ -382,7 +382,7 @@ export const Settlements = Type.Array(Settlement);
 /** POST /api/installations/:id/owner-signoff. */
 export const OwnerSignoff = Type.Object({
   id: Type.String(),
-  owner_signed_at: Timestamp,
-  accepted_at: Nullable(Timestamp),
+  ownerSignedAt: Timestamp,
+  acceptedAt: Nullable(Timestamp),
 });
 export type OwnerSignoff = Static<typeof OwnerSignoff>;

@@ -28,20 +28,20 @@ export const Vehicle = Type.Object({
   id: Type.String(),
   plate: Type.String(),
   /** JT/T 415: 1 blue, 2 yellow, … */
-  plate_color: Type.Integer(),
+  plateColor: Type.Integer(),
   vin: Nullable(Type.String()),
-  center_id: Type.Integer(),
+  centerId: Type.Integer(),
   phone: Nullable(Type.String()),
-  terminal_id: Nullable(Type.String()),
+  terminalId: Nullable(Type.String()),
   maker: Nullable(Type.String()),
   model: Nullable(Type.String()),
   status: OneOf(VEHICLE_STATUSES),
   /** Why it is faulty or offline (the status engine's reasons). */
   reasons: Type.Array(Type.String()),
-  status_since: Nullable(Timestamp),
+  statusSince: Nullable(Timestamp),
   online: Nullable(Type.Boolean()),
-  last_seen_at: Nullable(Timestamp),
-  last_fix_time: Nullable(Timestamp),
+  lastSeenAt: Nullable(Timestamp),
+  lastFixTime: Nullable(Timestamp),
   latitude: Nullable(Type.Number()),
   longitude: Nullable(Type.Number()),
   speed: Nullable(Type.Number()),
@@ -49,7 +49,7 @@ export const Vehicle = Type.Object({
   /** The alarm flags (a bigint as a decimal string). */
   alarm: Nullable(Type.String()),
   satellites: Nullable(Type.Integer()),
-  signal_strength: Nullable(Type.Integer()),
+  signalStrength: Nullable(Type.Integer()),
 });
 export type Vehicle = Static<typeof Vehicle>;
 
@@ -74,12 +74,12 @@ export type ShipMode = (typeof SHIP_MODES)[number];
 /** GET /api/vehicles/:id: the vehicle, its owner (always masked), the terminal's shipment and events. */
 export const VehicleDetail = Type.Object({
   ...Vehicle.properties,
-  owner_name: Nullable(Type.String()),
-  owner_phone: Nullable(Type.String()),
-  owner_id_number: Nullable(Type.String()),
+  ownerName: Nullable(Type.String()),
+  ownerPhone: Nullable(Type.String()),
+  ownerIdNumber: Nullable(Type.String()),
   /** The terminal's shipment, YYYY-MM-DD and mode, or both null. */
-  shipped_on: Nullable(Type.String()),
-  ship_mode: Nullable(OneOf(SHIP_MODES)),
+  shippedOn: Nullable(Type.String()),
+  shipMode: Nullable(OneOf(SHIP_MODES)),
   events: Type.Array(VehicleEvent),
   /** The downlink commands the signed-in user may send this vehicle's terminal (none without one). */
   commands: Type.Array(OneOf(COMMAND_NAMES)),
@@ -97,7 +97,7 @@ export const TrackQuery = Type.Object(
 export type TrackQuery = Static<typeof TrackQuery>;
 
 export const TrackPoint = Type.Object({
-  gps_time: Timestamp,
+  gpsTime: Timestamp,
   latitude: Type.Number(),
   longitude: Type.Number(),
   speed: Nullable(Type.Number()),

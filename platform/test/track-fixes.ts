@@ -41,7 +41,7 @@ export async function expectThinned(pool: pg.Pool, day: Date): Promise<void> {
   const to = new Date(day.getTime() + 86_400_000).toISOString();
   const slots = async (k: number, maxPoints: number, from = day.toISOString(), until = to) => {
     const points = await readTrack(pool, trackPhone(k), from, until, maxPoints);
-    const found = points.map((p) => (p.gps_time.getTime() - day.getTime()) / SLOT);
+    const found = points.map((p) => (p.gpsTime.getTime() - day.getTime()) / SLOT);
     points.forEach((p, n) => {
       const want = stored(k, found[n]!);
       expect(p.latitude).toBeCloseTo(want.latitude, 9);

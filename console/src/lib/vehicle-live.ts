@@ -5,7 +5,7 @@ import type { LiveDelta } from './live.js';
  * A vehicle's state with the live deltas that concern it applied: positions move it, status
  * transitions change its status and reasons. Returns the same object when nothing applies.
  */
-export function applyDeltas<V extends Pick<VehicleDetail, 'id' | 'status' | 'reasons' | 'status_since'>>(
+export function applyDeltas<V extends Pick<VehicleDetail, 'id' | 'status' | 'reasons' | 'statusSince'>>(
   vehicle: V & Partial<VehicleDetail>,
   deltas: readonly LiveDelta[],
 ): V {
@@ -13,7 +13,7 @@ export function applyDeltas<V extends Pick<VehicleDetail, 'id' | 'status' | 'rea
   for (const delta of deltas) {
     if (String(delta.v) !== String(vehicle.id)) continue;
     if (delta.t === 'status') {
-      next = { ...next, status: delta.s as V['status'], reasons: delta.r, status_since: delta.at };
+      next = { ...next, status: delta.s as V['status'], reasons: delta.r, statusSince: delta.at };
     } else {
       next = {
         ...next,
@@ -21,7 +21,7 @@ export function applyDeltas<V extends Pick<VehicleDetail, 'id' | 'status' | 'rea
         longitude: delta.lon,
         speed: delta.spd,
         direction: delta.dir,
-        last_fix_time: delta.at,
+        lastFixTime: delta.at,
         online: true,
       };
     }

@@ -100,7 +100,7 @@ export async function signOffInstallation(
     `UPDATE installations i SET owner_signed_at = coalesce(i.owner_signed_at, now())
        FROM service_points point
       WHERE i.id = $1 AND point.id = i.service_point_id AND ${scope.servicePoints}
-     RETURNING i.id, i.owner_signed_at, i.accepted_at`,
+     RETURNING i.id, i.owner_signed_at AS "ownerSignedAt", i.accepted_at AS "acceptedAt"`,
     [id, ...scope.params],
   );
   return rows[0];

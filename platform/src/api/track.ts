@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/pool.js';
 
 export interface TrackPoint {
-  gps_time: Date;
+  gpsTime: Date;
   latitude: number;
   longitude: number;
   speed: number | null;
@@ -27,7 +27,7 @@ export const TRACK_SQL = `WITH fixes AS (
    SELECT gps_time, latitude, longitude, speed, direction, alarm::text AS alarm, quality,
           row_number() OVER (ORDER BY gps_time) - 1 AS i, count(*) OVER () - 1 AS last
      FROM positions WHERE phone = $1 AND gps_time >= $2 AND gps_time < $3)
- SELECT gps_time, latitude, longitude, speed, direction, alarm, quality FROM fixes
+ SELECT gps_time AS "gpsTime", latitude, longitude, speed, direction, alarm, quality FROM fixes
   WHERE CASE WHEN last < $4 THEN true
              ELSE i = (2 * ((2 * i * ($4 - 1) + last) / (2 * last)) * last + $4 - 1) / (2 * ($4 - 1)) END
   ORDER BY gps_time`;

@@ -23,9 +23,9 @@ const VEHICLE_SIM = { phone: 'sim' } as const;
 /** One vehicle's owner is always masked (no role sees it in full here). */
 const DETAIL_PERSONAL = {
   ...VEHICLE_SIM,
-  owner_name: 'name',
-  owner_phone: 'phone',
-  owner_id_number: 'idNumber',
+  ownerName: 'name',
+  ownerPhone: 'phone',
+  ownerIdNumber: 'idNumber',
 } as const;
 
 /** A refusal (400 of a schema, 404 out of scope), or a server error with its request's id (errors.ts). */

@@ -3,10 +3,12 @@ import type { Scope } from '../scope.js';
 
 /** The vehicles' queries (GET /api/vehicles, /api/vehicles/:id and its track). */
 
-const VEHICLE_COLUMNS = `vehicle.id, vehicle.plate, vehicle.plate_color, vehicle.vin, vehicle.center_id, t.phone, t.terminal_id,
-  t.maker, t.model, coalesce(s.status, 'never-seen') AS status, coalesce(s.reasons, '{}') AS reasons, s.since AS status_since,
-  st.online, st.last_seen_at, st.last_fix_time, st.latitude, st.longitude, st.speed, st.direction, st.alarm::text AS alarm,
-  st.satellites, st.signal_strength`;
+// The contract's camelCase names (api-contract/src/vehicles.ts): these queries serve the API alone.
+const VEHICLE_COLUMNS = `vehicle.id, vehicle.plate, vehicle.plate_color AS "plateColor", vehicle.vin,
+  vehicle.center_id AS "centerId", t.phone, t.terminal_id AS "terminalId", t.maker, t.model,
+  coalesce(s.status, 'never-seen') AS status, coalesce(s.reasons, '{}') AS reasons, s.since AS "statusSince",
+  st.online, st.last_seen_at AS "lastSeenAt", st.last_fix_time AS "lastFixTime", st.latitude, st.longitude,
+  st.speed, st.direction, st.alarm::text AS alarm, st.satellites, st.signal_strength AS "signalStrength"`;
 
 const VEHICLE_JOINS = `FROM vehicles vehicle
   LEFT JOIN terminals t ON t.vehicle_id = vehicle.id
@@ -14,8 +16,8 @@ const VEHICLE_JOINS = `FROM vehicles vehicle
   LEFT JOIN terminal_state st ON st.phone = t.phone`;
 
 /** One vehicle also shows its owner and its terminal's shipment. */
-const DETAIL_COLUMNS = `${VEHICLE_COLUMNS}, vehicle.owner_name, vehicle.owner_phone, vehicle.owner_id_number,
-  to_char(t.shipped_on, 'YYYY-MM-DD') AS shipped_on, t.ship_mode`;
+const DETAIL_COLUMNS = `${VEHICLE_COLUMNS}, vehicle.owner_name AS "ownerName", vehicle.owner_phone AS "ownerPhone",
+  vehicle.owner_id_number AS "ownerIdNumber", to_char(t.shipped_on, 'YYYY-MM-DD') AS "shippedOn", t.ship_mode AS "shipMode"`;
 
 /**
  * A page of the scope's vehicles matching `q` (a plate's part, a VIN, a SIM's start; empty: all), by
