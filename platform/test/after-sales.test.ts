@@ -335,7 +335,7 @@ describe.skipIf(!hasPostgres)('after-sales operations through the API (real Post
     // The owner signs off the one accepted on 10 November after all; then it is taken back for this test.
     const { rows: unsigned } = await pool.query('SELECT id FROM installations WHERE owner_signed_at IS NULL');
     const signoff = await send('sp1', 'POST', `/api/installations/${unsigned[0].id}/owner-signoff`, {});
-    expect(signoff.json().owner_signed_at).not.toBeNull();
+    expect(signoff.json().ownerSignedAt).not.toBeNull();
     expect(
       (await send('op1', 'POST', `/api/installations/${unsigned[0].id}/owner-signoff`, {})).statusCode,
     ).toBe(403);

@@ -154,7 +154,7 @@ describe.skipIf(!hasPostgres)('the roster routes answer their contract (real Pos
   it('signs off an installation not yet accepted, and reads progress with a plan and without', async () => {
     const signed = await api.post('sp1', '/api/installations/1/owner-signoff', {});
     expect(signed.status).toBe(200);
-    expect(signed.body).toMatchObject({ id: '1', accepted_at: null });
+    expect(signed.body).toMatchObject({ id: '1', acceptedAt: null });
     expect(
       (
         await api.put('admin', '/api/install-plans/1', {

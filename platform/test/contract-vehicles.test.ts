@@ -102,7 +102,7 @@ describe.skipIf(!hasPostgres)(
         reasons: [],
         online: null,
       });
-      expect(answer.body.items[2]).toMatchObject({ phone: '139****0003', terminal_id: null, latitude: null });
+      expect(answer.body.items[2]).toMatchObject({ phone: '139****0003', terminalId: null, latitude: null });
     });
 
     it("gives one vehicle's detail, owner masked, with events and commands or without a terminal", async () => {
@@ -110,9 +110,9 @@ describe.skipIf(!hasPostgres)(
       expect(full.status).toBe(200);
       expect(full.body).toMatchObject({
         phone: '13900000001',
-        owner_name: '张**',
-        shipped_on: '2026-05-01',
-        ship_mode: 'express',
+        ownerName: '张**',
+        shippedOn: '2026-05-01',
+        shipMode: 'express',
       });
       expect(full.body.events).toHaveLength(2);
       expect(full.body.commands.length).toBeGreaterThan(0);
@@ -120,8 +120,8 @@ describe.skipIf(!hasPostgres)(
       expect(bare.status).toBe(200);
       expect(bare.body).toMatchObject({
         phone: null,
-        ship_mode: null,
-        shipped_on: null,
+        shipMode: null,
+        shippedOn: null,
         events: [],
         commands: [],
       });

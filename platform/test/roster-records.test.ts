@@ -75,7 +75,7 @@ describe.skipIf(!hasPostgres)('the owner and shipment of the roster, entered by 
     const found = await api.get('desk1', '/api/customers?q=13800001111');
     expect(found.body.map((item: { id: string }) => item.id)).toEqual(['1']);
     const detail = await api.get('desk1', '/api/vehicles/1');
-    expect(detail.body).toMatchObject({ owner_name: '张**', owner_phone: '138****1111' });
+    expect(detail.body).toMatchObject({ ownerName: '张**', ownerPhone: '138****1111' });
   });
 
   it('clears an owner with nulls, and refuses a partial or malformed one', async () => {
