@@ -154,9 +154,7 @@ describe.skipIf(!hasPostgres)('escalations raised for measures and closed by the
     );
     await round();
     const breach = async (ticket: number) =>
-      (await escalations('op1')).find(
-        (e) => e.ticketId === String(ticket) && e.cause === 'severity1-breach',
-      );
+      (await escalations('op1')).find((e) => e.ticketId === String(ticket) && e.cause === 'severity1-breach');
     expect((await breach(10))!.state).toBe('open');
     await api.post('op1', `/api/escalations/${(await breach(11))!.id}`, {
       action: 'acknowledge',
