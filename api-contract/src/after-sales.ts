@@ -8,7 +8,7 @@ export { EXCLUSIONS, type Exclusion, NOTICE_KINDS, type NoticeKind };
  * The after-sales routes of a returned unit and its quotes, the replace-after-three-repairs
  * exchange, the fault-cause catalogue, the on-site hours and patrols, the inbox and the outbound
  * notifications, the settings and calendar, and the printable sheets (docs/after-sales.md).
- * Columns keep their stored snake_case names; the fields the platform composes are camelCase.
+ * Answers are camelCase (docs/api.md, "Field casing").
  */
 
 /** A local (Asia/Shanghai) date, YYYY-MM-DD. */
@@ -111,16 +111,16 @@ export const QuoteDecisionBody = Type.Object(
 /** A paid repair's quote, and the customer's answer to it. */
 export const Quote = Type.Object({
   id: Type.String(),
-  parts_fen: Type.Integer(),
-  visit_fen: Type.Integer(),
-  total_fen: Type.Integer(),
-  repair_days: Type.Integer(),
+  partsFen: Type.Integer(),
+  visitFen: Type.Integer(),
+  totalFen: Type.Integer(),
+  repairDays: Type.Integer(),
   note: Nullable(Type.String()),
-  quoted_at: Timestamp,
-  quoted_by: Type.String(),
+  quotedAt: Timestamp,
+  quotedBy: Type.String(),
   decision: Type.Union([OneOf(['accepted', 'refused']), Type.Null()]),
-  decided_at: Nullable(Timestamp),
-  decided_by: Nullable(Type.String()),
+  decidedAt: Nullable(Timestamp),
+  decidedBy: Nullable(Type.String()),
 });
 export type Quote = Static<typeof Quote>;
 
@@ -160,14 +160,14 @@ export type ExchangeRma = Static<typeof ExchangeRma>;
 
 export const ReplacementFlag = Type.Object({
   id: Type.String(),
-  vehicle_id: Type.String(),
+  vehicleId: Type.String(),
   /** The repair that made it the third within the window. */
-  ticket_id: Type.String(),
+  ticketId: Type.String(),
   repairs: Type.Integer(),
-  flagged_at: Timestamp,
+  flaggedAt: Timestamp,
   state: OneOf(['open', 'done']),
-  done_at: Nullable(Timestamp),
-  done_by: Nullable(Type.String()),
+  doneAt: Nullable(Timestamp),
+  doneBy: Nullable(Type.String()),
   note: Nullable(Type.String()),
   rma: Type.Array(ExchangeRma),
 });
@@ -198,8 +198,8 @@ export const FAULT_CAUSE_CODE = '^[a-z][a-z0-9-]{0,31}$';
 
 export const FaultCause = Type.Object({
   code: Type.String(),
-  name_zh: Type.String(),
-  name_en: Type.String(),
+  nameZh: Type.String(),
+  nameEn: Type.String(),
   active: Type.Boolean(),
 });
 export type FaultCause = Static<typeof FaultCause>;
@@ -276,18 +276,18 @@ export const PatrolReportBody = Type.Object(
 /** A patrol inspection (巡检) and its report, due 3 working days after it. */
 export const Patrol = Type.Object({
   id: Type.String(),
-  center_id: Type.Integer(),
-  service_point_id: Type.Integer(),
-  service_point: Type.String(),
-  enterprise_id: Nullable(Type.Integer()),
+  centerId: Type.Integer(),
+  servicePointId: Type.Integer(),
+  servicePoint: Type.String(),
+  enterpriseId: Nullable(Type.Integer()),
   vehicles: Type.Integer(),
-  inspected_at: Timestamp,
+  inspectedAt: Timestamp,
   note: Nullable(Type.String()),
-  recorded_by: Type.String(),
-  report_due: Timestamp,
-  reported_at: Nullable(Timestamp),
+  recordedBy: Type.String(),
+  reportDue: Timestamp,
+  reportedAt: Nullable(Timestamp),
   report: Nullable(Type.String()),
-  reported_by: Nullable(Type.String()),
+  reportedBy: Nullable(Type.String()),
   /** Reported after its due time, or not reported and past it. */
   late: Type.Boolean(),
 });
@@ -315,18 +315,18 @@ export const Notice = Type.Object({
   /** The facts behind the text. */
   detail: Type.Unknown(),
   at: Timestamp,
-  center_id: Nullable(Type.Integer()),
-  ticket_id: Nullable(Type.String()),
-  complaint_id: Nullable(Type.String()),
-  vehicle_id: Nullable(Type.String()),
+  centerId: Nullable(Type.Integer()),
+  ticketId: Nullable(Type.String()),
+  complaintId: Nullable(Type.String()),
+  vehicleId: Nullable(Type.String()),
   /** Escalations: open → acknowledged → resolved, with the managers' notes. */
   state: OneOf(['open', 'acknowledged', 'resolved']),
-  acknowledged_at: Nullable(Timestamp),
-  acknowledged_by: Nullable(Type.String()),
-  resolved_at: Nullable(Timestamp),
-  resolved_by: Nullable(Type.String()),
+  acknowledgedAt: Nullable(Timestamp),
+  acknowledgedBy: Nullable(Type.String()),
+  resolvedAt: Nullable(Timestamp),
+  resolvedBy: Nullable(Type.String()),
   /** Set when the platform resolved it because its cause went away (why); null when a manager did. */
-  resolved_reason: Nullable(Type.String()),
+  resolvedReason: Nullable(Type.String()),
   note: Nullable(Type.String()),
 });
 export type Notice = Static<typeof Notice>;
@@ -336,7 +336,7 @@ export const InboxCounts = Type.Object({ unread: Type.Integer(), escalations: Ty
 export type InboxCounts = Static<typeof InboxCounts>;
 
 /** A notice in the inbox: personal ones with when the user read it (null for escalations). */
-export const InboxNotice = Type.Object({ ...Notice.properties, read_at: Nullable(Timestamp) });
+export const InboxNotice = Type.Object({ ...Notice.properties, readAt: Nullable(Timestamp) });
 export type InboxNotice = Static<typeof InboxNotice>;
 
 /** GET /api/inbox. */
@@ -419,18 +419,18 @@ export const DeliveryQuery = Type.Object(
 /** A notice's delivery to an endpoint, with its attempts. */
 export const Delivery = Type.Object({
   id: Type.String(),
-  notice_id: Type.String(),
+  noticeId: Type.String(),
   kind: OneOf(NOTICE_KINDS),
   cause: Nullable(Type.String()),
   text: Type.String(),
-  endpoint_id: Type.Integer(),
+  endpointId: Type.Integer(),
   endpoint: Type.String(),
   url: Type.String(),
   state: OneOf(['pending', 'sent', 'failed']),
   attempts: Type.Integer(),
-  next_attempt_at: Timestamp,
-  created_at: Timestamp,
-  sent_at: Nullable(Timestamp),
+  nextAttemptAt: Timestamp,
+  createdAt: Timestamp,
+  sentAt: Nullable(Timestamp),
   /** What was (or will be) posted. */
   payload: Type.Unknown(),
   log: Type.Array(
@@ -544,16 +544,16 @@ export const CalendarSaved = Type.Object({ saved: Type.Integer(), removed: Type.
 /** The vehicle, its owner (masked on paper), its terminal and who serves it, on either sheet. */
 const sheetVehicle = {
   plate: Nullable(Type.String()),
-  plate_color: Nullable(Type.Integer()),
+  plateColor: Nullable(Type.Integer()),
   vin: Nullable(Type.String()),
-  vehicle_type: Nullable(Type.String()),
-  owner_name: Nullable(Type.String()),
-  owner_phone: Nullable(Type.String()),
+  vehicleType: Nullable(Type.String()),
+  ownerName: Nullable(Type.String()),
+  ownerPhone: Nullable(Type.String()),
   enterprise: Nullable(Type.String()),
-  center_name: Nullable(Type.String()),
-  service_point: Nullable(Type.String()),
-  service_point_phone: Nullable(Type.String()),
-  service_point_address: Nullable(Type.String()),
+  centerName: Nullable(Type.String()),
+  servicePoint: Nullable(Type.String()),
+  servicePointPhone: Nullable(Type.String()),
+  servicePointAddress: Nullable(Type.String()),
   maker: Nullable(Type.String()),
   model: Nullable(Type.String()),
   /** The terminal's own id (its serial). */
@@ -572,12 +572,12 @@ export const WorkOrderSheet = Type.Object({
   reason: Type.String(),
   category: Nullable(Type.String()),
   severity: Nullable(Type.Integer()),
-  opened_at: Timestamp,
-  response_due: Timestamp,
-  onsite_due: Timestamp,
-  appointment_at: Nullable(Timestamp),
+  openedAt: Timestamp,
+  responseDue: Timestamp,
+  onsiteDue: Timestamp,
+  appointmentAt: Nullable(Timestamp),
   installer: Nullable(Type.String()),
-  installer_name: Nullable(Type.String()),
+  installerName: Nullable(Type.String()),
   /** What the caller said, from the desk's first call on the ticket. */
   description: Nullable(Type.String()),
   ...sheetVehicle,
@@ -587,18 +587,18 @@ export type WorkOrderSheet = Static<typeof WorkOrderSheet>;
 /** The installation acceptance sheet (安装验收单). */
 export const AcceptanceSheet = Type.Object({
   id: Type.String(),
-  planned_on: Nullable(Day),
-  done_at: Nullable(Timestamp),
-  accepted_at: Nullable(Timestamp),
-  accepted_by: Nullable(Type.String()),
-  owner_signed_at: Nullable(Timestamp),
+  plannedOn: Nullable(Day),
+  doneAt: Nullable(Timestamp),
+  acceptedAt: Nullable(Timestamp),
+  acceptedBy: Nullable(Type.String()),
+  ownerSignedAt: Nullable(Timestamp),
   installer: Nullable(Type.String()),
-  installer_name: Nullable(Type.String()),
+  installerName: Nullable(Type.String()),
   notes: Nullable(Type.String()),
-  warranty_until: Nullable(Day),
-  registered_at: Nullable(Timestamp),
-  connected_at: Nullable(Timestamp),
-  last_fix_time: Nullable(Timestamp),
+  warrantyUntil: Nullable(Day),
+  registeredAt: Nullable(Timestamp),
+  connectedAt: Nullable(Timestamp),
+  lastFixTime: Nullable(Timestamp),
   ...sheetVehicle,
 });
 export type AcceptanceSheet = Static<typeof AcceptanceSheet>;

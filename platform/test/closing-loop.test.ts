@@ -78,7 +78,7 @@ describe.skipIf(!hasPostgres)(
         {
           kind: 'escalation',
           cause: 'satisfaction',
-          center_id: 1,
+          centerId: 1,
           state: 'open',
           text: '回访满意度2分：维修太慢',
         },
@@ -114,7 +114,7 @@ describe.skipIf(!hasPostgres)(
       });
       expect(acknowledged.body).toMatchObject({
         state: 'acknowledged',
-        acknowledged_by: 'op1',
+        acknowledgedBy: 'op1',
         note: '已致电车主',
       });
       expect(
@@ -126,7 +126,7 @@ describe.skipIf(!hasPostgres)(
       });
       expect(resolved.body).toMatchObject({
         state: 'resolved',
-        resolved_by: 'op1',
+        resolvedBy: 'op1',
         note: '已致电车主\n上门复修，车主满意',
       });
       expect((await api.post('op1', `/api/escalations/${id}`, { action: 'resolve', note: 'x' })).status).toBe(
@@ -151,9 +151,9 @@ describe.skipIf(!hasPostgres)(
       expect((await runAfterSalesRound(pool, new Date(Date.now() + 600_000))).escalations).toBe(0);
 
       const causes = (await inbox('op1', '?open=true')).items.map(
-        (i: { cause: string; complaint_id: string; ticket_id: string }) => [
+        (i: { cause: string; complaintId: string; ticketId: string }) => [
           i.cause,
-          i.complaint_id ?? i.ticket_id,
+          i.complaintId ?? i.ticketId,
         ],
       );
       expect(causes.sort()).toEqual([
@@ -180,12 +180,12 @@ describe.skipIf(!hasPostgres)(
       expect((await runAfterSalesRound(pool, new Date(Date.now() + 60_000))).deadlineNotices).toBe(0);
 
       const onsite = (await inbox('sp1', '?kind=deadline')).items;
-      expect(onsite).toMatchObject([{ cause: 'on-site', ticket_id: '20' }]);
+      expect(onsite).toMatchObject([{ cause: 'on-site', ticketId: '20' }]);
       expect(onsite[0].text).toMatch(/^工单#20 豫A10004 到场截止于 /);
       expect((await inbox('sp3', '?kind=deadline')).items).toEqual([]);
       for (const user of ['op1', 'desk1']) {
         expect((await inbox(user, '?kind=deadline')).items, user).toMatchObject([
-          { cause: 'complaint', complaint_id: '3' },
+          { cause: 'complaint', complaintId: '3' },
         ]);
       }
       // The deadline moved (a new visit time) is a new deadline, told again.
@@ -227,12 +227,12 @@ describe.skipIf(!hasPostgres)(
         (
           (await inbox(user, '?kind=deadline')).items as {
             cause: string;
-            ticket_id: string | null;
+            ticketId: string | null;
             text: string;
           }[]
         )
           .filter((item) => causes.includes(item.cause))
-          .map((item) => [item.cause, item.ticket_id]);
+          .map((item) => [item.cause, item.ticketId]);
       // 40 minutes before the first of them: nothing yet.
       expect((await runAfterSalesRound(pool, new Date(Date.now() - 40 * 60_000))).deadlineNotices).toBe(0);
       // Within 30 minutes: the spare part, the quote, the faulty unit and the patrol report (the met
@@ -289,7 +289,7 @@ describe.skipIf(!hasPostgres)(
         200,
       );
       expect((await inbox('sp1', '?kind=dispatch')).items).toMatchObject([
-        { ticket_id: '30', text: '工单#30 豫A10001 已派给 郑州站（安装员 W-1）', read_at: null },
+        { ticketId: '30', text: '工单#30 豫A10001 已派给 郑州站（安装员 W-1）', readAt: null },
       ]);
 
       // Reassign: a reason and a target of the ticket's center, by a dispatcher's role.
@@ -441,12 +441,12 @@ describe.skipIf(!hasPostgres)(
       ).toBe(200);
 
       const flag = (await api.get('op1', '/api/vehicles/4/replacement')).body;
-      expect(flag).toMatchObject({ flagged: true, flags: [{ ticket_id: '20', repairs: 3, state: 'open' }] });
+      expect(flag).toMatchObject({ flagged: true, flags: [{ ticketId: '20', repairs: 3, state: 'open' }] });
       // Service-point staff who hold the ticket see the flag on its vehicle too; another center does not.
       expect((await api.get('sp1', '/api/vehicles/4/replacement')).body.flagged).toBe(true);
       expect((await api.get('op2', '/api/vehicles/4/replacement')).status).toBe(404);
       expect((await inbox('op1', '?kind=exchange')).items).toMatchObject([
-        { ticket_id: '20', vehicle_id: '4', text: '车辆 豫A10004 12个月内第3次维修，需更换终端' },
+        { ticketId: '20', vehicleId: '4', text: '车辆 豫A10004 12个月内第3次维修，需更换终端' },
       ]);
       const { rows: audit } = await pool.query(
         `SELECT reason FROM ticket_events WHERE ticket_id = 20 AND actor = 'platform'`,
@@ -513,7 +513,7 @@ describe.skipIf(!hasPostgres)(
       const done = await api.post('op1', '/api/vehicles/4/replacement/done', {
         note: '已换新机 13900000005',
       });
-      expect(done.body).toMatchObject({ flagged: false, flags: [{ state: 'done', done_by: 'op1' }] });
+      expect(done.body).toMatchObject({ flagged: false, flags: [{ state: 'done', doneBy: 'op1' }] });
       expect((await api.post('op1', '/api/vehicles/4/replacement/done', { note: 'again' })).status).toBe(409);
 
       // After the exchange the count starts again: a fourth repair does not flag at once.

@@ -84,12 +84,12 @@ describe.skipIf(!hasPostgres)(
         note: '换天线',
       });
       expect(quote.status).toBe(201);
-      expect(quote.body).toMatchObject({ total_fen: 1500, decision: null, decided_at: null });
+      expect(quote.body).toMatchObject({ totalFen: 1500, decision: null, decidedAt: null });
       const decided = await api!.post('admin', `/api/tickets/1/quotes/${quote.body.id}/decision`, {
         decision: 'accepted',
       });
       expect(decided.status).toBe(200);
-      expect(decided.body).toMatchObject({ decision: 'accepted', decided_by: 'admin', note: '换天线' });
+      expect(decided.body).toMatchObject({ decision: 'accepted', decidedBy: 'admin', note: '换天线' });
       const again = await api!.post('admin', `/api/tickets/1/quotes/${quote.body.id}/decision`, {
         decision: 'refused',
       });
@@ -111,7 +111,7 @@ describe.skipIf(!hasPostgres)(
       expect(linked.body.flags[0].rma[0].arrivedAt).not.toBeNull();
       const done = await api!.post('admin', '/api/vehicles/1/replacement/done', { note: '已更换' });
       expect(done.status).toBe(200);
-      expect(done.body.flags[0]).toMatchObject({ state: 'done', done_by: 'admin', note: '已更换' });
+      expect(done.body.flags[0]).toMatchObject({ state: 'done', doneBy: 'admin', note: '已更换' });
       const read = await api!.get('admin', '/api/vehicles/1/replacement');
       expect(read.status).toBe(200);
       expect(read.body.flagged).toBe(false);
@@ -127,10 +127,10 @@ describe.skipIf(!hasPostgres)(
         note: '巡检',
       });
       expect(patrol.status).toBe(201);
-      expect(patrol.body).toMatchObject({ enterprise_id: 1, reported_at: null, late: false });
+      expect(patrol.body).toMatchObject({ enterpriseId: 1, reportedAt: null, late: false });
       const reported = await api!.post('admin', `/api/patrols/${patrol.body.id}/report`, { report: '正常' });
       expect(reported.status).toBe(200);
-      expect(reported.body).toMatchObject({ report: '正常', reported_by: 'admin' });
+      expect(reported.body).toMatchObject({ report: '正常', reportedBy: 'admin' });
       const list = await api!.get('admin', '/api/patrols?open=false');
       expect(list.status).toBe(200);
       expect(list.body).toHaveLength(1);
@@ -149,10 +149,10 @@ describe.skipIf(!hasPostgres)(
         note: '已联系',
       });
       expect(acknowledged.status).toBe(200);
-      expect(acknowledged.body).toMatchObject({ state: 'acknowledged', acknowledged_by: 'admin' });
+      expect(acknowledged.body).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'admin' });
       const resolved = await api!.post('admin', '/api/escalations/1', { action: 'resolve', note: '已解决' });
       expect(resolved.status).toBe(200);
-      expect(resolved.body.resolved_by).toBe('admin');
+      expect(resolved.body.resolvedBy).toBe('admin');
       expect((await api!.post('admin', '/api/escalations/1', { action: 'resolve', note: 'x' })).status).toBe(
         409,
       );
@@ -160,7 +160,7 @@ describe.skipIf(!hasPostgres)(
       const inbox = await api!.get('admin', '/api/inbox?open=false');
       expect(inbox.status).toBe(200);
       expect(inbox.body.items.map((item: { id: string }) => item.id)).toEqual(['2', '1']);
-      expect(inbox.body.items[0].read_at).not.toBeNull();
+      expect(inbox.body.items[0].readAt).not.toBeNull();
       expect((await api!.get('admin', '/api/inbox/count')).body).toEqual({ unread: 0, escalations: 0 });
     });
 
@@ -248,8 +248,8 @@ describe.skipIf(!hasPostgres)(
       const retired = await api!.put('admin', '/api/fault-causes/roof-leak', { active: false });
       expect(retired.body).toEqual({
         code: 'roof-leak',
-        name_zh: '车顶漏水',
-        name_en: 'roof leak',
+        nameZh: '车顶漏水',
+        nameEn: 'roof leak',
         active: false,
       });
       const causes = await api!.get('admin', '/api/fault-causes?all=true');
@@ -262,19 +262,19 @@ describe.skipIf(!hasPostgres)(
       expect(order.body).toMatchObject({
         plate: '豫A12345',
         vin: 'LVIN0000000000001',
-        vehicle_type: '货车',
+        vehicleType: '货车',
         enterprise: '郑州运输公司',
-        service_point_phone: '0371-1234',
-        installer_name: '王师傅',
+        servicePointPhone: '0371-1234',
+        installerName: '王师傅',
         serial: 'T0000001',
         description: null,
         printedBy: 'admin',
       });
-      expect(order.body.owner_phone).not.toBe('13812345678');
+      expect(order.body.ownerPhone).not.toBe('13812345678');
       const sheet = await api!.get('admin', '/api/installations/1/acceptance-sheet');
       expect(sheet.status).toBe(200);
-      expect(sheet.body).toMatchObject({ notes: '装在仪表台下', accepted_by: 'admin', maker: '厂家' });
-      for (const field of ['planned_on', 'warranty_until', 'registered_at', 'connected_at', 'last_fix_time'])
+      expect(sheet.body).toMatchObject({ notes: '装在仪表台下', acceptedBy: 'admin', maker: '厂家' });
+      for (const field of ['plannedOn', 'warrantyUntil', 'registeredAt', 'connectedAt', 'lastFixTime'])
         expect(sheet.body[field]).not.toBeNull();
     });
 

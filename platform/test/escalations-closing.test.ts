@@ -31,7 +31,7 @@ describe.skipIf(!hasPostgres)('escalations raised for measures and closed by the
   const escalations = async (user: string, query = '') =>
     (await api.get(user, `/api/inbox?kind=escalation${query}`)).body.items as Record<string, unknown>[];
   const ofComplaint = async (id: number) =>
-    (await escalations('admin')).filter((e) => e.complaint_id === String(id));
+    (await escalations('admin')).filter((e) => e.complaintId === String(id));
   const round = () => runAfterSalesRound(pool, new Date());
 
   beforeAll(async () => {
@@ -63,7 +63,7 @@ describe.skipIf(!hasPostgres)('escalations raised for measures and closed by the
     expect(first.escalations).toBe(1);
     expect((await round()).escalations).toBe(0); // once, not every round
     const [raised] = await ofComplaint(1);
-    expect(raised).toMatchObject({ cause: 'measures-overdue', state: 'open', center_id: 1 });
+    expect(raised).toMatchObject({ cause: 'measures-overdue', state: 'open', centerId: 1 });
     expect(raised!.text).toContain('王经理');
     expect(await ofComplaint(2)).toEqual([]);
     expect((await api.get('op1', '/api/inbox/count')).body).toEqual({ unread: 0, escalations: 1 });
@@ -80,8 +80,8 @@ describe.skipIf(!hasPostgres)('escalations raised for measures and closed by the
     const [closed] = await ofComplaint(1);
     expect(closed).toMatchObject({
       state: 'resolved',
-      resolved_by: null,
-      resolved_reason: 'measures-done',
+      resolvedBy: null,
+      resolvedReason: 'measures-done',
       note: '系统自动关闭 / closed by the system: 整改措施已完成 / the measures were reported done',
     });
     expect((await api.get('op1', '/api/inbox/count')).body.escalations).toBe(0);
@@ -98,7 +98,7 @@ describe.skipIf(!hasPostgres)('escalations raised for measures and closed by the
       action: 'resolve',
       note: '延期至月底',
     });
-    expect(resolved.body).toMatchObject({ resolved_by: 'op2', resolved_reason: null });
+    expect(resolved.body).toMatchObject({ resolvedBy: 'op2', resolvedReason: null });
     expect((await round()).escalations).toBe(0);
   });
 
@@ -137,7 +137,7 @@ describe.skipIf(!hasPostgres)('escalations raised for measures and closed by the
     await round();
     expect((await ofComplaint(6))[0]).toMatchObject({
       state: 'resolved',
-      resolved_reason: 'complaint-answered',
+      resolvedReason: 'complaint-answered',
     });
   });
 
@@ -154,9 +154,7 @@ describe.skipIf(!hasPostgres)('escalations raised for measures and closed by the
     );
     await round();
     const breach = async (ticket: number) =>
-      (await escalations('op1')).find(
-        (e) => e.ticket_id === String(ticket) && e.cause === 'severity1-breach',
-      );
+      (await escalations('op1')).find((e) => e.ticketId === String(ticket) && e.cause === 'severity1-breach');
     expect((await breach(10))!.state).toBe('open');
     await api.post('op1', `/api/escalations/${(await breach(11))!.id}`, {
       action: 'acknowledge',
@@ -170,14 +168,14 @@ describe.skipIf(!hasPostgres)('escalations raised for measures and closed by the
       `UPDATE tickets SET state = 'closed', closed_at = now(), close_reason = 'cancelled' WHERE id = 12`,
     );
     expect((await round()).escalationsClosed).toBe(3);
-    expect(await breach(10)).toMatchObject({ state: 'resolved', resolved_reason: 'ticket-dispatched' });
+    expect(await breach(10)).toMatchObject({ state: 'resolved', resolvedReason: 'ticket-dispatched' });
     expect(await breach(11)).toMatchObject({
       state: 'resolved',
-      resolved_reason: 'ticket-arrived',
-      acknowledged_by: 'op1',
+      resolvedReason: 'ticket-arrived',
+      acknowledgedBy: 'op1',
       note: '催促中\n系统自动关闭 / closed by the system: 已到场 / someone arrived on site',
     });
-    expect(await breach(12)).toMatchObject({ resolved_reason: 'ticket-closed' });
+    expect(await breach(12)).toMatchObject({ resolvedReason: 'ticket-closed' });
   });
 
   it('leaves a satisfaction escalation to a person, whatever became of the ticket', async () => {
@@ -191,6 +189,6 @@ describe.skipIf(!hasPostgres)('escalations raised for measures and closed by the
     });
     await round();
     const [unhappy] = (await escalations('op1')).filter((e) => e.cause === 'satisfaction');
-    expect(unhappy).toMatchObject({ state: 'open', resolved_reason: null });
+    expect(unhappy).toMatchObject({ state: 'open', resolvedReason: null });
   });
 });

@@ -453,11 +453,11 @@ describe.skipIf(!hasPostgres)(
       expect(desk.status).toBe(200);
       expect(desk.body).toMatchObject({
         plate: '豫A10001',
-        owner_name: '张**',
-        owner_phone: '138****1111',
+        ownerName: '张**',
+        ownerPhone: '138****1111',
         phone: '13900000001', // the SIM in full for the desk, as on the ticket's detail
-        service_point: '郑州服务站',
-        center_name: '郑州中心',
+        servicePoint: '郑州服务站',
+        centerName: '郑州中心',
         printedBy: 'desk',
       });
       expect((await api.get('sp1', `/api/tickets/${id}/work-order`)).body.phone).toBe('139****0001');
@@ -471,11 +471,11 @@ describe.skipIf(!hasPostgres)(
         id: '1',
         plate: '豫A10001',
         vin: 'LVIN0000000000001',
-        owner_name: '张**',
+        ownerName: '张**',
         installer: 'inst-1',
-        installer_name: '王师傅',
+        installerName: '王师傅',
         serial: 'SN1',
-        planned_on: '2026-09-02',
+        plannedOn: '2026-09-02',
       });
       expect((await api.get('sp1', '/api/installations/5/acceptance-sheet')).status).toBe(404);
       expect((await api.get('op1', '/api/installations/999/acceptance-sheet')).status).toBe(404);

@@ -403,7 +403,7 @@ describe.skipIf(!hasPostgres)('notifications: the outbound sender and its delive
       at += 2000;
       expect(await deliverDue(pool, webhookSender, new Date(at))).toBe(1);
       const [message] = await log();
-      expect(message).toMatchObject({ state: 'failed', attempts: 3, sent_at: null });
+      expect(message).toMatchObject({ state: 'failed', attempts: 3, sentAt: null });
       expect(message.log.map((a: { error: string; status: number | null }) => [a.status, a.error])).toEqual([
         [null, 'timeout after 200 ms'],
         [null, 'timeout after 200 ms'],

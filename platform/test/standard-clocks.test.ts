@@ -332,18 +332,18 @@ describe.skipIf(!hasPostgres)("the standard's clocks on a real PostgreSQL", () =
     });
     expect(made.status).toBe(201);
     expect(made.body).toMatchObject({
-      service_point_id: 1,
-      center_id: 1,
+      servicePointId: 1,
+      centerId: 1,
       vehicles: 12,
-      report_due: at('2026-12-02T10:00').toISOString(),
-      reported_at: null,
+      reportDue: at('2026-12-02T10:00').toISOString(),
+      reportedAt: null,
     });
     // A recent patrol, reported in time.
     const recent = await api.post('op1', '/api/patrols', { servicePointId: 1 });
     expect(recent.status).toBe(201);
     const reported = await api.post('sp1', `/api/patrols/${recent.body.id}/report`, { report: '全部正常' });
     expect(reported.status).toBe(200);
-    expect(reported.body).toMatchObject({ report: '全部正常', reported_by: 'sp1', late: false });
+    expect(reported.body).toMatchObject({ report: '全部正常', reportedBy: 'sp1', late: false });
     expect((await api.post('sp1', `/api/patrols/${recent.body.id}/report`, { report: '再报' })).status).toBe(
       409,
     );

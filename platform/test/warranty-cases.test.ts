@@ -122,8 +122,8 @@ describe.skipIf(!hasPostgres)('warranty cases through the API (real PostgreSQL)'
     expect(causes.length).toBe(18);
     expect(causes).toContainEqual({
       code: 'gnss-antenna',
-      name_zh: 'GNSS天线故障',
-      name_en: 'GNSS antenna fault',
+      nameZh: 'GNSS天线故障',
+      nameEn: 'GNSS antenna fault',
       active: true,
     });
     expect(causes.at(-1).code).toBe('other'); // last in the picker
@@ -247,9 +247,9 @@ describe.skipIf(!hasPostgres)('warranty cases through the API (real PostgreSQL)'
     const quoted = await send('sp1', 'POST', `/api/tickets/${id}/quotes`, quote);
     expect(quoted.statusCode).toBe(201);
     expect(quoted.json()).toMatchObject({
-      parts_fen: 12_000,
-      visit_fen: 5_000,
-      total_fen: 17_000,
+      partsFen: 12_000,
+      visitFen: 5_000,
+      totalFen: 17_000,
       decision: null,
     });
     expect((await send('sp1', 'POST', `/api/tickets/${id}/quotes`, quote)).statusCode).toBe(409); // one waits
@@ -264,7 +264,7 @@ describe.skipIf(!hasPostgres)('warranty cases through the API (real PostgreSQL)'
         .statusCode,
     ).toBe(404);
     const accepted = await send('desk', 'POST', decision, { decision: 'accepted' });
-    expect(accepted.json()).toMatchObject({ decision: 'accepted', decided_by: 'desk' });
+    expect(accepted.json()).toMatchObject({ decision: 'accepted', decidedBy: 'desk' });
     expect((await send('desk', 'POST', decision, { decision: 'refused' })).statusCode).toBe(409);
 
     // The quote met its clock (late); shipping the repaired unit meets the other in time.

@@ -12,7 +12,7 @@ import { AfterSalesError } from './errors.js';
 
 export async function listFaultCauses(db: Queryable, includeInactive: boolean): Promise<FaultCause[]> {
   const { rows } = await db.query<FaultCause>(
-    `SELECT code, name_zh, name_en, active FROM fault_causes WHERE active OR $1 ORDER BY code = 'other', code`,
+    `SELECT code, name_zh AS "nameZh", name_en AS "nameEn", active FROM fault_causes WHERE active OR $1 ORDER BY code = 'other', code`,
     [includeInactive],
   );
   return rows;
@@ -25,7 +25,7 @@ export async function addFaultCause(
 ): Promise<FaultCause> {
   const { rows } = await db.query<FaultCause>(
     `INSERT INTO fault_causes (code, name_zh, name_en, updated_by) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (code) DO NOTHING RETURNING code, name_zh, name_en, active`,
+     ON CONFLICT (code) DO NOTHING RETURNING code, name_zh AS "nameZh", name_en AS "nameEn", active`,
     [cause.code, cause.nameZh.trim(), cause.nameEn.trim(), actor],
   );
   if (!rows[0]) throw new AfterSalesError(`fault cause ${cause.code} exists`, 'conflict');
@@ -41,7 +41,7 @@ export async function changeFaultCause(
   const { rows } = await db.query<FaultCause>(
     `UPDATE fault_causes SET name_zh = coalesce($2, name_zh), name_en = coalesce($3, name_en),
             active = coalesce($4, active), updated_at = now(), updated_by = $5
-      WHERE code = $1 RETURNING code, name_zh, name_en, active`,
+      WHERE code = $1 RETURNING code, name_zh AS "nameZh", name_en AS "nameEn", active`,
     [code, change.nameZh?.trim() ?? null, change.nameEn?.trim() ?? null, change.active ?? null, actor],
   );
   if (!rows[0]) throw new AfterSalesError(`no fault cause ${code}`, 'not-found');

@@ -17,9 +17,10 @@ export interface PatrolInput {
   note?: string;
 }
 
-const PATROL_COLUMNS = `patrol.id, patrol.center_id, patrol.service_point_id, point.name AS service_point,
-  patrol.enterprise_id, patrol.vehicles, patrol.inspected_at, patrol.note, patrol.recorded_by,
-  patrol.report_due, patrol.reported_at, patrol.report, patrol.reported_by,
+const PATROL_COLUMNS = `patrol.id, patrol.center_id AS "centerId", patrol.service_point_id AS "servicePointId",
+  point.name AS "servicePoint", patrol.enterprise_id AS "enterpriseId", patrol.vehicles, patrol.inspected_at AS "inspectedAt",
+  patrol.note, patrol.recorded_by AS "recordedBy", patrol.report_due AS "reportDue", patrol.reported_at AS "reportedAt",
+  patrol.report, patrol.reported_by AS "reportedBy",
   coalesce(patrol.reported_at, now()) > patrol.report_due AS late`;
 
 /** Records a patrol of a service point in the user's scope; its report is due 3 working days later. */

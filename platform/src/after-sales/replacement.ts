@@ -68,7 +68,8 @@ const RMA_STATE = `CASE WHEN r.shipped_back_at IS NOT NULL OR r.advance_shipped_
 /** The vehicle's flags, open first, newest first, each with the return records of its exchange. */
 export async function replacementFlags(db: Queryable, vehicleId: string): Promise<Record<string, unknown>[]> {
   const { rows } = await db.query(
-    `SELECT f.id, f.vehicle_id, f.ticket_id, f.repairs, f.flagged_at, f.state, f.done_at, f.done_by, f.note,
+    `SELECT f.id, f.vehicle_id AS "vehicleId", f.ticket_id AS "ticketId", f.repairs, f.flagged_at AS "flaggedAt", f.state,
+            f.done_at AS "doneAt", f.done_by AS "doneBy", f.note,
             (SELECT coalesce(jsonb_agg(jsonb_build_object(
                       'ticketId', r.ticket_id::text, 'formNo', r.form_no, 'carrier', r.carrier, 'waybill', r.waybill,
                       'arrivedAt', r.arrived_at, 'advanceShippedAt', r.advance_shipped_at, 'shippedBackAt', r.shipped_back_at,

@@ -27,16 +27,16 @@ export interface RmaRecord {
 
 export interface Quote {
   id: string;
-  parts_fen: number;
-  visit_fen: number;
-  total_fen: number;
-  repair_days: number;
+  partsFen: number;
+  visitFen: number;
+  totalFen: number;
+  repairDays: number;
   note: string | null;
-  quoted_at: Date;
-  quoted_by: string;
+  quotedAt: Date;
+  quotedBy: string;
   decision: 'accepted' | 'refused' | null;
-  decided_at: Date | null;
-  decided_by: string | null;
+  decidedAt: Date | null;
+  decidedBy: string | null;
 }
 
 export interface RmaCase {
@@ -129,8 +129,9 @@ async function decisionFor(
 
 async function loadQuotes(db: pg.PoolClient | pg.Pool, id: string): Promise<Quote[]> {
   const { rows } = await db.query<Quote>(
-    `SELECT id, parts_fen, visit_fen, parts_fen + visit_fen AS total_fen, repair_days, note, quoted_at, quoted_by,
-            decision, decided_at, decided_by
+    `SELECT id, parts_fen AS "partsFen", visit_fen AS "visitFen", parts_fen + visit_fen AS "totalFen",
+            repair_days AS "repairDays", note, quoted_at AS "quotedAt", quoted_by AS "quotedBy", decision,
+            decided_at AS "decidedAt", decided_by AS "decidedBy"
        FROM repair_quotes WHERE ticket_id = $1 ORDER BY quoted_at, id`,
     [id],
   );
@@ -162,7 +163,7 @@ async function recompute(
   const quotes = await loadQuotes(client, ticket.id);
   const clocks = record
     ? returnClocks(
-        { ...record, firstQuotedAt: quotes[0]?.quoted_at ?? null },
+        { ...record, firstQuotedAt: quotes[0]?.quotedAt ?? null },
         decision?.rule ?? null,
         config.calendar,
         config.settings,

@@ -53,8 +53,9 @@ function escalationsOf(user: User, firstParam: number): EscalationScope {
 
 /**
  * The inbox (each user's notices, and a manager's escalations), escalations worked off, the outbound
- * sender and its log. Rows go out as stored: their Dates as the contract's ISO strings. A refusal of
- * the rules (an endpoint's URL, a name taken) is an AfterSalesError, answered by the error handler.
+ * sender and its log. Rows go out as the store names them (the contract's camelCase), their Dates as
+ * the contract's ISO strings. A refusal of the rules (an endpoint's URL, a name taken) is an
+ * AfterSalesError, answered by the error handler.
  */
 export const noticeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { pool } = app;

@@ -9,7 +9,7 @@ import { acceptanceSheetIn, workOrderIn } from '../stores/print-sheets-store.js'
 const PRINTERS: readonly Role[] = ['admin', 'operator', 'desk', 'service'];
 
 /** The owner's name and phone masked on paper for every role; the SIM as on the detail view. */
-const ON_PAPER = { phone: 'sim', owner_name: 'name', owner_phone: 'phone' } as const;
+const ON_PAPER = { phone: 'sim', ownerName: 'name', ownerPhone: 'phone' } as const;
 
 const errors = { '4xx': ref(ErrorAnswer) };
 

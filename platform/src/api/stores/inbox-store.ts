@@ -5,7 +5,7 @@ import type { User } from '../sessions.js';
 /**
  * The inbox's queries (GET /api/inbox, /api/inbox/count, POST /api/inbox/read), an escalation's
  * working off (POST /api/escalations/:id) and the outbound deliveries' log
- * (GET /api/notifications/deliveries). Rows as stored; the escalations a user sees are the
+ * (GET /api/notifications/deliveries). Rows with the contract's camelCase names; the escalations a user sees are the
  * condition the route passes (`EscalationScope`).
  */
 
@@ -15,9 +15,11 @@ export interface EscalationScope {
   params: unknown[];
 }
 
-const NOTICE_COLUMNS = `notice.id, notice.kind, notice.cause, notice.text, notice.detail, notice.at, notice.center_id,
-  notice.ticket_id, notice.complaint_id, notice.vehicle_id, notice.state, notice.acknowledged_at, notice.acknowledged_by,
-  notice.resolved_at, notice.resolved_by, notice.resolved_reason, notice.note`;
+const NOTICE_COLUMNS = `notice.id, notice.kind, notice.cause, notice.text, notice.detail, notice.at,
+  notice.center_id AS "centerId", notice.ticket_id AS "ticketId", notice.complaint_id AS "complaintId",
+  notice.vehicle_id AS "vehicleId", notice.state, notice.acknowledged_at AS "acknowledgedAt",
+  notice.acknowledged_by AS "acknowledgedBy", notice.resolved_at AS "resolvedAt", notice.resolved_by AS "resolvedBy",
+  notice.resolved_reason AS "resolvedReason", notice.note`;
 
 /**
  * The user's notices and the escalations they see (`escalations` numbers its parameters from $5),
@@ -31,7 +33,7 @@ export async function inboxOf(
 ) {
   const { rows } = await pool.query(
     `SELECT * FROM (
-       SELECT ${NOTICE_COLUMNS}, inbox.read_at FROM notices notice
+       SELECT ${NOTICE_COLUMNS}, inbox.read_at AS "readAt" FROM notices notice
          JOIN inbox ON inbox.notice_id = notice.id AND inbox.user_id = $1
         WHERE NOT ($3 AND inbox.read_at IS NOT NULL)
        UNION ALL
@@ -105,8 +107,8 @@ export async function workOffEscalation(
 /** The outbound deliveries (of a state, or any), newest first, each with its attempts. */
 export async function deliveries(pool: pg.Pool, filter: { state: string | null; limit: number }) {
   const { rows } = await pool.query(
-    `SELECT m.id, m.notice_id, n.kind, n.cause, n.text, m.endpoint_id, e.name AS endpoint, m.url, m.state, m.attempts, m.next_attempt_at, m.created_at,
-            m.sent_at, m.payload,
+    `SELECT m.id, m.notice_id AS "noticeId", n.kind, n.cause, n.text, m.endpoint_id AS "endpointId", e.name AS endpoint, m.url,
+            m.state, m.attempts, m.next_attempt_at AS "nextAttemptAt", m.created_at AS "createdAt", m.sent_at AS "sentAt", m.payload,
             (SELECT coalesce(jsonb_agg(jsonb_build_object('at', a.at, 'status', a.status, 'ok', a.ok, 'error', a.error, 'ms', a.ms)
                                        ORDER BY a.id), '[]')
                FROM outbound_attempts a WHERE a.message_id = m.id) AS log

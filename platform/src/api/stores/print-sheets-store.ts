@@ -4,9 +4,10 @@ import type { Scope } from '../scope.js';
 /** The printable sheets' queries (GET /api/tickets/:id/work-order, /api/installations/:id/acceptance-sheet). */
 
 /** The vehicle, its owner, its terminal and who serves it, as both sheets show them. */
-const VEHICLE = `vehicle.plate, vehicle.plate_color, vehicle.vin, vehicle.vehicle_type, vehicle.owner_name, vehicle.owner_phone,
-  e.name AS enterprise, center.name AS center_name, point.name AS service_point, point.phone AS service_point_phone,
-  point.address AS service_point_address, term.maker, term.model, term.terminal_id AS serial`;
+const VEHICLE = `vehicle.plate, vehicle.plate_color AS "plateColor", vehicle.vin, vehicle.vehicle_type AS "vehicleType",
+  vehicle.owner_name AS "ownerName", vehicle.owner_phone AS "ownerPhone", e.name AS enterprise, center.name AS "centerName",
+  point.name AS "servicePoint", point.phone AS "servicePointPhone", point.address AS "servicePointAddress", term.maker,
+  term.model, term.terminal_id AS serial`;
 
 /** A ticket's work order, unmasked, if the scope (parameters from $2) sees the ticket. */
 export async function workOrderIn(
@@ -15,9 +16,9 @@ export async function workOrderIn(
   id: number,
 ): Promise<Record<string, unknown> | undefined> {
   const { rows } = await pool.query(
-    `SELECT ticket.id, ticket.kind, ticket.state, ticket.reason, ticket.category, ticket.severity, ticket.opened_at,
-            ticket.response_due, ticket.onsite_due, ticket.appointment_at, ticket.installer, ticket.phone,
-            installer.name AS installer_name, ${VEHICLE},
+    `SELECT ticket.id, ticket.kind, ticket.state, ticket.reason, ticket.category, ticket.severity,
+            ticket.opened_at AS "openedAt", ticket.response_due AS "responseDue", ticket.onsite_due AS "onsiteDue",
+            ticket.appointment_at AS "appointmentAt", ticket.installer, ticket.phone, installer.name AS "installerName", ${VEHICLE},
             (SELECT c.description FROM desk_calls c WHERE c.ticket_id = ticket.id ORDER BY c.received_at LIMIT 1) AS description
        FROM tickets ticket
        LEFT JOIN vehicles vehicle ON vehicle.id = ticket.vehicle_id
@@ -39,10 +40,10 @@ export async function acceptanceSheetIn(
   id: number,
 ): Promise<Record<string, unknown> | undefined> {
   const { rows } = await pool.query(
-    `SELECT i.id, to_char(i.planned_on, 'YYYY-MM-DD') AS planned_on, i.done_at, i.accepted_at, i.accepted_by,
-            i.owner_signed_at, i.installer, installer.name AS installer_name, i.notes, term.phone,
-            to_char(term.warranty_until, 'YYYY-MM-DD') AS warranty_until, term.registered_at,
-            st.connected_at, st.last_fix_time, ${VEHICLE}
+    `SELECT i.id, to_char(i.planned_on, 'YYYY-MM-DD') AS "plannedOn", i.done_at AS "doneAt", i.accepted_at AS "acceptedAt",
+            i.accepted_by AS "acceptedBy", i.owner_signed_at AS "ownerSignedAt", i.installer, installer.name AS "installerName",
+            i.notes, term.phone, to_char(term.warranty_until, 'YYYY-MM-DD') AS "warrantyUntil", term.registered_at AS "registeredAt",
+            st.connected_at AS "connectedAt", st.last_fix_time AS "lastFixTime", ${VEHICLE}
        FROM installations i
        JOIN vehicles vehicle ON vehicle.id = i.vehicle_id
        JOIN service_points point ON point.id = i.service_point_id
