@@ -89,7 +89,9 @@ export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const masked = rows.map((row) =>
         maskRow(row, { callerName: 'name', callerPhone: 'phone', phone: 'sim', ownerName: 'name' }),
       );
-      return format === 'json' ? masked : sendTable(reply, format, 'calls', tableOfFields(masked, CALL_EXPORT));
+      return format === 'json'
+        ? masked
+        : sendTable(reply, format, 'calls', tableOfFields(masked, CALL_EXPORT));
     },
   );
 
