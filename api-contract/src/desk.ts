@@ -5,8 +5,9 @@ import { ClockName } from './tickets.js';
 
 /**
  * The service desk's routes (docs/after-sales.md): calls and their tickets' clocks, the warranty
- * rule, the customer archive, callbacks, complaints and the service reports. Rows keep their
- * columns' snake_case; bigint ids are strings; local dates are `YYYY-MM-DD`.
+ * rule, the customer archive, callbacks, complaints and the service reports. Fields are camelCase
+ * (docs/api.md, "Field casing"), whatever the columns behind them are called; bigint ids are
+ * strings; local dates are `YYYY-MM-DD`.
  */
 
 const DAY_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
@@ -83,21 +84,21 @@ export const CallsQuery = Type.Object(
 /** A call of GET /api/desk/calls (caller, owner and SIM masked). */
 export const CallRow = Type.Object({
   id: Type.String(),
-  received_at: Timestamp,
-  caller_name: Nullable(Type.String()),
-  caller_phone: Type.String(),
-  vehicle_id: Type.String(),
+  receivedAt: Timestamp,
+  callerName: Nullable(Type.String()),
+  callerPhone: Type.String(),
+  vehicleId: Type.String(),
   plate: Type.String(),
   phone: Nullable(Type.String()),
   description: Type.String(),
   category: Category,
   severity: Type.Integer(),
   channel: OneOf(['phone', 'web'] as const),
-  answered_on_call: Type.Boolean(),
-  ticket_id: Type.String(),
+  answeredOnCall: Type.Boolean(),
+  ticketId: Type.String(),
   attached: Type.Boolean(),
-  taken_by: Type.String(),
-  owner_name: Nullable(Type.String()),
+  takenBy: Type.String(),
+  ownerName: Nullable(Type.String()),
 });
 export type CallRow = Static<typeof CallRow>;
 
@@ -145,19 +146,19 @@ export const CustomersQuery = Type.Object(
 export const CustomerRow = Type.Object({
   id: Type.String(),
   plate: Type.String(),
-  center_id: Type.Integer(),
-  owner_name: Nullable(Type.String()),
-  owner_phone: Nullable(Type.String()),
-  owner_id_number: Nullable(Type.String()),
+  centerId: Type.Integer(),
+  ownerName: Nullable(Type.String()),
+  ownerPhone: Nullable(Type.String()),
+  ownerIdNumber: Nullable(Type.String()),
   enterprise: Nullable(Type.String()),
-  enterprise_contact: Nullable(Type.String()),
-  enterprise_phone: Nullable(Type.String()),
+  enterpriseContact: Nullable(Type.String()),
+  enterprisePhone: Nullable(Type.String()),
   phone: Nullable(Type.String()),
   maker: Nullable(Type.String()),
   model: Nullable(Type.String()),
   serial: Nullable(Type.String()),
   /** The warranty's last day by the warranty rules, null when the unit's dates cannot tell it. */
-  warranty_until: Nullable(Type.String()),
+  warrantyUntil: Nullable(Type.String()),
 });
 export type CustomerRow = Static<typeof CustomerRow>;
 
@@ -186,15 +187,15 @@ export const OwnerContract = Type.Object({
   number: Type.String(),
   kind: OneOf(CONTRACT_KINDS),
   party: OneOf(['enterprise', 'owner'] as const),
-  signed_on: Type.String(),
-  starts_on: Type.String(),
-  ends_on: Type.String(),
-  vehicles_covered: Type.Integer(),
-  fee_per_vehicle_fen: Type.Integer(),
-  total_fen: Type.Number(),
+  signedOn: Type.String(),
+  startsOn: Type.String(),
+  endsOn: Type.String(),
+  vehiclesCovered: Type.Integer(),
+  feePerVehicleFen: Type.Integer(),
+  totalFen: Type.Number(),
   status: OneOf(['pending', 'active', 'expired'] as const),
   note: Nullable(Type.String()),
-  created_by: Type.String(),
+  createdBy: Type.String(),
 });
 export type OwnerContract = Static<typeof OwnerContract>;
 
@@ -202,7 +203,7 @@ export const TimelineEvent = Type.Object({
   at: Timestamp,
   what: OneOf(['installation', 'ticket', 'exchange', 'call', 'complaint', 'callback', 'contract'] as const),
   ref: Type.String(),
-  vehicle_id: Nullable(Type.String()),
+  vehicleId: Nullable(Type.String()),
   summary: Type.String(),
 });
 export type TimelineEvent = Static<typeof TimelineEvent>;
@@ -235,20 +236,20 @@ export const CallbacksDueQuery = Type.Object(
 export const CallbackTask = Type.Object({
   id: Type.String(),
   kind: OneOf(['ticket', 'monthly', 'complaint'] as const),
-  ticket_id: Nullable(Type.String()),
+  ticketId: Nullable(Type.String()),
   /** A ticket's first or second follow-up call. */
   round: Type.Integer(),
-  complaint_id: Nullable(Type.String()),
-  vehicle_id: Type.String(),
+  complaintId: Nullable(Type.String()),
+  vehicleId: Type.String(),
   /** A monthly callback's month (its first day, an instant at the server's midnight). */
   month: Nullable(Timestamp),
-  center_id: Nullable(Type.Integer()),
-  service_point_id: Nullable(Type.Integer()),
-  not_before: Nullable(Timestamp),
-  due_at: Timestamp,
+  centerId: Nullable(Type.Integer()),
+  servicePointId: Nullable(Type.Integer()),
+  notBefore: Nullable(Timestamp),
+  dueAt: Timestamp,
   plate: Type.String(),
-  owner_name: Nullable(Type.String()),
-  owner_phone: Nullable(Type.String()),
+  ownerName: Nullable(Type.String()),
+  ownerPhone: Nullable(Type.String()),
 });
 export type CallbackTask = Static<typeof CallbackTask>;
 
@@ -297,30 +298,30 @@ export const ComplaintsQuery = Type.Object(
 export const Complaint = Type.Object({
   id: Type.String(),
   source: OneOf(['desk', 'repeat-fault', 'multiple-faults'] as const),
-  rule_key: Nullable(Type.String()),
-  ticket_id: Nullable(Type.String()),
+  ruleKey: Nullable(Type.String()),
+  ticketId: Nullable(Type.String()),
   phone: Nullable(Type.String()),
-  vehicle_id: Nullable(Type.String()),
-  center_id: Nullable(Type.Integer()),
-  service_point_id: Nullable(Type.Integer()),
+  vehicleId: Nullable(Type.String()),
+  centerId: Nullable(Type.Integer()),
+  servicePointId: Nullable(Type.Integer()),
   installer: Nullable(Type.String()),
   description: Type.String(),
   complex: Type.Boolean(),
-  opened_at: Timestamp,
-  due_at: Timestamp,
+  openedAt: Timestamp,
+  dueAt: Timestamp,
   handler: Nullable(Type.String()),
-  answered_at: Nullable(Timestamp),
+  answeredAt: Nullable(Timestamp),
   finding: Nullable(Type.String()),
   measures: Nullable(Type.String()),
-  charged_service_point_id: Nullable(Type.Integer()),
-  charged_installer: Nullable(Type.String()),
-  created_by: Type.String(),
+  chargedServicePointId: Nullable(Type.Integer()),
+  chargedInstaller: Nullable(Type.String()),
+  createdBy: Type.String(),
   /** The improvement measures' owner and deadline (a local date), and when they were reported done. */
-  measures_owner: Nullable(Type.String()),
-  measures_due: Nullable(Type.String()),
-  measures_done_at: Nullable(Timestamp),
-  measures_done_by: Nullable(Type.String()),
-  measures_report: Nullable(Type.String()),
+  measuresOwner: Nullable(Type.String()),
+  measuresDue: Nullable(Type.String()),
+  measuresDoneAt: Nullable(Timestamp),
+  measuresDoneBy: Nullable(Type.String()),
+  measuresReport: Nullable(Type.String()),
   late: Type.Boolean(),
 });
 export type Complaint = Static<typeof Complaint>;
@@ -448,18 +449,18 @@ export const LeagueRow = Type.Object({
   id: Type.Integer(),
   code: Type.String(),
   name: Type.String(),
-  center_id: Type.Integer(),
+  centerId: Type.Integer(),
   handled: Type.Integer(),
-  sla_breaches: Type.Integer(),
-  repeat_faults: Type.Integer(),
+  slaBreaches: Type.Integer(),
+  repeatFaults: Type.Integer(),
   complaints: Type.Integer(),
-  upheld_complaints: Type.Integer(),
-  satisfaction_rate: Nullable(Type.Number()),
-  late_arrivals: Type.Integer(),
-  late_patrol_reports: Type.Integer(),
-  quote_breaches: Type.Integer(),
-  rma_breaches: Type.Integer(),
-  missed_clocks: Type.Integer(),
+  upheldComplaints: Type.Integer(),
+  satisfactionRate: Nullable(Type.Number()),
+  lateArrivals: Type.Integer(),
+  latePatrolReports: Type.Integer(),
+  quoteBreaches: Type.Integer(),
+  rmaBreaches: Type.Integer(),
+  missedClocks: Type.Integer(),
 });
 export type LeagueRow = Static<typeof LeagueRow>;
 

@@ -202,19 +202,19 @@ describe.skipIf(!hasPostgres)('after-sales operations through the API (real Post
     expect(due.statusCode).toBe(200);
     const tasks = due.json() as {
       id: string;
-      ticket_id: string;
+      ticketId: string;
       round: number;
-      owner_phone: string;
-      owner_name: string;
+      ownerPhone: string;
+      ownerName: string;
     }[];
-    expect(tasks.map((t) => `${t.ticket_id}/${t.round}`).sort()).toEqual(
+    expect(tasks.map((t) => `${t.ticketId}/${t.round}`).sort()).toEqual(
       [consult.json().ticketId, ticketId].flatMap((id) => [`${id}/1`, `${id}/2`]).sort(),
     );
-    expect(tasks.find((t) => t.ticket_id === ticketId)).toMatchObject({
-      owner_phone: '138****2222',
-      owner_name: '王*',
+    expect(tasks.find((t) => t.ticketId === ticketId)).toMatchObject({
+      ownerPhone: '138****2222',
+      ownerName: '王*',
     });
-    const task = tasks.find((t) => t.ticket_id === ticketId && t.round === 1)!;
+    const task = tasks.find((t) => t.ticketId === ticketId && t.round === 1)!;
     const unhappy = await send('desk', 'POST', `/api/callbacks/${task.id}`, { satisfaction: 2 });
     expect(unhappy.statusCode).toBe(400);
     expect(unhappy.json().error).toMatch(/reason/);
@@ -280,7 +280,7 @@ describe.skipIf(!hasPostgres)('after-sales operations through the API (real Post
     });
     expect(answered.json()).toMatchObject({ late: false });
     const listed = (await get('op1', '/api/complaints')).json();
-    expect(listed[0]).toMatchObject({ finding: 'upheld', charged_service_point_id: 1, phone: '139****0002' });
+    expect(listed[0]).toMatchObject({ finding: 'upheld', chargedServicePointId: 1, phone: '139****0002' });
 
     // The same fault back after a repair, and a second kind of fault on terminal 3.
     await pool.query(
@@ -378,14 +378,14 @@ describe.skipIf(!hasPostgres)('after-sales operations through the API (real Post
     const list = (await get('desk', `/api/customers?q=${encodeURIComponent('豫A1000')}`)).json();
     expect(list[0]).toMatchObject({
       plate: '豫A10001',
-      owner_name: '张**',
-      owner_phone: '138****1111',
-      owner_id_number: '4101**********1234',
+      ownerName: '张**',
+      ownerPhone: '138****1111',
+      ownerIdNumber: '4101**********1234',
       phone: '139****0001',
-      enterprise_contact: '李*',
+      enterpriseContact: '李*',
     });
     const masked = (await get('desk', '/api/customers/1')).json();
-    expect(masked).toMatchObject({ full: false, owner_phone: '138****1111' });
+    expect(masked).toMatchObject({ full: false, ownerPhone: '138****1111' });
     expect(masked.timeline.map((e: { what: string }) => e.what)).toEqual(
       expect.arrayContaining(['call', 'ticket', 'installation', 'callback']),
     );
@@ -394,8 +394,8 @@ describe.skipIf(!hasPostgres)('after-sales operations through the API (real Post
     const full = (await get('desk', '/api/customers/1?full=true')).json();
     expect(full).toMatchObject({
       full: true,
-      owner_phone: '13800001111',
-      owner_id_number: '410101199001011234',
+      ownerPhone: '13800001111',
+      ownerIdNumber: '410101199001011234',
     });
     expect((await get('sp1', '/api/customers/1?full=true')).statusCode).toBe(403);
     expect((await get('op1', '/api/customers/3?full=true')).statusCode).toBe(404);
@@ -406,8 +406,8 @@ describe.skipIf(!hasPostgres)('after-sales operations through the API (real Post
     expect((await get('desk', '/api/customers/1/views')).statusCode).toBe(403);
     const calls = (await get('desk', '/api/desk/calls?q=13800001111')).json();
     expect(calls[0]).toMatchObject({
-      caller_phone: '138****1111',
-      caller_name: '张**',
+      callerPhone: '138****1111',
+      callerName: '张**',
       phone: '139****0001',
     });
   });
@@ -425,7 +425,7 @@ describe.skipIf(!hasPostgres)('after-sales operations through the API (real Post
     };
     const created = await send('desk', 'POST', '/api/customers/2/contracts', contract);
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toMatchObject({ party: 'enterprise', status: 'expired', total_fen: 72_000 });
+    expect(created.json()).toMatchObject({ party: 'enterprise', status: 'expired', totalFen: 72_000 });
     // The number is unique; a vehicle without an enterprise only has contracts with its owner.
     expect((await send('admin', 'POST', '/api/customers/2/contracts', contract)).statusCode).toBe(409);
     const owner = {
@@ -459,7 +459,7 @@ describe.skipIf(!hasPostgres)('after-sales operations through the API (real Post
     ).toBe(403);
     expect((await get('op1', '/api/customers/3/contracts')).statusCode).toBe(404);
     expect((await get('op1', '/api/customers/1/contracts')).json()).toEqual([
-      expect.objectContaining({ number: 'HT-2026-001', vehicles_covered: 2, fee_per_vehicle_fen: 36_000 }),
+      expect.objectContaining({ number: 'HT-2026-001', vehiclesCovered: 2, feePerVehicleFen: 36_000 }),
     ]);
 
     // The archive of vehicle 1 is its enterprise's: both vehicles with terminals (SIM masked), the
@@ -477,7 +477,7 @@ describe.skipIf(!hasPostgres)('after-sales operations through the API (real Post
     ]);
     const times = archive.timeline.map((e: { at: string }) => e.at);
     expect(times).toEqual([...times].sort().reverse());
-    expect(new Set(archive.timeline.map((e: { vehicle_id: string | null }) => e.vehicle_id))).toContain('2');
+    expect(new Set(archive.timeline.map((e: { vehicleId: string | null }) => e.vehicleId))).toContain('2');
     const full = (await get('desk', '/api/customers/1?full=true')).json();
     expect(full.vehicles[0].phone).toBe('13900000001');
     // A private owner's archive: their vehicle, their contract; a contract not yet ended has no end event.
@@ -570,6 +570,6 @@ describe.skipIf(!hasPostgres)('after-sales operations through the API (real Post
     expect((await get('admin', '/api/reports/service?month=2026-13')).statusCode).toBe(400);
     const league = (await get('admin', `/api/service-points/league?${LAST_400_DAYS}`)).json();
     expect(league.map((p: { rank: number; code: string }) => [p.rank, p.code])).toHaveLength(2);
-    expect(league.find((p: { code: string }) => p.code === 'SP2')).toMatchObject({ repeat_faults: 1 });
+    expect(league.find((p: { code: string }) => p.code === 'SP2')).toMatchObject({ repeatFaults: 1 });
   });
 });

@@ -405,7 +405,7 @@ describe.skipIf(!hasPostgres)(
       expect(
         due.body
           .filter((c: { kind: string }) => c.kind === 'complaint')
-          .map((c: { complaint_id: string }) => c.complaint_id),
+          .map((c: { complaintId: string }) => c.complaintId),
       ).toEqual(['3', '4']);
     });
 

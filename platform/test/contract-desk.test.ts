@@ -93,7 +93,7 @@ describe.skipIf(!hasPostgres)('the desk routes answer by their contract (real Po
   it('lists calls with and without the caller’s name', async () => {
     const calls = await api.get('desk', '/api/desk/calls');
     expect(calls.status).toBe(200);
-    expect(calls.body.map((c: { caller_name: string | null }) => c.caller_name !== null).sort()).toEqual([
+    expect(calls.body.map((c: { callerName: string | null }) => c.callerName !== null).sort()).toEqual([
       false,
       true,
     ]);
@@ -104,11 +104,11 @@ describe.skipIf(!hasPostgres)('the desk routes answer by their contract (real Po
     expect(complaints.status).toBe(200);
     const [answered] = complaints.body.filter((c: { finding: string | null }) => c.finding === 'upheld');
     expect(answered).toMatchObject({
-      measures_due: today,
-      measures_done_by: 'desk',
-      charged_service_point_id: 1,
+      measuresDue: today,
+      measuresDoneBy: 'desk',
+      chargedServicePointId: 1,
     });
-    expect(complaints.body.some((c: { ticket_id: string | null }) => c.ticket_id === null)).toBe(true);
+    expect(complaints.body.some((c: { ticketId: string | null }) => c.ticketId === null)).toBe(true);
   });
 
   it('lists callbacks of tickets and of months, and their figures', async () => {
@@ -118,7 +118,7 @@ describe.skipIf(!hasPostgres)('the desk routes answer by their contract (real Po
     const kinds = new Set(due.body.map((c: { kind: string }) => c.kind));
     expect(kinds).toEqual(new Set(['ticket', 'monthly', 'complaint']));
     const monthly = due.body.find((c: { kind: string }) => c.kind === 'monthly');
-    expect(monthly).toMatchObject({ ticket_id: null });
+    expect(monthly).toMatchObject({ ticketId: null });
     expect(monthly.month).not.toBeNull();
     const done = await api.post('desk', `/api/callbacks/${monthly.id}`, {
       satisfaction: 2,
@@ -137,7 +137,7 @@ describe.skipIf(!hasPostgres)('the desk routes answer by their contract (real Po
     const found = await api.get('admin', '/api/customers?q=豫A');
     expect(found.status).toBe(200);
     expect(found.body.map((c: { enterprise: string | null }) => c.enterprise)).toEqual(['郑州运输', null]);
-    expect(found.body[0].warranty_until).not.toBeNull();
+    expect(found.body[0].warrantyUntil).not.toBeNull();
     const archive = await api.get('admin', '/api/customers/1?full=true');
     expect(archive.status).toBe(200);
     expect(archive.body.contracts.map((c: { note: string | null }) => c.note)).toEqual([null, '两年']);
@@ -159,7 +159,7 @@ describe.skipIf(!hasPostgres)('the desk routes answer by their contract (real Po
     const league = await api.get('admin', `/api/service-points/league?from=${month}-01&to=${today}`);
     expect(league.status).toBe(200);
     expect(
-      league.body.some((row: { satisfaction_rate: number | null }) => row.satisfaction_rate === null),
+      league.body.some((row: { satisfactionRate: number | null }) => row.satisfactionRate === null),
     ).toBe(true);
     expect((await api.get('admin', `/api/reports/service?month=${month}`)).status).toBe(200);
     const periodic = await api.get('admin', `/api/reports/periodic?period=${month}`);

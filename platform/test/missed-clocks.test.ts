@@ -115,20 +115,20 @@ describe.skipIf(!hasPostgres)('missed clocks in the league and the periodic repo
     ]);
     expect(rows[1]).toMatchObject({
       handled: 3,
-      sla_breaches: 0,
-      late_arrivals: 1, // 45 minutes late; 20 seconds is on time
-      late_patrol_reports: 2, // reported 4 working days after, and never reported past its due
-      quote_breaches: 1,
-      rma_breaches: 2, // the repair never shipped, the faulty unit back a day late
-      missed_clocks: 6,
+      slaBreaches: 0,
+      lateArrivals: 1, // 45 minutes late; 20 seconds is on time
+      latePatrolReports: 2, // reported 4 working days after, and never reported past its due
+      quoteBreaches: 1,
+      rmaBreaches: 2, // the repair never shipped, the faulty unit back a day late
+      missedClocks: 6,
     });
-    expect(rows[0]).toMatchObject({ handled: 1, late_arrivals: 0, missed_clocks: 0 });
+    expect(rows[0]).toMatchObject({ handled: 1, lateArrivals: 0, missedClocks: 0 });
   });
 
   it('keeps each center’s misses to its own managers and a service point to its own', async () => {
-    expect((await league('op2')).map((r) => [r.code, r.missed_clocks])).toEqual([['SP2', 0]]);
+    expect((await league('op2')).map((r) => [r.code, r.missedClocks])).toEqual([['SP2', 0]]);
     expect((await league('sp2')).map((r) => r.code)).toEqual(['SP2']);
-    expect((await league('op1'))[0]).toMatchObject({ code: 'SP1', late_patrol_reports: 2 });
+    expect((await league('op1'))[0]).toMatchObject({ code: 'SP1', latePatrolReports: 2 });
     // The report's province is what the user sees: op2's has none of center 1's misses.
     expect((await desk('op2', '2026-09')).at(-1)).toMatchObject({ center: 'province', lateArrivals: 0 });
   });

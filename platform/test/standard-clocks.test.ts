@@ -285,11 +285,11 @@ describe.skipIf(!hasPostgres)("the standard's clocks on a real PostgreSQL", () =
     const listed = async (on: number) =>
       (
         (await api.get('admin', `/api/callbacks/due?day=${day(on)}`)).body as {
-          ticket_id: string;
+          ticketId: string;
           round: number;
         }[]
       )
-        .filter((c) => c.ticket_id === id)
+        .filter((c) => c.ticketId === id)
         .map((c) => c.round);
     expect(await listed(closed.getTime() + DAY)).toEqual([]);
     expect(await listed(closed.getTime() + 3 * DAY)).toEqual([1]);
@@ -310,13 +310,13 @@ describe.skipIf(!hasPostgres)("the standard's clocks on a real PostgreSQL", () =
     ]);
     // Another center's desk does not see them.
     expect(
-      ((await api.get('desk2', `/api/callbacks/due?day=2099-12-31`)).body as { ticket_id: string }[]).some(
-        (c) => c.ticket_id === id,
+      ((await api.get('desk2', `/api/callbacks/due?day=2099-12-31`)).body as { ticketId: string }[]).some(
+        (c) => c.ticketId === id,
       ),
     ).toBe(true); // vehicle 5 is center 2's
     expect(
-      ((await api.get('op1', `/api/callbacks/due?day=2099-12-31`)).body as { ticket_id: string }[]).some(
-        (c) => c.ticket_id === id,
+      ((await api.get('op1', `/api/callbacks/due?day=2099-12-31`)).body as { ticketId: string }[]).some(
+        (c) => c.ticketId === id,
       ),
     ).toBe(false);
   });

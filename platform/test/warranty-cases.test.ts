@@ -98,8 +98,8 @@ describe.skipIf(!hasPostgres)('warranty cases through the API (real PostgreSQL)'
     expect(ticket.in_warranty).toBe(false);
     const answer = (await get('desk', '/api/warranty/13900000001?today=2027-01-20')).json();
     expect(answer).toMatchObject({ inWarranty: false, warranty: { until: '2027-01-12', basis: 'express' } });
-    expect((await get('desk', '/api/customers/1')).json().warranty_until).toBe('2027-01-12');
-    expect((await get('desk', '/api/customers?q=豫A10001')).json()[0].warranty_until).toBe('2027-01-12');
+    expect((await get('desk', '/api/customers/1')).json().warrantyUntil).toBe('2027-01-12');
+    expect((await get('desk', '/api/customers?q=豫A10001')).json()[0].warrantyUntil).toBe('2027-01-12');
     expect((await act('admin', id, { action: 'cancel', reason: 'test' })).statusCode).toBe(200);
 
     // The desk's tickets ask the same module: in warranty today (2026-12) by the ship date.

@@ -201,8 +201,9 @@ export async function callbacksDue(
 ): Promise<Record<string, unknown>[]> {
   const scope = scopeOf(user, 2);
   const { rows } = await pool.query(
-    `SELECT c.id, c.kind, c.ticket_id, c.round, c.complaint_id, c.vehicle_id, c.month, c.center_id, c.service_point_id,
-            c.not_before, c.due_at, vehicle.plate, vehicle.owner_name, vehicle.owner_phone
+    `SELECT c.id, c.kind, c.ticket_id AS "ticketId", c.round, c.complaint_id AS "complaintId", c.vehicle_id AS "vehicleId",
+            c.month, c.center_id AS "centerId", c.service_point_id AS "servicePointId", c.not_before AS "notBefore",
+            c.due_at AS "dueAt", vehicle.plate, vehicle.owner_name AS "ownerName", vehicle.owner_phone AS "ownerPhone"
        FROM callbacks c JOIN vehicles vehicle ON vehicle.id = c.vehicle_id
       WHERE c.done_at IS NULL AND coalesce(c.not_before, c.due_at) <= $1 AND ${scope.vehicles}
       ORDER BY c.due_at, c.id LIMIT 500`,

@@ -30,12 +30,13 @@ const LOCAL_TODAY = `(now() AT TIME ZONE 'Asia/Shanghai')::date`;
 
 const CONTRACT_COLUMNS = `contract.id, contract.number, contract.kind,
   CASE WHEN contract.enterprise_id IS NULL THEN 'owner' ELSE 'enterprise' END AS party,
-  to_char(contract.signed_on, 'YYYY-MM-DD') AS signed_on, to_char(contract.starts_on, 'YYYY-MM-DD') AS starts_on,
-  to_char(contract.ends_on, 'YYYY-MM-DD') AS ends_on, contract.vehicles_covered, contract.fee_per_vehicle_fen,
-  (contract.vehicles_covered::bigint * contract.fee_per_vehicle_fen)::float8 AS total_fen,
+  to_char(contract.signed_on, 'YYYY-MM-DD') AS "signedOn", to_char(contract.starts_on, 'YYYY-MM-DD') AS "startsOn",
+  to_char(contract.ends_on, 'YYYY-MM-DD') AS "endsOn", contract.vehicles_covered AS "vehiclesCovered",
+  contract.fee_per_vehicle_fen AS "feePerVehicleFen",
+  (contract.vehicles_covered::bigint * contract.fee_per_vehicle_fen)::float8 AS "totalFen",
   CASE WHEN ${LOCAL_TODAY} < contract.starts_on THEN 'pending'
        WHEN ${LOCAL_TODAY} > contract.ends_on THEN 'expired' ELSE 'active' END AS status,
-  contract.note, contract.created_by`;
+  contract.note, contract.created_by AS "createdBy"`;
 
 /** Whether the customer addressed by the vehicle is in scope (n = 2): the vehicle is. */
 export async function customerInScope(pool: pg.Pool, scope: Scope, vehicleId: number): Promise<boolean> {

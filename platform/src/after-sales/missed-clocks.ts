@@ -16,12 +16,12 @@ import type { Scope } from '../api/scope.js';
  */
 export type MissedClockKind = 'late-arrival' | 'late-patrol-report' | 'quote' | 'rma';
 
-/** The counts by kind, as the league and the reports name their columns. */
+/** The counts by kind, as the league's and the reports' answers name their fields. */
 export const MISSED_CLOCK_COLUMNS = {
-  'late-arrival': 'late_arrivals',
-  'late-patrol-report': 'late_patrol_reports',
-  quote: 'quote_breaches',
-  rma: 'rma_breaches',
+  'late-arrival': 'lateArrivals',
+  'late-patrol-report': 'latePatrolReports',
+  quote: 'quoteBreaches',
+  rma: 'rmaBreaches',
 } as const satisfies Record<MissedClockKind, string>;
 
 export const RMA_CLOCKS = ['exchange-ship', 'repair-ship', 'faulty-return'] as const;
@@ -52,6 +52,6 @@ export function missedClocksSql(scope: Scope): string {
 /** The count columns over `missed` rows (alias `m`), for a GROUP BY of the caller's. */
 export function missedClockCounts(): string {
   return Object.entries(MISSED_CLOCK_COLUMNS)
-    .map(([kind, column]) => `count(*) FILTER (WHERE m.kind = '${kind}')::int AS ${column}`)
+    .map(([kind, column]) => `count(*) FILTER (WHERE m.kind = '${kind}')::int AS "${column}"`)
     .join(', ');
 }

@@ -138,10 +138,10 @@ async function deskFigures(pool: pg.Pool, user: User, period: Period): Promise<D
       breached: t?.breached ?? 0,
       closed: t?.closed ?? 0,
       openAtEnd: t?.open_at_end ?? 0,
-      lateArrivals: m?.late_arrivals ?? 0,
-      latePatrolReports: m?.late_patrol_reports ?? 0,
-      quoteBreaches: m?.quote_breaches ?? 0,
-      rmaBreaches: m?.rma_breaches ?? 0,
+      lateArrivals: m?.lateArrivals ?? 0,
+      latePatrolReports: m?.latePatrolReports ?? 0,
+      quoteBreaches: m?.quoteBreaches ?? 0,
+      rmaBreaches: m?.rmaBreaches ?? 0,
     };
   });
 }

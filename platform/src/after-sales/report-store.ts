@@ -183,10 +183,10 @@ export async function serviceFigures(
         satisfactionRate: answered > 0 ? ratio(satisfied, answered) : null,
         installationsAccepted: i?.accepted ?? 0,
         installationsContracted: (pick(contracts, center)?.per_day ?? 0) * workingDays,
-        lateArrivals: m?.late_arrivals ?? 0,
-        latePatrolReports: m?.late_patrol_reports ?? 0,
-        quoteBreaches: m?.quote_breaches ?? 0,
-        rmaBreaches: m?.rma_breaches ?? 0,
+        lateArrivals: m?.lateArrivals ?? 0,
+        latePatrolReports: m?.latePatrolReports ?? 0,
+        quoteBreaches: m?.quoteBreaches ?? 0,
+        rmaBreaches: m?.rmaBreaches ?? 0,
       };
     },
   );

@@ -32,9 +32,9 @@ export function unitFromRow(row: UnitColumns): Unit {
 export function withWarrantyUntil<T extends UnitColumns>(
   row: T,
   settings: AfterSalesSettings,
-): Omit<T, keyof UnitColumns> & { warranty_until: string | null } {
+): Omit<T, keyof UnitColumns> & { warrantyUntil: string | null } {
   const { unit_shipped_on, unit_ship_mode, unit_installed_on, unit_stated_until, ...rest } = row;
-  return { ...rest, warranty_until: knownWarranty(unitFromRow(row), settings)?.until ?? null };
+  return { ...rest, warrantyUntil: knownWarranty(unitFromRow(row), settings)?.until ?? null };
 }
 
 /**

@@ -38,6 +38,18 @@ export function tableOf(rows: readonly object[], columns: readonly string[]): Ta
   };
 }
 
+/**
+ * Rows as a table whose columns keep the names the files have always had (docs/api.md, "Exports"),
+ * each read from the answer's field it maps to (`{ received_at: 'receivedAt' }`), in that order.
+ */
+export function tableOfFields(rows: readonly object[], fields: Readonly<Record<string, string>>): Table {
+  const columns = Object.entries(fields);
+  return {
+    header: columns.map(([header]) => header),
+    rows: rows.map((row) => columns.map(([, field]) => cellOf((row as Record<string, unknown>)[field]))),
+  };
+}
+
 /** Sends the table as a download named `<name>.<format>` (name: ASCII letters, digits, - and _). */
 export async function sendTable(
   reply: FastifyReply,

@@ -23,26 +23,26 @@ import {
 } from '../../after-sales/callback-store.js';
 import { loadConfig } from '../../after-sales/config-store.js';
 import { maskRow } from '../../after-sales/masking.js';
-import { sendTable, tableOf } from '../export.js';
+import { sendTable, tableOfFields } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { withinMaxSpan } from '../limits.js';
 import { scopeOf } from '../scope.js';
 import { callbackInScope } from '../stores/callbacks-store.js';
 import { DESK_ROLES } from './after-sales-common.js';
 
-/** The callbacks-due list's export columns. */
-const CALLBACK_EXPORT = [
-  'id',
-  'kind',
-  'due_at',
-  'plate',
-  'owner_name',
-  'owner_phone',
-  'ticket_id',
-  'month',
-  'center_id',
-  'service_point_id',
-];
+/** The callbacks-due list's export columns (the file's names) and the fields they hold. */
+const CALLBACK_EXPORT = {
+  id: 'id',
+  kind: 'kind',
+  due_at: 'dueAt',
+  plate: 'plate',
+  owner_name: 'ownerName',
+  owner_phone: 'ownerPhone',
+  ticket_id: 'ticketId',
+  month: 'month',
+  center_id: 'centerId',
+  service_point_id: 'servicePointId',
+} as const satisfies Record<string, keyof CallbackTask>;
 
 const errors = { '4xx': ref(ErrorAnswer) };
 
@@ -63,10 +63,10 @@ export const callbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await scheduleTicketCallbacks(pool, await loadConfig(pool));
       const day = request.query.day ?? localDay(Date.now());
       const rows = await callbacksDue(pool, request.user, day);
-      const masked = rows.map((row) => maskRow(row, { owner_name: 'name', owner_phone: 'phone' }));
+      const masked = rows.map((row) => maskRow(row, { ownerName: 'name', ownerPhone: 'phone' }));
       const { format = 'json' } = request.query;
       if (format === 'json') return masked as unknown as CallbackTask[];
-      return sendTable(reply, format, `callbacks-due-${day}`, tableOf(masked, CALLBACK_EXPORT));
+      return sendTable(reply, format, `callbacks-due-${day}`, tableOfFields(masked, CALLBACK_EXPORT));
     },
   );
 

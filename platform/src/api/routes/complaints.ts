@@ -24,39 +24,39 @@ import {
 } from '../../after-sales/complaint-store.js';
 import { loadConfig } from '../../after-sales/config-store.js';
 import { maskRow } from '../../after-sales/masking.js';
-import { EXPORT_ROWS, sendTable, tableOf } from '../export.js';
+import { EXPORT_ROWS, sendTable, tableOfFields } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
 import type { User } from '../sessions.js';
 import { complaintInScope, complaintsIn, vehicleInScope } from '../stores/complaints-store.js';
 import { DESK_ROLES, ticketInScope } from './after-sales-common.js';
 
-/** The complaint list's export columns. */
-const COMPLAINT_EXPORT = [
-  'id',
-  'source',
-  'ticket_id',
-  'phone',
-  'vehicle_id',
-  'center_id',
-  'service_point_id',
-  'installer',
-  'description',
-  'complex',
-  'opened_at',
-  'due_at',
-  'late',
-  'handler',
-  'answered_at',
-  'finding',
-  'measures',
-  'charged_service_point_id',
-  'charged_installer',
-  'measures_owner',
-  'measures_due',
-  'measures_done_at',
-  'measures_done_by',
-];
+/** The complaint list's export columns (the file's names) and the fields they hold. */
+const COMPLAINT_EXPORT = {
+  id: 'id',
+  source: 'source',
+  ticket_id: 'ticketId',
+  phone: 'phone',
+  vehicle_id: 'vehicleId',
+  center_id: 'centerId',
+  service_point_id: 'servicePointId',
+  installer: 'installer',
+  description: 'description',
+  complex: 'complex',
+  opened_at: 'openedAt',
+  due_at: 'dueAt',
+  late: 'late',
+  handler: 'handler',
+  answered_at: 'answeredAt',
+  finding: 'finding',
+  measures: 'measures',
+  charged_service_point_id: 'chargedServicePointId',
+  charged_installer: 'chargedInstaller',
+  measures_owner: 'measuresOwner',
+  measures_due: 'measuresDue',
+  measures_done_at: 'measuresDoneAt',
+  measures_done_by: 'measuresDoneBy',
+} as const satisfies Record<string, keyof Complaint>;
 
 const errors = { '4xx': ref(ErrorAnswer) };
 
@@ -83,7 +83,7 @@ export const complaintRoutes: FastifyPluginAsyncTypebox = async (app) => {
       );
       const masked = rows.map((row) => maskRow(row, { phone: 'sim' }));
       if (format === 'json') return masked;
-      return sendTable(reply, format, 'complaints', tableOf(masked, COMPLAINT_EXPORT));
+      return sendTable(reply, format, 'complaints', tableOfFields(masked, COMPLAINT_EXPORT));
     },
   );
 

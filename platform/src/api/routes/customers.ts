@@ -15,7 +15,7 @@ import { contractsOf } from '../../after-sales/contract-store.js';
 import { maskRow, mayViewInFull, type PersonalField } from '../../after-sales/masking.js';
 import { withWarrantyUntil } from '../../after-sales/warranty-store.js';
 import { CellError, contactPhone } from '../../roster/cells.js';
-import { EXPORT_ROWS, sendTable, tableOf } from '../export.js';
+import { EXPORT_ROWS, sendTable, tableOfFields } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
 import {
@@ -27,32 +27,41 @@ import {
   recordFullView,
 } from '../stores/customers-store.js';
 
-const PERSONAL: Record<string, PersonalField> = {
-  owner_name: 'name',
-  owner_phone: 'phone',
-  owner_id_number: 'idNumber',
-  phone: 'sim',
-  enterprise_contact: 'name',
-  enterprise_phone: 'phone',
-};
+/**
+ * The customer's personal fields: how each is masked, and the name a full view records it by
+ * (personal_data_views keeps the column names it has always recorded).
+ */
+const PERSONAL_FIELDS = {
+  ownerName: ['name', 'owner_name'],
+  ownerPhone: ['phone', 'owner_phone'],
+  ownerIdNumber: ['idNumber', 'owner_id_number'],
+  phone: ['sim', 'phone'],
+  enterpriseContact: ['name', 'enterprise_contact'],
+  enterprisePhone: ['phone', 'enterprise_phone'],
+} as const satisfies Partial<Record<keyof CustomerRow, readonly [PersonalField, string]>>;
+const PERSONAL = Object.fromEntries(
+  Object.entries(PERSONAL_FIELDS).map(([field, [kind]]) => [field, kind]),
+) as Record<keyof typeof PERSONAL_FIELDS, PersonalField>;
+const RECORDED_FIELDS = Object.values(PERSONAL_FIELDS).map(([, recorded]) => recorded);
 
-/** The archive's export columns: the search's, personal data masked as in the list. */
-const CUSTOMER_EXPORT = [
-  'id',
-  'plate',
-  'center_id',
-  'owner_name',
-  'owner_phone',
-  'owner_id_number',
-  'enterprise',
-  'enterprise_contact',
-  'enterprise_phone',
-  'phone',
-  'maker',
-  'model',
-  'serial',
-  'warranty_until',
-];
+/** The archive's export columns (the file's names), the search's fields masked as in the list. */
+const CUSTOMER_EXPORT = {
+  id: 'id',
+  plate: 'plate',
+  center_id: 'centerId',
+  owner_name: 'ownerName',
+  owner_phone: 'ownerPhone',
+  owner_id_number: 'ownerIdNumber',
+  enterprise: 'enterprise',
+  enterprise_contact: 'enterpriseContact',
+  enterprise_phone: 'enterprisePhone',
+  phone: 'phone',
+  maker: 'maker',
+  model: 'model',
+  serial: 'serial',
+  warranty_until: 'warrantyUntil',
+} as const satisfies Record<string, keyof CustomerRow>;
+
 /**
  * A search text as an owner's phone is stored (`roster/cells.ts`, contactPhone: what the desk and
  * the roster import store), so `138-0000 2222` or full-width digits find the owner of every vehicle
@@ -94,7 +103,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const settings = await loadSettings(pool);
       const masked = rows.map((row) => maskRow(withWarrantyUntil(row, settings), PERSONAL));
       if (format === 'json') return masked as CustomerRow[];
-      return sendTable(reply, format, 'customers', tableOf(masked, CUSTOMER_EXPORT));
+      return sendTable(reply, format, 'customers', tableOfFields(masked, CUSTOMER_EXPORT));
     },
   );
 
@@ -118,7 +127,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const row = await customerIn(pool, scope, id);
       if (!row) return reply.code(404).send({ error: 'no such customer' });
       const customer = withWarrantyUntil(row, await loadSettings(pool));
-      if (full) await recordFullView(pool, request.user, id, Object.keys(PERSONAL));
+      if (full) await recordFullView(pool, request.user, id, RECORDED_FIELDS);
       const vehicles = await customerVehicles(pool, scope, id);
       const timeline = await customerTimeline(
         pool,

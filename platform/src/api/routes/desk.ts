@@ -23,30 +23,30 @@ import { answerTicket, clockEvent, recordCall, ticketClocks } from '../../after-
 import { maskRow } from '../../after-sales/masking.js';
 import { decide } from '../../after-sales/warranty.js';
 import { unitOf } from '../../after-sales/warranty-store.js';
-import { EXPORT_ROWS, sendTable, tableOf } from '../export.js';
+import { EXPORT_ROWS, sendTable, tableOfFields } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
 import { deskCallsIn, terminalInScope } from '../stores/desk-store.js';
 import { DESK_ROLES, ticketInScope } from './after-sales-common.js';
 
-/** The call log's export columns. */
-const CALL_EXPORT = [
-  'id',
-  'received_at',
-  'channel',
-  'caller_name',
-  'caller_phone',
-  'plate',
-  'owner_name',
-  'phone',
-  'category',
-  'severity',
-  'description',
-  'answered_on_call',
-  'ticket_id',
-  'attached',
-  'taken_by',
-];
+/** The call log's export columns (the file's names) and the fields they hold. */
+const CALL_EXPORT = {
+  id: 'id',
+  received_at: 'receivedAt',
+  channel: 'channel',
+  caller_name: 'callerName',
+  caller_phone: 'callerPhone',
+  plate: 'plate',
+  owner_name: 'ownerName',
+  phone: 'phone',
+  category: 'category',
+  severity: 'severity',
+  description: 'description',
+  answered_on_call: 'answeredOnCall',
+  ticket_id: 'ticketId',
+  attached: 'attached',
+  taken_by: 'takenBy',
+} as const satisfies Record<string, keyof CallRow>;
 
 const errors = { '4xx': ref(ErrorAnswer) };
 
@@ -87,9 +87,11 @@ export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         format === 'json' ? limit : EXPORT_ROWS,
       );
       const masked = rows.map((row) =>
-        maskRow(row, { caller_name: 'name', caller_phone: 'phone', phone: 'sim', owner_name: 'name' }),
+        maskRow(row, { callerName: 'name', callerPhone: 'phone', phone: 'sim', ownerName: 'name' }),
       );
-      return format === 'json' ? masked : sendTable(reply, format, 'calls', tableOf(masked, CALL_EXPORT));
+      return format === 'json'
+        ? masked
+        : sendTable(reply, format, 'calls', tableOfFields(masked, CALL_EXPORT));
     },
   );
 

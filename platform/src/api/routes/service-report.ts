@@ -12,31 +12,31 @@ import { addDays, startOfDay } from '../../after-sales/calendar.js';
 import { loadConfig } from '../../after-sales/config-store.js';
 import { MISSED_CLOCK_COLUMNS } from '../../after-sales/missed-clocks.js';
 import { monthlyServiceReport, serviceReportTable } from '../../after-sales/report-store.js';
-import { sendTable, tableOf } from '../export.js';
+import { sendTable, tableOfFields } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { withinMaxSpan } from '../limits.js';
 import { scopeOf } from '../scope.js';
 import { leagueFigures } from '../stores/league-store.js';
 
-/** The league's columns, in the order the export writes them. */
-const LEAGUE_COLUMNS = [
-  'rank',
-  'id',
-  'code',
-  'name',
-  'center_id',
-  'handled',
-  'sla_breaches',
-  'repeat_faults',
-  'complaints',
-  'upheld_complaints',
-  'satisfaction_rate',
-  'late_arrivals',
-  'late_patrol_reports',
-  'quote_breaches',
-  'rma_breaches',
-  'missed_clocks',
-];
+/** The league's export columns (the file's names), in the order it writes them, and their fields. */
+const LEAGUE_EXPORT = {
+  rank: 'rank',
+  id: 'id',
+  code: 'code',
+  name: 'name',
+  center_id: 'centerId',
+  handled: 'handled',
+  sla_breaches: 'slaBreaches',
+  repeat_faults: 'repeatFaults',
+  complaints: 'complaints',
+  upheld_complaints: 'upheldComplaints',
+  satisfaction_rate: 'satisfactionRate',
+  late_arrivals: 'lateArrivals',
+  late_patrol_reports: 'latePatrolReports',
+  quote_breaches: 'quoteBreaches',
+  rma_breaches: 'rmaBreaches',
+  missed_clocks: 'missedClocks',
+} as const satisfies Record<string, keyof LeagueRow>;
 
 const errors = { '4xx': ref(ErrorAnswer) };
 
@@ -79,24 +79,24 @@ export const serviceReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       );
       const scored = rows.map((row) => ({
         ...row,
-        missed_clocks: [row.sla_breaches, ...Object.values(MISSED_CLOCK_COLUMNS).map((c) => row[c])].reduce(
+        missedClocks: [row.slaBreaches, ...Object.values(MISSED_CLOCK_COLUMNS).map((c) => row[c])].reduce(
           (a: number, b: number) => a + b,
           0,
         ),
       }));
-      const breachRate = (r: { handled: number; missed_clocks: number }) =>
-        r.missed_clocks / Math.max(1, r.handled);
+      const breachRate = (r: { handled: number; missedClocks: number }) =>
+        r.missedClocks / Math.max(1, r.handled);
       const league = scored
         .sort(
           (a, b) =>
             breachRate(a) - breachRate(b) ||
-            a.upheld_complaints - b.upheld_complaints ||
-            (b.satisfaction_rate ?? 0) - (a.satisfaction_rate ?? 0) ||
+            a.upheldComplaints - b.upheldComplaints ||
+            (b.satisfactionRate ?? 0) - (a.satisfactionRate ?? 0) ||
             a.id - b.id,
         )
         .map((row, index) => ({ rank: index + 1, ...row }));
       if (format === 'json') return league;
-      return sendTable(reply, format, `league-${from}-${to}`, tableOf(league, LEAGUE_COLUMNS));
+      return sendTable(reply, format, `league-${from}-${to}`, tableOfFields(league, LEAGUE_EXPORT));
     },
   );
 };

@@ -5,8 +5,9 @@ import type { Scope } from '../scope.js';
 
 /** The customer archive's queries (GET /api/customers, /api/customers/:id and its views). */
 
-const CUSTOMER_COLUMNS = `vehicle.id, vehicle.plate, vehicle.center_id, vehicle.owner_name, vehicle.owner_phone, vehicle.owner_id_number,
-  e.name AS enterprise, e.contact AS enterprise_contact, e.phone AS enterprise_phone,
+const CUSTOMER_COLUMNS = `vehicle.id, vehicle.plate, vehicle.center_id AS "centerId", vehicle.owner_name AS "ownerName",
+  vehicle.owner_phone AS "ownerPhone", vehicle.owner_id_number AS "ownerIdNumber",
+  e.name AS enterprise, e.contact AS "enterpriseContact", e.phone AS "enterprisePhone",
   t.phone, t.maker, t.model, t.terminal_id AS serial, ${UNIT_COLUMNS}`;
 const CUSTOMER_JOINS = `FROM vehicles vehicle LEFT JOIN enterprises e ON e.id = vehicle.enterprise_id
   LEFT JOIN terminals t ON t.vehicle_id = vehicle.id`;
@@ -64,7 +65,7 @@ const startOfLocal = (date: string) => `(${date})::timestamp AT TIME ZONE 'Asia/
  * timeline is masked for every role): an exchange names its ticket (`ref`), not the new SIM.
  */
 const TIMELINE = `SELECT * FROM (
-   SELECT coalesce(accepted_at, done_at, planned_on::timestamptz) AS at, 'installation' AS what, id::text AS ref, vehicle_id,
+   SELECT coalesce(accepted_at, done_at, planned_on::timestamptz) AS at, 'installation' AS what, id::text AS ref, vehicle_id AS "vehicleId",
           concat_ws(' ', installer, CASE WHEN accepted_at IS NOT NULL THEN 'accepted' WHEN done_at IS NOT NULL THEN 'done' ELSE 'planned' END) AS summary
      FROM installations WHERE vehicle_id = ANY ($2)
    UNION ALL

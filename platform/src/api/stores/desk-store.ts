@@ -9,8 +9,10 @@ import type { Scope } from '../scope.js';
  */
 export async function deskCallsIn(pool: pg.Pool, scope: Scope, q: string, limit: number) {
   const { rows } = await pool.query(
-    `SELECT c.id, c.received_at, c.caller_name, c.caller_phone, c.vehicle_id, vehicle.plate, c.phone, c.description,
-            c.category, c.severity, c.channel, c.answered_on_call, c.ticket_id, c.attached, c.taken_by, vehicle.owner_name
+    `SELECT c.id, c.received_at AS "receivedAt", c.caller_name AS "callerName", c.caller_phone AS "callerPhone",
+            c.vehicle_id AS "vehicleId", vehicle.plate, c.phone, c.description, c.category, c.severity, c.channel,
+            c.answered_on_call AS "answeredOnCall", c.ticket_id AS "ticketId", c.attached, c.taken_by AS "takenBy",
+            vehicle.owner_name AS "ownerName"
        FROM desk_calls c JOIN vehicles vehicle ON vehicle.id = c.vehicle_id
       WHERE ($1 = '' OR vehicle.plate ILIKE '%' || $1 || '%' OR c.caller_phone = $1 OR vehicle.owner_phone = $1
              OR vehicle.owner_name = $1 OR c.phone = ltrim($1, '0'))
