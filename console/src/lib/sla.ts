@@ -24,8 +24,7 @@ export interface Deadline {
  * answered, its settle-by (on-site) deadline runs.
  */
 export function runningDeadline(
-  ticket: Pick<Ticket, 'state' | 'responseDue' | 'onsiteDue'> &
-    Partial<Pick<Ticket, 'kind' | 'answeredAt'>>,
+  ticket: Pick<Ticket, 'state' | 'responseDue' | 'onsiteDue'> & Partial<Pick<Ticket, 'kind' | 'answeredAt'>>,
 ): Deadline | undefined {
   const answered = ticket.kind === 'service' && Boolean(ticket.answeredAt);
   if (RESPONSE_RUNS.has(ticket.state) && !answered)

@@ -69,7 +69,10 @@ function withActions<T extends { state: TicketState }>(ticket: T, role: Role) {
 /** A ticket of the list or the detail (stores/tickets-store.ts) under the contract's names. */
 function listedTicket(row: StoredTicket & Record<keyof Omit<Ticket, keyof TicketAfterAction>, unknown>) {
   const { plate, plateColor, faultCauseZh, faultCauseEn, answeredAt } = row;
-  return { ...ticketAnswer(row), plate, plateColor, faultCauseZh, faultCauseEn, answeredAt } as Omit<Ticket, 'actions'>;
+  return { ...ticketAnswer(row), plate, plateColor, faultCauseZh, faultCauseEn, answeredAt } as Omit<
+    Ticket,
+    'actions'
+  >;
 }
 
 /** The terminals a ticket names (by column); masked in lists, on its detail by role (after-sales/masking.ts). */
@@ -158,7 +161,9 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return {
         page,
         pageSize,
-        items: rows.map((ticket) => withActions(listedTicket(maskRow(ticket, TICKET_SIMS)), request.user.role)),
+        items: rows.map((ticket) =>
+          withActions(listedTicket(maskRow(ticket, TICKET_SIMS)), request.user.role),
+        ),
       };
     },
   );
