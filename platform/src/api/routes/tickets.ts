@@ -35,7 +35,7 @@ import type { Role, User } from '../sessions.js';
 import { ticketHistory, ticketIn, ticketsIn } from '../stores/tickets-store.js';
 import { type StoredTicket, ticketAnswer } from '../ticket-answer.js';
 
-/** The ticket list's export columns (docs/api.md, "Exports"). */
+/** The ticket list's export columns (docs/api.md, "Exports"): the stored row's column names, kept for files. */
 const TICKET_EXPORT = [
   'id',
   'kind',
@@ -67,12 +67,14 @@ function withActions<T extends { state: TicketState }>(ticket: T, role: Role) {
 }
 
 /** A ticket of the list or the detail (stores/tickets-store.ts) under the contract's names. */
-function listedTicket(row: StoredTicket & Record<keyof Omit<Ticket, keyof TicketAfterAction>, unknown>) {
+type ListedTicket = Omit<Ticket, 'actions'>;
+
+/** The list's and the detail's row: the stored ticket renamed, with what the store's SQL added by name. */
+function listedTicket(
+  row: StoredTicket & Record<Exclude<keyof ListedTicket, keyof TicketAfterAction>, unknown>,
+) {
   const { plate, plateColor, faultCauseZh, faultCauseEn, answeredAt } = row;
-  return { ...ticketAnswer(row), plate, plateColor, faultCauseZh, faultCauseEn, answeredAt } as Omit<
-    Ticket,
-    'actions'
-  >;
+  return { ...ticketAnswer(row), plate, plateColor, faultCauseZh, faultCauseEn, answeredAt } as ListedTicket;
 }
 
 /** The terminals a ticket names (by column); masked in lists, on its detail by role (after-sales/masking.ts). */
