@@ -13,7 +13,7 @@ export const Center = Type.Object({
   online: Type.Integer(),
   faulty: Type.Integer(),
   offline: Type.Integer(),
-  never_seen: Type.Integer(),
+  neverSeen: Type.Integer(),
   /** Vehicles connected now (healthy or not) over vehicles whose terminal ever checked in. */
   onlineRate: Type.Number(),
 });
@@ -22,12 +22,12 @@ export const Centers = Type.Array(Center);
 
 /** GET /api/centers/hourly: one center's hour of the period. */
 export const CenterHour = Type.Object({
-  center_id: Type.Integer(),
+  centerId: Type.Integer(),
   hour: Type.String({ format: 'date-time' }),
-  vehicles_online: Type.Integer(),
-  vehicles_reporting: Type.Integer(),
+  vehiclesOnline: Type.Integer(),
+  vehiclesReporting: Type.Integer(),
   fixes: Type.Integer(),
-  unqualified_fixes: Type.Integer(),
+  unqualifiedFixes: Type.Integer(),
   vehicles: Type.Integer(),
   onlineRate: Type.Number(),
 });

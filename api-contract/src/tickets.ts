@@ -16,44 +16,44 @@ export const TICKET_ACTIONS = [
   'resolve',
 ] as const;
 
-/** A ticket's row as stored: every column of `tickets`, bigint ids as strings, SIMs masked by role. */
+/** A ticket's row: every column of `tickets` in camelCase, bigint ids as strings, SIMs masked by role. */
 export const TicketRow = Type.Object({
   id: Type.String(),
   kind: OneOf(['repair', 'install', 'service']),
   phone: Nullable(Type.String()),
-  vehicle_id: Nullable(Type.String()),
-  center_id: Nullable(Type.Integer()),
+  vehicleId: Nullable(Type.String()),
+  centerId: Nullable(Type.Integer()),
   state: OneOf(TICKET_STATES),
   reason: Type.String(),
   reasons: Type.Array(Type.String()),
   occurrences: Type.Integer(),
-  incident_id: Nullable(Type.String()),
-  opened_at: Timestamp,
-  updated_at: Timestamp,
+  incidentId: Nullable(Type.String()),
+  openedAt: Timestamp,
+  updatedAt: Timestamp,
   category: Nullable(Type.String()),
   severity: Nullable(Type.Integer()),
-  service_point_id: Nullable(Type.Integer()),
+  servicePointId: Nullable(Type.Integer()),
   installer: Nullable(Type.String()),
-  appointment_at: Nullable(Timestamp),
-  response_due: Timestamp,
-  onsite_due: Timestamp,
+  appointmentAt: Nullable(Timestamp),
+  responseDue: Timestamp,
+  onsiteDue: Timestamp,
   breaches: Type.Array(Type.String()),
-  fault_cause: Nullable(Type.String()),
-  parts_replaced: Nullable(Type.Array(Type.String())),
-  replacement_phone: Nullable(Type.String()),
-  in_warranty: Nullable(Type.Boolean()),
-  resolved_at: Nullable(Timestamp),
-  verified_at: Nullable(Timestamp),
-  closed_at: Nullable(Timestamp),
-  close_reason: Nullable(Type.String()),
+  faultCause: Nullable(Type.String()),
+  partsReplaced: Nullable(Type.Array(Type.String())),
+  replacementPhone: Nullable(Type.String()),
+  inWarranty: Nullable(Type.Boolean()),
+  resolvedAt: Nullable(Timestamp),
+  verifiedAt: Nullable(Timestamp),
+  closedAt: Nullable(Timestamp),
+  closeReason: Nullable(Type.String()),
   satisfaction: Nullable(Type.Integer()),
-  callback_comment: Nullable(Type.String()),
-  callback_at: Nullable(Timestamp),
+  callbackComment: Nullable(Type.String()),
+  callbackAt: Nullable(Timestamp),
   source: OneOf(['platform', 'desk']),
   distance: OneOf(['local', 'nearby', 'other-region']),
-  arrived_at: Nullable(Timestamp),
+  arrivedAt: Nullable(Timestamp),
   /** The cause's code in the catalogue (null before it is resolved with a code). */
-  fault_cause_code: Nullable(Type.String()),
+  faultCauseCode: Nullable(Type.String()),
 });
 
 /** The workflow actions the signed-in user may take on the ticket now (decided by the platform). */
@@ -68,12 +68,12 @@ export const Ticket = Type.Object({
   ...TicketRow.properties,
   /** The vehicle's plate and its colour code (JT/T 415: 1 blue, 2 yellow, …); null without a vehicle. */
   plate: Nullable(Type.String()),
-  plate_color: Nullable(Type.Integer()),
+  plateColor: Nullable(Type.Integer()),
   /** The fault cause's names in the catalogue. */
-  fault_cause_zh: Nullable(Type.String()),
-  fault_cause_en: Nullable(Type.String()),
+  faultCauseZh: Nullable(Type.String()),
+  faultCauseEn: Nullable(Type.String()),
   /** When the desk answered (its first-answer clock met), or null. */
-  answered_at: Nullable(Timestamp),
+  answeredAt: Nullable(Timestamp),
   actions,
 });
 export type Ticket = Static<typeof Ticket>;
@@ -87,8 +87,8 @@ export const TicketPage = Type.Object({
 export const TicketEvent = Type.Object({
   at: Timestamp,
   actor: Type.String(),
-  from_state: Nullable(Type.String()),
-  to_state: Type.String(),
+  fromState: Nullable(Type.String()),
+  toState: Type.String(),
   reason: Nullable(Type.String()),
   /** What the action carried (its fields), personal ones masked. */
   detail: Type.Unknown(),
@@ -109,8 +109,8 @@ export const ClockName = OneOf([
 
 export const TicketClock = Type.Object({
   clock: ClockName,
-  due_at: Timestamp,
-  met_at: Nullable(Timestamp),
+  dueAt: Timestamp,
+  metAt: Nullable(Timestamp),
   /** Met late, or not met and past due. */
   breached: Type.Boolean(),
 });
@@ -121,8 +121,8 @@ export const TicketDetail = Type.Object({
   ...Ticket.properties,
   /** The desk's clocks, the clock buttons the user gets, the arrival against the appointment. */
   clocks: Type.Array(TicketClock),
-  clock_actions: Type.Array(OneOf(['answer', 'ship-spare'])),
-  arrival_late_minutes: Nullable(Type.Integer()),
+  clockActions: Type.Array(OneOf(['answer', 'ship-spare'])),
+  arrivalLateMinutes: Nullable(Type.Integer()),
   history: Type.Array(TicketEvent),
 });
 export type TicketDetail = Static<typeof TicketDetail>;

@@ -433,7 +433,7 @@ async function apiCookie(): Promise<string> {
   return login.headers.get('set-cookie')!.split(';')[0]!;
 }
 
-const COUNTED = ['vehicles', 'online', 'faulty', 'offline', 'never_seen'];
+const COUNTED = ['vehicles', 'online', 'faulty', 'offline', 'neverSeen'];
 
 /** Frames by message name since `before` (the gateway's counters). */
 async function framesByMessage(before: Record<string, number>): Promise<Record<string, number>> {

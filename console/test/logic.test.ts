@@ -14,10 +14,10 @@ const ticket = (
   breaches: string[] = [],
 ) => ({
   state,
-  response_due: new Date(NOW + responseInMin * 60_000).toISOString(),
-  onsite_due: new Date(NOW + onsiteInMin * 60_000).toISOString(),
+  responseDue: new Date(NOW + responseInMin * 60_000).toISOString(),
+  onsiteDue: new Date(NOW + onsiteInMin * 60_000).toISOString(),
   breaches,
-  closed_at: state === 'closed' ? new Date(NOW).toISOString() : null,
+  closedAt: state === 'closed' ? new Date(NOW).toISOString() : null,
 });
 
 describe('ticket deadlines as the console shows them', () => {
@@ -30,12 +30,12 @@ describe('ticket deadlines as the console shows them', () => {
 
   it("runs a desk question's settle-by deadline once the desk answered it (no false response breach)", () => {
     const question = { ...ticket('classified', -30, 600), kind: 'service' as const };
-    expect(slaState({ ...question, answered_at: null }, NOW)).toBe('breached');
-    expect(runningDeadline({ ...question, answered_at: new Date(NOW).toISOString() })?.kind).toBe('on-site');
-    expect(slaState({ ...question, answered_at: new Date(NOW).toISOString() }, NOW)).toBe('on-track');
+    expect(slaState({ ...question, answeredAt: null }, NOW)).toBe('breached');
+    expect(runningDeadline({ ...question, answeredAt: new Date(NOW).toISOString() })?.kind).toBe('on-site');
+    expect(slaState({ ...question, answeredAt: new Date(NOW).toISOString() }, NOW)).toBe('on-track');
     // A fault answered by the desk still waits for its dispatch, like a platform ticket.
     expect(
-      runningDeadline({ ...question, kind: 'repair', answered_at: new Date(NOW).toISOString() })?.kind,
+      runningDeadline({ ...question, kind: 'repair', answeredAt: new Date(NOW).toISOString() })?.kind,
     ).toBe('response');
   });
 
@@ -98,7 +98,7 @@ describe("a terminal's answer to a command in words", () => {
 
 describe('online-rate series for the chart', () => {
   const row = (center: number, hour: string, online: number, vehicles: number) =>
-    ({ center_id: center, hour, vehicles_online: online, vehicles }) as CenterHour;
+    ({ centerId: center, hour, vehiclesOnline: online, vehicles }) as CenterHour;
 
   it('sums centers per hour, weighting big centers more, in time order', () => {
     const rows = [

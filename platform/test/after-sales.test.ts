@@ -113,8 +113,8 @@ describe.skipIf(!hasPostgres)('after-sales operations through the API (real Post
     // The same response and on-site deadlines as a platform ticket: a dispatch within 1 h
     // (severity 1), on site within 12 h; the first answer is a clock of its own.
     expect((await get('op1', `/api/tickets/${ticketId}`)).json()).toMatchObject({
-      response_due: at('2026-11-27T16:00').toISOString(),
-      onsite_due: at('2026-11-28T03:00').toISOString(),
+      responseDue: at('2026-11-27T16:00').toISOString(),
+      onsiteDue: at('2026-11-28T03:00').toISOString(),
     });
     const ticket = (await get('op1', `/api/tickets/${ticketId}`)).json();
     expect(ticket).toMatchObject({
@@ -187,7 +187,7 @@ describe.skipIf(!hasPostgres)('after-sales operations through the API (real Post
     const visit = (await get('sp1', `/api/desk/tickets/${ticketId}/clocks`))
       .json()
       .find((c: { clock: string }) => c.clock === 'visit');
-    expect(visit.met_at).not.toBeNull();
+    expect(visit.metAt).not.toBeNull();
     expect(
       (await act('sp1', { action: 'resolve', faultCauseCode: 'display', faultCause: '屏幕排线松动' }))
         .statusCode,
@@ -539,7 +539,7 @@ describe.skipIf(!hasPostgres)('after-sales operations through the API (real Post
     // test calendar) and Monday 4 January.
     expect((await get('desk', `/api/tickets/${call.json().ticketId}`)).json()).toMatchObject({
       kind: 'service',
-      onsite_due: at('2027-01-04T10:00').toISOString(),
+      onsiteDue: at('2027-01-04T10:00').toISOString(),
     });
     await send('admin', 'PUT', '/api/after-sales/settings', { visitWorkingDays: 3 });
   });

@@ -137,7 +137,7 @@ describe.skipIf(!hasPostgres)('HTTP API: sign-in and scoping (real PostgreSQL)',
   it('tells each user the ticket actions and downlink commands their role allows, and the plate', async () => {
     const opTickets = (await get('op1', '/api/tickets')).json().items;
     expect(opTickets).toMatchObject([
-      { id: '1', plate: '豫A11111', plate_color: 2, actions: ['classify', 'cancel'] },
+      { id: '1', plate: '豫A11111', plateColor: 2, actions: ['classify', 'cancel'] },
     ]);
     const spTicket = (await get('sp1', '/api/tickets/1')).json();
     expect(spTicket).toMatchObject({ plate: '豫A11111', actions: [] });
@@ -186,7 +186,7 @@ describe.skipIf(!hasPostgres)('HTTP API: sign-in and scoping (real PostgreSQL)',
       409,
     );
     const detail = (await get('sp1', '/api/tickets/1')).json();
-    expect(detail.history.map((h: { to_state: string; actor: string }) => [h.to_state, h.actor])).toEqual([
+    expect(detail.history.map((h: { toState: string; actor: string }) => [h.toState, h.actor])).toEqual([
       ['classified', 'op1'],
     ]);
     expect((await get('sp1', '/api/tickets/2')).statusCode).toBe(404);
@@ -235,7 +235,7 @@ describe.skipIf(!hasPostgres)('HTTP API: sign-in and scoping (real PostgreSQL)',
   it('shows service-point SLA figures within scope', async () => {
     const points = (await get('op1', '/api/service-points')).json();
     expect(points.map((p: { code: string }) => p.code)).toEqual(['SP1']);
-    expect(points[0]).toMatchObject({ tickets: 1, open_tickets: 1, response_breaches: 0 });
+    expect(points[0]).toMatchObject({ tickets: 1, openTickets: 1, responseBreaches: 0 });
     expect((await get('sp1', '/api/service-points')).json().map((p: { id: number }) => p.id)).toEqual([1]);
     expect((await get('admin', '/api/service-points')).json()).toHaveLength(2);
   });

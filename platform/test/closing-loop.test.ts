@@ -317,9 +317,9 @@ describe.skipIf(!hasPostgres)(
       const reassigned = await act('op1', { action: 'reassign', reason: '郑州站人手不足', installer: 'W-3' });
       expect(reassigned.body).toMatchObject({
         state: 'dispatched',
-        service_point_id: 3,
+        servicePointId: 3,
         installer: 'W-3',
-        appointment_at: null,
+        appointmentAt: null,
       });
       const { rows: events } = await pool.query(
         `SELECT actor, from_state, to_state, reason, detail FROM ticket_events WHERE ticket_id = 30 AND reason = 'reassign'`,

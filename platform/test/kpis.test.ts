@@ -149,12 +149,12 @@ describe.skipIf(!hasPostgres)("the regulator's KPIs (real PostgreSQL)", () => {
     });
     expect(response.json()).toEqual([
       {
-        center_id: 2,
+        centerId: 2,
         hour: from.toISOString(),
-        vehicles_online: 1,
-        vehicles_reporting: 1,
+        vehiclesOnline: 1,
+        vehiclesReporting: 1,
         fixes: 10,
-        unqualified_fixes: 2,
+        unqualifiedFixes: 2,
         vehicles: 2,
         onlineRate: 0.5,
       },

@@ -94,22 +94,22 @@ describe.skipIf(!hasPostgres)('personal data stays masked outside the detail vie
       const tickets = await api.get(user, '/api/tickets');
       expect(tickets.body.items[0], user).toMatchObject({
         phone: '139****0001',
-        replacement_phone: '139****0060',
+        replacementPhone: '139****0060',
       });
       const vehicles = await api.get(user, '/api/vehicles');
       expect(vehicles.body.items[0], user).toMatchObject({ id: '1', phone: '139****0060' });
     }
     expect((await api.get('op1', `/api/tickets/${ticketId}`)).body).toMatchObject({
       phone: SIM,
-      replacement_phone: NEW_SIM,
+      replacementPhone: NEW_SIM,
     });
     expect((await api.get('op1', '/api/vehicles/1')).body.phone).toBe(NEW_SIM);
     expect((await api.get('sp1', `/api/tickets/${ticketId}`)).body).toMatchObject({
       phone: '139****0001',
-      replacement_phone: '139****0060',
+      replacementPhone: '139****0060',
     });
     expect((await api.get('sp1', '/api/vehicles/1')).body.phone).toBe('139****0060');
-    expect(resolved.body).toMatchObject({ phone: '139****0001', replacement_phone: '139****0060' });
+    expect(resolved.body).toMatchObject({ phone: '139****0001', replacementPhone: '139****0060' });
     const track = await api.get(
       'sp1',
       '/api/vehicles/1/track?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z',

@@ -146,7 +146,7 @@ describe.skipIf(!hasPostgres)("the standard's clocks on a real PostgreSQL", () =
     });
     expect(await ticket(id)).toMatchObject({
       distance: 'local',
-      onsite_due: new Date(opened.getTime() + 8 * HOUR).toISOString(),
+      onsiteDue: new Date(opened.getTime() + 8 * HOUR).toISOString(),
     });
     const act = (body: object) => api.post('op1', `/api/tickets/${id}/actions`, body);
     await act({ action: 'classify', category: 'hardware', severity: 2 });
@@ -155,8 +155,8 @@ describe.skipIf(!hasPostgres)("the standard's clocks on a real PostgreSQL", () =
     expect((await act({ action: 'dispatch', installer: '王师傅', distance: 'nearby' })).status).toBe(200);
     expect(await ticket(id)).toMatchObject({
       distance: 'nearby',
-      onsite_due: new Date(opened.getTime() + 20 * HOUR).toISOString(),
-      response_due: new Date(opened.getTime() + 2 * HOUR).toISOString(),
+      onsiteDue: new Date(opened.getTime() + 20 * HOUR).toISOString(),
+      responseDue: new Date(opened.getTime() + 2 * HOUR).toISOString(),
     });
     await api.put('admin', '/api/centers/1/onsite-hours', {
       local: null,
@@ -190,8 +190,8 @@ describe.skipIf(!hasPostgres)("the standard's clocks on a real PostgreSQL", () =
     const question = await call('13900000003', 'guidance', 3);
     const unanswered = await call('13900000004', 'guidance', 3);
     expect(await ticket(fault.ticketId)).toMatchObject({
-      response_due: new Date(T0 + 2 * HOUR).toISOString(),
-      onsite_due: new Date(T0 + 12 * HOUR).toISOString(),
+      responseDue: new Date(T0 + 2 * HOUR).toISOString(),
+      onsiteDue: new Date(T0 + 12 * HOUR).toISOString(),
     });
     expect(fault.clocks.map((c) => [c.clock, c.dueAt.getTime() - T0])).toEqual([
       ['first-answer', 10 * MIN],
@@ -240,18 +240,18 @@ describe.skipIf(!hasPostgres)("the standard's clocks on a real PostgreSQL", () =
     expect(
       (await act('sp1', { action: 'appoint', at: new Date(Date.now() - 25 * MIN).toISOString() })).status,
     ).toBe(200);
-    expect((await ticket(id)).arrival_late_minutes).toBeNull();
+    expect((await ticket(id)).arrivalLateMinutes).toBeNull();
     // Before the answer: the operator gets both buttons, the service point only the shipment.
-    expect((await api.get('op1', `/api/tickets/${id}`)).body.clock_actions).toEqual(['answer', 'ship-spare']);
-    expect((await api.get('sp1', `/api/tickets/${id}`)).body.clock_actions).toEqual(['ship-spare']);
+    expect((await api.get('op1', `/api/tickets/${id}`)).body.clockActions).toEqual(['answer', 'ship-spare']);
+    expect((await api.get('sp1', `/api/tickets/${id}`)).body.clockActions).toEqual(['ship-spare']);
     expect((await api.post('sp1', `/api/desk/tickets/${id}/answer`, {})).status).toBe(403);
     expect((await api.post('op1', `/api/desk/tickets/${id}/answer`, {})).status).toBe(200);
     expect((await act('sp1', { action: 'arrive' })).status).toBe(200);
     const detail = (await api.get('sp1', `/api/tickets/${id}`)).body;
-    expect(detail.arrival_late_minutes).toBe(25);
-    expect(detail.arrived_at).not.toBeNull();
+    expect(detail.arrivalLateMinutes).toBe(25);
+    expect(detail.arrivedAt).not.toBeNull();
     const clocks = (await api.get('sp1', `/api/desk/tickets/${id}/clocks`)).body;
-    expect(clocks.find((c: { clock: string }) => c.clock === 'visit').met_at).toBe(detail.arrived_at);
+    expect(clocks.find((c: { clock: string }) => c.clock === 'visit').metAt).toBe(detail.arrivedAt);
     // Spare parts shipped by the service point meet the spare-parts clock.
     const spare = await api.post('sp1', `/api/desk/tickets/${id}/clocks`, {
       clock: 'spare-parts',
@@ -267,7 +267,7 @@ describe.skipIf(!hasPostgres)("the standard's clocks on a real PostgreSQL", () =
     }[];
     expect(history.filter((e) => e.reason === 'clock met: spare-parts').map((e) => e.actor)).toEqual(['sp1']);
     // The page's buttons: the desk's answer is met, the spare part shipped; none left.
-    expect((await api.get('sp1', `/api/tickets/${id}`)).body.clock_actions).toEqual([]);
+    expect((await api.get('sp1', `/api/tickets/${id}`)).body.clockActions).toEqual([]);
   });
 
   it('schedules two follow-up calls, listed from 3 days after the service', async () => {

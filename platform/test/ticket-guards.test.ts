@@ -121,6 +121,6 @@ describe.skipIf(!hasPostgres)('ticket actions stay inside the ticket’s center'
     expect((await dispatch(999)).status).toBe(400);
     const own = await dispatch(1);
     expect(own.status).toBe(200);
-    expect(own.body).toMatchObject({ state: 'dispatched', service_point_id: 1 });
+    expect(own.body).toMatchObject({ state: 'dispatched', servicePointId: 1 });
   });
 });

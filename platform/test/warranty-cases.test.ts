@@ -95,7 +95,7 @@ describe.skipIf(!hasPostgres)('warranty cases through the API (real PostgreSQL)'
       atMs: at('2027-01-20T09:00').getTime(),
     });
     const ticket = (await get('admin', `/api/tickets/${id}`)).json();
-    expect(ticket.in_warranty).toBe(false);
+    expect(ticket.inWarranty).toBe(false);
     const answer = (await get('desk', '/api/warranty/13900000001?today=2027-01-20')).json();
     expect(answer).toMatchObject({ inWarranty: false, warranty: { until: '2027-01-12', basis: 'express' } });
     expect((await get('desk', '/api/customers/1')).json().warrantyUntil).toBe('2027-01-12');
@@ -111,7 +111,7 @@ describe.skipIf(!hasPostgres)('warranty cases through the API (real PostgreSQL)'
       severity: 2,
     });
     expect(call.statusCode).toBe(201);
-    expect((await get('desk', `/api/tickets/${call.json().ticketId}`)).json().in_warranty).toBe(true);
+    expect((await get('desk', `/api/tickets/${call.json().ticketId}`)).json().inWarranty).toBe(true);
     expect((await act('admin', call.json().ticketId, { action: 'cancel', reason: 'test' })).statusCode).toBe(
       200,
     );
@@ -169,10 +169,10 @@ describe.skipIf(!hasPostgres)('warranty cases through the API (real PostgreSQL)'
         .statusCode,
     ).toBe(200);
     expect((await get('sp1', `/api/tickets/${id}`)).json()).toMatchObject({
-      fault_cause_code: 'power',
-      fault_cause: '保险丝烧断',
-      fault_cause_zh: '电源故障',
-      fault_cause_en: 'Power supply fault',
+      faultCauseCode: 'power',
+      faultCause: '保险丝烧断',
+      faultCauseZh: '电源故障',
+      faultCauseEn: 'Power supply fault',
     });
   });
 

@@ -13,10 +13,10 @@ export interface RatePoint {
 export function onlineRateSeries(rows: readonly CenterHour[], centerId?: number): RatePoint[] {
   const hours = new Map<number, { online: number; vehicles: number }>();
   for (const row of rows) {
-    if (centerId !== undefined && row.center_id !== centerId) continue;
+    if (centerId !== undefined && row.centerId !== centerId) continue;
     const at = new Date(row.hour).getTime();
     const sum = hours.get(at) ?? { online: 0, vehicles: 0 };
-    sum.online += row.vehicles_online;
+    sum.online += row.vehiclesOnline;
     sum.vehicles += row.vehicles;
     hours.set(at, sum);
   }

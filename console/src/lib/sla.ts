@@ -24,22 +24,21 @@ export interface Deadline {
  * answered, its settle-by (on-site) deadline runs.
  */
 export function runningDeadline(
-  ticket: Pick<Ticket, 'state' | 'response_due' | 'onsite_due'> &
-    Partial<Pick<Ticket, 'kind' | 'answered_at'>>,
+  ticket: Pick<Ticket, 'state' | 'responseDue' | 'onsiteDue'> & Partial<Pick<Ticket, 'kind' | 'answeredAt'>>,
 ): Deadline | undefined {
-  const answered = ticket.kind === 'service' && Boolean(ticket.answered_at);
+  const answered = ticket.kind === 'service' && Boolean(ticket.answeredAt);
   if (RESPONSE_RUNS.has(ticket.state) && !answered)
-    return { kind: 'response', due: new Date(ticket.response_due) };
-  if (ONSITE_RUNS.has(ticket.state)) return { kind: 'on-site', due: new Date(ticket.onsite_due) };
+    return { kind: 'response', due: new Date(ticket.responseDue) };
+  if (ONSITE_RUNS.has(ticket.state)) return { kind: 'on-site', due: new Date(ticket.onsiteDue) };
   return undefined;
 }
 
 export function slaState(
-  ticket: Pick<Ticket, 'state' | 'response_due' | 'onsite_due' | 'breaches' | 'closed_at'> &
-    Partial<Pick<Ticket, 'kind' | 'answered_at'>>,
+  ticket: Pick<Ticket, 'state' | 'responseDue' | 'onsiteDue' | 'breaches' | 'closedAt'> &
+    Partial<Pick<Ticket, 'kind' | 'answeredAt'>>,
   nowMs: number,
 ): SlaState {
-  if (ticket.closed_at) return 'no-deadline';
+  if (ticket.closedAt) return 'no-deadline';
   const deadline = runningDeadline(ticket);
   if (!deadline) return ticket.breaches.length > 0 ? 'breached' : 'no-deadline';
   const left = deadline.due.getTime() - nowMs;

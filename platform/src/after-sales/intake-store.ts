@@ -236,19 +236,20 @@ export async function answerTicket(
   });
 }
 
+/** A ticket's clock as the API answers it (the contract's TicketClock, its instants as Dates). */
 export interface ClockRow {
   clock: ClockName;
-  due_at: Date;
-  met_at: Date | null;
+  dueAt: Date;
+  metAt: Date | null;
   /** Met late, or not met and past due. */
   breached: boolean;
 }
 
-/** A ticket's clocks, in the order they started. */
+/** A ticket's clocks, in the order they started (GET /api/tickets/:id, /api/desk/tickets/:id/clocks). */
 export async function ticketClocks(db: Queryable, ticketId: string | number): Promise<ClockRow[]> {
   const { rows } = await db.query<ClockRow>(
     // Never null (an unmet clock not yet due is no breach), as the contract's boolean says.
-    `SELECT clock, due_at, met_at, CASE WHEN met_at IS NULL THEN due_at < now() ELSE met_at > due_at END AS breached
+    `SELECT clock, due_at AS "dueAt", met_at AS "metAt", CASE WHEN met_at IS NULL THEN due_at < now() ELSE met_at > due_at END AS breached
        FROM service_clocks WHERE ticket_id = $1 ORDER BY id`,
     [ticketId],
   );

@@ -68,7 +68,7 @@ export const centerRoutes: FastifyPluginAsyncTypebox<{
           online,
           faulty,
           offline,
-          never_seen: neverSeen,
+          neverSeen,
           // Online rate: vehicles connected now (healthy or not) over vehicles whose terminal ever checked in.
           onlineRate: seen === 0 ? 0 : (online + faulty) / seen,
         };
@@ -98,7 +98,7 @@ export const centerRoutes: FastifyPluginAsyncTypebox<{
         ...row,
         // The row's Date as JSON gives it (the contract's type is the ISO string that goes out).
         hour: row.hour.toISOString(),
-        onlineRate: row.vehicles === 0 ? 0 : row.vehicles_online / row.vehicles,
+        onlineRate: row.vehicles === 0 ? 0 : row.vehiclesOnline / row.vehicles,
       }));
     },
   );

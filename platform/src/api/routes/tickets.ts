@@ -4,7 +4,9 @@ import {
   FAULT_CAUSE_CODE,
   IdParams,
   ref,
+  type Ticket,
   TicketAfterAction,
+  type TicketClock,
   TicketDetail,
   TicketPage,
 } from '@jt808/api-contract';
@@ -31,8 +33,9 @@ import {
 import { scopeOf } from '../scope.js';
 import type { Role, User } from '../sessions.js';
 import { ticketHistory, ticketIn, ticketsIn } from '../stores/tickets-store.js';
+import { type StoredTicket, ticketAnswer } from '../ticket-answer.js';
 
-/** The ticket list's export columns (docs/api.md, "Exports"). */
+/** The ticket list's export columns (docs/api.md, "Exports"): the stored row's column names, kept for files. */
 const TICKET_EXPORT = [
   'id',
   'kind',
@@ -59,11 +62,22 @@ const TICKET_EXPORT = [
 ];
 
 /** Adds the workflow actions the requesting user may take on the ticket now. */
-function withActions<T extends { state: TicketState }>(ticket: T, role: Role): T & { actions: string[] } {
+function withActions<T extends { state: TicketState }>(ticket: T, role: Role) {
   return { ...ticket, actions: ticketActionsFor(role, ticket.state) };
 }
 
-/** The terminals a ticket names; masked in lists, on its detail by role (after-sales/masking.ts). */
+/** A ticket of the list or the detail (stores/tickets-store.ts) under the contract's names. */
+type ListedTicket = Omit<Ticket, 'actions'>;
+
+/** The list's and the detail's row: the stored ticket renamed, with what the store's SQL added by name. */
+function listedTicket(
+  row: StoredTicket & Record<Exclude<keyof ListedTicket, keyof TicketAfterAction>, unknown>,
+) {
+  const { plate, plateColor, faultCauseZh, faultCauseEn, answeredAt } = row;
+  return { ...ticketAnswer(row), plate, plateColor, faultCauseZh, faultCauseEn, answeredAt } as ListedTicket;
+}
+
+/** The terminals a ticket names (by column); masked in lists, on its detail by role (after-sales/masking.ts). */
 const TICKET_SIMS = { phone: 'sim', replacement_phone: 'sim' } as const;
 /** What the history's audit details may hold: older desk calls kept the caller's number there. */
 const HISTORY_PERSONAL = { callerPhone: 'phone', replacementPhone: 'sim' } as const;
@@ -149,7 +163,9 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return {
         page,
         pageSize,
-        items: rows.map((ticket) => withActions(maskRow(ticket, TICKET_SIMS), request.user.role)),
+        items: rows.map((ticket) =>
+          withActions(listedTicket(maskRow(ticket, TICKET_SIMS)), request.user.role),
+        ),
       };
     },
   );
@@ -167,13 +183,14 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!ticket) return reply.code(404).send({ error: 'no such ticket' });
       const history = await ticketHistory(pool, ticket.id);
       const clocks = await ticketClocks(pool, ticket.id);
-      const open = ticket.closed_at ? [] : clocks.filter((c) => c.met_at === null).map((c) => c.clock);
+      const open = ticket.closed_at ? [] : clocks.filter((c) => c.metAt === null).map((c) => c.clock);
       return {
-        ...withActions(maskDetail(request.user.role, ticket, TICKET_SIMS), request.user.role),
+        ...withActions(listedTicket(maskDetail(request.user.role, ticket, TICKET_SIMS)), request.user.role),
         // The desk's clocks, the buttons that meet them, and the arrival against the appointment.
-        clocks,
-        clock_actions: clockActionsFor(request.user.role, open),
-        arrival_late_minutes: arrivalLateMinutes(ticket.appointment_at, ticket.arrived_at),
+        // Their Dates go out as the contract's ISO strings (the serializer's date-time).
+        clocks: clocks as unknown as TicketClock[],
+        clockActions: clockActionsFor(request.user.role, open),
+        arrivalLateMinutes: arrivalLateMinutes(ticket.appointment_at, ticket.arrived_at),
         history: history.map((event) => ({
           ...event,
           detail: event.detail && maskRow(event.detail, HISTORY_PERSONAL),
@@ -205,9 +222,11 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       } as TicketAction;
       // A move the workflow refuses is a TicketError: 400 or 409 by the error handler (errors.ts).
       const advanced = await advanceTicket(pool, String(ticket.id), action, request.user.username);
-      const answer = withActions(maskDetail(request.user.role, advanced, TICKET_SIMS), request.user.role);
       // The row's Dates go out as the contract's ISO strings (the serializer's date-time).
-      return answer as unknown as TicketAfterAction;
+      return withActions(
+        ticketAnswer(maskDetail(request.user.role, advanced as unknown as StoredTicket, TICKET_SIMS)),
+        request.user.role,
+      );
     },
   );
 };

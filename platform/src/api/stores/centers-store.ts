@@ -7,13 +7,14 @@ import type { Scope } from '../scope.js';
 /** A center as stored: the contract's Center before the counts are added to it. */
 export type CenterRow = Pick<Center, 'id' | 'code' | 'name' | 'region' | 'latitude' | 'longitude'>;
 
+/** A center's hour by the contract's names (CenterHour), the hour still a Date, before its online rate. */
 export interface HourlyRow {
-  center_id: number;
+  centerId: number;
   hour: Date;
-  vehicles_online: number;
-  vehicles_reporting: number;
+  vehiclesOnline: number;
+  vehiclesReporting: number;
   fixes: number;
-  unqualified_fixes: number;
+  unqualifiedFixes: number;
   vehicles: number;
 }
 
@@ -37,7 +38,8 @@ export async function hoursByCenter(
   // grouping; scoped through a join instead, the view would add up every center's hours before
   // the join kept one.
   const { rows } = await pool.query<HourlyRow>(
-    `SELECT h.center_id, h.hour, h.vehicles_online::int, h.vehicles_reporting::int, h.fixes::int, h.unqualified_fixes::int,
+    `SELECT h.center_id AS "centerId", h.hour, h.vehicles_online::int AS "vehiclesOnline",
+        h.vehicles_reporting::int AS "vehiclesReporting", h.fixes::int, h.unqualified_fixes::int AS "unqualifiedFixes",
         (SELECT count(*) FROM vehicles v WHERE v.center_id = h.center_id)::int AS vehicles
        FROM center_hourly h
       WHERE h.hour >= $1 AND h.hour < $2 AND h.center_id = ANY ($3::int[])
@@ -46,9 +48,9 @@ export async function hoursByCenter(
   );
   const byCenter = new Map<number, HourlyRow[]>();
   for (const row of rows) {
-    const list = byCenter.get(row.center_id);
+    const list = byCenter.get(row.centerId);
     if (list) list.push(row);
-    else byCenter.set(row.center_id, [row]);
+    else byCenter.set(row.centerId, [row]);
   }
   return byCenter;
 }

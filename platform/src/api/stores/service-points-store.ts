@@ -9,14 +9,14 @@ import type { Scope } from '../scope.js';
  */
 export async function servicePointsIn(pool: pg.Pool, scope: Scope): Promise<ServicePoint[]> {
   const { rows } = await pool.query<ServicePoint>(
-    `SELECT point.id, point.code, point.name, point.center_id, point.capacity,
-            count(t.id) FILTER (WHERE t.closed_at IS NULL)::int AS open_tickets,
+    `SELECT point.id, point.code, point.name, point.center_id AS "centerId", point.capacity,
+            count(t.id) FILTER (WHERE t.closed_at IS NULL)::int AS "openTickets",
             count(t.id)::int AS tickets,
-            count(t.id) FILTER (WHERE 'response' = ANY (t.breaches))::int AS response_breaches,
-            count(t.id) FILTER (WHERE 'on-site' = ANY (t.breaches))::int AS onsite_breaches,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM onsite.at - t.opened_at) / 3600) AS median_hours_to_site,
+            count(t.id) FILTER (WHERE 'response' = ANY (t.breaches))::int AS "responseBreaches",
+            count(t.id) FILTER (WHERE 'on-site' = ANY (t.breaches))::int AS "onsiteBreaches",
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM onsite.at - t.opened_at) / 3600) AS "medianHoursToSite",
             percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM t.closed_at - t.opened_at) / 3600)
-              FILTER (WHERE t.close_reason = 'verified') AS median_hours_to_close,
+              FILTER (WHERE t.close_reason = 'verified') AS "medianHoursToClose",
             avg(t.satisfaction)::float8 AS satisfaction
        FROM service_points point
        LEFT JOIN tickets t ON t.service_point_id = point.id

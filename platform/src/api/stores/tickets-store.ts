@@ -3,10 +3,14 @@ import type { Scope } from '../scope.js';
 
 /** The tickets' queries (GET /api/tickets, /api/tickets/:id and its actions' check of scope). */
 
-/** A ticket row with its vehicle's plate, its fault cause's names and when the desk answered it, as the list and the detail give it. */
-const TICKET_SELECT = `SELECT ticket.*, vehicle.plate, vehicle.plate_color,
-    cause.name_zh AS fault_cause_zh, cause.name_en AS fault_cause_en,
-    (SELECT c.met_at FROM service_clocks c WHERE c.ticket_id = ticket.id AND c.clock = 'first-answer') AS answered_at
+/**
+ * A ticket row with its vehicle's plate, its fault cause's names and when the desk answered it, as
+ * the list and the detail give it: the row by its column names (the export's, and the workflow's
+ * row that api/ticket-answer.ts renames), what is added to it by the contract's names.
+ */
+const TICKET_SELECT = `SELECT ticket.*, vehicle.plate, vehicle.plate_color AS "plateColor",
+    cause.name_zh AS "faultCauseZh", cause.name_en AS "faultCauseEn",
+    (SELECT c.met_at FROM service_clocks c WHERE c.ticket_id = ticket.id AND c.clock = 'first-answer') AS "answeredAt"
   FROM tickets ticket
   LEFT JOIN vehicles vehicle ON vehicle.id = ticket.vehicle_id
   LEFT JOIN fault_causes cause ON cause.code = ticket.fault_cause_code`;
@@ -38,7 +42,7 @@ export async function ticketIn(pool: pg.Pool, scope: Scope, id: number) {
 /** The ticket's history, oldest first. */
 export async function ticketHistory(pool: pg.Pool, id: number | string) {
   const { rows } = await pool.query(
-    'SELECT at, actor, from_state, to_state, reason, detail FROM ticket_events WHERE ticket_id = $1 ORDER BY id',
+    'SELECT at, actor, from_state AS "fromState", to_state AS "toState", reason, detail FROM ticket_events WHERE ticket_id = $1 ORDER BY id',
     [id],
   );
   return rows;
