@@ -1,6 +1,5 @@
 import type { OwnerContract as Contract, ContractInput } from '@jt808/api-contract';
 import type pg from 'pg';
-import type { Scope } from '../api/scope.js';
 import { AfterSalesError } from './errors.js';
 
 /**
@@ -37,15 +36,6 @@ const CONTRACT_COLUMNS = `contract.id, contract.number, contract.kind,
   CASE WHEN ${LOCAL_TODAY} < contract.starts_on THEN 'pending'
        WHEN ${LOCAL_TODAY} > contract.ends_on THEN 'expired' ELSE 'active' END AS status,
   contract.note, contract.created_by AS "createdBy"`;
-
-/** Whether the customer addressed by the vehicle is in scope (n = 2): the vehicle is. */
-export async function customerInScope(pool: pg.Pool, scope: Scope, vehicleId: number): Promise<boolean> {
-  const { rows } = await pool.query(
-    `SELECT 1 FROM vehicles vehicle WHERE vehicle.id = $1 AND ${scope.vehicles}`,
-    [vehicleId, ...scope.params],
-  );
-  return rows.length > 0;
-}
 
 /** The customer's contracts, newest signature first. The caller checks that the vehicle is in scope. */
 export async function contractsOf(pool: pg.Pool, vehicleId: number): Promise<Contract[]> {

@@ -27,7 +27,7 @@ import { sendTable, tableOfFields } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { withinMaxSpan } from '../limits.js';
 import { scopeOf } from '../scope.js';
-import { callbackInScope } from '../stores/callbacks-store.js';
+import { callbackInScope } from '../stores/in-scope-store.js';
 import { DESK_ROLES } from './after-sales-common.js';
 
 /** The callbacks-due list's export columns (the file's names) and the fields they hold. */

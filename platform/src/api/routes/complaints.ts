@@ -28,7 +28,8 @@ import { EXPORT_ROWS, sendTable, tableOfFields } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
 import type { User } from '../sessions.js';
-import { complaintInScope, complaintsIn, vehicleInScope } from '../stores/complaints-store.js';
+import { complaintsIn } from '../stores/complaints-store.js';
+import { complaintInScope, vehicleInScope } from '../stores/in-scope-store.js';
 import { DESK_ROLES, ticketInScope } from './after-sales-common.js';
 
 /** The complaint list's export columns (the file's names) and the fields they hold. */

@@ -7,10 +7,11 @@ import {
   OwnerContracts,
   ref,
 } from '@jt808/api-contract';
-import { contractsOf, createContract, customerInScope } from '../../after-sales/contract-store.js';
+import { contractsOf, createContract } from '../../after-sales/contract-store.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
 import type { Role } from '../sessions.js';
+import { vehicleInScope } from '../stores/in-scope-store.js';
 
 /** Who may sign contracts up: administrators and the service desk (operators watch, they do not sell). */
 const WRITERS: readonly Role[] = ['admin', 'desk'];
@@ -29,7 +30,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { params: ref(IdParams), response: { 200: OwnerContracts, '4xx': ref(ErrorAnswer) } },
     },
     async (request, reply) => {
-      if (!(await customerInScope(pool, scopeOf(request.user, 2), request.params.id))) {
+      if (!(await vehicleInScope(pool, scopeOf(request.user, 2), request.params.id))) {
         return reply.code(404).send({ error: 'no such customer' });
       }
       return contractsOf(pool, request.params.id);
@@ -47,7 +48,7 @@ export const contractRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      if (!(await customerInScope(pool, scopeOf(request.user, 2), request.params.id))) {
+      if (!(await vehicleInScope(pool, scopeOf(request.user, 2), request.params.id))) {
         return reply.code(404).send({ error: 'no such customer' });
       }
       const contract = await createContract(pool, request.params.id, request.body, request.user.username);

@@ -26,7 +26,8 @@ import { unitOf } from '../../after-sales/warranty-store.js';
 import { EXPORT_ROWS, sendTable, tableOfFields } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { scopeOf } from '../scope.js';
-import { deskCallsIn, terminalInScope } from '../stores/desk-store.js';
+import { deskCallsIn } from '../stores/desk-store.js';
+import { fittedTerminalInScope } from '../stores/in-scope-store.js';
 import { DESK_ROLES, ticketInScope } from './after-sales-common.js';
 
 /** The call log's export columns (the file's names) and the fields they hold. */
@@ -160,7 +161,7 @@ export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { terminal } = request.params;
-      const inScope = await terminalInScope(pool, scopeOf(request.user, 2), terminal);
+      const inScope = await fittedTerminalInScope(pool, scopeOf(request.user, 2), terminal);
       const unit = inScope ? await unitOf(pool, terminal) : undefined;
       if (!unit) return reply.code(404).send({ error: 'no such terminal' });
       const { today = localDay(Date.now()), quality = false, ...receipt } = request.query;

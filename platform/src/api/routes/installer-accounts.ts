@@ -9,7 +9,7 @@ import {
 } from '@jt808/api-contract';
 import { createInstallerAccount, resetInstallerPassword } from '../installer-accounts.js';
 import { scopeOf } from '../scope.js';
-import { installerInScope } from '../stores/installers-store.js';
+import { installerInScope } from '../stores/in-scope-store.js';
 import { ROSTER_WRITERS } from './roster-records.js';
 
 /**

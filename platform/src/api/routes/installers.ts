@@ -24,11 +24,11 @@ import { installerContractsWithin } from '../../roster/kinds/installer-contracts
 import { actingOf } from '../acting.js';
 import { scopeOf } from '../scope.js';
 import type { Role } from '../sessions.js';
+import { servicePointInScope } from '../stores/in-scope-store.js';
 import {
   addInstaller,
   installerContractsIn,
   installersIn,
-  servicePointInScope,
   setInstallerContract,
   updateInstaller,
 } from '../stores/installers-store.js';

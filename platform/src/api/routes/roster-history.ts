@@ -13,8 +13,8 @@ import { mask, type PersonalField } from '../../after-sales/masking.js';
 import * as cells from '../../roster/cells.js';
 import { scopeOf } from '../scope.js';
 import type { Role } from '../sessions.js';
-import { installerInScope } from '../stores/installers-store.js';
-import { historyOf, terminalInScope, terminalOfVehicle } from '../stores/roster-store.js';
+import { installerInScope, terminalInScope } from '../stores/in-scope-store.js';
+import { historyOf, terminalOfVehicle } from '../stores/roster-store.js';
 import { cellValue } from './roster-records.js';
 
 /**

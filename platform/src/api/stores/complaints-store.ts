@@ -27,21 +27,3 @@ export async function complaintsIn(pool: pg.Pool, scope: Scope, open: boolean | 
   );
   return rows;
 }
-
-/** Whether the scope sees the complaint; from $2. */
-export async function complaintInScope(pool: pg.Pool, scope: Scope, id: number): Promise<boolean> {
-  const { rows } = await pool.query(
-    `SELECT 1 FROM complaints ticket WHERE ticket.id = $1 AND ${scope.tickets}`,
-    [id, ...scope.params],
-  );
-  return rows.length > 0;
-}
-
-/** Whether the scope sees the vehicle complained about; from $2. */
-export async function vehicleInScope(pool: pg.Pool, scope: Scope, id: number): Promise<boolean> {
-  const { rows } = await pool.query(
-    `SELECT 1 FROM vehicles vehicle WHERE vehicle.id = $1 AND ${scope.vehicles}`,
-    [id, ...scope.params],
-  );
-  return rows.length > 0;
-}

@@ -22,12 +22,3 @@ export async function deskCallsIn(pool: pg.Pool, scope: Scope, q: string, limit:
   );
   return rows;
 }
-
-/** Whether the terminal (its SIM, leading zeros as sent) is on a vehicle the scope sees; from $2. */
-export async function terminalInScope(pool: pg.Pool, scope: Scope, terminal: string): Promise<boolean> {
-  const { rows } = await pool.query(
-    `SELECT 1 FROM terminals t JOIN vehicles vehicle ON vehicle.id = t.vehicle_id WHERE t.phone = ltrim($1, '0') AND ${scope.vehicles}`,
-    [terminal, ...scope.params],
-  );
-  return rows.length > 0;
-}

@@ -16,25 +16,6 @@ import type { Scope } from '../scope.js';
  * query puts before the scope's (`scopeOf(user, n)`, n named on each).
  */
 
-/** Whether the service point is one of the scope's (n = 2). */
-export async function servicePointInScope(pool: pg.Pool, scope: Scope, id: number): Promise<boolean> {
-  const { rows } = await pool.query(
-    `SELECT 1 FROM service_points point WHERE point.id = $1 AND ${scope.servicePoints}`,
-    [id, ...scope.params],
-  );
-  return rows.length > 0;
-}
-
-/** Whether the installer is at a service point of the scope (out of it, they are no installer; n = 2). */
-export async function installerInScope(pool: pg.Pool, scope: Scope, code: string): Promise<boolean> {
-  const { rows } = await pool.query(
-    `SELECT 1 FROM installers i JOIN service_points point ON point.id = i.service_point_id
-      WHERE i.code = $1 AND ${scope.servicePoints}`,
-    [code, ...scope.params],
-  );
-  return rows.length > 0;
-}
-
 /** The register in scope, by code, phones unmasked (n = 1). */
 export async function installersIn(pool: pg.Pool, scope: Scope): Promise<Installer[]> {
   const { rows } = await pool.query<Installer>(

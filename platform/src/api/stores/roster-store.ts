@@ -66,16 +66,6 @@ export async function terminalOfVehicle(
   return rows[0]?.phone;
 }
 
-/** Whether the terminal is in scope (n = 2) as its shipment is for editing (`setShipment`). */
-export async function terminalInScope(pool: pg.Pool, scope: Scope, phone: string): Promise<boolean> {
-  const { rows } = await pool.query(
-    `SELECT 1 FROM terminals found LEFT JOIN vehicles vehicle ON vehicle.id = found.vehicle_id
-      WHERE found.phone = $1 AND ${scope.vehicles}`,
-    [phone, ...scope.params],
-  );
-  return rows.length > 0;
-}
-
 /** A page of history: the newest changes of a record. */
 const HISTORY_LIMIT = 500;
 
