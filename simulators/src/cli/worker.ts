@@ -90,7 +90,13 @@ export async function runWorker(): Promise<void> {
     await fleet.stop();
     await report();
     if (tally) send({ type: 'acks', ...tally.slice() });
-    send({ type: 'stopped', snapshot: fleet.snapshot() });
+    // Disconnecting with messages still queued on the channel drops them (a 20,000-terminal fleet's
+    // acks never reached the parent): disconnect once the last one is written.
+    await new Promise<void>((resolve) => {
+      if (process.send === undefined) resolve();
+      else
+        process.send({ type: 'stopped', snapshot: fleet.snapshot() } satisfies FromWorker, () => resolve());
+    });
     if (process.connected) process.disconnect();
   };
   process.on('message', (message: ToWorker) => {
