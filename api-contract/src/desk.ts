@@ -1,7 +1,7 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { EXCLUSIONS } from './after-sales-lists.js';
 import { Nullable, OneOf, Timestamp } from './shared.js';
-import { ClockName } from './tickets.js';
+import { ClockName, TICKET_CATEGORIES } from './tickets.js';
 
 /**
  * The service desk's routes (docs/after-sales.md): calls and their tickets' clocks, the warranty
@@ -26,8 +26,7 @@ export const ExportFormatProperty = withDefault(OneOf(['json', 'csv', 'xlsx'] as
 /** A period of local days, `from` and `to` inclusive (figures, reports, settlements). */
 export const DayPeriodQuery = Type.Object({ from: LocalDay, to: LocalDay }, { additionalProperties: false });
 
-const CATEGORIES = ['hardware', 'software', 'guidance', 'consultation'] as const;
-const Category = OneOf(CATEGORIES);
+const Category = OneOf(TICKET_CATEGORIES);
 
 // ---- the desk: calls, answers, clocks (routes/desk.ts) ----
 

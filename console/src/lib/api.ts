@@ -9,6 +9,7 @@ import type {
   LoginBody,
   ServicePoint,
   Ticket,
+  TicketActionBody,
   TicketDetail,
   TicketState,
   Track,
@@ -25,6 +26,7 @@ import { writable } from 'svelte/store';
  */
 
 /** The routes on the contract: their types come from it, the same schemas the platform answers by. */
+/** The body of POST /api/tickets/:id/actions. */
 export type {
   Center,
   CenterHour,
@@ -41,6 +43,7 @@ export type {
   ServicePoint,
   ShipMode,
   Ticket,
+  TicketActionBody as TicketAction,
   TicketClock,
   TicketDetail,
   TicketEvent,
@@ -54,33 +57,6 @@ export type {
   VehiclePage,
   VehicleStatus,
 } from '@jt808/api-contract';
-
-/** The body of POST /api/tickets/:id/actions (platform/src/tickets/workflow.ts). */
-export type TicketAction =
-  | {
-      action: 'classify';
-      category: 'hardware' | 'software' | 'guidance' | 'consultation';
-      severity: 1 | 2 | 3;
-    }
-  | {
-      action: 'dispatch';
-      installer: string;
-      servicePointId?: number;
-      distance?: 'local' | 'nearby' | 'other-region';
-    }
-  | { action: 'reassign'; reason: string; servicePointId?: number; installer?: string }
-  | { action: 'appoint'; at: string; reason?: string }
-  | { action: 'arrive' }
-  | {
-      action: 'resolve';
-      /** A code of the fault-cause catalogue; `faultCause` is then a note. */
-      faultCauseCode?: string;
-      faultCause?: string;
-      partsReplaced?: string[];
-      replacementPhone?: string;
-    }
-  | { action: 'cancel'; reason: string }
-  | { action: 'callback'; satisfaction: number; comment?: string };
 
 export interface Page<T> {
   page: number;
@@ -215,7 +191,7 @@ export const fetchTickets = (filter: TicketFilter = {}): Promise<Page<Ticket>> =
 export const fetchTicket = (id: string): Promise<TicketDetail> =>
   getJson(`/api/tickets/${encodeURIComponent(id)}`);
 
-export const actOnTicket = (id: string, action: TicketAction): Promise<unknown> =>
+export const actOnTicket = (id: string, action: TicketActionBody): Promise<unknown> =>
   postJson(`/api/tickets/${encodeURIComponent(id)}/actions`, action);
 
 export const searchVehicles = (q: string, page = 1, pageSize = 50): Promise<VehiclePage> =>

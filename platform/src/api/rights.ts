@@ -22,8 +22,6 @@ const TICKET_ACTIONS: Record<TicketActionName, readonly Role[]> = {
   resolve: ['admin', 'service'],
 };
 
-export const TICKET_ACTION_NAMES = Object.keys(TICKET_ACTIONS) as TicketActionName[];
-
 /** The roles that may take some ticket action: the route refuses the others outright. */
 export const TICKET_ACTION_ROLES: readonly Role[] = ROLES.filter((role) =>
   Object.values(TICKET_ACTIONS).some((roles) => roles.includes(role)),

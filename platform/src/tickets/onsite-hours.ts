@@ -1,5 +1,3 @@
-import type { Queryable } from '../db/pool.js';
-
 /**
  * How long a service point has to be on site, by how far it must travel. The service standard
  * writes 12 h for the local case; nearby and another region are the center's to set (defaults
@@ -9,8 +7,10 @@ import type { Queryable } from '../db/pool.js';
  * knows where the vehicle is parked and where the crew will come from); until then it is local,
  * the standard's case. Pure but for the loader.
  */
-export const DISTANCES = ['local', 'nearby', 'other-region'] as const;
-export type Distance = (typeof DISTANCES)[number];
+import { DISTANCES, type Distance } from '@jt808/api-contract';
+import type { Queryable } from '../db/pool.js';
+
+export { DISTANCES, type Distance };
 
 export type OnsiteHours = Record<Distance, number>;
 

@@ -9,59 +9,16 @@
  * A terminal that recovers before anyone is dispatched closes its ticket as self-recovered; an
  * installer's word alone never closes one.
  */
-import type { Distance } from './onsite-hours.js';
+import type { TicketActionBody, TicketCategory } from '@jt808/api-contract';
+import type { TicketState } from '@jt808/api-contract/ticket-states';
 
-export type TicketState =
-  | 'held'
-  | 'new'
-  | 'classified'
-  | 'dispatched'
-  | 'appointed'
-  | 'on-site'
-  | 'resolved'
-  | 'verified'
-  | 'closed';
+export type { TicketState };
+export type Category = TicketCategory;
 
-export type Category = 'hardware' | 'software' | 'guidance' | 'consultation';
-
-/** What a person (dispatcher, installer, call centre) can do to a ticket. */
+/** An action as the workflow takes it: the API's body (the contract's), with the appointment a Date. */
 export type TicketAction =
-  | { action: 'classify'; category: Category; severity: 1 | 2 | 3 }
-  | { action: 'dispatch'; installer: string; servicePointId?: number; distance?: Distance }
-  /** Hands dispatched work to another service point or installer of the center; its appointment lapses. */
-  | { action: 'reassign'; reason: string; servicePointId?: number; installer?: string }
-  | { action: 'appoint'; at: Date; reason?: string }
-  | { action: 'arrive' }
-  | {
-      action: 'resolve';
-      /** The cause from the fault-cause catalogue (fault_causes); `faultCause` is then a note. */
-      faultCauseCode?: string;
-      faultCause?: string;
-      partsReplaced?: string[];
-      replacementPhone?: string;
-    }
-  | { action: 'cancel'; reason: string }
-  | { action: 'callback'; satisfaction: number; comment?: string };
-
-type ActionName = TicketAction['action'];
-type ActionOf<A extends ActionName> = Extract<TicketAction, { action: A }>;
-/** The fields an action cannot do without, besides its name. */
-type NeededBy<A extends ActionName> = Exclude<
-  { [K in keyof ActionOf<A>]-?: undefined extends ActionOf<A>[K] ? never : K }[keyof ActionOf<A>],
-  'action'
->;
-
-/** What each action needs (the API's body schema requires it; the compiler checks it against TicketAction). */
-export const ACTION_FIELDS: { [A in ActionName]: readonly NeededBy<A>[] } = {
-  classify: ['category', 'severity'],
-  dispatch: ['installer'],
-  reassign: ['reason'],
-  appoint: ['at'],
-  arrive: [],
-  resolve: [],
-  cancel: ['reason'],
-  callback: ['satisfaction'],
-};
+  | Exclude<TicketActionBody, { action: 'appoint' }>
+  | { action: 'appoint'; at: Date; reason?: string };
 
 /** A refused action: `conflict` when the ticket's state or the things it names forbid it (409), `invalid` for input that can never be right here (400). */
 export class TicketError extends Error {

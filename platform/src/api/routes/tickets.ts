@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   ErrorAnswer,
-  FAULT_CAUSE_CODE,
   IdParams,
   ref,
   type Ticket,
+  TicketActionRequest,
   TicketAfterAction,
   type TicketClock,
   TicketDetail,
@@ -12,24 +12,12 @@ import {
 } from '@jt808/api-contract';
 import { ticketClocks } from '../../after-sales/intake-store.js';
 import { maskDetail, maskRow } from '../../after-sales/masking.js';
-import { DISTANCES } from '../../tickets/onsite-hours.js';
 import { advanceTicket } from '../../tickets/ticket-store.js';
-import {
-  ACTION_FIELDS,
-  arrivalLateMinutes,
-  type TicketAction,
-  type TicketState,
-} from '../../tickets/workflow.js';
+import { arrivalLateMinutes, type TicketAction, type TicketState } from '../../tickets/workflow.js';
 import { EXPORT_ROWS, type ExportFormat, formatProperty, sendTable, tableOf } from '../export.js';
 import { ANYONE } from '../guard.js';
 import { pageProperties } from '../limits.js';
-import {
-  clockActionsFor,
-  mayTakeTicketAction,
-  TICKET_ACTION_NAMES,
-  TICKET_ACTION_ROLES,
-  ticketActionsFor,
-} from '../rights.js';
+import { clockActionsFor, mayTakeTicketAction, TICKET_ACTION_ROLES, ticketActionsFor } from '../rights.js';
 import { scopeOf } from '../scope.js';
 import type { Role, User } from '../sessions.js';
 import { ticketHistory, ticketIn, ticketsIn } from '../stores/tickets-store.js';
@@ -81,42 +69,6 @@ function listedTicket(
 const TICKET_SIMS = { phone: 'sim', replacement_phone: 'sim' } as const;
 /** What the history's audit details may hold: older desk calls kept the caller's number there. */
 const HISTORY_PERSONAL = { callerPhone: 'phone', replacementPhone: 'sim' } as const;
-
-const actionBody = {
-  type: 'object',
-  required: ['action'],
-  properties: {
-    action: { type: 'string', enum: TICKET_ACTION_NAMES },
-    category: { type: 'string', enum: ['hardware', 'software', 'guidance', 'consultation'] },
-    severity: { type: 'integer', minimum: 1, maximum: 3 },
-    installer: { type: 'string', minLength: 1, maxLength: 64 },
-    servicePointId: { type: 'integer', minimum: 1 },
-    distance: { type: 'string', enum: DISTANCES },
-    at: { type: 'string', format: 'date-time' },
-    reason: { type: 'string', maxLength: 500 },
-    faultCause: { type: 'string', minLength: 1, maxLength: 500 },
-    faultCauseCode: { type: 'string', pattern: FAULT_CAUSE_CODE },
-    partsReplaced: { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 20 },
-    replacementPhone: { type: 'string', pattern: '^[0-9]{1,20}$' },
-    satisfaction: { type: 'integer', minimum: 1, maximum: 5 },
-    comment: { type: 'string', maxLength: 1000 },
-  },
-  additionalProperties: false,
-  // Each action comes with the fields it needs: resolving without a fault cause is a 400, not a crash.
-  allOf: [
-    ...TICKET_ACTION_NAMES.map((action) => ({
-      if: { properties: { action: { const: action } } },
-      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, never awaited
-      then: { required: ACTION_FIELDS[action] },
-    })),
-    // A cause by its code, or (older clients) by a note alone.
-    {
-      if: { properties: { action: { const: 'resolve' } } },
-      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, never awaited
-      then: { anyOf: [{ required: ['faultCauseCode'] }, { required: ['faultCause'] }] },
-    },
-  ],
-};
 
 export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { pool } = app;
@@ -205,7 +157,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { roles: TICKET_ACTION_ROLES },
       schema: {
         params: ref(IdParams),
-        body: actionBody,
+        body: TicketActionRequest,
         response: { 200: TicketAfterAction, '4xx': ref(ErrorAnswer) },
       },
     },
