@@ -25,10 +25,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RedisBus } from '@jt808/bus';
-import { normalizePhone, refreshRollup } from '@jt808/platform';
+import { refreshRollup } from '@jt808/platform';
 import { freePort } from '@jt808/test-support/ports';
 import pg from 'pg';
 import { benchArgs, log, runStamp } from '../cli.js';
+import { compareWithStored, readAcks } from '../no-loss.js';
 import {
   CpuAccount,
   commandLineOf,
@@ -1099,7 +1100,7 @@ async function floodRun(env: Env, backfillLane: boolean) {
       (await Promise.race([floodSim.exited, sleep(0).then(() => undefined)])) !== undefined
     ) {
       floodReport = JSON.parse(floodSim.stdout());
-      acknowledged = readAcks(floodAcks).total;
+      acknowledged = [...readAcks(floodAcks).values()].reduce((a, b) => a + b, 0);
     }
     if (acknowledged !== undefined && stored >= acknowledged) break;
     if (tick.t > deadline) break;
@@ -1111,8 +1112,8 @@ async function floodRun(env: Env, backfillLane: boolean) {
   const liveReport = JSON.parse(liveSim.stdout());
   await waitDrained(env, 600, 0);
   const noLoss = {
-    flood: await compareAcks(env.pool, floodAcks),
-    live: await compareAcks(env.pool, liveAcks),
+    flood: await compareWithStored(env.pool, readAcks(floodAcks)),
+    live: await compareWithStored(env.pool, readAcks(liveAcks)),
   };
   await stopWorkers(env);
   const result = {
@@ -1142,45 +1143,6 @@ async function floodRun(env: Env, backfillLane: boolean) {
     `  → drained in ${result.drainSeconds} s; live delay p50/p99 ${result.liveDelayDuringFlood?.p50}/${result.liveDelayDuringFlood?.p99} s (before ${result.liveDelayBefore?.p50}/${result.liveDelayBefore?.p99}); lost ${noLoss.flood.lost} + ${noLoss.live.lost}`,
   );
   return result;
-}
-
-/** A fleet-sim --acks file: acknowledged fixes per phone (as stored), and their total. */
-function readAcks(path: string): { byPhone: Map<string, number>; total: number } {
-  const byPhone = new Map<string, number>();
-  let total = 0;
-  for (const line of readFileSync(path, 'utf8').trim().split('\n').slice(1)) {
-    const [phone, n] = line.split(',');
-    byPhone.set(normalizePhone(phone!), Number(n));
-    total += Number(n);
-  }
-  return { byPhone, total };
-}
-
-/** Acknowledged (per the simulator) against stored (per the database), terminal by terminal. */
-async function compareAcks(pool: pg.Pool, acksFile: string) {
-  const { byPhone, total } = readAcks(acksFile);
-  const phones = [...byPhone.keys()];
-  const { rows } = await pool.query<{ phone: string; n: string }>(
-    'SELECT phone, count(*) AS n FROM positions WHERE phone = ANY($1) GROUP BY phone',
-    [phones],
-  );
-  const stored = new Map(rows.map((r) => [r.phone, Number(r.n)]));
-  let lost = 0;
-  let terminalsLosing = 0;
-  for (const [phone, n] of byPhone) {
-    const missing = n - (stored.get(phone) ?? 0);
-    if (missing > 0) {
-      lost += missing;
-      terminalsLosing++;
-    }
-  }
-  return { acknowledged: total, stored: sum0(stored.values()), lost, terminalsLosing };
-}
-
-function sum0(values: Iterable<number>): number {
-  let total = 0;
-  for (const value of values) total += value;
-  return total;
 }
 
 /**

@@ -2,12 +2,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RedisBus } from '@jt808/bus';
-import { normalizePhone, prepareDatabase } from '@jt808/platform';
+import { prepareDatabase } from '@jt808/platform';
 import pg from 'pg';
 import { benchArgs, log, runDirectory } from '../cli.js';
 import { exec, httpGet, until } from '../gateway/processes.js';
 import { createDatabase, databaseUrl } from '../ingest/db.js';
 import { type OwnPostgres, startOwnPostgres } from '../ingest/own-postgres.js';
+import { compareWithStored, readAcks } from '../no-loss.js';
 import { loadAverage, memoryOf, processTree } from '../proc.js';
 import { killAll, type Proc, sleep, start, stopAll } from '../processes.js';
 import { parseMetrics, sum } from '../prom.js';
@@ -244,27 +245,7 @@ async function main(): Promise<void> {
     const drainS = (Date.now() - drainStart) / 1000;
     await bus.close();
 
-    const acknowledged = new Map<string, number>();
-    for (const line of readFileSync(acksFile, 'utf8').trim().split('\n').slice(1)) {
-      const [phone, n] = line.split(',');
-      acknowledged.set(normalizePhone(phone!), Number(n));
-    }
-    const { rows } = await pool.query<{ phone: string; n: string }>(
-      'SELECT phone, count(*) AS n FROM positions GROUP BY phone',
-    );
-    const stored = new Map(rows.map((r) => [r.phone, Number(r.n)]));
-    let lost = 0;
-    let unacknowledgedStored = 0;
-    let terminalsLosing = 0;
-    for (const [phone, n] of acknowledged) {
-      const have = stored.get(phone) ?? 0;
-      if (have < n) {
-        lost += n - have;
-        terminalsLosing++;
-      } else unacknowledgedStored += have - n;
-    }
-    const totalAcknowledged = [...acknowledged.values()].reduce((a, b) => a + b, 0);
-    const totalStored = [...stored.values()].reduce((a, b) => a + b, 0);
+    const noLoss = await compareWithStored(pool, readAcks(acksFile));
     await pool.end();
 
     const result = {
@@ -278,17 +259,11 @@ async function main(): Promise<void> {
       fleet: summary,
       perHost: samples,
       drainS,
-      noLoss: {
-        acknowledged: totalAcknowledged,
-        stored: totalStored,
-        lost,
-        terminalsLosing,
-        unacknowledgedStored,
-      },
+      noLoss,
     };
     writeFileSync(join(outDir, 'result.json'), JSON.stringify(result, null, 2));
     process.stdout.write(report(result));
-    if (lost > 0 || totalAcknowledged === 0) process.exitCode = 1;
+    if (noLoss.lost > 0 || noLoss.acknowledged === 0) process.exitCode = 1;
   } finally {
     await stopAll();
     await postgres?.stop().catch(() => {});

@@ -2,13 +2,14 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RedisBus } from '@jt808/bus';
-import { normalizePhone, prepareDatabase, saveUser } from '@jt808/platform';
+import { prepareDatabase, saveUser } from '@jt808/platform';
 import pg from 'pg';
 import { benchArgs, log, runDirectory } from '../cli.js';
 import { exec, httpGet, until } from '../gateway/processes.js';
 import { createDatabase, databaseUrl } from '../ingest/db.js';
 import { type OwnPostgres, startOwnPostgres } from '../ingest/own-postgres.js';
 import { balancerConfig } from '../netns/balancer.js';
+import { compareWithStored, readAcks } from '../no-loss.js';
 import {
   CpuAccount,
   kernel,
@@ -811,36 +812,15 @@ async function main(): Promise<void> {
     600_000,
     2000,
   );
-  const acknowledged = new Map<string, number>();
-  for (const group of procs.groups)
-    for (const file of group.ackFiles)
-      for (const line of readFileSync(file, 'utf8').trim().split('\n').slice(1)) {
-        const [phone, count] = line.split(',');
-        const key = normalizePhone(phone!);
-        acknowledged.set(key, (acknowledged.get(key) ?? 0) + Number(count));
-      }
-  const { rows } = await pool.query<{ phone: string; n: number }>(
-    'SELECT phone, count(*)::int AS n FROM positions GROUP BY phone',
-  );
-  const stored = new Map(rows.map((r) => [r.phone, r.n]));
-  let lost = 0;
-  let terminalsLosing = 0;
-  for (const [phone, n] of acknowledged) {
-    const have = stored.get(phone) ?? 0;
-    if (have < n) {
-      lost += n - have;
-      terminalsLosing++;
-    }
-  }
-  const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
-  result.noLoss = { acknowledged: total(acknowledged), stored: total(stored), lost, terminalsLosing };
+  const noLoss = await compareWithStored(pool, readAcks(...procs.groups.flatMap((group) => group.ackFiles)));
+  result.noLoss = noLoss;
   log(`no-loss: ${JSON.stringify(result.noLoss)}`);
   result.endedAt = new Date().toISOString();
   save();
   await bus.close();
   await pool.end();
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  if (lost > 0) process.exitCode = 1;
+  if (noLoss.lost > 0) process.exitCode = 1;
 }
 
 async function cleanup(): Promise<void> {
