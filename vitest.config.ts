@@ -7,7 +7,7 @@ export default defineConfig({
   resolve: { conditions: ['source', ...defaultClientConditions] },
   ssr: { resolve: { conditions: ['source', ...defaultServerConditions], externalConditions: ['source'] } },
   test: {
-    include: ['*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['*/test/**/*.test.ts', 'platform/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     // Every API answer in every test is checked against its route's response schema (app.ts).
     env: { JT808_STRICT_RESPONSES: '1' },

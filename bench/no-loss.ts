@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { normalizePhone } from '@jt808/platform';
+import { normalizePhone } from '@jt808/protocol';
 import type pg from 'pg';
 
 /**

@@ -1,7 +1,7 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 
-// The console is static files served by the platform API (platform/src/api/console.ts), so the
+// The console is static files served by the platform API (platform/api/src/console.ts), so the
 // dev server proxies /api (and its WebSocket) to a running API.
 export default defineConfig({
   root: import.meta.dirname,

@@ -1,7 +1,8 @@
+import { buildApi, type Role, saveUser } from '@jt808/api';
 import { CommandClient, MemoryBus } from '@jt808/bus';
 import { DEFAULTS, FileRoster, Gateway } from '@jt808/gateway';
-import { buildApi, migrate, type Role, saveUser } from '@jt808/platform';
 import { type AnsweringTerminalState, answerCommands, TerminalConnection } from '@jt808/simulators';
+import { migrate } from '@jt808/storage';
 import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
@@ -164,7 +165,7 @@ describe.skipIf(!hasPostgres)('commands through the API, the bus and the gateway
     expect((await send('viewer', { command: 'locationQuery' })).statusCode).toBe(403);
   });
 
-  it('answered every command as its contract schema says, field for field (platform/src/api/response-check.ts)', () => {
+  it('answered every command as its contract schema says, field for field (platform/api/src/response-check.ts)', () => {
     expect(mismatches).toEqual([]);
   });
 });

@@ -42,7 +42,7 @@ const gateways = Object.entries(compose.services).filter(
   ([, s]) => s.command?.[1] === 'gateway/bin/jt808-gateway.js',
 );
 const platform = Object.entries(compose.services).filter(
-  ([, s]) => s.command?.[1] === 'platform/bin/jt808-platform.js',
+  ([, s]) => s.command?.[1] === 'platform/server/bin/jt808-platform.js',
 );
 
 function gatewayConfig(name: string, service: Service): GatewayConfig {
@@ -296,7 +296,7 @@ describe('docker-compose.yml', () => {
     expect(commands.filter((c) => c === 'status')).toHaveLength(1);
     const help = execFileSync(
       process.execPath,
-      [fileURLToPath(new URL('../platform/bin/jt808-platform.js', import.meta.url)), '--help'],
+      [fileURLToPath(new URL('../platform/server/bin/jt808-platform.js', import.meta.url)), '--help'],
       {
         encoding: 'utf8',
       },

@@ -1,7 +1,8 @@
 import { RedisBus } from '@jt808/bus';
 import { DEFAULTS, FileRoster, Gateway } from '@jt808/gateway';
-import { ensureStorage, IngestWorker, migrate, normalizePhone } from '@jt808/platform';
+import { normalizePhone } from '@jt808/protocol';
 import { Fleet } from '@jt808/simulators';
+import { ensureStorage, IngestWorker, migrate } from '@jt808/storage';
 import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import pg from 'pg';
 import { pino } from 'pino';

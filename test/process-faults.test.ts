@@ -26,7 +26,7 @@ setTimeout(() => console.log('never'), 3000);
 `;
 
 const binaries = {
-  platform: `import { pino } from '${pino}';\nimport { logProcessFaults } from '${root}platform/src/process-faults.ts';\nlogProcessFaults(pino());`,
+  platform: `import { pino } from '${pino}';\nimport { logProcessFaults } from '${root}platform/server/src/process-faults.ts';\nlogProcessFaults(pino());`,
   gateway: `import { pino } from '${pino}';\nimport { logProcessFaults } from '${root}gateway/src/runtime/process-faults.ts';\nlogProcessFaults(pino());`,
   simulators: `import { reportProcessFaults } from '${root}simulators/src/cli/process-faults.ts';\nreportProcessFaults();`,
 };

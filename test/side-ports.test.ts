@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
+import { startSideHttp } from '@jt808/platform';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../gateway/src/config.js';
 import { startHttp } from '../gateway/src/runtime/http.js';
-import { startSideHttp } from '../platform/src/side-http.js';
 
 /** What a failing endpoint may have in its error: the password must not reach the answer. */
 const LEAK = 'connect ECONNREFUSED postgres://jt808_app:hunter2@db.internal:5432/jt808';

@@ -1,7 +1,8 @@
 import { MemoryBus } from '@jt808/bus';
 import { DEFAULTS, FileRoster, Gateway } from '@jt808/gateway';
-import { DEFAULT_SETTINGS, ensureStorage, IngestWorker, migrate, StatusService } from '@jt808/platform';
 import { TerminalConnection } from '@jt808/simulators';
+import { DEFAULT_SETTINGS, StatusService } from '@jt808/status';
+import { ensureStorage, IngestWorker, migrate } from '@jt808/storage';
 import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import { location, signIn } from '@jt808/test-support/terminal';
 import { until } from '@jt808/test-support/wait';

@@ -64,7 +64,7 @@ export type RmaRecord = Static<typeof RmaRecord>;
 export const AFTER_SALES_RULES = ['return', 'exchange', 'free-repair', 'paid-repair'] as const;
 export type AfterSalesRule = (typeof AFTER_SALES_RULES)[number];
 
-/** Which warranty rule applies to a unit's fault, and why (platform/src/after-sales/warranty.ts). */
+/** Which warranty rule applies to a unit's fault, and why (platform/after-sales/src/warranty.ts). */
 export const WarrantyDecision = Type.Object({
   rule: OneOf(AFTER_SALES_RULES),
   inWarranty: Type.Boolean(),
@@ -452,7 +452,7 @@ export const Deliveries = Type.Array(Delivery);
 
 /**
  * The service standard's numbers, each a setting the operator may override (defaults and meaning:
- * platform/src/after-sales/settings.ts). Every one is a number.
+ * platform/after-sales/src/settings.ts). Every one is a number.
  */
 export const AFTER_SALES_SETTING_NAMES = [
   'firstAnswerMinutesAB',

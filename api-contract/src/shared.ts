@@ -25,7 +25,7 @@ export const CenterId = Type.Integer({ minimum: 1, $id: 'CenterId' });
 
 /**
  * Every error answer: a client error's message, or for a server error only `internal error` and
- * the request's id, which finds its log line (platform/src/api/errors.ts).
+ * the request's id, which finds its log line (platform/api/src/errors.ts).
  */
 export const ErrorAnswer = Type.Object(
   { error: Type.String(), requestId: Type.Optional(Type.String()) },

@@ -8,7 +8,7 @@ export type VehicleStatus = (typeof VEHICLE_STATUSES)[number];
 
 /**
  * GET /api/vehicles: a plate, VIN or SIM prefix (empty: every vehicle in scope), a page of them.
- * The page's bounds are the platform's (platform/src/api/limits.ts, MAX_PAGE and MAX_PAGE_SIZE).
+ * The page's bounds are the platform's (platform/api/src/limits.ts, MAX_PAGE and MAX_PAGE_SIZE).
  */
 export const VehicleSearchQuery = Type.Object(
   {

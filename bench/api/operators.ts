@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { type Role, saveUser } from '@jt808/platform';
+import { type Role, saveUser } from '@jt808/api';
 import type pg from 'pg';
 
 /** One signed-in operator of the load: their center and session token. */

@@ -18,7 +18,7 @@ export interface PublisherResult {
 /**
  * What ingest and the status engine leave in the database, at a steady rate: the live feed does not
  * read the bus, it listens to what the database's triggers announce when terminal_state positions
- * and status_transitions change (platform/src/api/live/live-feed.ts), so this writes exactly those
+ * and status_transitions change (platform/api/src/live/live-feed.ts), so this writes exactly those
  * rows — a position update stamped now() for a batch of terminals every 250 ms, and status
  * transitions.
  */

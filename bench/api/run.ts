@@ -15,7 +15,8 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dashboardPeriods, ensureStorage, migrate } from '@jt808/platform';
+import { dashboardPeriods } from '@jt808/api';
+import { ensureStorage, migrate } from '@jt808/storage';
 import { freePort } from '@jt808/test-support/ports';
 import pg from 'pg';
 import { benchArgs, log, runStamp } from '../cli.js';
@@ -40,7 +41,7 @@ import { measureSnapshot } from './snapshot.js';
 import { StabilitySampler, sampleTable } from './stability.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
-const PLATFORM_BIN = join(ROOT, 'platform/bin/jt808-platform.js');
+const PLATFORM_BIN = join(ROOT, 'platform/server/bin/jt808-platform.js');
 const PASSWORD = 'bench-api-password';
 const ADMIN = 'bench-admin';
 

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ensurePartitions } from '@jt808/platform';
+import { ensurePartitions } from '@jt808/storage';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 

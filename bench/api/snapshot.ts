@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { decodeSnapshot, encodeSnapshot, FleetIndex, snapshotVehicles } from '@jt808/platform';
+import { decodeSnapshot, encodeSnapshot, FleetIndex, snapshotVehicles } from '@jt808/api';
 import type pg from 'pg';
 
 export interface SnapshotResult {

@@ -16,7 +16,8 @@ import { dirname, extname, join, normalize } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { buildApi, migrate } from '@jt808/platform';
+import { buildApi } from '@jt808/api';
+import { migrate } from '@jt808/storage';
 import pg from 'pg';
 import { type Browser, type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
@@ -603,7 +604,7 @@ async function main(): Promise<void> {
     log(
       `seeded ${VEHICLES.toLocaleString('en')} vehicles over ${CENTERS} centers in ${((performance.now() - t) / 1000).toFixed(1)} s`,
     );
-    const { saveUser } = await import('@jt808/platform');
+    const { saveUser } = await import('@jt808/api');
     await saveUser(pool, { ...ADMIN, role: 'admin' });
 
     const api = await buildApi({ pool, secureCookies: false, consoleDir });

@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RedisBus } from '@jt808/bus';
-import { refreshRollup } from '@jt808/platform';
+import { refreshRollup } from '@jt808/storage';
 import { freePort } from '@jt808/test-support/ports';
 import pg from 'pg';
 import { benchArgs, log, runStamp } from '../cli.js';
@@ -59,7 +59,7 @@ import { type OwnPostgres, startOwnPostgres } from './own-postgres.js';
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const BIN = {
   gateway: join(ROOT, 'gateway/bin/jt808-gateway.js'),
-  platform: join(ROOT, 'platform/bin/jt808-platform.js'),
+  platform: join(ROOT, 'platform/server/bin/jt808-platform.js'),
   sim: join(ROOT, 'simulators/bin/fleet-sim.js'),
 };
 

@@ -3,7 +3,7 @@ import http from 'k6/http';
 import { setTimeout } from 'k6/timers';
 import { BASE_URL, DAY_FROM, DAY_TO, PASSWORD, TRACK_POINTS } from './config.ts';
 
-/** The session cookie's name (platform/src/api/routes/auth.ts). */
+/** The session cookie's name (platform/api/src/routes/auth.ts). */
 export const SESSION_COOKIE = 'jt808_session';
 
 export function pause(ms: number): Promise<void> {

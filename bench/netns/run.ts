@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RedisBus } from '@jt808/bus';
-import { prepareDatabase } from '@jt808/platform';
+import { prepareDatabase } from '@jt808/storage';
 import pg from 'pg';
 import { benchArgs, log, runDirectory } from '../cli.js';
 import { exec, httpGet, until } from '../gateway/processes.js';
@@ -27,7 +27,7 @@ import { BALANCER, CORE, gatewayHost, type Host, hostsDown, hostsUp, startOn } f
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const GATEWAY = join(ROOT, 'gateway/bin/jt808-gateway.js');
-const PLATFORM = join(ROOT, 'platform/bin/jt808-platform.js');
+const PLATFORM = join(ROOT, 'platform/server/bin/jt808-platform.js');
 const FLEET_SIM = join(ROOT, 'simulators/bin/fleet-sim.js');
 const TERMINAL_PORT = 6808;
 const GATEWAY_HTTP_PORT = 9808;

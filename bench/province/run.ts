@@ -1,8 +1,9 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { saveUser } from '@jt808/api';
 import { RedisBus } from '@jt808/bus';
-import { prepareDatabase, saveUser } from '@jt808/platform';
+import { prepareDatabase } from '@jt808/storage';
 import pg from 'pg';
 import { benchArgs, log, runDirectory } from '../cli.js';
 import { exec, httpGet, until } from '../gateway/processes.js';
@@ -45,7 +46,7 @@ import { groupsForShare, nextShareProbe, planProvince } from './plan.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const GATEWAY = join(ROOT, 'gateway/bin/jt808-gateway.js');
-const PLATFORM = join(ROOT, 'platform/bin/jt808-platform.js');
+const PLATFORM = join(ROOT, 'platform/server/bin/jt808-platform.js');
 const FLEET_SIM = join(ROOT, 'simulators/bin/fleet-sim.js');
 const PHASES = ['hold', 'restart', 'share', 'outage'] as const;
 type Phase = (typeof PHASES)[number];

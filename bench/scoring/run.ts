@@ -10,10 +10,10 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { freshDatabase } from '@jt808/test-support/postgres';
-import { formatReport, targetsMet } from '../../platform/src/scoring/report-table.js';
-import { score } from '../../platform/src/scoring/score.js';
-import { runScoring, SCORING_PLAN, scoringScenario } from '../../platform/test/scoring-rig.js';
 import { benchArgs } from '../cli.js';
+import { formatReport, targetsMet } from './report-table.js';
+import { runScoring, SCORING_PLAN, scoringScenario } from './rig.js';
+import { score } from './score.js';
 
 const values = benchArgs('bench:scoring', 'status engine scoring', {
   terminals: { type: 'string', default: '2000' },

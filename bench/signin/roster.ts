@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { normalizePhone } from '@jt808/platform';
 import type { Edition } from '@jt808/protocol';
+import { normalizePhone } from '@jt808/protocol';
 import { identityOf } from '@jt808/simulators';
 import type pg from 'pg';
 

@@ -1,7 +1,7 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { prepareDatabase } from '@jt808/platform';
+import { prepareDatabase } from '@jt808/storage';
 import pg from 'pg';
 import { benchArgs, log, runDirectory } from '../cli.js';
 import { assertPortFree, httpGet, startRedis, until } from '../gateway/processes.js';

@@ -6,8 +6,8 @@
  *   npm run bench:status -w @jt808/bench     (node --expose-gc, built packages)
  */
 import { type Delivery, EventKind } from '@jt808/bus';
-import { DEFAULT_SETTINGS, StatusEngine } from '@jt808/platform';
 import { encodeBody, MessageId } from '@jt808/protocol';
+import { DEFAULT_SETTINGS, StatusEngine } from '@jt808/status';
 
 const TERMINALS = Number(process.env.TERMINALS ?? 400_000);
 const PASSES = 15;

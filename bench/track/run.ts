@@ -1,5 +1,5 @@
 /**
- * bench:track – a vehicle's day's track (GET /api/vehicles/:id/track, platform/src/api/track.ts)
+ * bench:track – a vehicle's day's track (GET /api/vehicles/:id/track, platform/storage/src/storage/track.ts)
  * with and without the covering index, in one database and one run.
  *
  * Two days of fixes are seeded the same way, in arrival order (30-s slot by slot, every vehicle of
@@ -23,7 +23,7 @@ import {
   partitionName,
   readTrack,
   TRACK_SQL,
-} from '@jt808/platform';
+} from '@jt808/storage';
 import pg from 'pg';
 import { type Summary, summarize } from '../api/percentiles.js';
 import { benchArgs } from '../cli.js';

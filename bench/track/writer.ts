@@ -5,7 +5,7 @@
  * `seconds`; fixes of vehicles not tracked (phones 137…), every one 15 s into its 30-s slot. Reports
  * { rate, late, usPerFix, backendUsPerFix } to its parent.
  */
-import { CREATE_STAGING, insertPositions, type PositionRow } from '@jt808/platform';
+import { CREATE_STAGING, insertPositions, type PositionRow } from '@jt808/storage';
 import pg from 'pg';
 import { cpuOf } from '../proc.js';
 

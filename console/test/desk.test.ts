@@ -1,4 +1,4 @@
-import { saveUser } from '@jt808/platform';
+import { saveUser } from '@jt808/api';
 import { browserMissing, newPage, screenshot, signIn } from '@jt808/test-support/browser';
 import { hasPostgres } from '@jt808/test-support/postgres';
 import type { Browser, Page } from 'playwright-core';

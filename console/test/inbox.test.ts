@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { advanceTicket, deliverDue, saveUser, webhookSender } from '@jt808/platform';
+import { advanceTicket, deliverDue, webhookSender } from '@jt808/after-sales';
+import { saveUser } from '@jt808/api';
 import { browserMissing, launchBrowser, newPage, screenshot, signIn } from '@jt808/test-support/browser';
 import { hasPostgres } from '@jt808/test-support/postgres';
 import type { Browser, Page } from 'playwright-core';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runAfterSalesRound, saveUser } from '@jt808/platform';
+import { runAfterSalesRound } from '@jt808/after-sales';
+import { saveUser } from '@jt808/api';
 import {
   ARTIFACTS,
   browserMissing,

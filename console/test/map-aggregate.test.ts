@@ -1,6 +1,5 @@
+import { encodeFleetColumns, FleetIndex, type FleetRow } from '@jt808/api';
 import { describe, expect, it } from 'vitest';
-import { encodeFleetColumns } from '../../platform/src/api/map/fleet-columns.js';
-import { FleetIndex, type FleetRow } from '../../platform/src/api/map/fleet-index.js';
 import { aggregate, type FleetView } from '../src/map/aggregate.js';
 import { readFleetColumns } from '../src/map/fleet-columns.js';
 import { fleetFrame } from '../src/map/fleet-frame.js';

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
-import { buildApi, ensureStorage, migrate, saveUser } from '@jt808/platform';
+import { buildApi, saveUser } from '@jt808/api';
+import { ensureStorage, migrate } from '@jt808/storage';
 import { browserMissing, launchBrowser, newPage, screenshot, signIn } from '@jt808/test-support/browser';
 import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import type { FastifyInstance } from 'fastify';

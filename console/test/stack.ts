@@ -2,20 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildApi, saveUser } from '@jt808/api';
 import { CommandClient, MemoryBus } from '@jt808/bus';
 import { DEFAULTS, FileRoster, Gateway } from '@jt808/gateway';
-import {
-  buildApi,
-  DEFAULT_SETTINGS,
-  ensureStorage,
-  IngestWorker,
-  migrate,
-  refreshRollup,
-  StatusService,
-  type StorageMode,
-  saveUser,
-} from '@jt808/platform';
 import { TerminalConnection } from '@jt808/simulators';
+import { DEFAULT_SETTINGS, StatusService } from '@jt808/status';
+import { ensureStorage, IngestWorker, migrate, refreshRollup, type StorageMode } from '@jt808/storage';
 import { signedInPage } from '@jt808/test-support/browser';
 import { freshDatabase, type TestDatabase } from '@jt808/test-support/postgres';
 import type { FastifyInstance } from 'fastify';

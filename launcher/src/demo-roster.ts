@@ -1,5 +1,6 @@
-import { normalizePhone, transaction } from '@jt808/platform';
+import { normalizePhone } from '@jt808/protocol';
 import { CITIES, type City, identityOf } from '@jt808/simulators';
+import { transaction } from '@jt808/storage';
 import type pg from 'pg';
 
 export const DEMO_CENTERS = 60;

@@ -1,4 +1,4 @@
-import { addUserIfMissing, isPasswordOf } from '@jt808/platform';
+import { addUserIfMissing, isPasswordOf } from '@jt808/api';
 import type pg from 'pg';
 import { localSecret } from './local-secret.js';
 

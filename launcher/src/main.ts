@@ -2,26 +2,14 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startAfterSalesRounds } from '@jt808/after-sales';
+import { buildApi, CONSOLE_DIR, DEFAULT_CACHE_POLICY } from '@jt808/api';
 import { type Bus, CommandClient, MemoryBus, RedisBus } from '@jt808/bus';
 import { DEFAULTS, Gateway, PostgresRoster, startHttp } from '@jt808/gateway';
-import {
-  buildApi,
-  CONSOLE_DIR,
-  createPool,
-  DEFAULT_CACHE_POLICY,
-  DEFAULT_SETTINGS,
-  DEFAULT_TICKET_SETTINGS,
-  IngestWorker,
-  logProcessFaults,
-  maintainStorage,
-  prepareDatabase,
-  refreshRollup,
-  StatusService,
-  simulatedTimeView,
-  startAfterSalesRounds,
-  toSimulated,
-} from '@jt808/platform';
+import { logProcessFaults, simulatedTimeView, toSimulated } from '@jt808/platform';
 import { Fleet, loadScenario } from '@jt808/simulators';
+import { DEFAULT_SETTINGS, DEFAULT_TICKET_SETTINGS, StatusService } from '@jt808/status';
+import { createPool, IngestWorker, maintainStorage, prepareDatabase, refreshRollup } from '@jt808/storage';
 import { pino } from 'pino';
 import { EMBEDDED_PORT, openDatabase } from './database.js';
 import { demoTime } from './demo-clock.js';

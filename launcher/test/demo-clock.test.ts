@@ -1,4 +1,4 @@
-import { migrate } from '@jt808/platform';
+import { migrate } from '@jt808/storage';
 import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

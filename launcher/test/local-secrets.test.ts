@@ -1,12 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isPasswordOf, saveUser } from '@jt808/api';
+import { migrate } from '@jt808/storage';
 import { freePort } from '@jt808/test-support/ports';
 import { freshDatabase, hasPostgres } from '@jt808/test-support/postgres';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isPasswordOf, saveUser } from '../../platform/src/api/users.js';
-import { migrate } from '../../platform/src/db/migrate.js';
 import { openDatabase } from '../src/database.js';
 import { localAdmin } from '../src/local-admin.js';
 

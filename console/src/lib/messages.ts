@@ -152,7 +152,7 @@ export const zh = {
   'plateColor.4': '白牌',
   'plateColor.5': '绿牌',
   'plateColor.9': '其他颜色',
-  // The status engine's fault reasons (platform/src/status/reasons.ts) and what opens a ticket.
+  // The status engine's fault reasons (platform/status/src/reasons.ts) and what opens a ticket.
   'reason.offline': '离线',
   'reason.install': '待安装',
   'reason.gnss-module-fault': 'GNSS 模块故障',

@@ -1,6 +1,6 @@
 /**
  * Reads the platform's map snapshot (GET /api/map/fleet; the layout is written down in
- * platform/src/api/map/fleet-columns.ts) as typed-array views over the received bytes: nothing is
+ * platform/api/src/map/fleet-columns.ts) as typed-array views over the received bytes: nothing is
  * parsed or copied.
  */
 export const FLEET_MAGIC = 0x31464d4a;

@@ -1,7 +1,7 @@
 /**
  * The map's five vehicle states: the status engine's verdict with "online" split by motion. The
  * code of a state is its index here, the same codes as the platform's map snapshot
- * (platform/src/api/map/fleet-columns.ts, MAP_STATUS).
+ * (platform/api/src/map/fleet-columns.ts, MAP_STATUS).
  */
 export const MAP_STATUSES = ['never-seen', 'moving', 'parked', 'offline', 'faulty'] as const;
 export type MapStatus = (typeof MAP_STATUSES)[number];

@@ -14,7 +14,7 @@ export interface PostgresRosterOptions {
   onError?: (error: Error) => void;
 }
 
-/** The row of gateway_registration_facts (platform/migrations/0020_gateway_registry.sql). */
+/** The row of gateway_registration_facts (platform/storage/migrations/0020_gateway_registry.sql). */
 interface FactsRow {
   known: boolean;
   terminal_id: string | null;

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
  * state, which is now unknown: it is logged at fatal and the process exits (1) for its supervisor
  * to start a fresh one.
  *
- * The platform has its own copy (platform/src/process-faults.ts): the gateway and the platform
+ * The platform has its own copy (platform/server/src/process-faults.ts): the gateway and the platform
  * do not depend on each other, and the one package both use, the bus, holds the event schema and
  * its transports, not process plumbing. The one-command start uses the platform's.
  */

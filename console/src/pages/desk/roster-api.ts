@@ -37,10 +37,10 @@ export type {
  * and the installers' contracts.
  */
 
-/** The roles that read their change history (platform/src/api/routes/roster-history.ts, READERS). */
+/** The roles that read their change history (platform/api/src/routes/roster-history.ts, READERS). */
 export const HISTORY_READERS: readonly Role[] = ['admin', 'operator', 'desk', 'service'];
 
-/** The roles that may write them (platform/src/api/routes/roster-records.ts, ROSTER_WRITERS). */
+/** The roles that may write them (platform/api/src/routes/roster-records.ts, ROSTER_WRITERS). */
 export const ROSTER_WRITERS: readonly Role[] = ['admin', 'desk'];
 
 const part = encodeURIComponent;

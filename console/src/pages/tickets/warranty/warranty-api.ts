@@ -12,7 +12,7 @@ import { getJson, postJson, putJson, type Role } from '../../../lib/api.js';
 
 /**
  * The routes of a ticket's returned unit and the fault-cause catalogue (docs/after-sales.md,
- * "Warranty, exchange and return", "Fault causes"; platform/src/api/routes/rma.ts, fault-causes.ts).
+ * "Warranty, exchange and return", "Fault causes"; platform/api/src/routes/rma.ts, fault-causes.ts).
  */
 
 /** Who records a returned unit and its quotes (platform: RMA_WRITERS). */

@@ -1,3 +1,0 @@
-#!/usr/bin/env node
-// Runs the built platform CLI (npm run build at the repository root produces platform/dist).
-import('../dist/main.js');
