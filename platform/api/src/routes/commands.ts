@@ -1,17 +1,24 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { CommandRequest, CommandResult, ErrorAnswer, IdParams, ref } from '@jt808/api-contract';
 import { type CommandClient, CommandStatus } from '@jt808/bus';
-import { decodeBody, encodeBody, type Header, isJt808Error, type OutgoingMessage } from '@jt808/protocol';
+import {
+  decodeBody,
+  encodeBody,
+  type Header,
+  isJt808Error,
+  MessageId,
+  type OutgoingMessage,
+} from '@jt808/protocol';
 import { scopeOf } from '@jt808/storage';
 import { readableBody, typedParameter } from '../command-payload.js';
 import { COMMAND_ROLES, type CommandName, maySendCommand } from '../rights.js';
 
-/** The commands the API offers, each a downlink message of the codec. */
+/** The commands the API offers, each a downlink message of the codec, named as in its table. */
 const COMMANDS: Record<CommandName, { name: CommandName; id: number }> = {
-  locationQuery: { name: 'locationQuery', id: 0x8201 },
-  queryParameters: { name: 'queryParameters', id: 0x8104 },
-  setParameters: { name: 'setParameters', id: 0x8103 },
-  textMessage: { name: 'textMessage', id: 0x8300 },
+  locationQuery: { name: 'locationQuery', id: MessageId.locationQuery },
+  queryParameters: { name: 'queryParameters', id: MessageId.queryParameters },
+  setParameters: { name: 'setParameters', id: MessageId.setParameters },
+  textMessage: { name: 'textMessage', id: MessageId.textMessage },
 };
 
 const STATUS_NAMES: Record<number, CommandResult['status']> = {
