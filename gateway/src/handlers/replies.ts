@@ -89,23 +89,37 @@ function publishQuietly(
     .catch((error: unknown) => ctx.log.warn({ err: error, session: session.id }, 'event not published'));
 }
 
+/**
+ * publishMessage for a handler whose answer depends on it: true once the message is durable on the
+ * bus; false on a bus failure, logged (sampled) as `refused`, and the handler then answers (or stays
+ * silent) so that the terminal sends it again.
+ */
+export async function publishOrLog(
+  ctx: GatewayContext,
+  session: Session,
+  inbound: Inbound,
+  refused: string,
+): Promise<boolean> {
+  try {
+    await publishMessage(ctx, session, inbound);
+    return true;
+  } catch (error) {
+    ctx.logSampled('bus-publish', { err: error, session: session.id }, refused);
+    return false;
+  }
+}
+
 /** Publishes, then acknowledges; a bus failure is answered with 0x8001 failure so the terminal retries. */
 export async function publishAndAcknowledge(
   ctx: GatewayContext,
   session: Session,
   inbound: Inbound,
 ): Promise<void> {
-  const { header } = inbound.message;
-  try {
-    await publishMessage(ctx, session, inbound);
-  } catch (error) {
-    ctx.logSampled(
-      'bus-publish',
-      { err: error, session: session.id },
-      'bus did not take the event; terminal not acknowledged',
-    );
-    acknowledge(session, header, PlatformResult.Failure);
-    return;
-  }
-  acknowledge(session, header);
+  const taken = await publishOrLog(
+    ctx,
+    session,
+    inbound,
+    'bus did not take the event; terminal not acknowledged',
+  );
+  acknowledge(session, inbound.message.header, taken ? PlatformResult.Success : PlatformResult.Failure);
 }
