@@ -25,6 +25,7 @@ import { type FleetColumns, NO_POSITION, readFleetColumns } from '../../console/
 import { benchArgs } from '../cli.js';
 import { createDatabase, databaseUrl, dropDatabase } from '../ingest/db.js';
 import { commandNameOf, cpuOf, parents } from '../proc.js';
+import { chromiumArgs } from './chromium.js';
 import { seedFleet } from './seed.js';
 import { mainThreadTasks } from './trace.js';
 
@@ -646,19 +647,7 @@ async function main(): Promise<void> {
     const browser = await chromium.launch({
       executablePath: values.chromium,
       headless: true,
-      args: [
-        '--no-sandbox',
-        // Software compositing (as the console's browser tests run) makes chromium read every WebGL
-        // frame back from the GPU process on the page's thread; `gpu` composites with SwiftShader as
-        // the GPU, as a browser on a machine with a graphics card does (RESULTS.md, "Console map").
-        ...(values.compositing === 'gpu' ? [] : ['--disable-gpu']),
-        '--use-gl=angle',
-        '--use-angle=swiftshader',
-        '--enable-unsafe-swiftshader',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
+      args: chromiumArgs(values.compositing === 'gpu' ? 'gpu' : 'software'),
     });
     cleanups.push(() => browser.close());
     let ours: (PageFigures & { sustained?: SustainFigures }) | undefined;

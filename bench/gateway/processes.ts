@@ -40,6 +40,22 @@ export async function httpGet(url: string, timeoutMs = 10_000): Promise<string> 
   return response.text();
 }
 
+/**
+ * Waits for a started gateway's /healthz to say ok (at most `timeoutMs`) and returns the number of
+ * cluster workers it expects.
+ */
+export async function gatewayWorkers(httpPort: number, timeoutMs: number): Promise<number> {
+  const health = await until(
+    'gateway /healthz',
+    async () => {
+      const body = JSON.parse(await httpGet(`http://127.0.0.1:${httpPort}/healthz`, 2000));
+      return body.ok ? (body as { expected: number }) : undefined;
+    },
+    timeoutMs,
+  );
+  return health.expected;
+}
+
 export function exec(command: string, args: string[], timeoutMs = 30_000): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(command, args, { timeout: timeoutMs }, (error, stdout) =>

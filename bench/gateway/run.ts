@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchArgs, log, runDirectory } from '../cli.js';
+import { parseJson, quiesce, sourceAddresses } from '../fleet-sim.js';
 import {
   counterDelta,
   cpuByPid,
@@ -19,7 +20,7 @@ import {
 import { finish, type Proc, sleep, start, stop, stopAll } from '../processes.js';
 import { bucketDelta, buckets, byLabel, parseMetrics, quantile, type Sample, sum } from '../prom.js';
 import { generalResponseFrame, locationFrame } from './frames.js';
-import { assertPortFree, httpGet, startRedis, until } from './processes.js';
+import { assertPortFree, gatewayWorkers, httpGet, startRedis, until } from './processes.js';
 import { type HoldResult, markdown, type RampPoint, type ThroughputResult } from './report.js';
 
 /**
@@ -136,20 +137,13 @@ async function startGateway(
     logDir,
     { env: clusterEnv },
   );
-  const health = await until(
-    'gateway /healthz',
-    async () => {
-      const body = JSON.parse(await httpGet(`http://127.0.0.1:${PORT.gatewayHttp}/healthz`, 2000));
-      return body.ok ? (body as { expected: number }) : undefined;
-    },
-    60_000,
-  );
+  const workers = await gatewayWorkers(PORT.gatewayHttp, 60_000);
   const scrape = async () =>
     parseMetrics(await httpGet(`http://127.0.0.1:${PORT.gatewayHttp}/metrics`, 20_000));
   return {
     name: 'gateway',
     process: process_,
-    workers: health.expected,
+    workers,
     pids: () => processTree(process_.pid),
     held: async () => sum(await scrape(), 'jt808_sessions', { state: 'authenticated' }),
     scrape,
@@ -203,7 +197,7 @@ function startFleet(
     ...['-n', String(n), '--port', String(PORT.gateway), '--ramp', String(extra.ramp)],
     ...['--driving-interval', String(extra.intervalS), '--parked-interval', String(extra.intervalS)],
     ...['--heartbeat', '60', '--speed', String(extra.speed ?? 1), '--duration', String(extra.durationS)],
-    ...['--source-addresses', String(sourceAddresses(n))],
+    ...['--source-addresses', String(sourceAddresses(n, opts.perAddress))],
     '--json',
   ];
   return start('fleet-sim', 'node', args, logDir);
@@ -218,37 +212,10 @@ function startBlast(
     ...['-n', String(n), '--port', String(PORT.noop), '--ramp', String(extra.ramp)],
     ...['--hold', String(extra.holdS), '--rate', String(extra.rate), '--duration', String(extra.durationS)],
     ...(extra.frameHex ? ['--frame-hex', extra.frameHex] : []),
-    ...['--source-addresses', String(sourceAddresses(n))],
+    ...['--source-addresses', String(sourceAddresses(n, opts.perAddress))],
     '--json',
   ];
   return start('blast', 'node', args, logDir);
-}
-
-/**
- * Source addresses for n connections. Not the simulator's default of 25,000 per address: libuv sets
- * SO_REUSEADDR before bind(), so the kernel's port search for bind(addr, 0) first scans only the odd
- * ports of the lower half of ip_local_port_range (~7,000 here), and once those are taken every
- * connect costs milliseconds of system time (see RESULTS.md). A few thousand per address keeps it cheap.
- */
-function sourceAddresses(n: number): number {
-  return Math.min(254, Math.max(1, Math.ceil(n / opts.perAddress)));
-}
-
-/**
- * Waits (at most 75 s) for the TIME_WAIT sockets of the previous phase to expire: they keep their
- * (address, port) pairs, which would make the next phase's connects slower than the first's.
- */
-async function quiesce(): Promise<void> {
-  const deadline = performance.now() + 75_000;
-  while (kernel().tcpTimeWait > 2000 && performance.now() < deadline) await sleep(2000);
-}
-
-function parseJson(text: string): Record<string, unknown> | undefined {
-  try {
-    return JSON.parse(text.slice(text.indexOf('{')));
-  } catch {
-    return undefined;
-  }
 }
 
 /** fleet-sim's once-a-second progress line (stderr, a line each when piped). */

@@ -794,24 +794,21 @@ function simBrief(report: unknown) {
   };
 }
 
+/** One load of the dumped rows into positions, by raw COPY or by the staged insert. */
+interface CopyRun {
+  seconds: number;
+  rows: number;
+  perSecond: number;
+  quiet: unknown;
+  cpuMicrosecondsPerRow: unknown;
+}
+
 async function copyBaseline(env: Env) {
   const file = join(RUN_DIR, 'rows.copy');
   const bytes = await dumpPositions(env.pool, file, COPY_ROWS);
   log(`copy: ${fmt(bytes / 1e6, 1)} MB of rows dumped`);
-  const raw: {
-    seconds: number;
-    rows: number;
-    perSecond: number;
-    quiet: unknown;
-    cpuMicrosecondsPerRow: unknown;
-  }[] = [];
-  const staged: {
-    seconds: number;
-    rows: number;
-    perSecond: number;
-    quiet: unknown;
-    cpuMicrosecondsPerRow: unknown;
-  }[] = [];
+  const raw: CopyRun[] = [];
+  const staged: CopyRun[] = [];
   for (let run = 0; run < COPY_RUNS; run++) {
     for (const [list, go] of [
       [raw, () => copyIntoPositions(env.pool, file)],

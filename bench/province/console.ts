@@ -1,4 +1,5 @@
 import { chromium } from 'playwright-core';
+import { chromiumArgs } from '../console-map/chromium.js';
 
 /**
  * The console open on the map in headless chromium, signed in as an administrator, as an operator
@@ -21,17 +22,8 @@ export async function openConsole(
   const browser = await chromium.launch({
     executablePath,
     headless: true,
-    // As bench:console-map runs it: software WebGL through SwiftShader.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--use-gl=angle',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
+    // As bench:console-map runs it by default: software WebGL through SwiftShader.
+    args: chromiumArgs('software'),
   });
   try {
     const context = await browser.newContext();

@@ -4,14 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { prepareDatabase } from '@jt808/storage';
 import pg from 'pg';
 import { benchArgs, log, runDirectory } from '../cli.js';
-import { assertPortFree, httpGet, startRedis, until } from '../gateway/processes.js';
+import { parseJson, quiesce, sourceAddresses } from '../fleet-sim.js';
+import { assertPortFree, gatewayWorkers, httpGet, startRedis } from '../gateway/processes.js';
 import { createDatabase, databaseUrl, dropDatabase } from '../ingest/db.js';
 import {
   counterDelta,
   cpuByPid,
   cpuDelta,
   cpuSeconds,
-  kernel,
   limits,
   machine,
   parentOf,
@@ -258,15 +258,7 @@ async function startGateway(roster: RosterKind, rosterFile: string, redisPort: n
     ],
     logDir,
   );
-  const health = await until(
-    'gateway /healthz',
-    async () => {
-      const body = JSON.parse(await httpGet(`http://127.0.0.1:${opts.httpPort}/healthz`, 2000));
-      return body.ok ? (body as { expected: number }) : undefined;
-    },
-    120_000,
-  );
-  return { gateway, workers: health.expected };
+  return { gateway, workers: await gatewayWorkers(opts.httpPort, 120_000) };
 }
 
 const scrape = async (): Promise<Sample[]> =>
@@ -292,25 +284,11 @@ function startFleet(stateFile: string): Proc {
       // Quiet once signed in: the storm is the sign-in (each terminal still sends one location right after).
       ...['--driving-interval', '3600', '--parked-interval', '3600', '--heartbeat', '600', '--speed', '1'],
       ...['--duration', String(durationS), '--per-process', String(opts.perProcess)],
-      ...['--source-addresses', String(Math.min(254, Math.max(1, Math.ceil(n / opts.perAddress))))],
+      ...['--source-addresses', String(sourceAddresses(n, opts.perAddress))],
       '--json',
     ],
     logDir,
   );
-}
-
-/** Waits (at most 75 s) for the previous storm's TIME_WAIT sockets to expire. */
-async function quiesce(): Promise<void> {
-  const deadline = performance.now() + 75_000;
-  while (kernel().tcpTimeWait > 2000 && performance.now() < deadline) await sleep(2000);
-}
-
-function parseJson(text: string): Record<string, unknown> | undefined {
-  try {
-    return JSON.parse(text.slice(text.indexOf('{')));
-  } catch {
-    return undefined;
-  }
 }
 
 async function storm(

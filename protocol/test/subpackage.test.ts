@@ -9,24 +9,14 @@ import {
   type FragmentMessage,
   type HeaderInit,
   isJt808Error,
-  type Jt808ErrorReason,
   type OutgoingMessage,
   PACKET_SLOT_BYTES,
   SubPackageAssembler,
 } from '../src/index.js';
+import { reasonOf } from './reason-of.js';
 
 function concat(parts: Uint8Array[]): Uint8Array {
   return Uint8Array.from(parts.flatMap((part) => [...part]));
-}
-
-function reasonOf(run: () => unknown): Jt808ErrorReason | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (isJt808Error(error)) return error.reason;
-    throw error;
-  }
-  return undefined;
 }
 
 function fragment(frame: Uint8Array): FragmentMessage {

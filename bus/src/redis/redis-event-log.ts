@@ -274,22 +274,10 @@ class RedisConsumer implements EventConsumer {
   }
 
   private async nextBatch(): Promise<Fetched> {
-    const { group, consumer } = this.options;
     if (Date.now() - this.lastOwnPendingScan > OWN_PENDING_RESCAN_MS) this.ownPendingChecked = false;
     if (!this.ownPendingChecked) {
       this.lastOwnPendingScan = Date.now();
-      const reply = (await this.call(
-        'XREADGROUP',
-        'GROUP',
-        group,
-        consumer,
-        'COUNT',
-        this.fetchCount(),
-        'STREAMS',
-        ...this.keys,
-        ...this.keys.map(() => '0'),
-      )) as StreamReply;
-      const batch = this.toFetched(reply);
+      const batch = await this.readGroup(this.keys, '0', this.fetchCount());
       if (batch.entries.length > 0) return batch;
       this.ownPendingChecked = true;
     }
@@ -300,8 +288,9 @@ class RedisConsumer implements EventConsumer {
     }
     const live = await this.fetchLive();
     const liveFull = live.deliveries.length + this.entrySizes[Lane.Live].eventsPerEntry > this.batchSize;
-    const backfill = await this.fetchNew(
+    const backfill = await this.readGroup(
       this.lanes.backfill,
+      '>',
       this.entrySizes[Lane.Backfill].count(
         liveFull ? BACKFILL_EVENTS_BESIDE_FULL_LIVE : BACKFILL_EVENTS_WITH_ROOM,
       ),
@@ -316,8 +305,9 @@ class RedisConsumer implements EventConsumer {
    * when no backfill is waiting (a backlog of it is worked on instead of waiting for live events).
    */
   private async fetchLive(): Promise<Fetched> {
-    const fresh = await this.fetchNew(
+    const fresh = await this.readGroup(
       this.lanes.live,
+      '>',
       this.fetchCount(),
       this.backfillWaiting ? undefined : this.maxWaitMs,
     );
@@ -328,11 +318,19 @@ class RedisConsumer implements EventConsumer {
     // a steady rate a fetch finds only what arrived during the previous batch's transaction, a few
     // hundred events, and each transaction costs its statements and a commit whatever its size.
     await sleep(fetchedAt + this.maxWaitMs - Date.now());
-    return join(fresh, await this.fetchNew(this.lanes.live, this.fetchCount(room)));
+    return join(fresh, await this.readGroup(this.lanes.live, '>', this.fetchCount(room)));
   }
 
-  /** New entries of `keys`, up to `count` from each; waits up to blockMs for the first when none are there. */
-  private async fetchNew(keys: string[], count: number, blockMs?: number): Promise<Fetched> {
+  /**
+   * Entries of `keys`, up to `count` from each: from `>` new ones, waiting up to blockMs for the
+   * first when none are there; from `0` those delivered to this consumer and not yet acknowledged.
+   */
+  private async readGroup(
+    keys: string[],
+    from: '>' | '0',
+    count: number,
+    blockMs?: number,
+  ): Promise<Fetched> {
     const { group, consumer } = this.options;
     const block = blockMs === undefined ? [] : ['BLOCK', blockMs];
     const reply = (await this.call(
@@ -345,7 +343,7 @@ class RedisConsumer implements EventConsumer {
       ...block,
       'STREAMS',
       ...keys,
-      ...keys.map(() => '>'),
+      ...keys.map(() => from),
     )) as StreamReply;
     return this.toFetched(reply);
   }

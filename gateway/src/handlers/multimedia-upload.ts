@@ -1,7 +1,7 @@
 import type { BodyOf } from '@jt808/protocol';
 import type { GatewayContext, Inbound } from '../context.js';
 import type { Session } from '../session/session.js';
-import { publishMessage } from './replies.js';
+import { publishThenAnswer } from './replies.js';
 
 /**
  * 0x0801 (reassembled from its packets): answered with 0x8800 listing no missing packets once the
@@ -13,15 +13,11 @@ export async function handleMultimediaUpload(
   inbound: Inbound,
   upload: BodyOf<'multimediaUpload'>,
 ): Promise<void> {
-  try {
-    await publishMessage(ctx, session, inbound);
-  } catch (error) {
-    ctx.logSampled(
-      'bus-publish',
-      { err: error, session: session.id },
-      'bus did not take the media; not acknowledged',
-    );
-    return;
-  }
-  session.send({ name: 'multimediaUploadResponse', body: { mediaId: upload.mediaId, retransmitIds: [] } });
+  await publishThenAnswer(ctx, session, inbound, 'bus did not take the media; not acknowledged', (taken) => {
+    if (taken)
+      session.send({
+        name: 'multimediaUploadResponse',
+        body: { mediaId: upload.mediaId, retransmitIds: [] },
+      });
+  });
 }

@@ -89,23 +89,41 @@ function publishQuietly(
     .catch((error: unknown) => ctx.log.warn({ err: error, session: session.id }, 'event not published'));
 }
 
+/**
+ * publishMessage for a handler whose answer depends on it: `answer(true)` once the message is
+ * durable on the bus; on a bus failure the refusal is logged (sampled) as `refused` and
+ * `answer(false)` answers (or stays silent) so that the terminal sends it again. A callback rather
+ * than a returned boolean: one await per message on the location path, not two.
+ */
+export async function publishThenAnswer(
+  ctx: GatewayContext,
+  session: Session,
+  inbound: Inbound,
+  refused: string,
+  answer: (taken: boolean) => void,
+): Promise<void> {
+  try {
+    await publishMessage(ctx, session, inbound);
+  } catch (error) {
+    ctx.logSampled('bus-publish', { err: error, session: session.id }, refused);
+    answer(false);
+    return;
+  }
+  answer(true);
+}
+
 /** Publishes, then acknowledges; a bus failure is answered with 0x8001 failure so the terminal retries. */
-export async function publishAndAcknowledge(
+export function publishAndAcknowledge(
   ctx: GatewayContext,
   session: Session,
   inbound: Inbound,
 ): Promise<void> {
   const { header } = inbound.message;
-  try {
-    await publishMessage(ctx, session, inbound);
-  } catch (error) {
-    ctx.logSampled(
-      'bus-publish',
-      { err: error, session: session.id },
-      'bus did not take the event; terminal not acknowledged',
-    );
-    acknowledge(session, header, PlatformResult.Failure);
-    return;
-  }
-  acknowledge(session, header);
+  return publishThenAnswer(
+    ctx,
+    session,
+    inbound,
+    'bus did not take the event; terminal not acknowledged',
+    (taken) => acknowledge(session, header, taken ? PlatformResult.Success : PlatformResult.Failure),
+  );
 }
