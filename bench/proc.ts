@@ -256,6 +256,12 @@ export function limits(): Record<string, string> {
   };
 }
 
+/** This process's soft limit of open files, which the processes it starts inherit. */
+export function openFileLimit(): number {
+  const soft = /^Max open files\s+(\d+)/m.exec(read('/proc/self/limits') ?? '')?.[1];
+  return soft === undefined ? 1024 : Number(soft);
+}
+
 /** Whole-machine CPU seconds (busy and all) from /proc/stat. */
 export function machineCpu(): { busy: number; total: number } {
   const line = (read('/proc/stat') ?? '').split('\n')[0] ?? '';

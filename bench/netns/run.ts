@@ -9,7 +9,7 @@ import { exec, httpGet, until } from '../gateway/processes.js';
 import { createDatabase, databaseUrl } from '../ingest/db.js';
 import { type OwnPostgres, startOwnPostgres } from '../ingest/own-postgres.js';
 import { compareWithStored, readAcks } from '../no-loss.js';
-import { loadAverage, memoryOf, processTree } from '../proc.js';
+import { loadAverage, memoryOf, openFileLimit, processTree } from '../proc.js';
 import { killAll, type Proc, sleep, start, stopAll } from '../processes.js';
 import { parseMetrics, sum } from '../prom.js';
 import { loadRoster, terminalsOf, writeStateFile } from '../signin/roster.js';
@@ -65,13 +65,6 @@ const victim = values.kill === 'none' ? undefined : gateways.find((g) => g.name 
 if (values.kill !== 'none' && !victim)
   fail(`--kill: one of ${gateways.map((g) => g.name).join(', ')} or none`);
 if (process.getuid?.() !== 0) fail('needs root: it creates network namespaces (ip netns)');
-
-/** This process's soft limit of open files, which the HAProxy processes it starts inherit. */
-function openFileLimit(): number {
-  const limits = readFileSync('/proc/self/limits', 'utf8');
-  const soft = /^Max open files\s+(\d+)/m.exec(limits)?.[1];
-  return soft === undefined ? 1024 : Number(soft);
-}
 
 function fail(message: string): never {
   process.stderr.write(`bench:netns: ${message}\n`);

@@ -17,6 +17,7 @@ import {
   loadAverage,
   machineInfo,
   memoryOf,
+  openFileLimit,
   parents,
   processTree,
   tcpCounters,
@@ -123,12 +124,6 @@ if (opts.shareFirst > 1) fail('--share-first: a share from 0 to 1');
 function fail(message: string): never {
   process.stderr.write(`bench:province: ${message}\n`);
   process.exit(2);
-}
-
-/** This process's soft limit of open files, which the processes it starts inherit. */
-function openFileLimit(): number {
-  const soft = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1];
-  return soft === undefined ? 1024 : Number(soft);
 }
 
 const plan = planProvince({
