@@ -3,7 +3,7 @@ import * as cells from '../cells.js';
 import { optional, required } from '../columns.js';
 import { defineKind } from '../kind.js';
 import { codeReferences } from '../references.js';
-import { stored, upsert } from '../upsert.js';
+import { planByCode, stored, upsert } from '../upsert.js';
 import { SERVICE_POINT_CODE_HEADERS } from './shared-columns.js';
 
 const columns = {
@@ -50,20 +50,14 @@ export const installers = defineKind<typeof columns, Installer>({
   },
   uniqueKeys: (installer) => [{ what: 'installer code', value: installer.code }],
   store: async (client, rows, file) => {
-    await upsert<Installer>(
+    await upsert(
       client,
-      {
-        table: 'installers',
-        key: [stored('code', 'text')],
-        columns: [
-          stored('name', 'text'),
-          stored('phone', 'text', 'phone'),
-          stored('certificate', 'text', 'certificate'),
-          stored('service_point_id', 'integer'),
-          stored('active', 'boolean', 'active'),
-        ],
-        match: 'constraint',
-      },
+      planByCode<Installer>('installers', [
+        stored('phone', 'text', 'phone'),
+        stored('certificate', 'text', 'certificate'),
+        stored('service_point_id', 'integer'),
+        stored('active', 'boolean', 'active'),
+      ]),
       rows,
       file,
     );

@@ -2,7 +2,7 @@ import * as cells from '../cells.js';
 import { optional, required } from '../columns.js';
 import { defineKind } from '../kind.js';
 import { codeReferences } from '../references.js';
-import { stored, upsert } from '../upsert.js';
+import { planByCode, stored, upsert } from '../upsert.js';
 import { CENTER_CODE_HEADERS, coordinateColumns } from './shared-columns.js';
 
 /** service_points.capacity's default in the schema (0001_roster.sql), for an empty cell. */
@@ -51,22 +51,16 @@ export const servicePoints = defineKind<typeof columns, ServicePoint>({
   },
   uniqueKeys: (point) => [{ what: 'service point code', value: point.code }],
   store: (client, rows, file) =>
-    upsert<ServicePoint>(
+    upsert(
       client,
-      {
-        table: 'service_points',
-        key: [stored('code', 'text')],
-        columns: [
-          stored('name', 'text'),
-          stored('center_id', 'integer'),
-          stored('address', 'text', 'address'),
-          stored('phone', 'text', 'phone'),
-          stored('latitude', 'double precision', 'latitude'),
-          stored('longitude', 'double precision', 'longitude'),
-          stored('capacity', 'integer', 'capacity'),
-        ],
-        match: 'constraint',
-      },
+      planByCode<ServicePoint>('service_points', [
+        stored('center_id', 'integer'),
+        stored('address', 'text', 'address'),
+        stored('phone', 'text', 'phone'),
+        stored('latitude', 'double precision', 'latitude'),
+        stored('longitude', 'double precision', 'longitude'),
+        stored('capacity', 'integer', 'capacity'),
+      ]),
       rows,
       file,
     ),
