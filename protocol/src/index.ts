@@ -1,3 +1,4 @@
+export { parseCommandArgs, UsageError } from './cli/command-line.js';
 export { BodyReader } from './codec/reader.js';
 export { decodeGbk, encodeGbk } from './codec/text.js';
 export type { Unparsed } from './codec/unparsed.js';

@@ -11,6 +11,21 @@ export interface Table {
   rows: readonly (readonly Cell[])[];
 }
 
+/**
+ * A report's figures per center as a table: a first column naming the report's period on every
+ * line, then each field of the records (as the first one names them; without any, the center alone).
+ */
+export function periodFiguresTable<T extends { center: unknown }>(
+  period: { header: string; name: string },
+  records: readonly T[],
+): Table {
+  const columns = Object.keys(records[0] ?? { center: 0 }) as (keyof T)[];
+  return {
+    header: [period.header, ...(columns as string[])],
+    rows: records.map((record) => [period.name, ...columns.map((k) => record[k] as Cell)]),
+  };
+}
+
 /** Text a spreadsheet would run as a formula, with an apostrophe in front (both formats use it). */
 export function neutralized(text: string): string {
   const formula = /^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text);

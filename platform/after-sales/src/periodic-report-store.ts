@@ -3,7 +3,7 @@ import { scopeOf } from '@jt808/storage';
 import type pg from 'pg';
 import { addDays, startOfDay } from './calendar.js';
 import type { AfterSalesConfig } from './config-store.js';
-import type { Table } from './csv.js';
+import { periodFiguresTable, type Table } from './csv.js';
 import { missedClockCounts, missedClocksSql } from './missed-clocks.js';
 import {
   type ProblemCount,
@@ -197,9 +197,5 @@ export function periodicReportTable(report: PeriodicReport, part: 'desk' | 'recu
       ]),
     };
   }
-  const columns = Object.keys(report.desk[0] ?? { center: 0 }) as (keyof DeskFigures)[];
-  return {
-    header: ['period', ...columns],
-    rows: report.desk.map((d) => [name, ...columns.map((k) => d[k])]),
-  };
+  return periodFiguresTable({ header: 'period', name }, report.desk);
 }

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { addDays, addMonths, startOfDay } from './calendar.js';
 import { callbackFigures } from './callback-store.js';
 import type { AfterSalesConfig } from './config-store.js';
-import type { Cell, Table } from './csv.js';
+import { periodFiguresTable, type Table } from './csv.js';
 import { missedClockCounts, missedClocksSql } from './missed-clocks.js';
 
 /**
@@ -241,11 +241,7 @@ export function serviceReportTable(report: ServiceReport, part: 'summary' | 'fau
       ]),
     };
   }
-  const columns = Object.keys(report.centers[0] ?? { center: 0 }) as (keyof CenterReport)[];
-  return {
-    header: ['month', ...columns],
-    rows: report.centers.map((c) => [report.month, ...columns.map((k) => c[k] as Cell)]),
-  };
+  return periodFiguresTable({ header: 'month', name: report.month }, report.centers);
 }
 
 function sum(values: number[]): number {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeAll, migratedDatabase } from '@jt808/test-support/platform-database';
 import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
+import { sessionCookie } from '@jt808/test-support/session-cookie';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,12 +27,7 @@ describe.skipIf(!hasPostgres)(
       ({ db, pool } = await migratedDatabase('console', 2));
       await saveUser(pool, { username: 'admin', password: 'admin-secret', role: 'admin' });
       api = await buildApi({ pool, secureCookies: false, consoleDir: dir });
-      const login = await api.inject({
-        method: 'POST',
-        url: '/api/login',
-        payload: { username: 'admin', password: 'admin-secret' },
-      });
-      cookie = `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`;
+      cookie = await sessionCookie(api, 'admin', 'admin-secret');
     });
     afterAll(async () => {
       await closeAll(api, pool, db);

@@ -1,5 +1,6 @@
 import { ensureStorage, migrate, refreshRollup } from '@jt808/storage';
 import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
+import { sessionCookie } from '@jt808/test-support/session-cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { Type } from 'typebox';
@@ -82,12 +83,7 @@ describe.skipIf(!hasPostgres)(
         secureCookies: false,
         onResponseMismatch: (mismatch) => mismatches.push(mismatch),
       });
-      const login = await api.inject({
-        method: 'POST',
-        url: '/api/login',
-        payload: { username: 'admin', password: 'admin-secret' },
-      });
-      cookie = `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`;
+      cookie = await sessionCookie(api, 'admin', 'admin-secret');
     });
     afterAll(async () => {
       await api?.close();

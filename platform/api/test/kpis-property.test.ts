@@ -1,6 +1,7 @@
 import { ensurePartitions, Quality, refreshRollup } from '@jt808/storage';
 import { closeAll, storedDatabase } from '@jt808/test-support/platform-database';
 import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
+import { sessionCookie } from '@jt808/test-support/session-cookie';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
@@ -111,8 +112,7 @@ describe.skipIf(!hasPostgres)('KPIs over generated histories (real PostgreSQL)',
       ['admin', 'admin-secret'],
       ['op', 'op-secret'],
     ] as const) {
-      const login = await api.inject({ method: 'POST', url: '/api/login', payload: { username, password } });
-      cookies[username] = `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`;
+      cookies[username] = await sessionCookie(api, username, password);
     }
   }, 60_000);
   afterAll(() => closeAll(api, pool, db));

@@ -165,14 +165,7 @@ describe.skipIf(!hasPostgres)("the regulator's KPIs (real PostgreSQL)", () => {
     const locker = await pool.connect();
     try {
       expect(await warm.warmUp()).toBeGreaterThanOrEqual(0);
-      const login = await warm.inject({
-        method: 'POST',
-        url: '/api/login',
-        payload: { username: 'admin', password: 'admin-secret' },
-      });
-      const headers = {
-        cookie: `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`,
-      };
+      const headers = { cookie: await sessionCookie(warm, 'admin', 'admin-secret') };
       const { kpis, hourly } = dashboardPeriods(Date.now());
       const query = (p: { from: string; to: string }) =>
         `from=${encodeURIComponent(p.from)}&to=${encodeURIComponent(p.to)}`;

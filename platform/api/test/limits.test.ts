@@ -1,5 +1,6 @@
 import { closeAll, storedDatabase } from '@jt808/test-support/platform-database';
 import { hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
+import { sessionCookie } from '@jt808/test-support/session-cookie';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,12 +25,7 @@ describe.skipIf(!hasPostgres)('request limits, error answers and headers (real P
     );
     await saveUser(pool, { username: 'admin', password: 'admin-secret', role: 'admin' });
     api = await buildApi({ pool, secureCookies: true });
-    const login = await api.inject({
-      method: 'POST',
-      url: '/api/login',
-      payload: { username: 'admin', password: 'admin-secret' },
-    });
-    cookie = `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`;
+    cookie = await sessionCookie(api, 'admin', 'admin-secret');
   }, 60_000);
   afterAll(() => closeAll(api, pool, db));
 

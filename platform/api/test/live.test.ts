@@ -1,6 +1,7 @@
 import { migrate } from '@jt808/storage';
 import { closeAll, migratedDatabase } from '@jt808/test-support/platform-database';
 import { freshDatabase, hasPostgres, type TestDatabase } from '@jt808/test-support/postgres';
+import { sessionCookie } from '@jt808/test-support/session-cookie';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,12 +64,7 @@ describe.skipIf(!hasPostgres)('live feed over WebSocket (real PostgreSQL, real s
     await api.listen({ port: 0, host: '127.0.0.1' });
     const address = api.server.address();
     base = `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    const login = await api.inject({
-      method: 'POST',
-      url: '/api/login',
-      payload: { username: 'op1', password: 'op1-secret' },
-    });
-    cookie = `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`;
+    cookie = await sessionCookie(api, 'op1', 'op1-secret');
   });
   afterAll(() => closeAll(api, pool, db));
 
@@ -81,6 +77,15 @@ describe.skipIf(!hasPostgres)('live feed over WebSocket (real PostgreSQL, real s
       );
       socket.once('error', reject);
     });
+  }
+
+  /** The deltas (the JSON messages) the socket receives from now on, as they come. */
+  function deltasOn<Delta>(socket: WebSocket): Delta[] {
+    const received: Delta[] = [];
+    socket.on('message', (data: Buffer, binary: boolean) => {
+      if (!binary) received.push(...(JSON.parse(data.toString()) as Delta[]));
+    });
+    return received;
   }
 
   it('refuses a connection without a session', async () => {
@@ -121,18 +126,8 @@ describe.skipIf(!hasPostgres)('live feed over WebSocket (real PostgreSQL, real s
   });
 
   it('sends a province-wide desk user the deltas of every center', async () => {
-    const login = await api.inject({
-      method: 'POST',
-      url: '/api/login',
-      payload: { username: 'desk', password: 'desk-secret' },
-    });
-    const socket = await connect({
-      cookie: `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`,
-    });
-    const received: { t: string; c: number }[] = [];
-    socket.on('message', (data: Buffer, binary: boolean) => {
-      if (!binary) received.push(...(JSON.parse(data.toString()) as typeof received));
-    });
+    const socket = await connect({ cookie: await sessionCookie(api, 'desk', 'desk-secret') });
+    const received = deltasOn<{ t: string; c: number }>(socket);
     await new Promise((r) => setTimeout(r, 150));
     await pool.query(
       `INSERT INTO status_transitions (phone, at, from_status, to_status, reasons) VALUES ('1002', now(), 'online', 'offline', '{}')`,
@@ -142,18 +137,8 @@ describe.skipIf(!hasPostgres)('live feed over WebSocket (real PostgreSQL, real s
   });
 
   it('sends changes whose transactions committed out of order, and nothing for a terminal only heard from', async () => {
-    const login = await api.inject({
-      method: 'POST',
-      url: '/api/login',
-      payload: { username: 'desk', password: 'desk-secret' },
-    });
-    const socket = await connect({
-      cookie: `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`,
-    });
-    const received: { t: string; v: number; lat?: number }[] = [];
-    socket.on('message', (data: Buffer, binary: boolean) => {
-      if (!binary) received.push(...(JSON.parse(data.toString()) as typeof received));
-    });
+    const socket = await connect({ cookie: await sessionCookie(api, 'desk', 'desk-secret') });
+    const received = deltasOn<{ t: string; v: number; lat?: number }>(socket);
     await new Promise((r) => setTimeout(r, 150));
     // A polling cursor on updated_at missed the first: it took its timestamp first, committed last.
     const first = await pool.connect();
@@ -217,14 +202,7 @@ describe.skipIf(!hasPostgres)('live feed over WebSocket (real PostgreSQL, real s
   });
 
   it('answers a snapshot that fails with an internal error and goes on serving', async () => {
-    const login = await api.inject({
-      method: 'POST',
-      url: '/api/login',
-      payload: { username: 'sp1', password: 'sp1-secret' },
-    });
-    const socket = await connect({
-      cookie: `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`,
-    });
+    const socket = await connect({ cookie: await sessionCookie(api, 'sp1', 'sp1-secret') });
     const texts: { error?: string; requestId?: string }[] = [];
     let snapshots = 0;
     socket.on('message', (data: Buffer, binary: boolean) => {
@@ -317,12 +295,7 @@ describe.skipIf(!hasPostgres)('two API processes on one database (real PostgreSQ
     const received: { t: string; v: number; lat: number }[][] = [[], []];
     const sockets = await Promise.all(
       apis.map(async (api, i) => {
-        const login = await api.inject({
-          method: 'POST',
-          url: '/api/login',
-          payload: { username: 'op1', password: 'op1-secret' },
-        });
-        const cookie = `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`;
+        const cookie = await sessionCookie(api, 'op1', 'op1-secret');
         const address = api.server.address();
         const port = typeof address === 'object' && address ? address.port : 0;
         const socket = new WebSocket(`ws://127.0.0.1:${port}/api/live`, { headers: { cookie } });

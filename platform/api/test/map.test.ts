@@ -60,8 +60,7 @@ describe.skipIf(!hasPostgres)('map routes (real PostgreSQL)', () => {
       ['op2', 'op2-secret'],
       ['sp1', 'sp1-secret'],
     ] as const) {
-      const login = await api.inject({ method: 'POST', url: '/api/login', payload: { username, password } });
-      cookies[username] = `jt808_session=${login.cookies.find((c) => c.name === 'jt808_session')!.value}`;
+      cookies[username] = await sessionCookie(api, username, password);
     }
   });
   afterAll(() => closeAll(api, pool, db));

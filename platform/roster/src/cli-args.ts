@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseCommandArgs, UsageError } from '@jt808/protocol';
 import type { RosterFiles } from './import-roster.js';
 import { optionOf, type RosterKindName } from './kind.js';
 import { ROSTER_KINDS } from './kinds/index.js';
@@ -11,13 +11,13 @@ export type Command =
   | { kind: 'import'; databaseUrl: string; files: RosterFiles; encoding?: TextEncoding }
   | { kind: 'template'; kinds: RosterKindName[] };
 
-/** A command line that makes no sense; the command prints the message and exits with status 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
 export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): Command {
-  const { values, positionals } = parseOrExplain(argv);
+  const { values, positionals } = parseCommandArgs(argv, {
+    help: { type: 'boolean', short: 'h' },
+    'database-url': { type: 'string' },
+    encoding: { type: 'string' },
+    ...Object.fromEntries(ROSTER_KINDS.map((kind) => [optionOf(kind.name), { type: 'string' as const }])),
+  });
   const [command, ...rest] = positionals;
   if (command === 'help') return { kind: 'help', topic: topicOf(rest[0]) };
   if (values.help === true) return { kind: 'help', topic: topicOf(command) };
@@ -62,24 +62,6 @@ function importCommand(
   if (known === undefined)
     throw new UsageError(`--encoding must be ${TEXT_ENCODINGS.join(' or ')}, not "${encoding}"`);
   return { kind: 'import', databaseUrl, files, encoding: known };
-}
-
-function parseOrExplain(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        'database-url': { type: 'string' },
-        encoding: { type: 'string' },
-        ...Object.fromEntries(ROSTER_KINDS.map((kind) => [optionOf(kind.name), { type: 'string' as const }])),
-      },
-    });
-  } catch (error) {
-    // parseArgs explains unknown options well; only its error type is wrong for us.
-    throw new UsageError((error as Error).message);
-  }
 }
 
 function topicOf(word: string | undefined): Topic | undefined {

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { access, constants } from 'node:fs/promises';
+import { UsageError } from '@jt808/protocol';
 import { createPool, migrate } from '@jt808/storage';
-import { type Command, parseCommandLine, UsageError } from './cli-args.js';
+import { type Command, parseCommandLine } from './cli-args.js';
 import { helpText, USAGE_HINT } from './cli-help.js';
 import { everythingLoaded, importRoster, type RosterFiles } from './import-roster.js';
 import { optionOf, type RosterKindName } from './kind.js';

@@ -7,7 +7,7 @@ import type { Queryable } from '@jt808/storage';
 export type CodedTable = 'centers' | 'enterprises' | 'service_points';
 
 /** Ids of the stored records with these codes (a code not stored is absent from the map). */
-export async function idsByCode(
+async function idsByCode(
   client: Queryable,
   table: CodedTable,
   codes: Iterable<string>,
@@ -17,6 +17,40 @@ export async function idsByCode(
     [[...new Set(codes)]],
   );
   return new Map(rows.map((row) => [row.code, row.id]));
+}
+
+/** What a record of each coded table is, in the reason a row naming none is rejected. */
+const RECORD_NAME: Record<CodedTable, string> = {
+  centers: 'center',
+  enterprises: 'enterprise',
+  service_points: 'service point',
+};
+
+/** The records one column of a batch names by code. */
+export interface CodeReferences {
+  /** The id of the stored record with `code`; undefined when there is none. */
+  idOf(code: string): number | undefined;
+  /** Why a row is rejected whose cell gives `code` and no stored record has it. */
+  missing(code: string): string;
+}
+
+/** Looks up the codes `column` gives in the rows (empty cells skipped), for the whole batch at once. */
+export async function codeReferences<K extends string>(
+  client: Queryable,
+  table: CodedTable,
+  column: K,
+  rows: ReadonlyArray<{ row: Record<K, string | null> }>,
+  file: { cell(name: NoInfer<K>, text: string): string },
+): Promise<CodeReferences> {
+  const ids = await idsByCode(
+    client,
+    table,
+    rows.flatMap(({ row }) => row[column] ?? []),
+  );
+  return {
+    idOf: (code) => ids.get(code),
+    missing: (code) => `${file.cell(column, code)}: no such ${RECORD_NAME[table]}`,
+  };
 }
 
 export interface StoredVehicle {

@@ -41,6 +41,24 @@ export interface UpsertPlan<T> {
 }
 
 /**
+ * The plan of a register kept by code (centers, enterprises, service points, installers): matched
+ * on its code, which has a unique constraint; its name always written, then `columns`.
+ */
+export function planByCode<T extends { code: string; name: string }>(
+  table: string,
+  columns: StoredColumn<T>[],
+  insertOnly?: StoredColumn<T>[],
+): UpsertPlan<T> {
+  return {
+    table,
+    key: [stored('code', 'text')],
+    insertOnly,
+    columns: [stored('name', 'text'), ...columns],
+    match: 'constraint',
+  };
+}
+
+/**
  * Inserts or updates `rows` in one statement: every column travels as one array parameter, unnested
  * server-side, so a batch of thousands costs one round trip and no statement text per row. A stored
  * row that already holds the values is not rewritten, so importing a file again writes nothing.

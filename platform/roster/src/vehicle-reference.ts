@@ -31,14 +31,15 @@ type ReferenceLabels = { label(column: keyof VehicleReference): string };
 export type VehicleLookup = { vehicle: StoredVehicle } | { reason: string } | null;
 
 /**
- * Finds the stored vehicles the rows name. A row may give the plate with its colour, the VIN, or
- * both (then both must name the same vehicle).
+ * Finds the stored vehicles the rows name, in their order. A row may give the plate with its
+ * colour, the VIN, or both (then both must name the same vehicle).
  */
 export async function lookUpVehicles(
   client: Queryable,
-  references: readonly VehicleReference[],
+  rows: ReadonlyArray<{ row: VehicleReference }>,
   file: ReferenceLabels,
 ): Promise<VehicleLookup[]> {
+  const references = rows.map(({ row }) => row);
   const plates = references.flatMap((ref) =>
     ref.plate !== null && ref.plate_color !== null ? [{ plate: ref.plate, color: ref.plate_color }] : [],
   );

@@ -177,31 +177,21 @@ describe('status engine', () => {
 
 describe('cadence from the terminal parameters', () => {
   it('uses the configured sleep interval for a parked terminal before it has learned one', () => {
-    const parameters: Delivery = {
-      id: String(id++),
-      raw: new Uint8Array(0),
-      event: {
-        kind: EventKind.Message,
-        phone: '013800000001',
-        gatewayId: 'g',
-        sessionId: 's',
-        atMs: T0,
-        messageId: 0x0104,
-        serial: 0,
-        edition: '2013',
-        body: encodeBody({
-          name: 'parametersResponse',
-          header: { phone: '0', serial: 0 },
-          body: {
-            replySerial: 0,
-            parameters: [
-              { id: 0x0027, value: 1200 },
-              { id: 0x0029, value: 30 },
-            ],
-          },
-        }),
-      },
-    };
+    const parameters = message(
+      T0,
+      0x0104,
+      encodeBody({
+        name: 'parametersResponse',
+        header: { phone: '0', serial: 0 },
+        body: {
+          replySerial: 0,
+          parameters: [
+            { id: 0x0027, value: 1200 },
+            { id: 0x0029, value: 30 },
+          ],
+        },
+      }),
+    );
     // One parked fix, then silence: with a 20-minute sleep interval it is online until 3 × 20 min,
     // capped by the 30-minute ceiling.
     const engine = engineWith([parameters, location(T0 + S, { status: 0b10, speed: 0 })]);

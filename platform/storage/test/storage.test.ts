@@ -5,6 +5,7 @@ import { migrate } from '../src/db/migrate.js';
 import { prepareDatabase } from '../src/db/prepare.js';
 import { ensureStorage, refreshRollup, timescaleAvailable } from '../src/storage/layout.js';
 import { dropExpiredPartitions, ensurePartitions, partitionName } from '../src/storage/partitions.js';
+import { seededRollup, seedRollupHour } from './rollup-hour.js';
 
 describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () => {
   let db: TestDatabase;
@@ -135,20 +136,7 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
   });
 
   it('rolls fixes up per center and hour with the same query as TimescaleDB would', async () => {
-    await pool.query(`INSERT INTO centers (id, code, name, region) VALUES (1, 'ZZ', '郑州中心', '郑州')`);
-    await pool.query(`INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES (1, '豫A00001', 2, 1)`);
-    await pool.query(`INSERT INTO terminals (phone, vehicle_id) VALUES ('13800000002', 1)`);
-    const hour = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
-    for (let i = 0; i < 3; i++) {
-      await pool.query(
-        `INSERT INTO positions (phone, gps_time, received_at, latitude, longitude, alarm, status, quality)
-         VALUES ('13800000002', $1, now(), 34.7, 113.6, 0, 0, $2)`,
-        [new Date(hour.getTime() + i * 60_000).toISOString(), i === 2 ? 1 : 0],
-      );
-    }
-    await pool.query(`INSERT INTO terminal_activity_hourly (hour, phone) VALUES ($1, '13800000002')`, [
-      hour.toISOString(),
-    ]);
+    const hour = await seedRollupHour(pool);
     await refreshRollup(
       pool,
       'partitions',
@@ -156,16 +144,7 @@ describe.skipIf(!hasPostgres)('schema and storage layout (real PostgreSQL)', () 
       new Date(hour.getTime() + 3_600_000),
     );
     const { rows } = await pool.query('SELECT * FROM center_hourly WHERE center_id = 1');
-    expect(rows).toEqual([
-      {
-        center_id: 1,
-        hour,
-        vehicles_online: '1',
-        vehicles_reporting: '1',
-        fixes: '3',
-        unqualified_fixes: '1',
-      },
-    ]);
+    expect(rows).toEqual(seededRollup(hour));
   });
 
   it('reports whether this server could run the TimescaleDB layout', async () => {

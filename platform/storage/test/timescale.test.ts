@@ -6,6 +6,7 @@ import { ensureStorage, refreshRollup, timescaleAvailable } from '../src/storage
 import { PARTITION_STATEMENTS } from '../src/storage/partitions.js';
 import { TRACK_INCLUDE, TRACK_VACUUM } from '../src/storage/positions-table.js';
 import { timescaleStatements } from '../src/storage/timescale.js';
+import { seededRollup, seedRollupHour } from './rollup-hour.js';
 import { expectThinned, insertTrackFixes, trackScans } from './track-fixes.js';
 
 /**
@@ -478,38 +479,14 @@ function liveChecks(adminUrl: string): void {
 
     it('rolls fixes up per center and hour into the same center_hourly rows as the partitions mode', async () => {
       // The data and the expectation of storage.test.ts's partitions-mode rollup test.
-      await pool.query(`INSERT INTO centers (id, code, name, region) VALUES (1, 'ZZ', '郑州中心', '郑州')`);
-      await pool.query(
-        `INSERT INTO vehicles (id, plate, plate_color, center_id) VALUES (1, '豫A00001', 2, 1)`,
-      );
-      await pool.query(`INSERT INTO terminals (phone, vehicle_id) VALUES ('13800000002', 1)`);
-      const hour = new Date(Math.floor(Date.now() / HOUR) * HOUR);
-      for (let i = 0; i < 3; i++) {
-        await pool.query(
-          `INSERT INTO positions (phone, gps_time, received_at, latitude, longitude, alarm, status, quality)
-         VALUES ('13800000002', $1, now(), 34.7, 113.6, 0, 0, $2)`,
-          [new Date(hour.getTime() + i * 60_000).toISOString(), i === 2 ? 1 : 0],
-        );
-      }
-      await pool.query(`INSERT INTO terminal_activity_hourly (hour, phone) VALUES ($1, '13800000002')`, [
-        hour.toISOString(),
-      ]);
+      const hour = await seedRollupHour(pool);
       await refreshRollup(
         pool,
         'timescaledb',
         new Date(hour.getTime() - HOUR),
         new Date(hour.getTime() + HOUR),
       );
-      const expected = [
-        {
-          center_id: 1,
-          hour,
-          vehicles_online: '1',
-          vehicles_reporting: '1',
-          fixes: '3',
-          unqualified_fixes: '1',
-        },
-      ];
+      const expected = seededRollup(hour);
       expect((await pool.query('SELECT * FROM center_hourly WHERE center_id = 1')).rows).toEqual(expected);
 
       // Refreshing again, and running the aggregate's own policy job, change nothing.

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseCommandArgs, UsageError } from './command-line.js';
 
 export type Topic = 'decode' | 'encode';
 
@@ -8,15 +8,15 @@ export type Command =
   /** `pretty` undefined means "pretty on a terminal, compact in a pipe". */
   | { kind: Topic; inputs: string[]; pretty: boolean | undefined };
 
-/** A command line that makes no sense; main prints the message and exits with status 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
 const TOPICS: readonly string[] = ['decode', 'encode'];
 
 export function parseCommandLine(argv: string[]): Command {
-  const { values, positionals } = parseOrExplain(argv);
+  const { values, positionals } = parseCommandArgs(argv, {
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'V' },
+    pretty: { type: 'boolean' },
+    compact: { type: 'boolean' },
+  });
   const [first, ...rest] = positionals;
   if (values.version) return { kind: 'version' };
   if (first === 'help') return { kind: 'help', topic: topicOf(rest[0]) };
@@ -27,24 +27,6 @@ export function parseCommandLine(argv: string[]): Command {
   if (values.pretty && values.compact) throw new UsageError('--pretty and --compact exclude each other');
   const pretty = values.pretty ? true : values.compact ? false : undefined;
   return { kind, inputs: rest, pretty };
-}
-
-function parseOrExplain(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'V' },
-        pretty: { type: 'boolean' },
-        compact: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    // parseArgs explains unknown options well; only its error type is wrong for us.
-    throw new UsageError((error as Error).message);
-  }
 }
 
 function topicOf(word: string | undefined): Topic | undefined {

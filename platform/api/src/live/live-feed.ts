@@ -2,7 +2,7 @@ import type { LiveDelta } from '@jt808/api-contract';
 import type pg from 'pg';
 import type { User } from '../sessions.js';
 import { LIVE_CHANNEL, type Notices, parseNotices } from './notices.js';
-import { VehicleLookup } from './vehicle-lookup.js';
+import { VehicleLookup, type VehicleOfPhone } from './vehicle-lookup.js';
 import { batchOf, visibleDeltas } from './visible-deltas.js';
 
 /** One change pushed to live clients, as compact JSON (the contract's LiveDelta). */
@@ -125,37 +125,28 @@ export class LiveFeed {
     this.transitions = [];
     this.flushing = true;
     try {
-      const deltas: LiveDelta[] = [];
       const vehicles = await this.vehicles.resolve([
         ...positions.map((p) => p.phone),
         ...transitions.map((t) => t.phone),
       ]);
-      for (const p of positions) {
-        const vehicle = vehicles.get(p.phone);
-        if (!vehicle) continue;
-        deltas.push({
+      const deltas = [
+        ...onVehicles(vehicles, positions, (p, on, at) => ({
           t: 'pos',
-          v: vehicle.id,
-          c: vehicle.centerId,
+          ...on,
           lat: p.lat,
           lon: p.lon,
           spd: p.speed,
           dir: p.direction,
-          at: new Date(p.atMs).toISOString(),
-        });
-      }
-      for (const t of transitions) {
-        const vehicle = vehicles.get(t.phone);
-        if (!vehicle) continue;
-        deltas.push({
+          at,
+        })),
+        ...onVehicles(vehicles, transitions, (t, on, at) => ({
           t: 'status',
-          v: vehicle.id,
-          c: vehicle.centerId,
+          ...on,
           s: t.status,
           r: t.reasons,
-          at: new Date(t.atMs).toISOString(),
-        });
-      }
+          at,
+        })),
+      ];
       if (deltas.length === 0) return;
       const batch = batchOf(deltas);
       const encoded = new Map<LiveDelta[], string>();
@@ -186,4 +177,20 @@ export class LiveFeed {
     this.listener = undefined;
     listener?.release(true);
   }
+}
+
+/**
+ * A delta for each announcement about a terminal on a vehicle (one on none has nothing to show):
+ * `delta` gets the vehicle and its center (`on`: v and c) and the time, and puts them in the
+ * contract's order (t, v, c, …, at).
+ */
+function onVehicles<Announced extends { phone: string; atMs: number }>(
+  vehicles: Map<string, VehicleOfPhone | null>,
+  announced: readonly Announced[],
+  delta: (announced: Announced, on: { v: number; c: number }, at: string) => LiveDelta,
+): LiveDelta[] {
+  return announced.flatMap((a) => {
+    const vehicle = vehicles.get(a.phone);
+    return vehicle ? [delta(a, { v: vehicle.id, c: vehicle.centerId }, new Date(a.atMs).toISOString())] : [];
+  });
 }

@@ -1,7 +1,7 @@
 import * as cells from '../cells.js';
 import { optional, required } from '../columns.js';
 import { defineKind } from '../kind.js';
-import { stored, upsert } from '../upsert.js';
+import { planByCode, stored, upsert } from '../upsert.js';
 import { coordinateColumns } from './shared-columns.js';
 
 const MAX_INTEGER = 2_147_483_647;
@@ -66,20 +66,17 @@ export const centers = defineKind<typeof columns, Center>({
     { what: 'center id', value: String(center.id) },
   ],
   store: (client, rows, file) =>
-    upsert<Center>(
+    upsert(
       client,
-      {
-        table: 'centers',
-        key: [stored('code', 'text')],
-        insertOnly: [stored('id', 'integer')],
-        columns: [
-          stored('name', 'text'),
+      planByCode<Center>(
+        'centers',
+        [
           stored('region', 'text'),
           stored('latitude', 'double precision', 'latitude'),
           stored('longitude', 'double precision', 'longitude'),
         ],
-        match: 'constraint',
-      },
+        [stored('id', 'integer')],
+      ),
       rows,
       file,
     ),

@@ -1,7 +1,7 @@
 import * as cells from '../cells.js';
 import { optional, type RowValues, required } from '../columns.js';
 import { defineKind } from '../kind.js';
-import { stored, upsert } from '../upsert.js';
+import { planByCode, stored, upsert } from '../upsert.js';
 
 const columns = {
   code: required(
@@ -24,18 +24,12 @@ export const enterprises = defineKind<typeof columns, Enterprise>({
   resolve: async (_client, rows) => rows,
   uniqueKeys: (enterprise) => [{ what: 'enterprise code', value: enterprise.code }],
   store: (client, rows, file) =>
-    upsert<Enterprise>(
+    upsert(
       client,
-      {
-        table: 'enterprises',
-        key: [stored('code', 'text')],
-        columns: [
-          stored('name', 'text'),
-          stored('contact', 'text', 'contact'),
-          stored('phone', 'text', 'phone'),
-        ],
-        match: 'constraint',
-      },
+      planByCode<Enterprise>('enterprises', [
+        stored('contact', 'text', 'contact'),
+        stored('phone', 'text', 'phone'),
+      ]),
       rows,
       file,
     ),

@@ -1,7 +1,7 @@
 import * as cells from '../cells.js';
 import { optional, required } from '../columns.js';
 import { defineKind, type Rejection } from '../kind.js';
-import { idsByCode, storedPhones } from '../references.js';
+import { codeReferences, storedPhones } from '../references.js';
 import { stored, upsert } from '../upsert.js';
 import { lookUpVehicles, vehicleReferenceColumns } from '../vehicle-reference.js';
 import { SERVICE_POINT_CODE_HEADERS, TERMINAL_PHONE_HEADERS } from './shared-columns.js';
@@ -43,20 +43,12 @@ export const installations = defineKind<typeof columns, Installation>({
   description: 'installation jobs, planned and done, one a row, matched by vehicle and planned day',
   columns,
   async resolve(client, rows, file) {
-    const vehicles = await lookUpVehicles(
-      client,
-      rows.map(({ row }) => row),
-      file,
-    );
+    const vehicles = await lookUpVehicles(client, rows, file);
     const phones = await storedPhones(
       client,
       rows.flatMap(({ row }) => row.phone ?? []),
     );
-    const servicePointIds = await idsByCode(
-      client,
-      'service_points',
-      rows.flatMap(({ row }) => row.service_point_code ?? []),
-    );
+    const servicePoints = await codeReferences(client, 'service_points', 'service_point_code', rows, file);
     return rows.map(({ line, row }, i) => {
       const reject = (reason: string): Rejection => ({ line, reason });
       const named = vehicles[i] ?? null;
@@ -70,11 +62,9 @@ export const installations = defineKind<typeof columns, Installation>({
         return reject(`${file.cell('phone', row.phone)}: no such terminal`);
       }
       const service_point_id =
-        row.service_point_code === null ? null : servicePointIds.get(row.service_point_code);
-      if (service_point_id === undefined) {
-        // Undefined only for a code given but not stored.
-        return reject(`${file.cell('service_point_code', row.service_point_code!)}: no such service point`);
-      }
+        row.service_point_code === null ? null : servicePoints.idOf(row.service_point_code);
+      // Undefined only for a code given but not stored.
+      if (service_point_id === undefined) return reject(servicePoints.missing(row.service_point_code!));
       const { installer, planned_on, done_at, accepted_at, accepted_by, notes } = row;
       return {
         line,

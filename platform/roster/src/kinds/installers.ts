@@ -2,8 +2,8 @@ import type { Queryable } from '@jt808/storage';
 import * as cells from '../cells.js';
 import { optional, required } from '../columns.js';
 import { defineKind } from '../kind.js';
-import { idsByCode } from '../references.js';
-import { stored, upsert } from '../upsert.js';
+import { codeReferences } from '../references.js';
+import { planByCode, stored, upsert } from '../upsert.js';
 import { SERVICE_POINT_CODE_HEADERS } from './shared-columns.js';
 
 const columns = {
@@ -41,38 +41,23 @@ export const installers = defineKind<typeof columns, Installer>({
   description: 'the installer register, one installer a row, matched by code',
   columns,
   async resolve(client, rows, file) {
-    const servicePointIds = await idsByCode(
-      client,
-      'service_points',
-      rows.map(({ row }) => row.service_point_code),
-    );
+    const servicePoints = await codeReferences(client, 'service_points', 'service_point_code', rows, file);
     return rows.map(({ line, row: { service_point_code, active, ...row } }) => {
-      const service_point_id = servicePointIds.get(service_point_code);
-      if (service_point_id === undefined) {
-        return {
-          line,
-          reason: `${file.cell('service_point_code', service_point_code)}: no such service point`,
-        };
-      }
+      const service_point_id = servicePoints.idOf(service_point_code);
+      if (service_point_id === undefined) return { line, reason: servicePoints.missing(service_point_code) };
       return { line, row: { ...row, service_point_id, active: active ?? true } };
     });
   },
   uniqueKeys: (installer) => [{ what: 'installer code', value: installer.code }],
   store: async (client, rows, file) => {
-    await upsert<Installer>(
+    await upsert(
       client,
-      {
-        table: 'installers',
-        key: [stored('code', 'text')],
-        columns: [
-          stored('name', 'text'),
-          stored('phone', 'text', 'phone'),
-          stored('certificate', 'text', 'certificate'),
-          stored('service_point_id', 'integer'),
-          stored('active', 'boolean', 'active'),
-        ],
-        match: 'constraint',
-      },
+      planByCode<Installer>('installers', [
+        stored('phone', 'text', 'phone'),
+        stored('certificate', 'text', 'certificate'),
+        stored('service_point_id', 'integer'),
+        stored('active', 'boolean', 'active'),
+      ]),
       rows,
       file,
     );

@@ -1,8 +1,8 @@
 import * as cells from '../cells.js';
 import { optional, required } from '../columns.js';
 import { defineKind } from '../kind.js';
-import { idsByCode } from '../references.js';
-import { stored, upsert } from '../upsert.js';
+import { codeReferences } from '../references.js';
+import { planByCode, stored, upsert } from '../upsert.js';
 import { CENTER_CODE_HEADERS, coordinateColumns } from './shared-columns.js';
 
 /** service_points.capacity's default in the schema (0001_roster.sql), for an empty cell. */
@@ -42,36 +42,25 @@ export const servicePoints = defineKind<typeof columns, ServicePoint>({
   description: 'authorized service points around each center, one a row, matched by code',
   columns,
   async resolve(client, rows, file) {
-    const centerIds = await idsByCode(
-      client,
-      'centers',
-      rows.map(({ row }) => row.center_code),
-    );
+    const centers = await codeReferences(client, 'centers', 'center_code', rows, file);
     return rows.map(({ line, row: { center_code, capacity, ...row } }) => {
-      const center_id = centerIds.get(center_code);
-      if (center_id === undefined)
-        return { line, reason: `${file.cell('center_code', center_code)}: no such center` };
+      const center_id = centers.idOf(center_code);
+      if (center_id === undefined) return { line, reason: centers.missing(center_code) };
       return { line, row: { ...row, center_id, capacity: capacity ?? DEFAULT_CAPACITY } };
     });
   },
   uniqueKeys: (point) => [{ what: 'service point code', value: point.code }],
   store: (client, rows, file) =>
-    upsert<ServicePoint>(
+    upsert(
       client,
-      {
-        table: 'service_points',
-        key: [stored('code', 'text')],
-        columns: [
-          stored('name', 'text'),
-          stored('center_id', 'integer'),
-          stored('address', 'text', 'address'),
-          stored('phone', 'text', 'phone'),
-          stored('latitude', 'double precision', 'latitude'),
-          stored('longitude', 'double precision', 'longitude'),
-          stored('capacity', 'integer', 'capacity'),
-        ],
-        match: 'constraint',
-      },
+      planByCode<ServicePoint>('service_points', [
+        stored('center_id', 'integer'),
+        stored('address', 'text', 'address'),
+        stored('phone', 'text', 'phone'),
+        stored('latitude', 'double precision', 'latitude'),
+        stored('longitude', 'double precision', 'longitude'),
+        stored('capacity', 'integer', 'capacity'),
+      ]),
       rows,
       file,
     ),

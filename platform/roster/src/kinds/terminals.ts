@@ -57,11 +57,7 @@ export const terminals = defineKind<typeof columns, Terminal>({
   description: 'terminals, one a row, matched by phone (SIM) number, each on the vehicle it names, if any',
   columns,
   async resolve(client, rows, file) {
-    const vehicles = await lookUpVehicles(
-      client,
-      rows.map(({ row }) => row),
-      file,
-    );
+    const vehicles = await lookUpVehicles(client, rows, file);
     return rows.map(({ line, row: { plate, plate_color, vin, ...row } }, i) => {
       const named = vehicles[i] ?? null;
       if (named !== null && 'reason' in named) return { line, reason: named.reason };

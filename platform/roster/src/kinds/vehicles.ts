@@ -1,7 +1,7 @@
 import * as cells from '../cells.js';
 import { optional, required } from '../columns.js';
 import { defineKind, type Rejection } from '../kind.js';
-import { idsByCode, plateKey, vehiclesByVin } from '../references.js';
+import { codeReferences, plateKey, vehiclesByVin } from '../references.js';
 import { stored, upsert } from '../upsert.js';
 import {
   PLATE_COLOR_HEADERS,
@@ -56,16 +56,8 @@ export const vehicles = defineKind<typeof columns, Vehicle>({
   columns,
   async resolve(client, rows, file) {
     // One after another: queries on one connection queue anyway (and pg warns of overlapping ones).
-    const centerIds = await idsByCode(
-      client,
-      'centers',
-      rows.map(({ row }) => row.center_code),
-    );
-    const enterpriseIds = await idsByCode(
-      client,
-      'enterprises',
-      rows.flatMap(({ row }) => row.enterprise_code ?? []),
-    );
+    const centers = await codeReferences(client, 'centers', 'center_code', rows, file);
+    const enterprises = await codeReferences(client, 'enterprises', 'enterprise_code', rows, file);
     const vinHolders = await vehiclesByVin(
       client,
       rows.flatMap(({ row }) => row.vin ?? []),
@@ -87,13 +79,11 @@ export const vehicles = defineKind<typeof columns, Vehicle>({
         if (vin !== null && vin !== plate)
           return reject(`plate colour 0 means the plate is the VIN, but the VIN is ${vin}`);
       }
-      const center_id = centerIds.get(center_code);
-      if (center_id === undefined) return reject(`${file.cell('center_code', center_code)}: no such center`);
-      const enterprise_id = enterprise_code === null ? null : enterpriseIds.get(enterprise_code);
-      if (enterprise_id === undefined) {
-        // Undefined only for a code given but not stored.
-        return reject(`${file.cell('enterprise_code', enterprise_code!)}: no such enterprise`);
-      }
+      const center_id = centers.idOf(center_code);
+      if (center_id === undefined) return reject(centers.missing(center_code));
+      const enterprise_id = enterprise_code === null ? null : enterprises.idOf(enterprise_code);
+      // Undefined only for a code given but not stored.
+      if (enterprise_id === undefined) return reject(enterprises.missing(enterprise_code!));
       const holder = vin === null ? undefined : vinHolders.get(vin);
       if (holder !== undefined && (holder.plate !== plate || holder.plateColor !== plate_color)) {
         return reject(`VIN ${vin} belongs to vehicle ${holder.plate} (plate colour ${holder.plateColor})`);

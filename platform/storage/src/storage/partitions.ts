@@ -2,13 +2,7 @@ import type pg from 'pg';
 import type { Queryable } from '../db/pool.js';
 import { transaction } from '../db/pool.js';
 import { UNQUALIFIED } from '../ingest/quality.js';
-import {
-  CENTER_HOURLY_VIEW,
-  POSITION_COLUMNS,
-  POSITIONS_HOURLY_PHONE_INDEX,
-  TRACK_VACUUM,
-  trackIndex,
-} from './positions-table.js';
+import { HOURLY_ROLLUP_READS, POSITION_COLUMNS, TRACK_VACUUM, trackIndex } from './positions-table.js';
 
 const DAY_MS = 86_400_000;
 
@@ -29,8 +23,7 @@ export const PARTITION_STATEMENTS = [
      unqualified bigint NOT NULL,
      PRIMARY KEY (hour, phone)
    )`,
-  POSITIONS_HOURLY_PHONE_INDEX,
-  CENTER_HOURLY_VIEW,
+  ...HOURLY_ROLLUP_READS,
 ];
 
 export const DAYS_AHEAD = 7;

@@ -76,7 +76,7 @@ export const POSITION_COPY_COLUMNS = [
  * The hourly per-center rollup, the same query in both modes: `positions_hourly` is a continuous
  * aggregate under TimescaleDB and a table the platform refreshes without it, with the same columns.
  */
-export const CENTER_HOURLY_VIEW = `
+const CENTER_HOURLY_VIEW = `
 CREATE OR REPLACE VIEW center_hourly AS
 SELECT v.center_id,
        a.hour,
@@ -96,5 +96,8 @@ SELECT v.center_id,
  * terminal's rows; the counts ride along, so the lookups need not visit the table. The same
  * statement serves the table (partitions) and the continuous aggregate.
  */
-export const POSITIONS_HOURLY_PHONE_INDEX =
+const POSITIONS_HOURLY_PHONE_INDEX =
   'CREATE INDEX IF NOT EXISTS positions_hourly_phone ON positions_hourly (phone, hour) INCLUDE (fixes, unqualified)';
+
+/** What both modes lay over `positions_hourly` once it exists, in this order: its index, then the view. */
+export const HOURLY_ROLLUP_READS = [POSITIONS_HOURLY_PHONE_INDEX, CENTER_HOURLY_VIEW];

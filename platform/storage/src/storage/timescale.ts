@@ -1,12 +1,6 @@
 import type { Queryable } from '../db/pool.js';
 import { UNQUALIFIED } from '../ingest/quality.js';
-import {
-  CENTER_HOURLY_VIEW,
-  POSITION_COLUMNS,
-  POSITIONS_HOURLY_PHONE_INDEX,
-  TRACK_VACUUM,
-  trackIndex,
-} from './positions-table.js';
+import { HOURLY_ROLLUP_READS, POSITION_COLUMNS, TRACK_VACUUM, trackIndex } from './positions-table.js';
 
 /**
  * The TimescaleDB layout: positions as a hypertable of daily chunks, compressed after a day
@@ -39,8 +33,7 @@ export function timescaleStatements(retentionDays: number): string[] {
     `SELECT add_continuous_aggregate_policy('positions_hourly',
        start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 minute',
        schedule_interval => INTERVAL '5 minutes', if_not_exists => TRUE)`,
-    POSITIONS_HOURLY_PHONE_INDEX,
-    CENTER_HOURLY_VIEW,
+    ...HOURLY_ROLLUP_READS,
   ];
 }
 
