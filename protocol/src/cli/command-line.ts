@@ -11,7 +11,7 @@ type CommandConfig<O extends Options> = { args: string[]; allowPositionals: true
 /**
  * node:util's parseArgs over `argv` (positionals allowed) for a command: parseArgs explains unknown
  * options well; only its error type is wrong for us, so its complaints come out as UsageError.
- * Exported for the other packages' commands (jt808-roster).
+ * Exported for the other packages' commands (jt808-roster, fleet-sim).
  */
 export function parseCommandArgs<const O extends Options>(
   argv: string[],

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseCommandArgs, UsageError } from '@jt808/protocol';
 import type { FleetOptions } from '../fleet/fleet-options.js';
 
 /** Fleet options that cross a process boundary: no callbacks, no stores, the scenario still a path. */
@@ -25,11 +25,6 @@ export interface CliOptions {
 }
 
 export type CliCommand = { kind: 'help' } | { kind: 'worker' } | { kind: 'run'; options: CliOptions };
-
-/** A command line that makes no sense; main prints the message and exits with status 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 /** The flag that sets each fleet option, for error messages about the option. */
 export const FLAG_OF: Partial<Record<keyof FleetOptions, string>> = {
@@ -117,42 +112,33 @@ export function parseCommandLine(argv: string[]): CliCommand {
 
 function parseOrExplain(argv: string[]) {
   const text = { type: 'string' } as const;
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        host: text,
-        port: text,
-        terminals: { type: 'string', short: 'n' },
-        first: text,
-        'phone-base': text,
-        'edition-2019': text,
-        seed: text,
-        speed: text,
-        duration: text,
-        ramp: text,
-        'reconnect-ramp': text,
-        'source-addresses': text,
-        'per-process': text,
-        'driving-interval': text,
-        'parked-interval': text,
-        heartbeat: text,
-        'ack-timeout': text,
-        state: text,
-        scenario: text,
-        truth: text,
-        acks: text,
-        nice: text,
-        json: { type: 'boolean' },
-        quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    // parseArgs explains unknown options well; only its error type is wrong for us.
-    throw new UsageError((error as Error).message);
-  }
+  return parseCommandArgs(argv, {
+    host: text,
+    port: text,
+    terminals: { type: 'string', short: 'n' },
+    first: text,
+    'phone-base': text,
+    'edition-2019': text,
+    seed: text,
+    speed: text,
+    duration: text,
+    ramp: text,
+    'reconnect-ramp': text,
+    'source-addresses': text,
+    'per-process': text,
+    'driving-interval': text,
+    'parked-interval': text,
+    heartbeat: text,
+    'ack-timeout': text,
+    state: text,
+    scenario: text,
+    truth: text,
+    acks: text,
+    nice: text,
+    json: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
+    help: { type: 'boolean', short: 'h' },
+  });
 }
 
 function number(flag: string, raw: string | undefined): number | undefined {

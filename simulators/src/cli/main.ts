@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { UsageError } from '@jt808/protocol';
 import { StateFile, StateFileError } from '../fleet/credentials.js';
 import { Fleet } from '../fleet/fleet.js';
 import { FleetOptionsError, resolveSettings } from '../fleet/fleet-options.js';
@@ -8,7 +9,7 @@ import { loadScenario, type Scenario, ScenarioError } from '../scenario/scenario
 import { TruthFile } from '../scenario/truth.js';
 import type { StatsSnapshot } from '../stats/fleet-stats.js';
 import { AckTally } from './ack-tally.js';
-import { type CliOptions, FLAG_OF, parseCommandLine, UsageError } from './args.js';
+import { type CliOptions, FLAG_OF, parseCommandLine } from './args.js';
 import { HELP, USAGE_HINT } from './help.js';
 import { reniceSelf } from './nice.js';
 import { reportProcessFaults } from './process-faults.js';
