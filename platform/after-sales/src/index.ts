@@ -60,7 +60,6 @@ export {
   arrivalLateMinutes,
   type Category,
   deadlines,
-  nextState,
   type TicketAction,
   TicketError,
   type TicketState,

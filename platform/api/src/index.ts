@@ -5,5 +5,5 @@ export { dashboardPeriods } from './dashboard-periods.js';
 export { decodeSnapshot, encodeSnapshot, type SnapshotVehicle, snapshotVehicles } from './live/snapshot.js';
 export { encodeFleetColumns } from './map/fleet-columns.js';
 export { FleetIndex, type FleetRow } from './map/fleet-index.js';
-export { DEFAULT_SESSION_POLICY, ROLES, type Role, type User } from './sessions.js';
+export { DEFAULT_SESSION_POLICY, ROLES, type Role } from './sessions.js';
 export { addUserIfMissing, isPasswordOf, type NewUser, parseCenters, saveUser, UserError } from './users.js';

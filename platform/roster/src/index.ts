@@ -1,12 +1,6 @@
 export * as cells from './cells.js';
 export { CellError, contactPhone } from './cells.js';
-export { RosterFileError } from './file-error.js';
 export { type FileReport, type ImportOptions, importFile } from './import-file.js';
-export { everythingLoaded, type ImportReport, importRoster, type RosterFiles } from './import-roster.js';
-export type { Rejection, RosterKind, RosterKindName } from './kind.js';
-export { ROSTER_KINDS, rosterKind } from './kinds/index.js';
+export { type ImportReport, importRoster, type RosterFiles } from './import-roster.js';
 export { installerContractsWithin } from './kinds/installer-contracts.js';
 export { followRegister } from './kinds/installers.js';
-export { reportText } from './report-text.js';
-export { templateText } from './template-text.js';
-export type { TextEncoding } from './text-source.js';

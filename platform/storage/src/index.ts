@@ -12,7 +12,7 @@ export {
   IngestWorker,
 } from './ingest/ingest-worker.js';
 export { createIngestMetrics } from './ingest/metrics.js';
-export { QUALITY_LIMITS, Quality, UNQUALIFIED } from './ingest/quality.js';
+export { Quality, UNQUALIFIED } from './ingest/quality.js';
 export { type PositionRow, rowsOf } from './ingest/rows.js';
 export {
   ensureStorage,
@@ -20,7 +20,6 @@ export {
   refreshRollup,
   type StorageMode,
   type StorageOptions,
-  timescaleAvailable,
 } from './storage/layout.js';
 export { ensurePartitions, partitionName } from './storage/partitions.js';
 export { readTrack, TRACK_SQL, type TrackPoint } from './storage/track.js';
