@@ -224,6 +224,30 @@ describe.skipIf(!hasPostgres)('live feed over WebSocket (real PostgreSQL, real s
     socket.close();
   });
 
+  it('answers what a client asks the moment its socket opens, while its scope is still being read', async () => {
+    const cookie = await sessionCookie(api, 'sp1', 'sp1-secret');
+    // A service point's scope is read from its tickets when its socket opens: hold that read up.
+    const blocker = await pool.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE tickets IN ACCESS EXCLUSIVE MODE');
+    let snapshots = 0;
+    let socket: WebSocket | undefined;
+    try {
+      socket = await connect({ cookie });
+      socket.on('message', (_data: Buffer, binary: boolean) => {
+        if (binary) snapshots++;
+      });
+      socket.send(JSON.stringify({ snapshot: true }));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(snapshots).toBe(0);
+    } finally {
+      await blocker.query('COMMIT');
+      blocker.release();
+    }
+    await until(() => snapshots === 1);
+    socket.close();
+  });
+
   it('works on one snapshot at a time per socket', async () => {
     const socket = await connect();
     let snapshots = 0;

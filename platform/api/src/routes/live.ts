@@ -40,13 +40,20 @@ export const liveRoutes: FastifyPluginAsync<{
         if (hasRoom()) socket.send(json());
       },
     };
-    if (user.role === 'service') {
-      client.vehicles = await servicePointVehicles(pool, user.servicePointId);
-    }
-    feed.add(client);
+    // The handlers below are attached before anything is awaited: a message that arrives while
+    // no 'message' listener is attached is dropped (a client may ask for its snapshot the moment
+    // the socket opens). What needs the service point's vehicles waits for them instead.
+    const ready =
+      user.role === 'service'
+        ? servicePointVehicles(pool, user.servicePointId).then((vehicles) => {
+            client.vehicles = vehicles;
+          })
+        : Promise.resolve();
+    let closed = false;
     // The signed-in plugin let the upgrade through, so the cookie is there.
     sockets.add(socket, hashToken(request.cookies[SESSION_COOKIE]!));
     socket.on('close', () => {
+      closed = true;
       feed.remove(client);
       sockets.remove(socket);
     });
@@ -54,6 +61,7 @@ export const liveRoutes: FastifyPluginAsync<{
     // One snapshot at a time per socket: asking again while one is on its way gets that one.
     let snapshotting = false;
     const answer = async (message: ClientMessage) => {
+      await ready;
       if (message.bbox !== undefined) client.bbox = message.bbox ?? undefined;
       if (message.snapshot !== true || snapshotting) return;
       if (!hasRoom()) {
@@ -83,5 +91,7 @@ export const liveRoutes: FastifyPluginAsync<{
         socket.send(errorText({ error: 'internal error', requestId: request.id }));
       });
     });
+    await ready;
+    if (!closed) feed.add(client);
   });
 };
