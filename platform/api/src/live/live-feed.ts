@@ -103,12 +103,10 @@ export class LiveFeed {
     if (this.listener !== client) return;
     this.listener = undefined;
     client.release(true);
-    if (this.stopped) return;
-    setTimeout(() => {
-      if (!this.stopped) this.listen().catch(() => this.retryLater());
-    }, RELISTEN_MS).unref();
+    if (!this.stopped) this.retryLater();
   }
 
+  /** Listens again after RELISTEN_MS, and again after each failure, until it is stopped. */
   private retryLater(): void {
     setTimeout(() => {
       if (!this.stopped) this.listen().catch(() => this.retryLater());
