@@ -224,28 +224,45 @@ describe.skipIf(!hasPostgres)('live feed over WebSocket (real PostgreSQL, real s
     socket.close();
   });
 
-  it('answers what a client asks the moment its socket opens, while its scope is still being read', async () => {
+  it('answers what a client asks the moment its socket opens, and shows nothing outside its scope meanwhile', async () => {
     const cookie = await sessionCookie(api, 'sp1', 'sp1-secret');
+    // Everything the province sees, to know when the feed has sent a change.
+    const control = await connect({ cookie: await sessionCookie(api, 'desk', 'desk-secret') });
+    const controlSeen = deltasOn(control);
     // A service point's scope is read from its tickets when its socket opens: hold that read up.
     const blocker = await pool.connect();
     await blocker.query('BEGIN');
     await blocker.query('LOCK TABLE tickets IN ACCESS EXCLUSIVE MODE');
-    let snapshots = 0;
+    const snapshots: ReturnType<typeof decodeSnapshot>[] = [];
+    const seen: unknown[] = [];
     let socket: WebSocket | undefined;
     try {
       socket = await connect({ cookie });
-      socket.on('message', (_data: Buffer, binary: boolean) => {
-        if (binary) snapshots++;
+      socket.on('message', (data: Buffer, binary: boolean) => {
+        if (binary) snapshots.push(decodeSnapshot(new Uint8Array(data)));
+        else seen.push(...(JSON.parse(data.toString()) as unknown[]));
       });
       socket.send(JSON.stringify({ snapshot: true }));
+      // Changes of vehicles not on its tickets, announced before its scope is known.
+      await pool.query(`UPDATE terminal_state SET latitude = latitude + 0.01, updated_at = now()`);
+      await until(() => controlSeen.length >= 2);
       await new Promise((r) => setTimeout(r, 300));
-      expect(snapshots).toBe(0);
+      expect(snapshots).toEqual([]);
+      expect(seen).toEqual([]);
     } finally {
       await blocker.query('COMMIT');
       blocker.release();
     }
-    await until(() => snapshots === 1);
+    await until(() => snapshots.length === 1);
+    // Its service point has no tickets yet: an empty snapshot, and no change of another's vehicle.
+    expect(snapshots[0]!.vehicles).toEqual([]);
+    controlSeen.length = 0;
+    await pool.query(`UPDATE terminal_state SET latitude = latitude + 0.01, updated_at = now()`);
+    await until(() => controlSeen.length >= 2);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen).toEqual([]);
     socket.close();
+    control.close();
   });
 
   it('works on one snapshot at a time per socket', async () => {
